@@ -1,0 +1,105 @@
+"""Reading and writing users' files: discovery, decoding, and atomic writes that keep encoding,
+BOM and line endings exactly as they were."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from lambda_leak.source import language_for
+
+SKIPPED_DIRECTORIES = frozenset(
+    {"node_modules", ".git", ".venv", "venv", "cdk.out", ".aws-sam", "dist", "build", ".serverless", "__pycache__"}
+)
+BOM = "\ufeff"
+
+
+class UnreadableFile(Exception):
+    """A file lambda-leak will not analyse; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str  # with "\n" line endings and no BOM
+    bom: bool
+    newline: str  # "\n" or "\r\n": what the file used, restored on write
+
+    def encode(self, text: str) -> bytes:
+        if self.newline != "\n":
+            text = text.replace("\r\n", "\n").replace("\n", self.newline)
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
+def decode(data: bytes) -> Decoded:
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary file, skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"not UTF-8 (invalid byte at offset {error.start}), skipped") from None
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if newline != "\n":
+        text = text.replace("\r\n", "\n")
+    return Decoded(text, bom, newline)
+
+
+def read_source(path: Path, max_size: int) -> Decoded:
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
+        return decode(path.read_bytes())
+    except OSError as error:
+        raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it over the original,
+    so a crash leaves either the old file or the new one, never half of either."""
+    mode = path.stat().st_mode & 0o7777
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lambda-leak", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
+    if not patterns:
+        return False
+    candidates = {path.as_posix(), path.name}
+    if root is not None:
+        try:
+            candidates.add(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass
+    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
+
+
+def iter_source_files(paths: list[Path]) -> Iterator[Path]:
+    """Files to analyse, in a stable order; explicitly named files are always included."""
+    for root in paths:
+        if root.is_file():
+            yield root
+            continue
+        for folder, directories, files in os.walk(root):
+            directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+            for name in sorted(files):
+                if language_for(name) is not None:
+                    yield Path(folder) / name

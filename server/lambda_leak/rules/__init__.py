@@ -1,0 +1,69 @@
+"""The rule registry.
+
+A rule is one module under `rules/<language>/`, named like its id (`floating_promise.py` is
+`floating-promise`), that defines `RULE: RuleInfo` and `check(context) -> Iterable[Finding]`.
+Its documentation is `docs/rules/<id>.md`; its fixtures are `tests/fixtures/<language>/<id>/`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+from lambda_leak.model import Severity
+
+DOCS_URL = "https://github.com/lambda-leak/lambda-leak/blob/main/docs/rules/{id}.md"
+
+# Which rule folder serves each dialect the engine parses.
+RULE_FAMILY = {"javascript": "javascript", "typescript": "javascript", "tsx": "javascript", "python": "python"}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    family: str  # "javascript" (JS, TS, TSX) or "python"
+    summary: str  # one line: what the rule finds
+    severity: Severity = Severity.WARNING
+    default_enabled: bool = True
+
+    @property
+    def docs_url(self) -> str:
+        return DOCS_URL.format(id=self.id)
+
+
+@lru_cache(maxsize=None)
+def rule_modules(family: str) -> tuple[ModuleType, ...]:
+    package = importlib.import_module(f"lambda_leak.rules.{family}")
+    modules = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, "RULE") and hasattr(module, "check"):
+            modules.append(module)
+    return tuple(modules)
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> tuple[RuleInfo, ...]:
+    return tuple(module.RULE for family in sorted(set(RULE_FAMILY.values())) for module in rule_modules(family))
+
+
+def all_rule_ids() -> frozenset[str]:
+    return frozenset(rule.id for rule in all_rules())
+
+
+def rule_info(rule_id: str, family: str | None = None) -> RuleInfo | None:
+    for rule in all_rules():
+        if rule.id == rule_id and (family is None or rule.family == family):
+            return rule
+    return None
+
+
+def enabled(rule: RuleInfo, select: frozenset[str] | None, ignore: frozenset[str]) -> bool:
+    if rule.id in ignore:
+        return False
+    if select is None:
+        return rule.default_enabled
+    return "ALL" in select or rule.id in select

@@ -1,0 +1,1 @@
+"""Rules for JavaScript, TypeScript and TSX handlers (one module per rule)."""

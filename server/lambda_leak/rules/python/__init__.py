@@ -1,0 +1,1 @@
+"""Rules for Python handlers (one module per rule)."""
