@@ -1,0 +1,1 @@
+"""Fixes for JavaScript/TypeScript findings."""

@@ -1,0 +1,54 @@
+"""Making a function `async` — only when nobody is hurt by the promise it then returns."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from lambda_leak.fixes.javascript.edits import insert
+from lambda_leak.javascript.fate import ESCAPES, FLOATING, STORED, follow, stored_outcome
+from lambda_leak.javascript.syntax import descendants, is_async, text
+from lambda_leak.model import TextEdit
+
+
+def async_edit(context, function: Node) -> TextEdit | None:
+    """The edit that adds `async` to `function`, or None if it already is async or is a generator."""
+    if is_async(function) or any(c.type == "*" for c in function.children):
+        return None
+    if function.type == "method_definition":
+        if any(c.type in ("get", "set") for c in function.children):
+            return None
+        return insert(context.source, function.child_by_field_name("name").start_byte, "async ")
+    return insert(context.source, function.start_byte, "async ")
+
+
+def can_become_async(context, function: Node) -> bool:
+    """The handler may; any other function only if every caller in the file awaits or returns it,
+    and it is never passed around by name (where its new promise would float)."""
+    if any(h.function == function for h in context.handlers):
+        return True
+    callers = [c for c in context.module.calls if function in context.module.functions_called(c)]
+    if not callers:
+        return False
+    for call in callers:
+        outcome = follow(call)
+        if outcome.fate == STORED:
+            outcome = stored_outcome(context.module, outcome)
+        if outcome.fate in (FLOATING, ESCAPES):
+            return False
+    name = _bound_name(function)
+    if name:
+        callees = {c.child_by_field_name("function") for c in callers}
+        for ref in descendants(context.module.root, frozenset({"identifier"})):
+            if text(ref) == name and ref not in callees and ref.parent is not None and ref.parent.type == "arguments":
+                return False  # passed as a callback: its caller would not await it
+    return True
+
+
+def _bound_name(function: Node) -> str:
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return text(name)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    return ""

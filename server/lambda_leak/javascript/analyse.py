@@ -1,0 +1,79 @@
+"""The JavaScript/TypeScript analyser the engine calls: parse, model the module, find
+handlers and their paths, then run the enabled rules on one shared context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tree_sitter import Node
+
+from lambda_leak.config import Config
+from lambda_leak.engine import LanguageResult, run_rules
+from lambda_leak.javascript import parser
+from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.paths import HandlerPaths
+from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.model import Finding, Fix, Range
+from lambda_leak.rules import RuleInfo
+from lambda_leak.source import SourceText
+
+
+@dataclass
+class JsContext:
+    """Everything a JavaScript rule needs, computed once per analysis."""
+
+    source: SourceText
+    module: JsModule
+    config: Config
+    promises: PromiseKnowledge
+    handlers: list[JsHandler]
+    paths: HandlerPaths
+    workspace: Any = None
+
+    def finding(self, rule: RuleInfo, where: Node | Range, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
+        span = where if isinstance(where, Range) else self.source.node_range(where)
+        return Finding(rule.id, message, span, rule.severity, tuple(f for f in fixes if f is not None))
+
+
+def syntax_ok(text: str, language: str) -> bool:
+    return parser.syntax_ok(text, language)
+
+
+def _declared_names(workspace: Any, path: str) -> frozenset[str]:
+    if workspace is None or not hasattr(workspace, "declared_handler_names"):
+        return frozenset()
+    return frozenset(workspace.declared_handler_names(path))
+
+
+def _imported_async(workspace: Any, path: str):
+    if workspace is None or not hasattr(workspace, "imported_is_async"):
+        return None
+    return lambda binding, member: workspace.imported_is_async(path, binding.module, binding.imported, member)
+
+
+def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
+    tree = parser.parse(source.data, source.language, previous_tree)
+    module = JsModule(source, tree)
+    promises = PromiseKnowledge(module, config.promise_functions, _imported_async(workspace, source.path))
+    handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
+    paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all")
+    return JsContext(source, module, config, promises, handlers, paths, workspace)
+
+
+def analyse(source: SourceText, config: Config, rules: list, workspace: Any = None, previous_tree: Any = None) -> LanguageResult:
+    context = build_context(source, config, workspace, previous_tree)
+    root = context.module.root
+    syntax_error = None
+    broken = parser.first_error(root)
+    if broken is not None:
+        where = source.point_position(broken.start_point)
+        syntax_error = f"syntax error at line {where.line + 1}, column {where.column + 1}; findings may be incomplete"
+    if not context.handlers and config.scope != "all":
+        return LanguageResult([], syntax_error, context.module.tree)
+    errors: list[str] = []
+    findings = run_rules(rules, context, errors)
+    if errors:
+        syntax_error = "; ".join(filter(None, [syntax_error, *errors]))
+    return LanguageResult(findings, syntax_error, context.module.tree)

@@ -1,0 +1,184 @@
+"""Where a promise ends up: awaited or returned (handled), dropped (floating), stored in a
+variable, or handed to code we cannot see (escapes — never reported, for precision)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.promises import CHAIN_METHODS, COMBINATORS
+from lambda_leak.javascript.syntax import (
+    TRANSPARENT,
+    descendants,
+    dotted_name,
+    enclosing_function,
+    parameter_names,
+    text,
+    unwrap,
+)
+
+HANDLED, FLOATING, ESCAPES, STORED = "handled", "floating", "escapes", "stored"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    fate: str
+    anchor: Node  # the outermost expression that carries the promise (whole chain, combinator)
+    variable: Node | None = None  # STORED: the identifier it is stored in
+    void: Node | None = None  # FLOATING through `void expr`: the unary expression
+
+
+def is_combinator(call: Node) -> bool:
+    name = dotted_name(call.child_by_field_name("function"))
+    return name.startswith("Promise.") and name[8:] in COMBINATORS
+
+
+def _field_is(parent: Node, field: str, child: Node) -> bool:
+    node = parent.child_by_field_name(field)
+    return node is not None and node == child
+
+
+def follow(node: Node) -> Outcome:
+    current = node
+    while True:
+        parent = current.parent
+        if parent is None:
+            return Outcome(ESCAPES, current)
+        kind = parent.type
+        if kind in TRANSPARENT:
+            current = parent
+        elif kind in ("await_expression", "return_statement", "yield_expression"):
+            return Outcome(HANDLED, current)
+        elif kind == "arrow_function":  # expression body: returned
+            return Outcome(HANDLED, current)
+        elif kind == "member_expression" and _field_is(parent, "object", current):
+            call = parent.parent
+            prop = text(parent.child_by_field_name("property"))
+            if call is not None and call.type == "call_expression" and prop in CHAIN_METHODS:
+                current = call  # the chain carries the promise on
+            else:
+                return Outcome(ESCAPES, current)
+        elif kind == "ternary_expression":
+            if _field_is(parent, "condition", current):
+                return Outcome(ESCAPES, current)
+            current = parent
+        elif kind == "binary_expression":
+            operator = parent.child_by_field_name("operator")
+            if text(operator) in ("&&", "||", "??") and _field_is(parent, "right", current):
+                current = parent
+            else:
+                return Outcome(ESCAPES, current)
+        elif kind == "sequence_expression":
+            if parent.named_children and parent.named_children[-1] == current:
+                current = parent
+            else:
+                return Outcome(FLOATING, current)
+        elif kind == "unary_expression":
+            if text(parent.child_by_field_name("operator")) == "void":
+                return Outcome(FLOATING, current, void=parent)
+            return Outcome(ESCAPES, current)
+        elif kind == "expression_statement":
+            return Outcome(FLOATING, current)
+        elif kind == "variable_declarator" and _field_is(parent, "value", current):
+            name = parent.child_by_field_name("name")
+            if name is not None and name.type == "identifier":
+                return Outcome(STORED, current, variable=name)
+            return Outcome(ESCAPES, current)
+        elif kind == "assignment_expression" and _field_is(parent, "right", current):
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                return Outcome(STORED, current, variable=left)
+            return Outcome(ESCAPES, current)
+        elif kind == "array":
+            arguments = parent.parent
+            call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+            if call is not None and is_combinator(call):
+                current = call
+            else:
+                return Outcome(ESCAPES, current)
+        elif kind == "arguments":
+            call = parent.parent
+            if call is not None and call.type == "call_expression":
+                if is_combinator(call):
+                    current = call
+                    continue
+                callee = call.child_by_field_name("function")
+                if callee is not None and callee.type == "member_expression":
+                    obj = unwrap(callee.child_by_field_name("object"))
+                    if text(callee.child_by_field_name("property")) == "push" and obj.type == "identifier":
+                        return Outcome(STORED, current, variable=obj)
+            return Outcome(ESCAPES, current)
+        else:
+            return Outcome(ESCAPES, current)
+
+
+def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcome:
+    """Resolve a STORED outcome: handled if any later use awaits, returns or hands it on."""
+    variable = outcome.variable
+    function = enclosing_function(outcome.anchor)
+    if variable is None or function is None or depth > 4:
+        return Outcome(ESCAPES, outcome.anchor)
+    name = text(variable)
+    declared = module.resolve(name, variable)
+    if declared is None or declared.kind == "param":
+        return Outcome(ESCAPES, outcome.anchor)  # parameters and globals belong to someone else
+    declaration = declared.node
+    if declaration is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
+        return Outcome(ESCAPES, outcome.anchor)  # a variable of an outer scope (a cache, a module promise)
+    uses = [
+        ref
+        for ref in descendants(function, frozenset({"identifier"}))
+        if ref != variable and text(ref) == name and not _is_assignment_target(ref)
+    ]
+    if not uses:
+        return Outcome(FLOATING, outcome.anchor, variable=variable)
+    for use in uses:
+        result = follow(use)
+        if result.fate == STORED and result.variable is not None and text(result.variable) != name:
+            result = stored_outcome(module, result, depth + 1)
+        if result.fate != FLOATING:
+            return Outcome(HANDLED, outcome.anchor)
+    # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
+    return Outcome(HANDLED, outcome.anchor)
+
+
+def _is_assignment_target(identifier: Node) -> bool:
+    parent = identifier.parent
+    if parent is None:
+        return False
+    if parent.type == "variable_declarator":
+        return _field_is(parent, "name", identifier)
+    if parent.type == "assignment_expression":
+        return _field_is(parent, "left", identifier)
+    return False
+
+
+def settled_by_executor(node: Node, module: JsModule) -> bool:
+    """Is `node` inside a `new Promise((resolve, reject) => …)` executor and does it settle it?
+
+    `await new Promise((res, rej) => { const t = setTimeout(rej, ms); work.then(res) })` is
+    the standard timeout pattern: the awaited promise waits for whatever settles it.
+    """
+    current = enclosing_function(node)
+    while current is not None:
+        settlers = _executor_parameters(current)
+        if settlers and any(text(i) in settlers for i in descendants(node, frozenset({"identifier"}))):
+            return True
+        if settlers and node.type == "identifier" and text(node) in settlers:
+            return True
+        current = enclosing_function(current)
+    return False
+
+
+def _executor_parameters(function: Node) -> frozenset[str]:
+    arguments = function.parent
+    if arguments is None or arguments.type != "arguments":
+        return frozenset()
+    new = arguments.parent
+    if new is None or new.type != "new_expression" or dotted_name(new.child_by_field_name("constructor")) != "Promise":
+        return frozenset()
+    if arguments.named_children[0] != function:
+        return frozenset()
+    return frozenset(n for n in parameter_names(function)[:2] if n)

@@ -1,0 +1,160 @@
+"""Finding the Lambda entry points of a JavaScript/TypeScript module.
+
+A handler is an exported function (CommonJS or ESM) whose export name matches the
+configured handler names or is named by the deployment (SAM, serverless, CDK). Wrappers
+such as `middy(fn).use(...)` and `awslambda.streamifyResponse(fn)` are seen through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from tree_sitter import Node
+
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.syntax import (
+    CLASS_TYPES,
+    FUNCTION_TYPES,
+    call_arguments,
+    dotted_name,
+    parameter_names,
+    text,
+    unwrap,
+)
+
+_CHAIN_WRAPPERS = frozenset({"use", "before", "after", "onError"})
+_EVENT_PARAMETERS = frozenset({"event", "evt", "_event", "e", "_e", "_", "ev", "_evt"})
+
+
+@dataclass(frozen=True)
+class JsHandler:
+    name: str  # the export name
+    function: Node
+    export_node: Node  # where it is exported: for --list-handlers and messages
+    wrapper: str = ""  # "middy", "streamify", another wrapper's dotted name, or ""
+
+    @property
+    def streaming(self) -> bool:
+        return self.wrapper == "streamify"
+
+    def callback_parameter(self) -> str | None:
+        """The name of the third `callback` parameter of a callback-style handler."""
+        names = parameter_names(self.function)
+        if self.streaming or len(names) < 3:
+            return None
+        return names[2] or None
+
+
+def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
+    """(export name, exported value, statement) for each module-level export."""
+    found: list[tuple[str, Node, Node]] = []
+    for statement in module.root.named_children:
+        if statement.type == "expression_statement":
+            expression = unwrap(statement.named_children[0]) if statement.named_child_count else None
+            if expression is None or expression.type != "assignment_expression":
+                continue
+            target = dotted_name(expression.child_by_field_name("left"))
+            value = expression.child_by_field_name("right")
+            if value is None:
+                continue
+            if target.startswith("exports.") and target.count(".") == 1:
+                found.append((target.split(".")[1], value, statement))
+            elif target.startswith("module.exports.") and target.count(".") == 2:
+                found.append((target.split(".")[2], value, statement))
+            elif target == "module.exports" and unwrap(value).type == "object":
+                for member in unwrap(value).named_children:
+                    if member.type == "shorthand_property_identifier":
+                        found.append((text(member), member, statement))
+                    elif member.type == "pair":
+                        found.append((text(member.child_by_field_name("key")).strip("'\""), member.child_by_field_name("value"), statement))
+                    elif member.type == "method_definition":
+                        found.append((text(member.child_by_field_name("name")), member, statement))
+        elif statement.type == "export_statement":
+            declaration = statement.child_by_field_name("declaration")
+            value = statement.child_by_field_name("value")
+            if declaration is not None:
+                if declaration.type in FUNCTION_TYPES:
+                    name = declaration.child_by_field_name("name")
+                    if name is not None:
+                        found.append((text(name), declaration, statement))
+                elif declaration.type in ("lexical_declaration", "variable_declaration"):
+                    for declarator in declaration.named_children:
+                        name = declarator.child_by_field_name("name")
+                        init = declarator.child_by_field_name("value")
+                        if declarator.type == "variable_declarator" and name is not None and init is not None:
+                            found.append((text(name), init, statement))
+            elif value is not None and any(c.type == "default" for c in statement.children):
+                found.append(("default", value, statement))
+            else:
+                clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+                if clause is not None and statement.child_by_field_name("source") is None:
+                    for spec in clause.named_children:
+                        if spec.type == "export_specifier":
+                            local = spec.child_by_field_name("name")
+                            alias = spec.child_by_field_name("alias") or local
+                            found.append((text(alias), local, statement))
+    return found
+
+
+def exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[Node | None, str]:
+    """The function an exported value runs, seeing through wrappers: (function, wrapper)."""
+    if depth > 8 or value is None:
+        return None, ""
+    value = unwrap(value)
+    if value.type in FUNCTION_TYPES:
+        return value, ""
+    if value.type in ("identifier", "shorthand_property_identifier"):
+        bound = module.resolve(text(value), value)
+        if bound is None or bound.node is None:
+            return None, ""
+        if bound.kind == "function":
+            return bound.node, ""
+        if bound.kind == "value":
+            return exported_function(module, bound.node, depth + 1)
+        return None, ""
+    if value.type == "call_expression":
+        callee = unwrap(value.child_by_field_name("function"))
+        args = call_arguments(value)
+        if callee.type == "member_expression":
+            prop = text(callee.child_by_field_name("property"))
+            if prop in _CHAIN_WRAPPERS:  # middy(fn).use(a).use(b)
+                function, wrapper = exported_function(module, callee.child_by_field_name("object"), depth + 1)
+                return function, wrapper
+            if prop == "handler" and args:  # middy().use(a).handler(fn)
+                function, _ = exported_function(module, args[0], depth + 1)
+                return function, "middy"
+        name = dotted_name(callee)
+        if args:
+            function, inner = exported_function(module, args[0], depth + 1)
+            if function is not None:
+                if name.endswith("streamifyResponse"):
+                    return function, "streamify"
+                if name == "middy" or name.endswith(".middy"):
+                    return function, "middy"
+                return function, inner or name or "wrapper"
+    return None, ""
+
+
+def _looks_like_handler(function: Node) -> bool:
+    names = parameter_names(function)
+    return bool(names) and names[0] in _EVENT_PARAMETERS
+
+
+def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str] = frozenset()) -> list[JsHandler]:
+    handlers: list[JsHandler] = []
+    seen: set[Node] = set()
+    for name, value, statement in _exports(module):
+        named = name in declared or any(fnmatchcase(name, pattern) for pattern in patterns)
+        if not named and name != "default":
+            continue
+        function, wrapper = exported_function(module, value)
+        if function is None or function.type in CLASS_TYPES:
+            continue
+        if name == "default" and not named and not wrapper and not _looks_like_handler(function):
+            continue  # a default export is a handler only when it looks like one
+        if function in seen:
+            continue
+        seen.add(function)
+        handlers.append(JsHandler(name, function, statement, wrapper))
+    return handlers

@@ -1,0 +1,305 @@
+"""One parsed JavaScript/TypeScript file: its functions, calls, and what names are bound to.
+
+Name resolution is lexical and cheap: a name is looked up in the declarations of each
+enclosing block, function and finally the module. That is all the rules need to know
+that `client.send(...)` is an AWS SDK v3 call or that `save()` is an async function.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from tree_sitter import Node, Tree
+
+from lambda_leak.javascript import parser
+from lambda_leak.javascript.syntax import (
+    CLASS_TYPES,
+    FIELD_TYPES,
+    FUNCTION_TYPES,
+    TRANSPARENT,
+    call_arguments,
+    dotted_name,
+    parameter_names,
+    string_value,
+    text,
+    unwrap,
+)
+from lambda_leak.source import SourceText
+
+_QUERY = """
+(call_expression) @call
+(new_expression) @new
+[(function_declaration) (function_expression) (arrow_function) (method_definition)
+ (generator_function_declaration) (generator_function)] @fn
+"""
+_SCOPE_TYPES = frozenset({"statement_block", "program", "switch_body", "class_body"})
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: str  # function | class | instance | import | object | promisified | value | param
+    node: Node | None = None  # the function, class or object literal; the initial value otherwise
+    module: str = ""  # for imports: the module specifier ("node:" prefix removed)
+    imported: str = ""  # for imports: "default", "*" or the exported name
+    constructor: str = ""  # for instances: the dotted name after `new` (or before `.from(...)`)
+
+
+def _module_name(specifier: str) -> str:
+    return specifier[5:] if specifier.startswith("node:") else specifier
+
+
+class JsModule:
+    def __init__(self, source: SourceText, tree: Tree):
+        self.source = source
+        self.tree = tree
+        self.root = tree.root_node
+        found = parser.captures(source.language, _QUERY, self.root)
+        self.calls: list[Node] = sorted(found.get("call", []), key=lambda n: n.start_byte)
+        self.news: list[Node] = sorted(found.get("new", []), key=lambda n: n.start_byte)
+        self.functions: list[Node] = sorted(found.get("fn", []), key=lambda n: n.start_byte)
+        self._call_starts = [c.start_byte for c in self.calls]
+        self._new_starts = [n.start_byte for n in self.news]
+        self._scopes: dict[Node, dict[str, Binding]] = {}
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def calls_within(self, node: Node) -> list[Node]:
+        lo = bisect_left(self._call_starts, node.start_byte)
+        hi = bisect_right(self._call_starts, node.end_byte - 1)
+        return [c for c in self.calls[lo:hi] if c.end_byte <= node.end_byte]
+
+    def news_within(self, node: Node) -> list[Node]:
+        lo = bisect_left(self._new_starts, node.start_byte)
+        hi = bisect_right(self._new_starts, node.end_byte - 1)
+        return [c for c in self.news[lo:hi] if c.end_byte <= node.end_byte]
+
+    @property
+    def module_scope(self) -> dict[str, Binding]:
+        return self.scope(self.root)
+
+    def resolve(self, name: str, at: Node) -> Binding | None:
+        """What `name` means at node `at`: the nearest declaration going outwards."""
+        current: Node | None = at
+        while current is not None:
+            kind = current.type
+            if kind in FUNCTION_TYPES:
+                if name in parameter_names(current):
+                    return Binding("param", current)
+                own = current.child_by_field_name("name")
+                if kind in ("function_expression", "function") and own is not None and text(own) == name:
+                    return Binding("function", current)
+            elif kind in _SCOPE_TYPES:
+                binding = self.scope(current).get(name)
+                if binding is not None:
+                    return binding
+            elif kind == "catch_clause":
+                param = current.child_by_field_name("parameter")
+                if param is not None and text(param) == name:
+                    return Binding("param", current)
+            elif kind in ("for_in_statement", "for_statement"):
+                left = current.child_by_field_name("left") or current.child_by_field_name("initializer")
+                if left is not None and name in text(left):
+                    return Binding("value", None)
+            current = current.parent
+        return None
+
+    def resolve_expression(self, node: Node) -> Binding | None:
+        node = unwrap(node)
+        if node.type == "identifier":
+            return self.resolve(text(node), node)
+        return None
+
+    # -- scopes ------------------------------------------------------------------------------
+
+    def scope(self, block: Node) -> dict[str, Binding]:
+        cached = self._scopes.get(block)
+        if cached is None:
+            cached = self._scopes[block] = {}
+            for statement in block.named_children:
+                self._declare(statement, cached)
+        return cached
+
+    def _declare(self, statement: Node, into: dict[str, Binding]) -> None:
+        kind = statement.type
+        if kind == "export_statement":
+            declaration = statement.child_by_field_name("declaration")
+            if declaration is not None:
+                self._declare(declaration, into)
+        elif kind in ("function_declaration", "generator_function_declaration"):
+            name = statement.child_by_field_name("name")
+            if name is not None:
+                into[text(name)] = Binding("function", statement)
+        elif kind in CLASS_TYPES:
+            name = statement.child_by_field_name("name")
+            if name is not None:
+                into[text(name)] = Binding("class", statement)
+        elif kind in ("lexical_declaration", "variable_declaration"):
+            for declarator in statement.named_children:
+                if declarator.type == "variable_declarator":
+                    self._declare_variable(declarator, into)
+        elif kind == "import_statement":
+            self._declare_import(statement, into)
+
+    def _declare_variable(self, declarator: Node, into: dict[str, Binding]) -> None:
+        name = declarator.child_by_field_name("name")
+        value = declarator.child_by_field_name("value")
+        if name is None:
+            return
+        if name.type == "identifier":
+            into[text(name)] = self.binding_for_value(value)
+        elif name.type == "object_pattern" and value is not None:
+            source = self._required_module(unwrap(value))
+            for prop in name.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    local, imported = text(prop), text(prop)
+                elif prop.type == "pair_pattern":
+                    key, bound = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if bound is None or bound.type != "identifier":
+                        continue
+                    local, imported = text(bound), text(key)
+                else:
+                    continue
+                if source is not None:
+                    module, base = source
+                    if base != "*":  # const { x } = require('m').y
+                        module = f"{module}#{base}"
+                    into[local] = Binding("import", value, module=module, imported=imported)
+                else:
+                    into[local] = Binding("value", value)
+
+    def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
+        module = _module_name(string_value(statement.child_by_field_name("source")) or "")
+        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            return
+        for part in clause.named_children:
+            if part.type == "identifier":
+                into[text(part)] = Binding("import", statement, module=module, imported="default")
+            elif part.type == "namespace_import":
+                local = next((c for c in part.named_children if c.type == "identifier"), None)
+                if local is not None:
+                    into[text(local)] = Binding("import", statement, module=module, imported="*")
+            elif part.type == "named_imports":
+                for spec in part.named_children:
+                    if spec.type != "import_specifier":
+                        continue
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias") or name
+                    into[text(alias)] = Binding("import", statement, module=module, imported=text(name))
+
+    def _required_module(self, value: Node) -> tuple[str, str] | None:
+        """`require('m')` → ('m', '*'); `require('m').x` → ('m', 'x'); else None."""
+        if value.type == "await_expression" and value.named_child_count:
+            value = unwrap(value.named_children[0])
+        if value.type == "call_expression" and text(value.child_by_field_name("function")) == "require":
+            args = call_arguments(value)
+            specifier = string_value(args[0]) if args else None
+            if specifier is not None:
+                return _module_name(specifier), "*"
+        if value.type == "member_expression":
+            inner = self._required_module(unwrap(value.child_by_field_name("object")))
+            if inner is not None and inner[1] == "*":
+                return inner[0], text(value.child_by_field_name("property"))
+        return None
+
+    def binding_for_value(self, value: Node | None) -> Binding:
+        if value is None:
+            return Binding("value", None)
+        value = unwrap(value)
+        kind = value.type
+        if kind in FUNCTION_TYPES:
+            return Binding("function", value)
+        if kind in CLASS_TYPES:
+            return Binding("class", value)
+        if kind == "object":
+            return Binding("object", value)
+        required = self._required_module(value)
+        if required is not None:
+            return Binding("import", value, module=required[0], imported=required[1])
+        if kind == "new_expression":
+            return Binding("instance", value, constructor=dotted_name(value.child_by_field_name("constructor")))
+        if kind == "call_expression":
+            callee = value.child_by_field_name("function")
+            name = dotted_name(callee)
+            if name == "promisify" or name.endswith(".promisify"):
+                return Binding("promisified", value)
+            if name.endswith(".from") or name.endswith(".create"):  # DynamoDBDocumentClient.from(), axios.create()
+                return Binding("instance", value, constructor=name.rsplit(".", 1)[0])
+        return Binding("value", value)
+
+    # -- classes and objects ---------------------------------------------------------------
+
+    def member_function(self, container: Node, name: str) -> Node | None:
+        """The method `name` of a class or object literal (methods, arrow fields, pairs)."""
+        if container.type in CLASS_TYPES:
+            members = container.child_by_field_name("body")
+            for member in members.named_children if members is not None else ():
+                if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
+                    return member
+                if member.type in FIELD_TYPES:
+                    key = member.child_by_field_name("property") or member.child_by_field_name("name")
+                    value = member.child_by_field_name("value")
+                    if text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
+                        return unwrap(value)
+            return None
+        if container.type == "object":
+            for member in container.named_children:
+                if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
+                    return member
+                if member.type == "pair" and text(member.child_by_field_name("key")).strip("'\"") == name:
+                    value = unwrap(member.child_by_field_name("value"))
+                    if value.type in FUNCTION_TYPES:
+                        return value
+                    if value.type == "identifier":
+                        bound = self.resolve(text(value), value)
+                        if bound is not None and bound.kind == "function":
+                            return bound.node
+        return None
+
+    def enclosing_class(self, node: Node) -> Node | None:
+        current = node.parent
+        while current is not None:
+            if current.type in CLASS_TYPES:
+                return current
+            current = current.parent
+        return None
+
+    def local_class(self, constructor: str, at: Node) -> Node | None:
+        if not constructor or "." in constructor:
+            return None
+        bound = self.resolve(constructor, at)
+        return bound.node if bound is not None and bound.kind == "class" else None
+
+    def functions_called(self, call: Node) -> list[Node]:
+        """Functions in this file that a call (or `new`) may run: the call graph's edges."""
+        if call.type == "new_expression":
+            cls = self.local_class(dotted_name(call.child_by_field_name("constructor")), call)
+            ctor = self.member_function(cls, "constructor") if cls is not None else None
+            return [ctor] if ctor is not None else []
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee.type == "identifier":
+            bound = self.resolve(text(callee), callee)
+            if bound is not None and bound.kind == "function":
+                return [bound.node]
+            return []
+        if callee.type != "member_expression":
+            return []
+        obj = unwrap(callee.child_by_field_name("object"))
+        prop = text(callee.child_by_field_name("property"))
+        if obj.type == "this":
+            cls = self.enclosing_class(callee)
+            method = self.member_function(cls, prop) if cls is not None else None
+            return [method] if method is not None else []
+        if obj.type != "identifier":
+            return []
+        bound = self.resolve(text(obj), obj)
+        if bound is None:
+            return []
+        container = None
+        if bound.kind in ("class", "object"):
+            container = bound.node
+        elif bound.kind == "instance":
+            container = self.local_class(bound.constructor, obj)
+        method = self.member_function(container, prop) if container is not None else None
+        return [method] if method is not None else []

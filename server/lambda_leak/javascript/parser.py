@@ -1,0 +1,60 @@
+"""tree-sitter grammars for JavaScript (with JSX), TypeScript and TSX."""
+
+from __future__ import annotations
+
+import threading
+
+import tree_sitter_javascript
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+LANGUAGES = {
+    "javascript": Language(tree_sitter_javascript.language()),
+    "typescript": Language(tree_sitter_typescript.language_typescript()),
+    "tsx": Language(tree_sitter_typescript.language_tsx()),
+}
+_local = threading.local()  # a Parser is not thread-safe; the language server analyses off-loop
+
+
+def _parser(language: str) -> Parser:
+    parsers = getattr(_local, "parsers", None)
+    if parsers is None:
+        parsers = _local.parsers = {}
+    if language not in parsers:
+        parsers[language] = Parser(LANGUAGES[language])
+    return parsers[language]
+
+
+def parse(data: bytes, language: str, previous_tree: Tree | None = None) -> Tree:
+    if previous_tree is not None:
+        return _parser(language).parse(data, previous_tree)
+    return _parser(language).parse(data)
+
+
+def syntax_ok(text: str, language: str) -> bool:
+    return not parse(text.encode("utf-8", "surrogatepass"), language).root_node.has_error
+
+
+def first_error(node: Node) -> Node | None:
+    """The first ERROR or MISSING node, for a message that says where the syntax breaks."""
+    if not node.has_error:
+        return None
+    cursor = [node]
+    while cursor:
+        current = cursor.pop()
+        if current.is_error or current.is_missing:
+            return current
+        cursor.extend(reversed([c for c in current.children if c.has_error or c.is_missing]))
+    return node
+
+
+_QUERIES: dict[tuple[str, str], Query] = {}
+
+
+def captures(language: str, pattern: str, node: Node) -> dict[str, list[Node]]:
+    """Run a (cached) query; matching happens in C, which keeps analysis near parse speed."""
+    key = (language, pattern)
+    query = _QUERIES.get(key)
+    if query is None:
+        query = _QUERIES[key] = Query(LANGUAGES[language], pattern)
+    return QueryCursor(query).captures(node)

@@ -1,0 +1,102 @@
+"""Handler paths: the handler plus every function it calls, transitively, in the file.
+
+Functions lexically inside a function on the path (callbacks, executors) are on it too.
+Only code on the path of a handler whose invocation ends *without* waiting for the event
+loop (async handlers, and callback handlers with callbackWaitsForEmptyEventLoop = false)
+can leak work into a later invocation.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from lambda_leak.javascript import parser
+from lambda_leak.javascript.handlers import JsHandler
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, call_arguments, is_async, text, unwrap
+
+_NO_WAIT_QUERY = """
+(assignment_expression
+  left: (member_expression property: (property_identifier) @property)
+  right: (false)) @assignment
+"""
+
+
+class HandlerPaths:
+    def __init__(self, module: JsModule, handlers: list[JsHandler], promises: PromiseKnowledge, scope_all: bool):
+        self.module = module
+        self.scope_all = scope_all
+        self.reached: dict[JsHandler, set[Node]] = {h: self._reach(h.function) for h in handlers}
+        self.no_wait_assignments = self._no_wait_assignments()
+        self.leaky_handlers = [h for h in handlers if self.ends_without_waiting(h, promises)]
+        self._leaky: set[Node] = set().union(*(self.reached[h] for h in self.leaky_handlers)) if handlers else set()
+        self._any: set[Node] = set().union(*self.reached.values()) if handlers else set()
+        self._cache: dict[tuple[Node, bool], bool] = {}
+
+    def _reach(self, start: Node) -> set[Node]:
+        reached = {start}
+        queue = [start]
+        while queue:
+            function = queue.pop()
+            for call in self.module.calls_within(function) + self.module.news_within(function):
+                targets = list(self.module.functions_called(call))
+                for argument in call_arguments(call):  # functions passed by name are called too
+                    argument = unwrap(argument)
+                    if argument.type == "identifier":
+                        bound = self.module.resolve(text(argument), argument)
+                        if bound is not None and bound.kind == "function":
+                            targets.append(bound.node)
+                for target in targets:
+                    if target not in reached:
+                        reached.add(target)
+                        queue.append(target)
+        return reached
+
+    def _no_wait_assignments(self) -> list[Node]:
+        if b"callbackWaitsForEmptyEventLoop" not in self.module.source.data:
+            return []
+        found = parser.captures(self.module.source.language, _NO_WAIT_QUERY, self.module.root)
+        properties = {p for p in found.get("property", []) if text(p) == "callbackWaitsForEmptyEventLoop"}
+        return [a for a in found.get("assignment", []) if any(p.parent.parent == a for p in properties)]
+
+    def ends_without_waiting(self, handler: JsHandler, promises: PromiseKnowledge) -> bool:
+        """True when Lambda freezes the environment without waiting for pending work."""
+        if handler.wrapper in ("middy", "streamify") or is_async(handler.function):
+            return True
+        if handler.callback_parameter() is None and promises.function_returns_promise(handler.function):
+            return True
+        return any(self.within(a, self.reached[handler]) for a in self.no_wait_assignments)
+
+    def within(self, node: Node, functions: set[Node]) -> bool:
+        current = node.parent
+        while current is not None:
+            if current.type in FUNCTION_TYPES and current in functions:
+                return True
+            current = current.parent
+        return False
+
+    def on_path(self, node: Node, leaky_only: bool = True) -> bool:
+        """Is `node` inside a function on a handler path (of a handler that does not wait)?"""
+        if self.scope_all:
+            return self._inside_function(node)
+        key = (node, leaky_only)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self.within(node, self._leaky if leaky_only else self._any)
+        return cached
+
+    @staticmethod
+    def _inside_function(node: Node) -> bool:
+        current = node.parent
+        while current is not None:
+            if current.type in FUNCTION_TYPES:
+                return True
+            current = current.parent
+        return False
+
+    def handler_of(self, function: Node) -> JsHandler | None:
+        for handler in self.reached:
+            if handler.function == function:
+                return handler
+        return None

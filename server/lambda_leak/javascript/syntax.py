@@ -1,0 +1,151 @@
+"""Small questions about tree-sitter nodes that every JavaScript rule asks."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "generator_function",
+    }
+)
+CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
+FIELD_TYPES = frozenset({"field_definition", "public_field_definition"})
+# Wrappers that change nothing about an expression's value.
+TRANSPARENT = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression", "type_assertion"}
+)
+
+
+def text(node: Node | None) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+
+
+def is_function(node: Node) -> bool:
+    return node.type in FUNCTION_TYPES
+
+
+def is_async(function: Node) -> bool:
+    for child in function.children:
+        if child.type == "async":
+            return True
+        if child.type in ("formal_parameters", "statement_block", "identifier", "property_identifier"):
+            break
+    return False
+
+
+def enclosing_function(node: Node) -> Node | None:
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            return current
+        current = current.parent
+    return None
+
+
+def parameter_names(function: Node) -> list[str]:
+    """Simple parameter names in order; destructured or defaulted parameters give ''."""
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return [text(single)]
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return []
+    names = []
+    for param in params.named_children:
+        if param.type in ("comment",):
+            continue
+        if param.type in ("required_parameter", "optional_parameter"):
+            pattern = param.child_by_field_name("pattern")
+            names.append(text(pattern) if pattern is not None and pattern.type == "identifier" else "")
+        elif param.type == "identifier":
+            names.append(text(param))
+        elif param.type == "assignment_pattern":
+            left = param.child_by_field_name("left")
+            names.append(text(left) if left is not None and left.type == "identifier" else "")
+        else:
+            names.append("")
+    return names
+
+
+def parameter_nodes(function: Node) -> list[Node]:
+    single = function.child_by_field_name("parameter")
+    if single is not None:
+        return [single]
+    params = function.child_by_field_name("parameters")
+    return [p for p in params.named_children if p.type != "comment"] if params is not None else []
+
+
+def body(function: Node) -> Node | None:
+    return function.child_by_field_name("body")
+
+
+def member_parts(node: Node) -> tuple[Node | None, str]:
+    """(object, property name) of `a.b` / `a?.b`; (None, '') for anything else."""
+    if node.type != "member_expression":
+        return None, ""
+    return node.child_by_field_name("object"), text(node.child_by_field_name("property"))
+
+
+def dotted_name(node: Node | None) -> str:
+    """`a.b.c` for identifier/member chains, '' for anything else (calls, computed access)."""
+    if node is None:
+        return ""
+    if node.type in ("identifier", "this", "property_identifier"):
+        return text(node)
+    if node.type == "member_expression":
+        obj, prop = member_parts(node)
+        base = dotted_name(obj)
+        return f"{base}.{prop}" if base and prop else ""
+    return ""
+
+
+def unwrap(node: Node) -> Node:
+    while node.type in TRANSPARENT and node.named_child_count:
+        inner = [c for c in node.named_children if c.type != "comment"]
+        if not inner:
+            break
+        node = inner[0]
+    return node
+
+
+def call_arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def string_value(node: Node | None) -> str | None:
+    if node is None or node.type not in ("string", "template_string"):
+        return None
+    if node.type == "template_string" and any(c.type == "template_substitution" for c in node.children):
+        return None
+    return text(node)[1:-1]
+
+
+def descendants(node: Node, types: frozenset[str] | None = None, stop_at_functions: bool = False) -> Iterator[Node]:
+    """Preorder walk below `node` (not including it); optionally not entering nested functions."""
+    stack = list(reversed(node.children))
+    while stack:
+        current = stack.pop()
+        if types is None or current.type in types:
+            yield current
+        if stop_at_functions and current.type in FUNCTION_TYPES:
+            continue
+        stack.extend(reversed(current.children))
+
+
+def identifiers_named(node: Node, names: set[str] | frozenset[str]) -> Iterator[Node]:
+    for current in descendants(node, frozenset({"identifier"})):
+        if text(current) in names:
+            yield current
+

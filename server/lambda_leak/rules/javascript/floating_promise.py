@@ -1,0 +1,50 @@
+"""floating-promise: a promise made on a handler path that nothing waits for."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from lambda_leak.fixes.javascript.add_await import add_await
+from lambda_leak.javascript.fate import FLOATING, STORED, follow, settled_by_executor, stored_outcome
+from lambda_leak.javascript.syntax import text
+from lambda_leak.model import Finding
+from lambda_leak.rules import RuleInfo
+
+RULE = RuleInfo(
+    id="floating-promise",
+    family="javascript",
+    summary="A promise started on the handler path is not awaited or returned",
+)
+
+
+def _describe(node) -> str:
+    snippet = " ".join(text(node).split())
+    return snippet if len(snippet) <= 40 else snippet[:37] + "..."
+
+
+def check(context) -> Iterator[Finding]:
+    module, paths, promises = context.module, context.paths, context.promises
+    reported = set()
+    for call in [*module.calls, *module.news]:
+        if not paths.on_path(call) or not promises.makes_promise(call):
+            continue
+        outcome = follow(call)
+        if outcome.fate == STORED:
+            outcome = stored_outcome(module, outcome)
+        if outcome.fate != FLOATING or outcome.anchor in reported:
+            continue
+        if settled_by_executor(outcome.anchor, module):
+            continue
+        reported.add(outcome.anchor)
+        where = outcome.anchor if outcome.void is None else outcome.void
+        if outcome.variable is not None:
+            message = (
+                f"`{text(outcome.variable)}` holds a promise that is never awaited: the handler returns and "
+                "Lambda freezes the work, which resumes in a later invocation or never runs"
+            )
+        else:
+            message = (
+                f"`{_describe(outcome.anchor)}` is not awaited: the handler returns and Lambda freezes this "
+                "work, which resumes in a later invocation or never runs"
+            )
+        yield context.finding(RULE, where, message, (add_await(context, outcome),))
