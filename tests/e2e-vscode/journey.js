@@ -1,0 +1,215 @@
+// The user journey of issue 7, in a real VS Code workbench (code-server) driven by headless Debian Chromium:
+// open each handler, see the warnings, read a hover, apply two quick fixes and check the files on disk,
+// run "Show Handlers" and "Restart Server" from the Command Palette.
+// Inputs (from run.sh): E2E_URL, E2E_WORKSPACE, E2E_ARTIFACTS, E2E_IMAGES, E2E_PYTHON, E2E_PGID.
+'use strict';
+
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const puppeteer = require('puppeteer-core');
+const { Workbench, sleep } = require('./workbench');
+
+const env = (name) => {
+  if (!process.env[name]) throw new Error(`${name} is not set (run tests/e2e-vscode/run.sh)`);
+  return process.env[name];
+};
+const WS = env('E2E_WORKSPACE');
+const ARTIFACTS = env('E2E_ARTIFACTS');
+const IMAGES = env('E2E_IMAGES');
+const PYTHON = env('E2E_PYTHON');
+const PGID = env('E2E_PGID');
+
+// The workspace's handlers: the rule each one breaks and a text on the line the warning is on.
+const FILES = [
+  { name: 'timer.js', rule: 'timer-leak', line: 'setTimeout' },
+  { name: 'axios.js', rule: 'floating-promise', line: 'axios.post' },
+  { name: 'callback.js', rule: 'callback-handler', line: null },
+  { name: 'worker.py', rule: 'thread-leak', line: 'threading.Thread' },
+];
+
+const read = (name) => fs.readFileSync(path.join(WS, name), 'utf8');
+const code = (text) => text.split('\n').filter((l) => !/^\s*(\/\/|#)/.test(l)).join('\n'); // without comment lines
+
+function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+// The project's CLI on the saved file: exit 0 means no findings left.
+function cliFindings(name) {
+  const run = spawnSync(PYTHON, ['-m', 'lambda_leak', 'check', path.join(WS, name)], { encoding: 'utf8' });
+  assert(run.status === 0 || run.status === 1, `lambda-leak check ${name} failed (exit ${run.status}): ${run.stderr}`);
+  return run.status === 0 ? '' : run.stdout.trim();
+}
+
+function nodeParses(name) {
+  const run = spawnSync(process.execPath, ['--check', path.join(WS, name)], { encoding: 'utf8' });
+  assert(run.status === 0, `${name} on disk does not parse after the fix:\n${run.stderr}\n${read(name)}`);
+}
+
+// The language server processes code-server started (our own process group only).
+function serverPids() {
+  try {
+    return execFileSync('pgrep', ['-g', PGID, '-f', 'lambda_leak'], { encoding: 'utf8' })
+      .split('\n').filter(Boolean).filter((pid) => Number(pid) !== process.pid);
+  } catch {
+    return [];
+  }
+}
+
+async function untilFile(name, what, predicate) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const text = read(name);
+    if (predicate(text)) return text;
+    if (Date.now() > deadline) throw new Error(`${name} on disk is not ${what}; it reads:\n${text}`);
+    await sleep(250);
+  }
+}
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-leak-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    userDataDir: profile,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--window-size=1400,900'],
+    defaultViewport: { width: 1400, height: 900 },
+  });
+  const page = await browser.newPage();
+  const wb = new Workbench(page);
+  const pageLog = fs.createWriteStream(path.join(ARTIFACTS, 'browser-console.log'));
+  page.on('pageerror', (e) => pageLog.write(`pageerror: ${e.message}\n`));
+  page.on('console', (m) => pageLog.write(`${m.type()}: ${m.text()}\n`));
+  const shots = {};
+  let stepNo = 0;
+
+  async function step(title, body) {
+    stepNo += 1;
+    const t0 = Date.now();
+    try {
+      await body();
+      console.log(`[e2e-vscode] ok   ${stepNo}. ${title} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+      const shot = path.join(ARTIFACTS, `failed-${stepNo}-${slug}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      const toasts = await page.$$eval('.notification-toast', (els) => els.map((e) => e.innerText.replace(/\s+/g, ' ')))
+        .catch(() => []);
+      error.message = `step ${stepNo} "${title}": ${error.message}`
+        + (toasts.length ? `\n  notifications: ${toasts.join(' || ')}` : '')
+        + `\n  screenshot: ${shot}`;
+      throw error;
+    }
+  }
+
+  try {
+    await step('workbench loads', () => wb.open(env('E2E_URL')));
+
+    let expected = 0;
+    for (const file of FILES) {
+      await step(`open ${file.name}: squiggles and a Problems count`, async () => {
+        await wb.openFile(file.name);
+        await wb.waitForSquiggles(file.name);
+        if (file.line) await wb.squiggleOn(file.line, file.name);
+        expected += 1;
+        await wb.until(`the status bar to count at least ${expected} problems (it says "${await wb.problemsLabel()}")`,
+          async () => (await wb.problemCount()) >= expected, { timeout: 30000 });
+        expected = await wb.problemCount();
+      });
+    }
+
+    await step('hover a warning and read its message', async () => {
+      await wb.openFile('timer.js');
+      await wb.toggleProblemsPanel();
+      await wb.until('lambda-leak rows in the Problems panel', async () => {
+        const rows = await wb.problemsPanelRows();
+        return FILES.every((f) => rows.some((r) => r.includes(f.rule)));
+      }, { timeout: 20000 });
+      const squiggle = await wb.squiggleOn('setTimeout', 'timer.js');
+      const text = await wb.hover(squiggle, 'timer-leak');
+      assert(/lambda-leak/i.test(text), `the hover does not say it comes from lambda-leak: ${text}`);
+      console.log(`[e2e-vscode]      hover: ${text}`);
+      shots.diagnostics = path.join(ARTIFACTS, 'vscode-diagnostics.png');
+      await page.screenshot({ path: shots.diagnostics });
+      await page.mouse.move(5, 450);
+      await wb.toggleProblemsPanel(); // the panel hides; the editor gets its space back
+    });
+
+    await step('Ctrl+. "Convert to async handler" on the callback handler, save', async () => {
+      await wb.openFile('callback.js');
+      const before = await wb.problemCount();
+      await wb.clickAt(await wb.squiggleOn(null, 'callback.js'));
+      await wb.openQuickFixes('Convert to async handler');
+      shots.quickfix = path.join(ARTIFACTS, 'vscode-quickfix.png');
+      await page.screenshot({ path: shots.quickfix });
+      await wb.pickAction('Convert to async handler');
+      await wb.save();
+      const text = await untilFile('callback.js', 'an async handler without a callback',
+        (t) => /exports\.handler\s*=\s*async\b/.test(t) && !/\bcallback\b/.test(code(t)));
+      nodeParses('callback.js');
+      await wb.waitForNoSquiggles('callback.js');
+      await wb.until('the Problems count to drop', async () => (await wb.problemCount()) < before, { timeout: 20000 });
+      const left = cliFindings('callback.js');
+      assert(!left, `lambda-leak check still reports findings in the fixed callback.js:\n${left}\n${text}`);
+    });
+
+    await step('Ctrl+. "Add await" on the axios call, save', async () => {
+      await wb.openFile('axios.js');
+      const before = await wb.problemCount();
+      await wb.clickAt(await wb.squiggleOn('axios.post', 'axios.js'));
+      await wb.openQuickFixes('Add await');
+      await wb.pickAction('Add await');
+      await wb.save();
+      const text = await untilFile('axios.js', 'awaiting the axios call', (t) => /\bawait\s+axios\.post\(/.test(t));
+      nodeParses('axios.js');
+      await wb.waitForNoSquiggles('axios.js');
+      await wb.until('the Problems count to drop', async () => (await wb.problemCount()) < before, { timeout: 20000 });
+      const left = cliFindings('axios.js');
+      assert(!left, `lambda-leak check still reports findings in the fixed axios.js:\n${left}\n${text}`);
+    });
+
+    await step('Command Palette: "Lambda Leak: Show Handlers" lists the handlers', async () => {
+      await wb.openFile('timer.js');
+      await wb.runCommand('Lambda Leak: Show Handlers');
+      const rows = await wb.until('a quick pick listing handlers', async () => {
+        const labels = await wb.quickPickLabels();
+        return labels.length && !labels.some((l) => l.startsWith('Lambda Leak:')) ? labels : null;
+      }, { timeout: 20000 });
+      console.log(`[e2e-vscode]      handlers: ${rows.join(' | ')}`);
+      assert(rows.some((r) => /handler/.test(r)), `the quick pick does not list a handler: ${rows.join(' | ')}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-show-handlers.png') });
+      await page.keyboard.press('Escape');
+    });
+
+    await step('Command Palette: "Lambda Leak: Restart Server" brings the diagnostics back', async () => {
+      await wb.openFile('timer.js');
+      const count = await wb.problemCount();
+      const old = serverPids();
+      assert(old.length > 0, `no lambda_leak server process in code-server's process group ${PGID}`);
+      await wb.runCommand('Lambda Leak: Restart Server');
+      await wb.until(`a new server process (old: ${old.join(', ')}, now: ${serverPids().join(', ')})`, async () => {
+        const now = serverPids();
+        return now.some((pid) => !old.includes(pid)) && !old.some((pid) => now.includes(pid));
+      }, { timeout: 30000 });
+      await wb.until(`the Problems count back at ${count} (it says "${await wb.problemsLabel()}")`,
+        async () => (await wb.problemCount()) === count, { timeout: 60000 });
+      await wb.waitForSquiggles('timer.js after the restart');
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+    pageLog.end();
+  }
+
+  fs.mkdirSync(IMAGES, { recursive: true });
+  for (const [name, file] of Object.entries(shots)) fs.copyFileSync(file, path.join(IMAGES, `vscode-${name}.png`));
+  console.log(`[e2e-vscode] all steps passed; wrote ${Object.keys(shots).map((n) => `docs/images/vscode-${n}.png`).join(', ')}`);
+}
+
+main().catch((error) => {
+  console.error(`[e2e-vscode] FAILED ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end test of the VS Code extension in a real VS Code workbench (code-server) driven by headless Chromium.
+# Installs its tools into a cache outside the clone, builds and installs the .vsix, starts code-server on
+# 127.0.0.1 with all state in a temporary folder, runs the user journey (journey.js) and stops what it started.
+# Environment: LAMBDA_LEAK_E2E_CACHE (tool cache), LAMBDA_LEAK_PYTHON (interpreter running the server; default
+# the clone's .venv), E2E_KEEP=1 (keep the temp folder), E2E_ARTIFACTS (failure screenshots and logs).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CACHE=${LAMBDA_LEAK_E2E_CACHE:-$HOME/.cache/lambda-leak-e2e}
+ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
+VSIX=$ROOT/vscode-client/lambda-leak.vsix
+PYTHON=${LAMBDA_LEAK_PYTHON:-$ROOT/.venv/bin/python}
+START=$(date +%s)
+say() { echo "[e2e-vscode] $*"; }
+die() { echo "[e2e-vscode] FAILED: $*" >&2; exit 1; }
+
+if [ ! -f "$ROOT/vscode-client/package.json" ]; then
+  say "skipped: vscode-client/package.json does not exist yet (no extension to test)"
+  exit 0
+fi
+[ -x "$PYTHON" ] || die "no Python at $PYTHON (run 'make' first, or set LAMBDA_LEAK_PYTHON)"
+"$PYTHON" -c 'import lambda_leak' 2>/dev/null || die "$PYTHON cannot import lambda_leak"
+
+# 1. Tools (cached; the first install takes ~2 min).
+CACHE=$CACHE bash "$HERE/install.sh"
+T_INSTALL=$(( $(date +%s) - START ))
+NODE24=$CACHE/node24/package/bin/node
+CODE_SERVER=$CACHE/app/node_modules/.bin/code-server
+
+# 2. The extension package: rebuilt when anything in vscode-client/ is newer than it.
+stale=""
+if [ -f "$VSIX" ]; then
+  stale=$(find "$ROOT/vscode-client" \( -name node_modules -o -name out -o -name dist -o -name .vscode-test \) -prune \
+            -o -type f -newer "$VSIX" ! -name '*.vsix' -print | head -1)
+fi
+if [ ! -f "$VSIX" ] || [ -n "$stale" ]; then
+  say "building $VSIX (make -C vscode-client ci)"
+  make -C "$ROOT/vscode-client" ci
+fi
+[ -f "$VSIX" ] || die "make -C vscode-client ci did not produce $VSIX"
+
+# 3. A fresh code-server home: user data, extensions, workspace copy, all in one temp folder.
+BASE=$(mktemp -d "${TMPDIR:-/tmp}/lambda-leak-e2e.XXXXXX")
+WS=$BASE/workspace
+PGID=""
+export XDG_CONFIG_HOME=$BASE/xdg/config XDG_DATA_HOME=$BASE/xdg/data XDG_CACHE_HOME=$BASE/xdg/cache
+export PATH="$CACHE/node24/package/bin:$PATH"
+
+stop_server() {
+  [ -n "$PGID" ] || return 0
+  kill -TERM -- "-$PGID" 2>/dev/null || true
+  for _ in $(seq 1 20); do pgrep -g "$PGID" >/dev/null || break; sleep 0.5; done
+  # extension-host children can outlive the parent by a few seconds: end what is left of our own group
+  pgrep -g "$PGID" >/dev/null && kill -KILL -- "-$PGID" 2>/dev/null || true
+  PGID=""
+}
+finish() {
+  local rc=$?
+  stop_server
+  if [ "$rc" != 0 ]; then
+    mkdir -p "$ARTIFACTS"
+    cp "$BASE/code-server.log" "$ARTIFACTS/" 2>/dev/null || true
+    [ -d "$BASE/ud/logs" ] && cp -r "$BASE/ud/logs" "$ARTIFACTS/vscode-logs" 2>/dev/null || true
+    [ -d "$WS" ] && cp -r "$WS" "$ARTIFACTS/workspace-after" 2>/dev/null || true
+    echo "[e2e-vscode] FAILED (exit $rc); screenshots and logs in $ARTIFACTS" >&2
+  fi
+  if [ "${E2E_KEEP:-0}" = 1 ]; then echo "[e2e-vscode] kept $BASE"; else rm -rf "$BASE"; fi
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$ARTIFACTS"; mkdir -p "$ARTIFACTS" "$BASE/ud/User" "$BASE/exts"
+cp -r "$HERE/workspace" "$WS"
+"$NODE24" "$HERE/settings.js" "$PYTHON" > "$BASE/ud/User/settings.json"
+
+say "installing $(basename "$VSIX") into code-server"
+"$CODE_SERVER" --user-data-dir "$BASE/ud" --extensions-dir "$BASE/exts" --install-extension "$VSIX" \
+  > "$BASE/install-extension.log" 2>&1 || { cat "$BASE/install-extension.log" >&2; die "code-server --install-extension failed"; }
+
+PORT=$("$NODE24" -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+# setsid: code-server leads its own process group, so stopping it ends exactly what it started
+setsid "$CODE_SERVER" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --user-data-dir "$BASE/ud" --extensions-dir "$BASE/exts" "$WS" \
+  > "$BASE/code-server.log" 2>&1 < /dev/null &
+PGID=$!
+[ "$(ps -o pgid= -p "$PGID" | tr -d ' ')" = "$PGID" ] || die "code-server did not get its own process group"
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break
+  kill -0 "$PGID" 2>/dev/null || { cat "$BASE/code-server.log" >&2; die "code-server exited at startup"; }
+  sleep 0.5
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || die "code-server did not answer on 127.0.0.1:$PORT"
+say "code-server (pgid $PGID) on http://127.0.0.1:$PORT/, workspace $WS"
+
+# 4. The user journey.
+T0=$(date +%s)
+E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" E2E_WORKSPACE=$WS E2E_ARTIFACTS=$ARTIFACTS \
+E2E_IMAGES=$ROOT/docs/images E2E_PYTHON=$PYTHON E2E_PGID=$PGID NODE_PATH=$CACHE/driver/node_modules \
+  timeout 900 "$NODE24" "$HERE/journey.js"
+say "passed: install/check ${T_INSTALL}s, journey $(( $(date +%s) - T0 ))s, total $(( $(date +%s) - START ))s"

@@ -1,0 +1,225 @@
+// What a user does in the VS Code workbench (code-server), expressed as puppeteer-core actions on the real DOM.
+// Every wait has a timeout and fails with a sentence saying what did not happen.
+'use strict';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Squiggles that count as problems (hints are the faint dots other extensions draw).
+const SQUIGGLES = '.part.editor .monaco-editor .view-overlays .squiggly-error, '
+  + '.part.editor .monaco-editor .view-overlays .squiggly-warning, '
+  + '.part.editor .monaco-editor .view-overlays .squiggly-info';
+
+class Workbench {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async until(what, fn, { timeout = 30000, interval = 250 } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      last = await fn();
+      if (last) return last;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}`);
+      await sleep(interval);
+    }
+  }
+
+  async chord(...keys) {
+    const { keyboard } = this.page;
+    for (const key of keys) await keyboard.down(key);
+    for (const key of [...keys].reverse()) await keyboard.up(key);
+  }
+
+  async open(url) {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+    await this.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90000 });
+    await this.page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90000 });
+    await this.until('the Problems item in the status bar', () => this.problemsLabel(), { timeout: 60000 });
+  }
+
+  // Status bar "Problems" item, e.g. "Warnings: 3" / "Errors: 0, Warnings: 3" / "No Problems".
+  async problemsLabel() {
+    return this.page.evaluate(() => {
+      const item = document.querySelector('.part.statusbar [id="status.problems"]');
+      if (!item) return null;
+      const link = item.querySelector('a') || item;
+      return link.getAttribute('aria-label') || item.getAttribute('aria-label') || link.innerText || '';
+    });
+  }
+
+  async problemCount() {
+    const label = (await this.problemsLabel()) || '';
+    const numbers = label.match(/\d+/g) || [];
+    return numbers.reduce((sum, n) => sum + Number(n), 0);
+  }
+
+  async title() {
+    return this.page.evaluate(() => document.title);
+  }
+
+  async dismissNotifications() {
+    await this.page.evaluate(() => {
+      for (const button of document.querySelectorAll('.notification-toast .codicon-notifications-clear')) button.click();
+    });
+  }
+
+  // Ctrl+P, type the file name, Enter; waits until the editor tab for it is active.
+  async openFile(name) {
+    await this.focusEditorArea();
+    await this.chord('Control', 'KeyP');
+    await this.page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 15000 });
+    await this.page.keyboard.type(name, { delay: 15 });
+    await this.until(`"${name}" in the Quick Open list`, () => this.page.evaluate((wanted) => {
+      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
+      return rows.some((row) => (row.getAttribute('aria-label') || row.innerText).includes(wanted));
+    }, name), { timeout: 20000 });
+    await this.page.keyboard.press('Enter');
+    await this.until(`the editor tab of ${name} to be active`, () => this.page.evaluate((wanted) => {
+      const tab = document.querySelector('.part.editor .tab.active');
+      return !!tab && (tab.getAttribute('aria-label') || tab.innerText).includes(wanted);
+    }, name), { timeout: 20000 });
+    await this.page.waitForSelector('.part.editor .monaco-editor .view-lines', { visible: true, timeout: 15000 });
+  }
+
+  async focusEditorArea() {
+    const text = await this.page.$('.part.editor .monaco-editor .view-lines');
+    if (text) {
+      await this.page.evaluate(() => document.querySelector('.part.editor .monaco-editor textarea')?.focus());
+    } else {
+      await this.page.click('.monaco-workbench .part.editor');
+    }
+  }
+
+  async squiggles() {
+    return this.page.$$eval(SQUIGGLES, (els) => els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height, cls: el.className };
+    }).filter((r) => r.width > 0).sort((a, b) => a.y - b.y || a.x - b.x));
+  }
+
+  async waitForSquiggles(what) {
+    return this.until(`warning squiggles in ${what}`, async () => {
+      const found = await this.squiggles();
+      return found.length ? found : null;
+    }, { timeout: 90000 });
+  }
+
+  async waitForNoSquiggles(what) {
+    await this.until(`the squiggles in ${what} to go away`, async () => (await this.squiggles()).length === 0,
+      { timeout: 30000 });
+  }
+
+  // Index of the 0-based editor line under a squiggle: the text row at the same height.
+  async lineTextAt(y) {
+    return this.page.evaluate((yy) => {
+      for (const line of document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')) {
+        const r = line.getBoundingClientRect();
+        if (yy >= r.top - 1 && yy <= r.bottom + 1) return line.innerText;
+      }
+      return null;
+    }, y);
+  }
+
+  // Squiggle whose editor line contains `text` (first one when text is omitted).
+  async squiggleOn(text, what) {
+    return this.until(`a squiggle on a line containing "${text}" in ${what}`, async () => {
+      for (const squiggle of await this.squiggles()) {
+        const line = await this.lineTextAt(squiggle.y + squiggle.height / 2);
+        if (!text || (line && line.includes(text))) return squiggle;
+      }
+      return null;
+    }, { timeout: 60000 });
+  }
+
+  // Mouse over a squiggle; returns the hover's text once it shows `expected`.
+  async hover(squiggle, expected) {
+    const x = squiggle.x + Math.min(squiggle.width / 2, 40);
+    const y = squiggle.y + squiggle.height / 2;
+    await this.page.mouse.move(x - 5, y - 20);
+    await this.page.mouse.move(x, y, { steps: 5 });
+    return this.until(`a hover showing "${expected}"`, async () => {
+      const texts = await this.visibleHoverTexts();
+      const hit = texts.find((t) => t.includes(expected));
+      if (!hit) await this.page.mouse.move(x + 1, y, { steps: 2 });
+      return hit;
+    }, { timeout: 15000, interval: 500 });
+  }
+
+  async visibleHoverTexts() {
+    return this.page.$$eval('.monaco-hover', (els) => els
+      .filter((el) => !el.classList.contains('hidden') && el.getBoundingClientRect().height > 0)
+      .map((el) => el.innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  async clickAt(squiggle) {
+    await this.page.mouse.click(squiggle.x + Math.min(squiggle.width / 2, 20), squiggle.y + squiggle.height / 2);
+  }
+
+  // Ctrl+. and wait for the code action menu to list `title`.
+  async openQuickFixes(title) {
+    await this.chord('Control', 'Period');
+    return this.until(`"${title}" in the Ctrl+. menu (listed: ${this.lastActions || 'nothing'})`, async () => {
+      this.lastActions = (await this.actionTitles()).join(' | ');
+      return (await this.actionTitles()).some((t) => t.includes(title));
+    }, { timeout: 20000 });
+  }
+
+  async actionTitles() {
+    return this.page.$$eval('.action-widget .monaco-list-row', (rows) => rows
+      .filter((row) => row.getBoundingClientRect().height > 0)
+      .map((row) => row.innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  async pickAction(title) {
+    const row = await this.until(`the menu row "${title}"`, async () => {
+      for (const handle of await this.page.$$('.action-widget .monaco-list-row')) {
+        const text = await handle.evaluate((el) => el.innerText);
+        if (text.includes(title)) return handle;
+      }
+      return null;
+    }, { timeout: 10000 });
+    await row.click();
+    await this.until('the Ctrl+. menu to close', async () => (await this.actionTitles()).length === 0, { timeout: 10000 });
+  }
+
+  async save() {
+    await this.chord('Control', 'KeyS');
+  }
+
+  // Command Palette: Ctrl+Shift+P, type the command, Enter on the exact entry.
+  async runCommand(label) {
+    await this.focusEditorArea();
+    await this.chord('Control', 'Shift', 'KeyP');
+    await this.page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 15000 });
+    await this.page.keyboard.type(label, { delay: 10 });
+    await this.until(`"${label}" in the Command Palette`, async () => (await this.quickPickLabels()).some(
+      (t) => t.startsWith(label)), { timeout: 20000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  async quickPickLabels() {
+    return this.page.$$eval('.quick-input-widget .monaco-list-row', (rows) => rows
+      .filter((row) => row.getBoundingClientRect().height > 0 && row.closest('.quick-input-widget').style.display !== 'none')
+      .map((row) => (row.getAttribute('aria-label') || row.innerText).replace(/\s+/g, ' ').trim()));
+  }
+
+  async quickInputVisible() {
+    return this.page.evaluate(() => {
+      const widget = document.querySelector('.quick-input-widget');
+      return !!widget && widget.style.display !== 'none' && widget.getBoundingClientRect().height > 0;
+    });
+  }
+
+  async toggleProblemsPanel() {
+    await this.chord('Control', 'Shift', 'KeyM');
+    await this.page.waitForSelector('.markers-panel', { visible: true, timeout: 15000 });
+  }
+
+  async problemsPanelRows() {
+    return this.page.$$eval('.markers-panel .monaco-list-row', (rows) => rows
+      .map((row) => (row.getAttribute('aria-label') || row.innerText).replace(/\s+/g, ' ').trim()));
+  }
+}
+
+module.exports = { Workbench, sleep };
