@@ -1,0 +1,138 @@
+"""Walking a project for deployment files and resolving the handlers they declare.
+
+Cheap first: files are picked by name and extension, then kept only if their bytes contain a
+marker (`AWS::Serverless::Function`, `aws-cdk`, …); only those are parsed. A file that does not
+parse is logged and skipped — discovery never raises for a user's file."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+from pathlib import Path
+
+import yaml
+
+from lambda_leak.files import SKIPPED_DIRECTORIES
+from lambda_leak.iac import cdk_js, cdk_python, serverless, templates
+from lambda_leak.iac.cfn_yaml import load_json, load_yaml
+from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family
+from lambda_leak.iac.model import Declaration, DeclaredHandler
+
+log = logging.getLogger("lambda_leak.iac")
+
+SKIPPED = SKIPPED_DIRECTORIES | {".aws-sam", ".serverless", "cdk.out", ".venv"}
+MAX_FILE_SIZE = 5 * 1024 * 1024
+TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
+TEMPLATE_MARKERS = (b"AWS::Serverless::Function", b"AWS::Lambda::Function")
+NOT_TEMPLATES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json", "pnpm-lock.yaml"})
+JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
+
+
+def discover(root: Path) -> list[DeclaredHandler]:
+    """Every Node.js or Python handler the deployment files under `root` declare, in file order."""
+    root = Path(root).resolve()
+    found: list[DeclaredHandler] = []
+    for path in _candidate_files(root):
+        for declaration in _read(path, root):
+            handler = _resolve(declaration)
+            if handler is not None:
+                found.append(handler)
+    return found
+
+
+def declared_handlers_by_file(root: Path) -> dict[Path, set[str]]:
+    """Source file → export names the deployment calls as handlers (files not on disk left out)."""
+    by_file: dict[Path, set[str]] = {}
+    for handler in discover(root):
+        if handler.source_file is not None and handler.export_name:
+            by_file.setdefault(handler.source_file, set()).add(handler.export_name)
+    return by_file
+
+
+def _candidate_files(root: Path):
+    if root.is_file():
+        yield root
+        return
+    for folder, directories, files in os.walk(root):
+        directories[:] = sorted(d for d in directories if d not in SKIPPED)
+        for name in sorted(files):
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in TEMPLATE_SUFFIXES or suffix in JS_SUFFIXES or suffix == ".py":
+                if name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts")):
+                    yield Path(folder, name)
+
+
+def _read(path: Path, root: Path) -> list[Declaration]:
+    try:
+        if path.stat().st_size > MAX_FILE_SIZE:
+            return []
+        data = path.read_bytes()
+    except OSError as error:
+        log.info("lambda-leak: %s: cannot read: %s", path, error)
+        return []
+    name = path.name
+    suffix = path.suffix.lower()
+    try:
+        if name in serverless.SERVERLESS_FILE_NAMES:
+            if b"functions" not in data:
+                return []
+            return serverless.declarations(_load(data, suffix), path)
+        if suffix in TEMPLATE_SUFFIXES:
+            if not any(marker in data for marker in TEMPLATE_MARKERS):
+                return []
+            return templates.declarations(_load(data, suffix), path)
+        if suffix in JS_SUFFIXES:
+            if b"aws-cdk" not in data or b"Function" not in data:
+                return []
+            return cdk_js.declarations(_text(data), path, _app_dir(path, root))
+        if suffix == ".py":
+            if b"aws_cdk" not in data or b"Function" not in data:
+                return []
+            return cdk_python.declarations(_text(data), path, _app_dir(path, root))
+    except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:
+        log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
+    return []
+
+
+def _load(data: bytes, suffix: str):
+    text = _text(data)
+    return load_json(text) if suffix == ".json" else load_yaml(text)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError: logged and skipped
+
+
+def _first_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:200]
+
+
+def _app_dir(stack_file: Path, root: Path) -> Path:
+    """The CDK app's working folder: the nearest folder with cdk.json, up to `root`."""
+    folder = stack_file.parent
+    while True:
+        if (folder / "cdk.json").is_file():
+            return folder
+        if folder == root or folder.parent == folder:
+            return root if root.is_dir() else stack_file.parent
+        folder = folder.parent
+
+
+def _resolve(declaration: Declaration) -> DeclaredHandler | None:
+    family = declaration.family or runtime_family(declaration.runtime)
+    if family == "other":
+        return None  # Java, Go, .NET, Ruby, custom runtimes: not code lambda-leak reads
+    if declaration.entry is not None:
+        source = declaration.entry if declaration.entry.is_file() else None
+        export_path = declaration.handler
+        resolved_export = export_path.split(".", 1)[0] if family == "node" else export_path
+        return DeclaredHandler(source, export_path, resolved_export, declaration.runtime,
+                               declaration.declared_in, declaration.line, declaration.origin)
+    resolved = None
+    if declaration.entry_points and declaration.code_dir is not None and family != "python":
+        resolved = resolve_entry_points(declaration.handler, declaration.code_dir, list(declaration.entry_points))
+    if resolved is None:
+        resolved = resolve(declaration.handler, declaration.code_dir, family)
+    return DeclaredHandler(resolved.source_file, resolved.export_path, resolved.export_name, declaration.runtime,
+                           declaration.declared_in, declaration.line, declaration.origin)

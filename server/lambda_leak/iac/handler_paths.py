@@ -1,0 +1,135 @@
+"""Turning a handler string into the file and export the Lambda runtime would load.
+
+Node (the runtime's UserFunction.js): the basename of the handler is split at its FIRST dot:
+`src/h/app.nested.fn` → module `src/h/app`, export path `nested.fn`; the module is tried
+extensionless, `.js`, `.mjs`, `.cjs`; we then try TypeScript sources for bundled builds.
+Python (bootstrap.py): split at the LAST dot: `pkg.mod.fn` → module `pkg.mod` → `pkg/mod.py`
+(or `pkg/mod/__init__.py`); slashes in the module part act as dots."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+NODE_EXTENSIONS = (".js", ".mjs", ".cjs")
+TS_EXTENSIONS = (".ts", ".mts", ".cts", ".tsx")
+NODE_SOURCE_EXTENSIONS = NODE_EXTENSIONS + TS_EXTENSIONS + (".jsx",)
+
+# Runtimes whose code lambda-leak does not read: their declarations are not reported.
+OTHER_LANGUAGE_PREFIXES = ("java", "dotnet", "go", "provided", "ruby")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    source_file: Path | None
+    export_path: str
+    export_name: str
+
+
+def runtime_family(runtime: str | None) -> str | None:
+    """'node', 'python', 'other', or None when the runtime is not declared (or not understood)."""
+    if not runtime:
+        return None
+    lowered = runtime.lower()
+    if lowered.startswith("nodejs"):
+        return "node"
+    if lowered.startswith("python"):
+        return "python"
+    if lowered.startswith(OTHER_LANGUAGE_PREFIXES):
+        return "other"
+    return None
+
+
+def split_node(handler: str) -> tuple[str, str]:
+    """(module path, export path) the way the Node runtime splits a handler string."""
+    slash = max(handler.rfind("/"), handler.rfind("\\"))
+    directory, base = handler[: slash + 1], handler[slash + 1 :]
+    module, _, export_path = base.partition(".")
+    return directory + module, export_path
+
+
+def split_python(handler: str) -> tuple[str, str]:
+    module, _, function = handler.rpartition(".")
+    return module, function
+
+
+def join(base: Path, relative: str) -> Path:
+    """`base / relative`, normalised (`..` folded) without resolving symlinks."""
+    return Path(os.path.normpath(os.path.join(base, relative.replace("\\", "/"))))
+
+
+def node_module_file(base: Path, module: str, extensions: tuple[str, ...] = NODE_SOURCE_EXTENSIONS) -> Path | None:
+    stem = join(base, module)
+    if stem.suffix in NODE_SOURCE_EXTENSIONS and stem.is_file():
+        return stem  # extensionless lookup of a name that already carries an extension
+    for extension in extensions:
+        candidate = stem.with_name(stem.name + extension)
+        if candidate.is_file():
+            return candidate
+    if stem.is_dir():  # require() of a folder: its index file
+        for extension in extensions:
+            candidate = stem / f"index{extension}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def python_module_file(base: Path, module: str) -> Path | None:
+    if not module:
+        return None
+    relative = module.replace("\\", "/").replace("/", ".").strip(".").replace(".", "/")
+    if not relative:
+        return None
+    for candidate in (join(base, relative + ".py"), join(base, relative) / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def resolve(handler: str, base: Path | None, family: str | None) -> Resolved:
+    """Resolve `handler` against the code folder `base` (None: code is not on disk, e.g. S3 or inline).
+
+    With no declared runtime, Node is tried first, then Python; the names follow whichever matched
+    (Node when neither did)."""
+    node_module, node_path = split_node(handler)
+    node = Resolved(None, node_path, node_path.split(".", 1)[0])
+    py_module, py_function = split_python(handler)
+    python = Resolved(None, py_function, py_function)
+    if family == "python":
+        file = python_module_file(base, py_module) if base is not None else None
+        return Resolved(file, python.export_path, python.export_name)
+    if base is not None:
+        file = node_module_file(base, node_module)
+        if file is not None:
+            return Resolved(file, node.export_path, node.export_name)
+        if family is None:
+            file = python_module_file(base, py_module)
+            if file is not None:
+                return Resolved(file, python.export_path, python.export_name)
+    return node
+
+
+def resolve_entry_points(handler: str, base: Path, entry_points: list[str]) -> Resolved | None:
+    """SAM esbuild builds: the handler names the bundle esbuild writes for an entry point.
+
+    esbuild drops the longest common folder of all entry points (for one entry point, its whole
+    folder), so `EntryPoints: [src/app.ts]` builds `app.js` and `Handler: app.handler` means src/app.ts."""
+    module, export_path = split_node(handler)
+    entries = [os.path.normpath(e.replace("\\", "/")) for e in entry_points if isinstance(e, str) and e.strip()]
+    if not entries:
+        return None
+    folders = [os.path.dirname(e) for e in entries]
+    common = os.path.commonpath(folders) if all(folders) else ""
+    wanted = os.path.normpath(module)
+    for entry in entries:
+        stem = os.path.splitext(entry)[0]
+        output = os.path.relpath(stem, common) if common else stem
+        if os.path.normpath(output) == wanted or os.path.normpath(stem) == wanted:
+            file = join(base, entry)
+            if not file.suffix:
+                found = node_module_file(base, entry)
+                file = found if found is not None else file
+            if file.is_file():
+                return Resolved(file, export_path, export_path.split(".", 1)[0])
+    return None

@@ -1,0 +1,32 @@
+"""What discovery returns, and the raw declaration each reader produces before resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class DeclaredHandler:
+    source_file: Path | None  # the file the runtime would load; None when it is not on disk
+    export_path: str  # e.g. "nested.fn" for handler "src/app.nested.fn"
+    export_name: str  # the exported name: first segment of export_path ("nested")
+    runtime: str | None  # as declared ("nodejs20.x", "python3.12"), None when not declared
+    declared_in: Path  # the template / serverless.yml / CDK source that declares it
+    line: int  # 0-based line of the Handler property (or of the construct when defaulted)
+    origin: str  # "template.yaml", "serverless.yml", … (the declaring file's name) or "cdk"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A handler as a deployment file states it, before the handler string is resolved."""
+
+    handler: str
+    code_dir: Path | None  # the folder the handler is relative to; None for S3/inline code
+    runtime: str | None
+    declared_in: Path
+    line: int
+    origin: str
+    entry_points: tuple[str, ...] = field(default=())  # SAM esbuild Metadata.BuildProperties.EntryPoints
+    family: str | None = None  # forces 'node'/'python' resolution when the construct implies it
+    entry: Path | None = None  # CDK NodejsFunction/PythonFunction: the file itself; `handler` is then the export
