@@ -25,14 +25,14 @@ def timer_kind(module: JsModule, call: Node) -> str | None:
     if not name:
         return None
     head, _, last = name.rpartition(".")
-    if last not in TIMERS:
-        return None
     if not head:
         bound = module.resolve(last, callee)
         if bound is None:
-            return last  # the global
-        if bound.kind == "import" and bound.module == "timers":
-            return last
+            return last if last in TIMERS else None  # the global
+        if bound.kind == "import" and bound.module == "timers" and bound.imported in TIMERS:
+            return bound.imported  # import { setImmediate as soon } from "timers"
+        return None
+    if last not in TIMERS:
         return None
     if head in ("global", "globalThis", "window"):
         return last

@@ -81,7 +81,8 @@ def _error_expression(node: Node) -> str:
 def callback_settles(context, function: Node, name: str) -> tuple[list[Settle], list[Node]]:
     """The calls of the callback parameter `name`, and its other uses (passed on, stored)."""
     settles, other = [], []
-    for ref in descendants(function, frozenset({"identifier"})):
+    body = function.child_by_field_name("body")
+    for ref in descendants(body, frozenset({"identifier"})) if body is not None else ():
         if text(ref) != name:
             continue
         bound = context.module.resolve(name, ref)
@@ -92,8 +93,6 @@ def callback_settles(context, function: Node, name: str) -> tuple[list[Settle], 
             args = call_arguments(parent)
             error = args[0] if args and not _is_nullish(args[0]) else None
             settles.append(Settle(parent, error, args[1] if len(args) > 1 else None))
-        elif ref.parent is not None and ref.parent.type == "formal_parameters":
-            continue
         else:
             other.append(ref)
     return settles, other
@@ -249,6 +248,9 @@ def _apply(data: bytes, replacements: list[tuple[int, int, str]]) -> str | None:
 def _wrap_body(context, function: Node, body_text: str, resolve: str, reject: str) -> str:
     """`{ body }` → `{ return new Promise((resolve, reject) => { body }); }`, re-indented one step."""
     inner = body_text[1:-1]
+    opening = ""  # a comment on the `{` line stays there
+    if "\n" in inner and inner.split("\n", 1)[0].strip():
+        opening, inner = inner.split("\n", 1)
     outer = context.source.indent_of_line(function.start_point[0])
     lines = inner.strip("\n").split("\n")
     first = next((line for line in lines if line.strip()), "")
@@ -256,7 +258,7 @@ def _wrap_body(context, function: Node, body_text: str, resolve: str, reject: st
     unit = step[len(outer):] if step.startswith(outer) and len(step) > len(outer) else indent_unit(context.source)
     indented = "\n".join((unit + line) if line.strip() else "" for line in lines)
     wrapped = (
-        f"{{\n{outer}{unit}return new Promise(({resolve}, {reject}) => {{\n"
+        f"{{{opening}\n{outer}{unit}return new Promise(({resolve}, {reject}) => {{\n"
         f"{indented.rstrip()}\n{outer}{unit}}});\n{outer}}}"
     )
     return wrapped
