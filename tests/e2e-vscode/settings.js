@@ -16,6 +16,7 @@ const settings = {
   'git.enabled': false,
   'files.autoSave': 'off',
   'editor.hover.delay': 300,
+  'workbench.colorTheme': 'Default Dark Modern',
   'editor.fontSize': 15,
   'editor.minimap.enabled': false,
   // keep the Ctrl+. menu to our fixes (TypeScript's suggestions would add "Convert to ES module" etc.)

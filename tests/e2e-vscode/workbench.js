@@ -115,7 +115,7 @@ class Workbench {
     return this.page.evaluate((yy) => {
       for (const line of document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')) {
         const r = line.getBoundingClientRect();
-        if (yy >= r.top - 1 && yy <= r.bottom + 1) return line.innerText;
+        if (yy >= r.top - 1 && yy <= r.bottom + 1) return line.innerText.replace(/\u00a0/g, ' '); // rendered spaces are NBSPs
       }
       return null;
     }, y);
