@@ -38,8 +38,8 @@ def js_module_name(specifier: str) -> str:
 
 
 def construct_kind(qualified: str | None, last_name: str, object_name: str | None) -> str | None:
-    if qualified is not None:
-        return CONSTRUCTS.get(qualified)
+    if qualified is not None and qualified.startswith("aws_cdk."):
+        return CONSTRUCTS.get(qualified)  # an alias such as `{ Function: Fn }` is still known
     if last_name in UNAMBIGUOUS_CLASSES:
         return UNAMBIGUOUS_CLASSES[last_name]
     if last_name in ("Function", "SingletonFunction") and object_name and "lambda" in object_name.lower():

@@ -260,8 +260,6 @@ class _StackReader:
             object_name = _text(obj) if obj is not None else None
         else:
             return None
-        if last not in ("Function", "SingletonFunction", "NodejsFunction", "PythonFunction"):
-            return None
         kind = construct_kind(self.qualify(callee), last, object_name)
         if kind is None:
             return None

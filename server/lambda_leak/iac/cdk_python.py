@@ -157,8 +157,6 @@ class _StackReader:
             object_name = func.value.id if isinstance(func.value, ast.Name) else None
         else:
             return None
-        if last not in ("Function", "SingletonFunction", "NodejsFunction", "PythonFunction"):
-            return None
         kind = construct_kind(self.qualify(func), last, object_name)
         if kind is None:
             return None

@@ -1,0 +1,93 @@
+"""Handler strings resolve the way the Lambda runtimes load them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family, split_node, split_python
+
+
+@pytest.mark.parametrize(
+    "handler, expected",
+    [
+        ("index.handler", ("index", "handler")),
+        ("src/h/app.nested.fn", ("src/h/app", "nested.fn")),
+        ("v1.2/app.main", ("v1.2/app", "main")),  # dots in folders are not split
+        ("app", ("app", "")),
+    ],
+)
+def test_node_split(handler, expected):
+    assert split_node(handler) == expected
+
+
+@pytest.mark.parametrize(
+    "handler, expected",
+    [("app.lambda_handler", ("app", "lambda_handler")), ("pkg.mod.fn", ("pkg.mod", "fn")), ("src/app.main", ("src/app", "main"))],
+)
+def test_python_split(handler, expected):
+    assert split_python(handler) == expected
+
+
+@pytest.mark.parametrize(
+    "runtime, family",
+    [("nodejs22.x", "node"), ("python3.13", "python"), ("java21", "other"), ("provided.al2023", "other"), (None, None), ("mystery", None)],
+)
+def test_runtime_family(runtime, family):
+    assert runtime_family(runtime) == family
+
+
+def _tree(root: Path, *files: str) -> None:
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("// x\n")
+
+
+def test_node_extension_order_follows_the_runtime_then_typescript(tmp_path: Path):
+    _tree(tmp_path, "a.mjs", "a.cjs", "a.ts", "b.cjs", "b.ts", "c.cts", "d/index.mjs")
+    assert resolve("a.h", tmp_path, "node").source_file == tmp_path / "a.mjs"
+    assert resolve("b.h", tmp_path, "node").source_file == tmp_path / "b.cjs"
+    assert resolve("c.h", tmp_path, "node").source_file == tmp_path / "c.cts"
+    assert resolve("d.h", tmp_path, "node").source_file == tmp_path / "d" / "index.mjs"
+    assert resolve("e.h", tmp_path, "node").source_file is None
+
+
+def test_nested_export_path_keeps_the_first_segment_as_export_name(tmp_path: Path):
+    _tree(tmp_path, "src/h/app.js")
+    resolved = resolve("src/h/app.nested.fn", tmp_path, "node")
+    assert (resolved.source_file, resolved.export_path, resolved.export_name) == (tmp_path / "src/h/app.js", "nested.fn", "nested")
+
+
+def test_python_modules_and_packages(tmp_path: Path):
+    _tree(tmp_path, "app.py", "pkg/mod.py", "pkg/sub/__init__.py")
+    assert resolve("app.lambda_handler", tmp_path, "python").source_file == tmp_path / "app.py"
+    assert resolve("pkg.mod.fn", tmp_path, "python").source_file == tmp_path / "pkg" / "mod.py"
+    assert resolve("pkg/mod.fn", tmp_path, "python").source_file == tmp_path / "pkg" / "mod.py"
+    assert resolve("pkg.sub.fn", tmp_path, "python").source_file == tmp_path / "pkg" / "sub" / "__init__.py"
+    resolved = resolve("pkg.mod.fn", tmp_path, "python")
+    assert (resolved.export_path, resolved.export_name) == ("fn", "fn")
+
+
+def test_undeclared_runtime_tries_node_then_python(tmp_path: Path):
+    _tree(tmp_path, "svc/app.py", "both.js", "both.py")
+    py = resolve("svc.app.main", tmp_path, None)  # Node would look for svc.js
+    assert (py.source_file, py.export_name) == (tmp_path / "svc" / "app.py", "main")
+    assert resolve("both.main", tmp_path, None).source_file == tmp_path / "both.js"
+
+
+def test_code_not_on_disk_resolves_names_only():
+    resolved = resolve("lib/app.api.get", None, "node")
+    assert (resolved.source_file, resolved.export_path, resolved.export_name) == (None, "api.get", "api")
+
+
+def test_esbuild_entry_points(tmp_path: Path):
+    _tree(tmp_path, "src/a.ts", "src/jobs/b.ts", "c.ts")
+    # One entry point: its folder is dropped.
+    assert resolve_entry_points("a.handler", tmp_path, ["src/a.ts"]).source_file == tmp_path / "src" / "a.ts"
+    # Several: their common folder is dropped, the rest kept.
+    two = ["./src/a.ts", "src/jobs/b.ts"]
+    assert resolve_entry_points("jobs/b.run", tmp_path, two).source_file == tmp_path / "src" / "jobs" / "b.ts"
+    assert resolve_entry_points("a.run", tmp_path, two).source_file == tmp_path / "src" / "a.ts"
+    assert resolve_entry_points("c.run", tmp_path, ["c.ts"]).source_file == tmp_path / "c.ts"
+    assert resolve_entry_points("zzz.run", tmp_path, two) is None
