@@ -1,0 +1,78 @@
+"""Hover over a finding: why it leaks on Lambda and how to fix it, from the rule's doc.
+
+The docs (`docs/rules/<id>.md`) ship inside the package as `lambda_leak/rule_docs/`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from lsprotocol import types as lsp
+
+from lambda_leak.lsp.diagnostics import Entry
+from lambda_leak.lsp.positions import from_lsp_position, to_lsp_range
+from lambda_leak.rules import rule_info
+
+_SECTIONS = ("Why it leaks on Lambda", "Fix")
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=64)
+def rule_doc(rule: str) -> str | None:
+    if not re.fullmatch(r"[a-z0-9-]+", rule):
+        return None
+    try:
+        return (resources.files("lambda_leak") / "rule_docs" / f"{rule}.md").read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, OSError):
+        return None
+
+
+def doc_sections(text: str) -> dict[str, str]:
+    """`## Heading` -> body, for every second-level section of a rule doc."""
+    matches = list(_HEADING.finditer(text))
+    sections = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        sections[match.group(1)] = text[match.end():end].strip()
+    return sections
+
+
+def _section(sections: dict[str, str], title: str) -> str | None:
+    return next((body for name, body in sections.items() if name.lower().startswith(title.lower())), None)
+
+
+def hover_text(rule: str, message: str) -> str:
+    info = rule_info(rule)
+    parts = [f"**{rule}** (lambda-leak): {message}"]
+    doc = rule_doc(rule)
+    if doc:
+        sections = doc_sections(doc)
+        for title in _SECTIONS:
+            body = _section(sections, title)
+            if body:
+                parts.append(f"**{title}**\n\n{body}")
+    elif info:
+        parts.append(info.summary)
+    if info:
+        parts.append(f"[Rule documentation]({info.docs_url})")
+    return "\n\n".join(parts)
+
+
+def hover(entry: Entry | None, lines: list[str], position: lsp.Position, encoding: str) -> lsp.Hover | None:
+    if entry is None:
+        return None
+    point = from_lsp_position(lines, position, encoding)
+    texts = []
+    first = None
+    for finding in entry.findings:
+        if finding.range.start <= point <= finding.range.end:
+            texts.append(hover_text(finding.rule, finding.message))
+            first = first or finding
+    if first is None:
+        return None
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(texts)),
+        range=to_lsp_range(entry.lines, first.range, encoding),
+    )

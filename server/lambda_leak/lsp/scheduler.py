@@ -1,0 +1,112 @@
+"""Analysis of open documents off the event loop, newest version only, with no fixed debounce.
+
+Each document has at most one analysis running. Changes that arrive meanwhile only mark it
+dirty; when the running analysis ends, a stale result is dropped and the newest text is
+analysed next. A burst of changes therefore costs about two analyses, not one per change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from lambda_leak.engine import analyse_source
+from lambda_leak.lsp.diagnostics import DiagnosticsStore, Entry
+from lambda_leak.lsp.documents import Document, Documents
+from lambda_leak.lsp.positions import split_lines
+from lambda_leak.model import FileReport
+
+log = logging.getLogger(__name__)
+
+
+def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) -> FileReport:
+    """Runs in the worker thread. The engine does not raise; this guards the server anyway."""
+    try:
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        if size > config.max_file_size:
+            return FileReport(path, error=f"{size:,} bytes, over the {config.max_file_size:,}-byte limit (maxFileSize); not analysed")
+        return analyse_source(path, text, config, workspace, previous_tree)
+    except Exception as error:  # noqa: BLE001 - a crash costs this document's findings, not the server
+        log.exception("analysis of %s crashed", path)
+        return FileReport(path, error=f"internal error: {type(error).__name__}: {error}")
+
+
+class Scheduler:
+    def __init__(self, documents: Documents, store: DiagnosticsStore, config_for: Callable,
+                 workspace: Callable[[], Any], on_result: Callable[[str, Entry], None],
+                 encoding: Callable[[], str]) -> None:
+        self.documents = documents
+        self.store = store
+        self.config_for = config_for  # path -> Config
+        self.workspace = workspace  # () -> the cross-file index or None
+        self.on_result = on_result
+        self.encoding = encoding
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lambda-leak-analysis")
+        self._dirty: set[str] = set()
+        self._running: dict[str, asyncio.Task] = {}
+        self._waiters: dict[str, list[asyncio.Future]] = {}
+
+    def schedule(self, uri: str) -> None:
+        self._dirty.add(uri)
+        if uri not in self._running:
+            self._running[uri] = asyncio.get_running_loop().create_task(self._run(uri))
+
+    async def current(self, uri: str) -> Entry | None:
+        """The store's entry for the document's newest version, waiting for it if needed."""
+        while True:
+            document = self.documents.get(uri)
+            entry = self.store.get(uri)
+            if document is None or (entry is not None and entry.version == document.version):
+                return entry
+            if uri not in self._running:
+                self.schedule(uri)
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(uri, []).append(waiter)
+            await waiter
+
+    def forget(self, uri: str) -> None:
+        self._dirty.discard(uri)
+        self._wake(uri)
+
+    def _wake(self, uri: str) -> None:
+        for waiter in self._waiters.pop(uri, []):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _run(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while uri in self._dirty:
+                self._dirty.discard(uri)
+                document = self.documents.get(uri)
+                if document is None:
+                    break
+                version, text = document.version, document.text
+                try:
+                    config = self.config_for(document.path)
+                    previous = document.tree.copy() if document.tree is not None else None
+                    report = await loop.run_in_executor(
+                        self.executor, analyse, document.path, text, config, self.workspace(), previous
+                    )
+                    self._finish(uri, document, version, text, report)
+                except Exception:  # noqa: BLE001 - log and keep serving the other documents
+                    log.exception("analysing %s failed", uri)
+        finally:
+            self._running.pop(uri, None)
+            self._wake(uri)
+
+    def _finish(self, uri: str, document: Document, version: int, text: str, report: FileReport) -> None:
+        if self.documents.get(uri) is not document or document.version != version or document.text != text:
+            return  # stale: the newest text is already queued (a change marked it dirty)
+        if report.syntax_tree is not None:
+            document.tree = report.syntax_tree
+        if report.error:
+            log.info("%s: %s", document.path, report.error)
+        entry = self.store.put(uri, version, text, split_lines(text), report.findings, self.encoding(), report.error)
+        self._wake(uri)
+        self.on_result(uri, entry)
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,82 @@
+"""The cross-file index behind the open documents: built in the background, kept current from
+watched-file events, and the handler list for `lambdaLeak.listHandlers`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pygls.uris import from_fs_path
+
+from lambda_leak.config import config_for_directory
+from lambda_leak.files import iter_source_files
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAMES = ("lambda-leak.toml", ".lambda-leak.toml", "pyproject.toml")
+# Files whose change can alter findings elsewhere: sources (promise knowledge across imports),
+# infrastructure templates (declared handlers) and config files.
+WATCH_GLOBS = (
+    "**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py}",
+    "**/{template,serverless}.{yaml,yml,json}",
+    "**/*.template.{yaml,yml,json}",
+    "**/{lambda-leak,.lambda-leak,pyproject}.toml",
+    "**/cdk.json",
+)
+
+
+def _workspace_class():
+    try:
+        from lambda_leak.workspace import Workspace
+    except ImportError:
+        return None
+    return Workspace
+
+
+class WorkspaceIndex:
+    def __init__(self) -> None:
+        self.folders: list[Path] = []
+        self.workspace: Any = None
+
+    def count_files(self) -> int:
+        return sum(1 for _ in iter_source_files(self.folders))
+
+    def build(self) -> int:
+        """Index every folder (runs in a worker thread). Returns the number of source files."""
+        count = self.count_files()
+        workspace_class = _workspace_class()
+        if workspace_class is not None and self.folders:
+            self.workspace = workspace_class.for_paths(list(self.folders))
+        return count
+
+    def file_changed(self, path: Path) -> None:
+        """Bring the index up to date with one created, changed or deleted file (worker thread)."""
+        if path.name in CONFIG_NAMES:
+            config_for_directory.cache_clear()
+        if self.workspace is None:
+            return
+        for method in ("update_file", "update", "refresh"):
+            update = getattr(self.workspace, method, None)
+            if callable(update):
+                update(path)
+                return
+        # No incremental update offered: rebuild the whole index.
+        workspace_class = _workspace_class()
+        if workspace_class is not None:
+            self.workspace = workspace_class.for_paths(list(self.folders))
+
+    def handlers(self, paths: list[Path], overrides: dict) -> list[dict]:
+        from lambda_leak.handlers import find_handlers
+
+        found = []
+        for handler in find_handlers(paths or self.folders, overrides):
+            path = Path(handler.path)
+            found.append({
+                "name": handler.name,
+                "path": str(path),
+                "uri": from_fs_path(str(path.resolve())),
+                "line": handler.line,
+                "origin": handler.origin,
+            })
+        return found
