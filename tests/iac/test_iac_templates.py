@@ -119,3 +119,14 @@ def test_handler_line_points_at_the_resource_when_it_comes_from_globals(tmp_path
     # No Properties at all: CodeUri defaults to the template folder; the line is the Globals Handler.
     assert (handler.source_file, handler.export_name, handler.runtime, handler.line) == (
         tmp_path.resolve() / "main.py", "handler", "python3.13", 3)
+
+
+def test_dot_template_files_in_json_with_tabs(tmp_path: Path):
+    (tmp_path / "api.template").write_text(
+        '{\n\t"Resources": {\n\t\t"F": {\n\t\t\t"Type": "AWS::Lambda::Function",\n'
+        '\t\t\t"Properties": {"Handler": "app.main", "Runtime": "nodejs22.x", "Code": "."}\n\t\t}\n\t}\n}\n'
+    )
+    (tmp_path / "app.js").write_text("exports.main = async () => 1;\n")
+    assert rows(discover(tmp_path), tmp_path.resolve()) == [
+        ("api.template", 4, "api.template", "main", "main", "nodejs22.x", "app.js")
+    ]

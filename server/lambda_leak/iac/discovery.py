@@ -97,7 +97,8 @@ def _read(path: Path, root: Path) -> list[Declaration]:
 
 def _load(data: bytes, suffix: str):
     text = _text(data)
-    return load_json(text) if suffix == ".json" else load_yaml(text)
+    # `.template` files are either; JSON is told by its first character (tabs need load_json).
+    return load_json(text) if suffix == ".json" or text.lstrip().startswith("{") else load_yaml(text)
 
 
 def _text(data: bytes) -> str:
