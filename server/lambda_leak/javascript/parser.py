@@ -36,13 +36,22 @@ def syntax_ok(text: str, language: str) -> bool:
 
 
 def first_error(node: Node) -> Node | None:
-    """The first ERROR or MISSING node, for a message that says where the syntax breaks."""
+    """Where the syntax breaks: the first MISSING or ERROR node. An ERROR that runs to the end
+    of the file means something was left open, so its last token is the better place to point."""
     if not node.has_error:
         return None
+    root = node
     cursor = [node]
     while cursor:
         current = cursor.pop()
-        if current.is_error or current.is_missing:
+        if current.is_missing:
+            return current
+        if current.is_error:
+            if current.end_byte >= root.end_byte - 1 and current.child_count:
+                last = current
+                while last.child_count:
+                    last = last.children[-1]
+                return last
             return current
         cursor.extend(reversed([c for c in current.children if c.has_error or c.is_missing]))
     return node
