@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from iac_helpers import FIXTURES, line_of, rows
@@ -147,3 +148,31 @@ def test_declared_handlers_by_file_over_all_fixtures():
         "cdk-python/functions/report/report.py": {"build"},
         "cdk-python/assets/node/notify.mjs": {"handler"},
     }
+
+
+def test_cdk_props_that_cannot_be_read_are_not_guessed(tmp_path: Path):
+    (tmp_path / "stack.ts").write_text(
+        "import { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';\n"
+        "export function make(scope: any, props: NodejsFunctionProps) {\n"
+        "  new NodejsFunction(scope, 'FromParam', props);\n"
+        "  new NodejsFunction(scope, 'Spread', { ...props, memorySize: 256 });\n"
+        "  new NodejsFunction(scope, 'Computed', { [key]: 'x' });\n"
+        "  new NodejsFunction(scope, 'Defaulted');\n"
+        "}\n"
+    )
+    (tmp_path / "stack.Defaulted.js").write_text("exports.handler = async () => 1;\n")
+    (tmp_path / "py_stack.py").write_text(
+        "from aws_cdk.aws_lambda import Function\n"
+        "def make(scope, **props):\n"
+        "    Function(scope, 'X', **props)\n"
+    )
+    assert rows(discover(tmp_path), tmp_path.resolve()) == [("stack.ts", 5, "cdk", "handler", "handler", None, "stack.Defaulted.js")]
+
+
+def test_compiled_javascript_beside_the_typescript_stack_is_not_read_twice(tmp_path: Path):
+    shutil.copytree(FIXTURES / "cdk-ts", tmp_path / "app")
+    lib = tmp_path / "app" / "lib"
+    (lib / "api-stack.js").write_text((lib / "api-stack.ts").read_text().replace(": Construct", "").replace("props?: StackProps", "props"))
+    found = discover(tmp_path)
+    assert len(found) == 6
+    assert {h.declared_in.name for h in found} == {"api-stack.ts"}

@@ -267,7 +267,9 @@ class _StackReader:
         call = ConstructCall(kind=kind, line=node.start_point[0])
         if len(arguments) >= 2:
             call.construct_id = self.string(arguments[1])
-        props = self._props(arguments[2] if len(arguments) >= 3 else None, 0)
+        props: dict[str, tuple[ts.Node, ts.Node]] = {}
+        if len(arguments) >= 3 and not self._read_props(arguments[2], props, 0):
+            return None  # props we cannot read may hold `entry`/`handler`: no guess
         if "handler" in props:
             value, pair = props["handler"]
             call.handler = self.string(value)
@@ -285,15 +287,16 @@ class _StackReader:
             call.index = self.string(props["index"][0])
         return call
 
-    def _props(self, node: ts.Node | None, depth: int) -> dict[str, tuple[ts.Node, ts.Node]]:
+    def _read_props(self, node: ts.Node | None, props: dict[str, tuple[ts.Node, ts.Node]], depth: int) -> bool:
+        """Collect an object literal's properties (following `const` names and spreads) into `props`;
+        False when some of them cannot be known statically."""
         node = _unwrap(node)
         if node is None or depth > 4:
-            return {}
+            return False
         if node.type == "identifier":
-            return self._props(self.constants.get(_text(node)), depth + 1)
+            return self._read_props(self.constants.get(_text(node)), props, depth + 1)
         if node.type != "object":
-            return {}
-        props: dict[str, tuple[ts.Node, ts.Node]] = {}
+            return False
         for child in node.named_children:
             if child.type == "pair":
                 key = child.child_by_field_name("key")
@@ -301,13 +304,15 @@ class _StackReader:
                 if key is None or value is None:
                     continue
                 name = self.string(key) if key.type == "string" else _text(key)
-                if name:
-                    props[name] = (value, child)
+                if not name or key.type == "computed_property_name":
+                    return False
+                props[name] = (value, child)
             elif child.type == "shorthand_property_identifier":
                 props[_text(child)] = (child, child)
-            elif child.type == "spread_element" and child.named_children:
-                props.update(self._props(child.named_children[0], depth + 1))
-        return props
+            elif child.type == "spread_element":
+                if not child.named_children or not self._read_props(child.named_children[0], props, depth + 1):
+                    return False
+        return True
 
     def _runtime(self, node: ts.Node, depth: int = 0) -> str | None:
         node = _unwrap(node)

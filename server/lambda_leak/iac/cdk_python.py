@@ -163,6 +163,8 @@ class _StackReader:
         call = ConstructCall(kind=kind, line=node.lineno - 1)
         if len(node.args) >= 2:
             call.construct_id = self.string(node.args[1])
+        if any(k.arg is None for k in node.keywords):
+            return None  # `**props` may hold `entry`/`handler`: no guess
         keywords = {k.arg: k for k in node.keywords if k.arg}
         if "handler" in keywords:
             call.handler = self.string(keywords["handler"].value)

@@ -83,7 +83,7 @@ def _read(path: Path, root: Path) -> list[Declaration]:
                 return []
             return templates.declarations(_load(data, suffix), path)
         if suffix in JS_SUFFIXES:
-            if b"aws-cdk" not in data or b"Function" not in data:
+            if b"aws-cdk" not in data or b"Function" not in data or _compiled_from_typescript(path):
                 return []
             return cdk_js.declarations(_text(data), path, _app_dir(path, root))
         if suffix == ".py":
@@ -93,6 +93,14 @@ def _read(path: Path, root: Path) -> list[Declaration]:
     except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
     return []
+
+
+def _compiled_from_typescript(path: Path) -> bool:
+    """`tsc` in a CDK app writes lib/stack.js beside lib/stack.ts: read the source only, once."""
+    if path.suffix.lower() not in (".js", ".mjs", ".cjs"):
+        return False
+    stem = path.with_suffix("")
+    return any(stem.with_name(stem.name + ext).is_file() for ext in (".ts", ".mts", ".cts", ".tsx"))
 
 
 def _load(data: bytes, suffix: str):
