@@ -1,0 +1,68 @@
+"""The Python analyser the engine calls: astroid tree, handlers, handler path, then the rules."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from astroid.exceptions import AstroidSyntaxError
+
+from lambda_leak.python import parsing
+from lambda_leak.python.context import PythonContext
+from lambda_leak.python.handlers import discover
+from lambda_leak.python.parsing import syntax_ok
+from lambda_leak.python.paths import all_functions, reach
+from lambda_leak.python.project import package_root
+from lambda_leak.python.reverse import declared_names, reached_from_elsewhere
+from lambda_leak.source import SourceText
+
+__all__ = ["analyse", "syntax_ok"]
+
+
+def _syntax_message(error: AstroidSyntaxError) -> str:
+    inner = getattr(error, "error", None)
+    if isinstance(inner, SyntaxError) and inner.lineno:
+        return f"syntax error at line {inner.lineno}: {inner.msg}; not analysed"
+    return "syntax error; not analysed"
+
+
+def analyse(source: SourceText, config, rules, workspace: Any = None, previous_tree: Any = None):
+    from lambda_leak.engine import LanguageResult, run_rules
+
+    path = source.path
+    declared = declared_names(workspace, path)
+    everything = config.scope == "all"
+    elsewhere: set[str] = set()
+    if not everything and not parsing.may_hold_handler(source.text, config.handler_names, declared):
+        # Cheap exit before parsing: no handler here, and none elsewhere in the project calls in.
+        elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if os.path.isfile(path) else set()
+        if not elsewhere:
+            return LanguageResult(findings=[])
+    try:
+        module = parsing.parse_buffer(source.text, path)
+    except AstroidSyntaxError as error:
+        return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+    except (RecursionError, MemoryError, ValueError):
+        return LanguageResult(findings=[], syntax_error="file too deeply nested or invalid; not analysed")
+    try:
+        handlers = discover(module, config.handler_names, declared)
+        if everything:
+            functions = all_functions(module)
+        else:
+            roots = [f for h in handlers for f in h.roots]
+            if not handlers and os.path.isfile(path):
+                elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
+            roots += [f for f in all_functions(module) if f.qname() in elsewhere]
+            functions = {f for f in reach(roots) if f.root() is module}
+        context = PythonContext(
+            source=source,
+            module=module,
+            config=config,
+            handlers=handlers,
+            functions=sorted(functions, key=lambda f: (f.lineno, f.col_offset)),
+        )
+        errors: list[str] = []
+        findings = run_rules(rules, context, errors)
+    finally:
+        parsing.forget_project_modules(package_root(path) if os.path.isabs(path) or os.path.exists(path) else None)
+    return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None, tree=module)

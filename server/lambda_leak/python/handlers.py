@@ -1,0 +1,137 @@
+"""Finding the Lambda handlers of a Python module.
+
+A handler is a module-level function taking `(event, context)` that is named like a handler
+(`handler`, `lambda_handler`, `*_handler`, or the configured names), or that wears a Lambda
+decorator (Powertools' `@logger.inject_lambda_context`, `@event_source(...)`, any decorator
+built with `lambda_handler_decorator`, ...), or that an IaC file names; and module-level
+assignments such as `handler = Mangum(app)`. Decorators are resolved through the imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from astroid import nodes
+
+from lambda_leak.python.names import assigned_value, local_definition, qualified
+
+# Decorators (last attribute of their qualified name) that wrap a function as a Lambda handler.
+_POWERTOOLS_DECORATORS = frozenset(
+    {"inject_lambda_context", "capture_lambda_handler", "log_metrics", "event_source", "idempotent"}
+)
+_OTHER_WRAPPERS = frozenset(
+    {"datadog_lambda.wrapper.datadog_lambda_wrapper", "lumigo_tracer.lumigo_tracer", "epsagon.lambda_wrapper"}
+)
+# Calls that turn a web app into a Lambda handler: `handler = Mangum(app)`.
+_ADAPTERS = frozenset({"mangum.Mangum", "apig_wsgi.make_lambda_handler", "serverless_wsgi.handle_request"})
+
+
+@dataclass
+class Handler:
+    name: str
+    node: nodes.NodeNG  # the FunctionDef, or the Assign of `handler = Mangum(app)`
+    origin: str  # "name", "decorator", "assignment" or "iac"
+    roots: list[nodes.FunctionDef] = field(default_factory=list)  # where the handler path starts
+
+    @property
+    def line(self) -> int:
+        """0-based line of the definition (the `def`, not its decorators)."""
+        return (self.node.lineno or 1) - 1
+
+
+def name_matches(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def takes_event_context(function: nodes.FunctionDef) -> bool:
+    arguments = function.args
+    positional = list(arguments.posonlyargs or []) + list(arguments.args or [])
+    return len(positional) == 2
+
+
+def _decorator_target(decorator: nodes.NodeNG) -> nodes.NodeNG:
+    return decorator.func if isinstance(decorator, nodes.Call) else decorator
+
+
+def is_lambda_decorator(decorator: nodes.NodeNG) -> bool:
+    target = _decorator_target(decorator)
+    name = qualified(target) or ""
+    last = name.rsplit(".", 1)[-1].removesuffix("()")
+    if name.startswith("aws_lambda_powertools") and last in _POWERTOOLS_DECORATORS:
+        return True
+    if name in _OTHER_WRAPPERS:
+        return True
+    local = local_definition(target)  # a middleware built in this file with lambda_handler_decorator
+    if isinstance(local, nodes.FunctionDef) and local.decorators:
+        return any(
+            (qualified(_decorator_target(d)) or "").endswith("lambda_handler_decorator")
+            for d in local.decorators.nodes
+        )
+    return False
+
+
+def _decorated_by_app(function: nodes.FunctionDef, app: str) -> bool:
+    for decorator in function.decorators.nodes if function.decorators else ():
+        target = _decorator_target(decorator)
+        while isinstance(target, nodes.Attribute):
+            target = target.expr
+        if isinstance(target, nodes.Name) and target.name == app:
+            return True
+    return False
+
+
+def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, declared: bool) -> Handler | None:
+    value = assign.value
+    if isinstance(value, (nodes.Name, nodes.Attribute)):  # handler = real_handler
+        local = local_definition(value)
+        if isinstance(local, nodes.FunctionDef):
+            return Handler(name, assign, "assignment", [local])
+        return None
+    if not isinstance(value, nodes.Call):
+        return None
+    factory = local_definition(value.func)
+    if isinstance(factory, nodes.FunctionDef):  # handler = make_handler(...): the inner functions run
+        inner = [n for n in factory.body if isinstance(n, nodes.FunctionDef)]
+        return Handler(name, assign, "assignment", inner or [factory])
+    if qualified(value.func) in _ADAPTERS or declared:
+        apps = {a.name for a in value.args if isinstance(a, nodes.Name)}
+        roots = [
+            f
+            for f in module.body
+            if isinstance(f, nodes.FunctionDef) and any(_decorated_by_app(f, app) for app in apps)
+        ]
+        return Handler(name, assign, "assignment", roots)
+    return None
+
+
+def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str] = frozenset()) -> list[Handler]:
+    found: list[Handler] = []
+    for statement in module.body:
+        if isinstance(statement, nodes.FunctionDef):
+            if statement.name in declared:
+                found.append(Handler(statement.name, statement, "iac", [statement]))
+            elif not takes_event_context(statement):
+                continue
+            elif name_matches(statement.name, patterns):
+                found.append(Handler(statement.name, statement, "name", [statement]))
+            elif statement.decorators and any(is_lambda_decorator(d) for d in statement.decorators.nodes):
+                found.append(Handler(statement.name, statement, "decorator", [statement]))
+        elif isinstance(statement, (nodes.Assign, nodes.AnnAssign)):
+            targets = statement.targets if isinstance(statement, nodes.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, nodes.AssignName) and (
+                    target.name in declared or name_matches(target.name, patterns)
+                ):
+                    if assigned_value(target) is None:
+                        continue
+                    handler = _assignment_handler(module, statement, target.name, target.name in declared)
+                    if handler:
+                        if target.name in declared:
+                            handler.origin = "iac"
+                        found.append(handler)
+    # A later definition of the same name wins, as it does at run time.
+    by_name: dict[str, Handler] = {}
+    for handler in found:
+        by_name[handler.name] = handler
+    return sorted(by_name.values(), key=lambda h: h.line)

@@ -1,0 +1,86 @@
+"""Started-but-never-waited objects (threads, timers, processes): the logic the three
+`start()`/`join()` rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from astroid import nodes
+
+from lambda_leak.python.context import PythonContext
+from lambda_leak.python.flow import WaitSpec, origin, track, waited_on_every_path
+from lambda_leak.python.names import constructs
+
+
+@dataclass(frozen=True)
+class Leak:
+    function: nodes.FunctionDef
+    node: nodes.NodeNG  # the `.start()` call (or the loop that starts them)
+    kind: str  # "unreferenced" | "not-waited" | "only-last"
+
+
+def _start_call(function: nodes.FunctionDef, name: str, after: int) -> nodes.Call | None:
+    for call in function.nodes_of_class(nodes.Call, skip_klass=(nodes.FunctionDef, nodes.ClassDef)):
+        func = call.func
+        if (
+            isinstance(func, nodes.Attribute)
+            and func.attrname == "start"
+            and isinstance(func.expr, nodes.Name)
+            and func.expr.name == name
+            and call.lineno >= after
+        ):
+            return call
+    return None
+
+
+def _start_loop(function: nodes.FunctionDef, container: str) -> tuple[nodes.NodeNG, nodes.Call] | None:
+    """`for t in threads: t.start()` (or a comprehension doing the same): (the loop, the start call)."""
+    for loop in function.nodes_of_class((nodes.For, nodes.Comprehension), skip_klass=(nodes.FunctionDef,)):
+        if not (isinstance(loop.iter, nodes.Name) and loop.iter.name == container):
+            continue
+        if isinstance(loop.target, nodes.AssignName):
+            scope = loop if isinstance(loop, nodes.For) else loop.parent
+            start = _start_call(scope, loop.target.name, 0)
+            if start is not None:
+                return scope.statement(), start
+    return None
+
+
+def started_and_not_waited(context: PythonContext, classes: frozenset[str], spec: WaitSpec) -> Iterator[Leak]:
+    for function in context.functions:
+        for call in context.calls(function):
+            if not constructs(call, classes):
+                continue
+            kind, detail = origin(call)
+            if kind == "method":
+                if detail.func.attrname == "start":
+                    yield Leak(function, detail, "unreferenced")
+                continue
+            if kind == "bound":
+                handle = track(function, {detail}, spec)
+                start = _start_call(function, detail, call.lineno)
+                anchor = start.statement() if start else None
+            elif kind == "container":
+                handle = track(function, set(), spec, containers={detail})
+                anchor, start = _start_loop(function, detail) or (None, None)
+            else:
+                continue
+            if start is None or handle.escaped:
+                continue  # not started here, or handed to someone who may wait
+            verdict = waited_on_every_path(anchor, function, handle)
+            if not verdict.waited:
+                yield Leak(function, start, "only-last" if verdict.only_last else "not-waited")
+
+
+def findings(context: PythonContext, rule, classes: frozenset[str], spec: WaitSpec, noun: str, waited: str, why: str):
+    """The findings of a start/join rule; `noun` is "Thread", `waited` is "joined", `why` ends the message."""
+    where = context.in_handler
+    for leak in started_and_not_waited(context, classes, spec):
+        if leak.kind == "unreferenced":
+            text = f"{noun} started in {where(leak.function)} without keeping a reference, so it is never {waited}"
+        elif leak.kind == "only-last":
+            text = f"{noun}s started in a loop in {where(leak.function)}: only the last one is {waited}"
+        else:
+            text = f"{noun} started in {where(leak.function)} is not {waited} on every path before it returns"
+        yield context.finding(rule, leak.node, f"{text}; {why}")

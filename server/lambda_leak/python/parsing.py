@@ -1,0 +1,150 @@
+"""Parsing Python with astroid, safely and with reuse.
+
+Analysed code is never imported or executed: astroid builds trees from source text, and we
+make sure it may not load C extensions. Trees built from an editor buffer never enter
+astroid's module cache (another file's inference must not see a stale buffer), and trees
+of files read from disk are reused only while the file is unchanged.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import astroid
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.exceptions import AstroidSyntaxError
+
+MANAGER = astroid.MANAGER
+
+
+def harden_manager() -> None:
+    """Forbid astroid to load compiled extensions (the only way it would import real code)."""
+    MANAGER.always_load_extensions = False
+    MANAGER.extension_package_whitelist.clear()
+    MANAGER.optimize_ast = False
+    MANAGER.max_inferable_values = 20  # keep inference on a short leash; we only need callee kinds
+
+
+harden_manager()
+
+_BUFFERS: OrderedDict[tuple[str, str], nodes.Module] = OrderedDict()  # (path, text) -> tree, small LRU
+_BUFFER_LIMIT = 16
+_FILES: dict[str, tuple[int, int, nodes.Module | None]] = {}  # path -> (mtime_ns, size, tree)
+
+
+def module_name_for(path: str) -> str:
+    """A dotted module name from the package folders around `path` (`pkg/mod.py` -> `pkg.mod`)."""
+    file = Path(path)
+    parts = [] if file.stem == "__init__" else [file.stem]
+    folder = file.parent
+    while (folder / "__init__.py").is_file() and folder.name:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts) or "__lambda_leak_buffer__"
+
+
+def _build(text: str, path: str) -> nodes.Module:
+    harden_manager()
+    name = module_name_for(path)
+    previous = MANAGER.astroid_cache.get(name)
+    try:
+        return AstroidBuilder(MANAGER).string_build(text, name, path)
+    finally:
+        # string_build caches the module under its name; undo that so imports resolved by
+        # astroid elsewhere never see this (possibly unsaved, possibly stale) text.
+        if previous is None:
+            MANAGER.astroid_cache.pop(name, None)
+        else:
+            MANAGER.astroid_cache[name] = previous
+
+
+def parse_buffer(text: str, path: str) -> nodes.Module:
+    """The tree of an editor buffer or CLI file; raises AstroidSyntaxError on bad syntax."""
+    key = (path, text)
+    tree = _BUFFERS.get(key)
+    if tree is not None:
+        _BUFFERS.move_to_end(key)
+        return tree
+    tree = _build(text, path)
+    _BUFFERS[key] = tree
+    while len(_BUFFERS) > _BUFFER_LIMIT:
+        _BUFFERS.popitem(last=False)
+    return tree
+
+
+def read_text(path: str) -> str | None:
+    try:
+        data = Path(path).read_bytes()
+        if b"\x00" in data[:8192]:
+            return None
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def parse_file(path: str) -> nodes.Module | None:
+    """The tree of a project file on disk, reused while its mtime and size are unchanged."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    cached = _FILES.get(path)
+    if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+        return cached[2]
+    text = read_text(path)
+    tree = None
+    if text is not None:
+        try:
+            tree = _build(text.replace("\r\n", "\n"), path)
+        except (AstroidSyntaxError, RecursionError, ValueError):
+            tree = None
+    _FILES[path] = (stat.st_mtime_ns, stat.st_size, tree)
+    return tree
+
+
+def forget_project_modules(root: str | None) -> None:
+    """Drop modules astroid itself loaded from the project (inference may import siblings):
+    they may be edited between analyses, and stale trees must never be used."""
+    if not root:
+        return
+    prefix = os.path.join(os.path.abspath(root), "")
+    stale = [
+        name
+        for name, module in MANAGER.astroid_cache.items()
+        if getattr(module, "file", None) and os.path.abspath(module.file).startswith(prefix)
+    ]
+    for name in stale:
+        MANAGER.astroid_cache.pop(name, None)
+
+
+def syntax_ok(text: str, language: str = "python") -> bool:
+    """Whether `text` is valid Python (used to reject fixes); compiles only, never executes."""
+    try:
+        compile(text, "<lambda-leak>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+# A file that cannot hold a handler is skipped before any parsing: a handler is a function
+# with a handler name or a decorator, or a module-level assignment such as `handler = Mangum(app)`.
+_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_DECORATED_TWO_PARAM_DEF = re.compile(
+    r"^[ \t]*@[^\n]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M
+)
+_TOP_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w", re.M)
+
+
+def may_hold_handler(text: str, names: tuple[str, ...], declared: set[str]) -> bool:
+    from lambda_leak.python.handlers import name_matches
+
+    for pattern in (_DEF_NAME, _TOP_ASSIGN):
+        for match in pattern.finditer(text):
+            if name_matches(match.group(1), names) or match.group(1) in declared:
+                return True
+    return _DECORATED_TWO_PARAM_DEF.search(text) is not None

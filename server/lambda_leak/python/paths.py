@@ -1,0 +1,131 @@
+"""The handler path: the handler plus every function and coroutine it calls or hands over
+(as a thread target, a callback, an `asyncio.run` argument), transitively, in its module
+and in the project modules it imports from.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from astroid import nodes
+
+from lambda_leak.python import parsing, project
+from lambda_leak.python.names import assigned_value, bindings, local_definition, qualified
+
+MAX_FUNCTIONS = 5000
+_SKIP = (nodes.FunctionDef, nodes.ClassDef)
+
+
+def _entry_methods(klass: nodes.ClassDef) -> list[nodes.FunctionDef]:
+    """What instantiating (or calling) a class runs."""
+    methods = []
+    for name in ("__init__", "__post_init__", "__call__", "__enter__", "__aenter__"):
+        found = klass.locals.get(name)
+        if found and isinstance(found[-1], nodes.FunctionDef):
+            methods.append(found[-1])
+    return methods
+
+
+def _member(container: nodes.NodeNG, names: list[str]) -> list[nodes.FunctionDef]:
+    """Follow `names` (`["func"]`, `["Class", "method"]`) through a module's or class's definitions."""
+    node = container
+    for name in names:
+        name = name.removesuffix("()")
+        found = node.locals.get(name) if hasattr(node, "locals") else None
+        if not found:
+            return []
+        node = found[-1]
+        if isinstance(node, nodes.FunctionDef):
+            break
+    if isinstance(node, nodes.FunctionDef):
+        return [node]
+    if isinstance(node, nodes.ClassDef):
+        return _entry_methods(node)
+    return []
+
+
+def _imported(expr: nodes.NodeNG) -> list[nodes.FunctionDef]:
+    """Functions of another project module that `expr` names (`from .util import send`)."""
+    name = qualified(expr)
+    importer = expr.root().file
+    if not name or not importer:
+        return []
+    head, _, method = name.partition("().")  # an instance of an imported class: `client.fetch`
+    resolved = project.resolve_qualified(head, importer)
+    if resolved is None:
+        return []
+    file, rest = resolved
+    module = parsing.parse_file(file)
+    if module is None:
+        return []
+    return _member(module, rest + ([method.split(".")[0]] if method else []))
+
+
+def _enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
+    function = node.scope()
+    while function is not None and not isinstance(function, nodes.FunctionDef):
+        function = function.parent.scope() if function.parent else None
+    if function is not None and isinstance(function.parent, nodes.ClassDef):
+        return function.parent
+    return None
+
+
+def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]:
+    """The functions a name or attribute refers to, when they are defined in the project;
+    with `classes`, a class stands for the methods instantiating it runs."""
+    if isinstance(expr, nodes.Name):
+        local = local_definition(expr)
+        if isinstance(local, nodes.FunctionDef):
+            return [local]
+        if isinstance(local, nodes.ClassDef):
+            return _entry_methods(local) if classes else []
+        if any(isinstance(b, (nodes.Import, nodes.ImportFrom)) for b in bindings(expr, expr.name)):
+            return _imported(expr)
+        return []
+    if not isinstance(expr, nodes.Attribute):
+        return []
+    receiver = expr.expr
+    if isinstance(receiver, nodes.Name):
+        if receiver.name in ("self", "cls"):
+            klass = _enclosing_class(expr)
+            return _member(klass, [expr.attrname]) if klass else []
+        local = local_definition(receiver)
+        if isinstance(local, nodes.ClassDef):
+            return _member(local, [expr.attrname])
+        for binding in bindings(receiver, receiver.name):
+            if isinstance(binding, nodes.AssignName):
+                value = assigned_value(binding)
+                if isinstance(value, nodes.Call):
+                    klass = local_definition(value.func)
+                    if isinstance(klass, nodes.ClassDef):
+                        return _member(klass, [expr.attrname])
+    return _imported(expr)
+
+
+def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
+    seen_names: set[tuple[str, str]] = set()
+    for node in function.nodes_of_class((nodes.Name, nodes.Attribute), skip_klass=_SKIP):
+        if isinstance(node, nodes.Attribute) and not isinstance(node.expr, nodes.Name):
+            continue
+        key = (type(node).__name__, node.as_string() if isinstance(node, nodes.Attribute) else node.name)
+        if key in seen_names:
+            continue
+        seen_names.add(key)
+        yield from resolve(node)  # nested functions run only when referenced: covered here
+
+
+
+def reach(roots: Iterable[nodes.FunctionDef]) -> set[nodes.FunctionDef]:
+    seen: set[nodes.FunctionDef] = set()
+    stack = list(roots)
+    while stack and len(seen) < MAX_FUNCTIONS:
+        function = stack.pop()
+        if function in seen:
+            continue
+        seen.add(function)
+        stack.extend(f for f in callees(function) if f not in seen)
+    return seen
+
+
+def all_functions(module: nodes.Module) -> set[nodes.FunctionDef]:
+    return set(module.nodes_of_class(nodes.FunctionDef))

@@ -1,0 +1,96 @@
+"""The project around a Python file: where its imports live, and which files import it.
+
+Only source files inside the project are read (parsed by astroid from text, never imported);
+`import boto3` and the standard library are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from lambda_leak.files import SKIPPED_DIRECTORIES
+
+MAX_PROJECT_FILES = 3000
+_LISTING_TTL = 2.0  # seconds a folder listing is trusted (the language server sees new files soon)
+_listings: dict[str, tuple[float, list[str]]] = {}
+
+
+def package_root(path: str) -> str:
+    """The folder absolute imports start from: above the outermost package holding `path`."""
+    folder = Path(path).resolve().parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return str(folder)
+
+
+@lru_cache(maxsize=4096)
+def _is_file(path: str) -> bool:  # cleared with the listings (see project_files)
+    return os.path.isfile(path)
+
+
+def module_file(dotted: str, roots: tuple[str, ...]) -> str | None:
+    """The source file of a project module (`pkg.mod` -> `pkg/mod.py` or `pkg/mod/__init__.py`)."""
+    parts = dotted.split(".")
+    for root in roots:
+        base = os.path.join(root, *parts)
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if _is_file(candidate):
+                return candidate
+    return None
+
+
+def resolve_qualified(qualified_name: str, importer: str) -> tuple[str, list[str]] | None:
+    """Split `pkg.mod.func` into the project file of its longest module prefix and the rest."""
+    roots = tuple(dict.fromkeys((package_root(importer), str(Path(importer).resolve().parent))))
+    parts = qualified_name.removesuffix("()").split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        found = module_file(".".join(parts[:cut]), roots)
+        if found:
+            return found, parts[cut:]
+    return None
+
+
+def project_files(path: str) -> list[str]:
+    """Python files that could import `path`: its package root's files and packages below it."""
+    root = package_root(path)
+    now = time.monotonic()
+    cached = _listings.get(root)
+    if cached and now - cached[0] < _LISTING_TTL:
+        return cached[1]
+    _is_file.cache_clear()
+    found: list[str] = []
+    for folder, directories, files in os.walk(root):
+        directories[:] = sorted(
+            d
+            for d in directories
+            if d not in SKIPPED_DIRECTORIES
+            and not d.startswith(".")
+            and os.path.isfile(os.path.join(folder, d, "__init__.py"))
+        )
+        found.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".py"))
+        if len(found) > MAX_PROJECT_FILES:
+            break
+    _listings[root] = (now, found)
+    return found
+
+
+_texts: dict[str, tuple[int, int, str | None]] = {}
+
+
+def cached_text(path: str) -> str | None:
+    """A project file's text, re-read only when it changes on disk."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    cached = _texts.get(path)
+    if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+        return cached[2]
+    from lambda_leak.python.parsing import read_text
+
+    text = read_text(path)
+    _texts[path] = (stat.st_mtime_ns, stat.st_size, text)
+    return text

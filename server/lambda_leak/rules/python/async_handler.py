@@ -1,0 +1,41 @@
+"""async-handler: an `async def` used as the Lambda handler. The Python runtime calls it
+without awaiting and fails: "Unable to marshal response: Object of type coroutine is not
+JSON serializable"."""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+from lambda_leak.fixes.python.run_with_asyncio import run_with_asyncio
+from lambda_leak.model import Position, Range
+from lambda_leak.python.handlers import is_lambda_decorator
+from lambda_leak.rules import RuleInfo
+
+RULE = RuleInfo(
+    id="async-handler",
+    family="python",
+    summary="an async def is used as the Lambda handler, which the Python runtime does not await",
+)
+
+
+def check(context):
+    for handler in context.handlers:
+        function = handler.node
+        if not isinstance(function, nodes.AsyncFunctionDef) or function.is_generator():
+            continue
+        decorators = function.decorators.nodes if function.decorators else []
+        if not all(is_lambda_decorator(d) for d in decorators):
+            continue  # an unknown decorator may well run the coroutine itself
+        fix = run_with_asyncio(context, function)
+        start = context.position(function.lineno, function.col_offset)
+        name_at = context.source.line_text(start.line).find(function.name, start.column)
+        head = Range(start, Position(start.line, name_at + len(function.name)))  # `async def name`
+        yield context.finding(
+            RULE,
+            function,
+            f"Handler `{function.name}` is an async def: the Python runtime calls it without awaiting and fails "
+            "with 'Unable to marshal response: Object of type coroutine is not JSON serializable'. "
+            "Run it with asyncio.run(...) from a synchronous handler",
+            (fix,) if fix else (),
+            head,
+        )
