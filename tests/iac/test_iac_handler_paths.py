@@ -91,3 +91,13 @@ def test_esbuild_entry_points(tmp_path: Path):
     assert resolve_entry_points("a.run", tmp_path, two).source_file == tmp_path / "src" / "a.ts"
     assert resolve_entry_points("c.run", tmp_path, ["c.ts"]).source_file == tmp_path / "c.ts"
     assert resolve_entry_points("zzz.run", tmp_path, two) is None
+
+
+def test_compiled_output_folders_map_back_to_their_sources(tmp_path: Path):
+    _tree(tmp_path, "svc/src/handlers/app.ts", "svc/dist/handlers/app.js", "other/handlers/b.ts", "plain/dist/c.js")
+    # tsc outDir dist, rootDir src: the source wins even when the build output exists
+    assert resolve("handlers/app.main", tmp_path / "svc" / "dist", "node").source_file == tmp_path / "svc/src/handlers/app.ts"
+    # rootDir .: dist/handlers/b.js came from handlers/b.ts
+    assert resolve("handlers/b.main", tmp_path / "other" / "dist", None).source_file == tmp_path / "other/handlers/b.ts"
+    # no source anywhere: the built file is still the answer
+    assert resolve("c.main", tmp_path / "plain" / "dist", "node").source_file == tmp_path / "plain/dist/c.js"

@@ -75,6 +75,25 @@ def node_module_file(base: Path, module: str, extensions: tuple[str, ...] = NODE
     return None
 
 
+BUILD_FOLDERS = frozenset({"dist", "build", "out", ".build"})
+
+
+def source_of_build_output(base: Path, module: str) -> Path | None:
+    """TypeScript (or Babel) projects deploy compiled output: `CodeUri: dist/` with `Handler:
+    handlers/app.main` runs dist/handlers/app.js, compiled from src/handlers/app.ts (outDir dist,
+    rootDir src) or from handlers/app.ts (rootDir .). The source is what lambda-leak should read."""
+    parts = join(base, module).parts
+    build = max((i for i, part in enumerate(parts) if part in BUILD_FOLDERS), default=None)
+    if build is None:
+        return None
+    before, after = parts[:build], parts[build + 1 :]
+    for candidate in (Path(*before, "src", *after), Path(*before, *after)):
+        found = node_module_file(candidate.parent, candidate.name, TS_EXTENSIONS + NODE_EXTENSIONS)
+        if found is not None:
+            return found
+    return None
+
+
 def python_module_file(base: Path, module: str) -> Path | None:
     if not module:
         return None
@@ -100,7 +119,7 @@ def resolve(handler: str, base: Path | None, family: str | None) -> Resolved:
         file = python_module_file(base, py_module) if base is not None else None
         return Resolved(file, python.export_path, python.export_name)
     if base is not None:
-        file = node_module_file(base, node_module)
+        file = source_of_build_output(base, node_module) or node_module_file(base, node_module)
         if file is not None:
             return Resolved(file, node.export_path, node.export_name)
         if family is None:

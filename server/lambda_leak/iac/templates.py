@@ -59,7 +59,7 @@ def _serverless_function(resource, properties, defaults, parameters, path: Path,
     if package_type == "Image":
         return None  # container image: no handler string
     handler, line = _property("Handler", properties, defaults, parameters, resource_line)
-    if handler is None:
+    if not handler:
         return None
     runtime, _ = _property("Runtime", properties, defaults, parameters, resource_line)
     code_dir: Path | None = path.parent  # SAM builds the template's folder when CodeUri is absent
@@ -83,7 +83,7 @@ def _lambda_function(resource, properties, parameters, path: Path, resource_line
     if _text(properties.get("PackageType"), parameters) == "Image":
         return None
     handler, line = _property("Handler", properties, LineDict(), parameters, resource_line)
-    if handler is None:
+    if not handler:
         return None
     runtime, _ = _property("Runtime", properties, LineDict(), parameters, resource_line)
     code = properties.get("Code")
