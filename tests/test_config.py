@@ -1,0 +1,64 @@
+"""Settings are parsed in one place, with errors that name the key and where it came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from lambda_leak.config import Config, ConfigError, config_for_directory, parse_settings
+from lambda_leak.model import Severity
+
+
+def test_defaults():
+    config = Config()
+    assert config.select is None and config.scope == "handlers"
+    assert "handler" in config.handler_names and "*Handler" in config.handler_names
+
+
+def test_kebab_and_camel_case_keys_mean_the_same():
+    a = parse_settings({"handler-names": ["run"], "promise-functions": ["db.query"]}, "file")
+    b = parse_settings({"handlerNames": ["run"], "promiseFunctions": ["db.query"]}, "editor")
+    assert a == b and a.handler_names == ("run",)
+
+
+def test_severity_and_scope():
+    config = parse_settings({"severity": {"timer-leak": "ERROR"}, "scope": "all"}, "x")
+    assert config.severity == {"timer-leak": Severity.ERROR} and config.scope == "all"
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"selct": []}, "unknown key `selct`"),
+        ({"select": ["timer-leek"]}, "unknown rule(s): timer-leek"),
+        ({"select": "timer-leak,x"}, "unknown rule(s)"),
+        ({"severity": {"timer-leak": "loud"}}, "`severity.timer-leak` must be one of"),
+        ({"scope": "everything"}, "`scope` must be"),
+        ({"max-file-size": -1}, "positive number of bytes"),
+        ({"exclude": [1]}, "`exclude` must be a list of strings"),
+    ],
+)
+def test_bad_settings_name_the_key(settings, message):
+    with pytest.raises(ConfigError) as error:
+        parse_settings(settings, "lambda-leak.toml")
+    assert message in str(error.value) and str(error.value).startswith("lambda-leak.toml: ")
+
+
+def test_nearest_config_file_wins(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.lambda-leak]\nscope = "all"\n')
+    inner = tmp_path / "svc"
+    inner.mkdir()
+    (inner / ".lambda-leak.toml").write_text('ignore = ["timer-leak"]\n')
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # no table: keep looking up
+    config_for_directory.cache_clear()
+    assert config_for_directory(inner).ignore == frozenset({"timer-leak"})
+    assert config_for_directory(inner).scope == "handlers"
+    assert config_for_directory(tmp_path / "other").scope == "all"
+    assert config_for_directory(tmp_path / "other").root == tmp_path
+
+
+def test_invalid_toml_is_a_config_error(tmp_path):
+    (tmp_path / "lambda-leak.toml").write_text("select = [\n")
+    config_for_directory.cache_clear()
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        config_for_directory(tmp_path)
