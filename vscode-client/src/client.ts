@@ -1,0 +1,67 @@
+/** The `vscode-languageclient` side: a LanguageClient for a resolved server command. */
+import * as vscode from "vscode";
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import type { ServerCommand } from "./launch";
+import type { ClientState, ManagedClient } from "./serverManager";
+import { SECTION, answerConfiguration, initializationOptions, serverSettings } from "./settings";
+
+export const CLIENT_ID = SECTION; // so the client reads `lambdaLeak.trace.server` itself
+export const LANGUAGES = ["javascript", "typescript", "javascriptreact", "typescriptreact", "python"];
+
+export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
+  { scheme: "file", language },
+  { scheme: "untitled", language },
+]);
+
+function configurationFor(scopeUri: string | undefined): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
+}
+
+export function currentInitializationOptions() {
+  return initializationOptions(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
+}
+
+function asClientState(state: State): ClientState {
+  if (state === State.Running) {
+    return "running";
+  }
+  return state === State.Starting ? "starting" : "stopped";
+}
+
+export function createLanguageClient(command: ServerCommand, output: vscode.LogOutputChannel): ManagedClient {
+  const serverOptions: ServerOptions = {
+    command: command.command,
+    args: command.args,
+    transport: TransportKind.stdio,
+    options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    traceOutputChannel: output,
+    initializationOptions: currentInitializationOptions(),
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) {
+            return answers;
+          }
+          return answerConfiguration(params.items, answers, (scopeUri) => serverSettings(configurationFor(scopeUri)));
+        },
+      },
+    },
+    initializationFailedHandler: (error) => {
+      output.error(`The server failed to initialize: ${String(error)}`);
+      return false;
+    },
+  };
+  const client = new LanguageClient(CLIENT_ID, "Lambda Leak", serverOptions, clientOptions);
+  return {
+    start: () => client.start(),
+    stop: () => client.stop(),
+    onStateChange: (listener) => client.onDidChangeState((event) => listener(asClientState(event.newState))),
+    sendNotification: (method, params) => client.sendNotification(method, params),
+    sendRequest: <R>(method: string, params: unknown) => client.sendRequest<R>(method, params),
+  };
+}

@@ -1,0 +1,99 @@
+/** Entry point: wires settings, the server's lifecycle, the status bar and the commands together. */
+import * as vscode from "vscode";
+import { LANGUAGES, createLanguageClient, currentInitializationOptions } from "./client";
+import { fixAllInActiveEditor, showHandlers } from "./commands";
+import { defaultVariableContext, resolveServerCommand } from "./launch";
+import { MissingServerNotifier } from "./missingServer";
+import { probeServer } from "./probe";
+import { activePythonCommand, onDidChangeActivePython } from "./python";
+import { ServerManager } from "./serverManager";
+import { SECTION, anyEnabled, classifyChange, didChangeConfigurationParams } from "./settings";
+import { StatusBar } from "./status";
+
+export const COMMANDS = {
+  restartServer: "lambdaLeak.restartServer",
+  fixAll: "lambdaLeak.fixAll",
+  showHandlers: "lambdaLeak.showHandlers",
+  showOutput: "lambdaLeak.showOutput",
+} as const;
+
+let manager: ServerManager | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+/** The server is one process per window: its program comes from the window-level settings. */
+async function resolveCommand() {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const firstFolder = vscode.workspace.workspaceFolders?.[0];
+  const serverPath = config.get<string>("serverPath");
+  const interpreter = config.get<string>("interpreter");
+  const explicit = Boolean(serverPath?.trim() || interpreter?.trim());
+  return resolveServerCommand({
+    serverPath,
+    interpreter,
+    pythonExtension: explicit ? undefined : await activePythonCommand(firstFolder?.uri, (message) => output?.warn(message)),
+    context: defaultVariableContext(firstFolder?.uri.fsPath),
+  });
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel("Lambda Leak", { log: true });
+  output = log;
+  const status = new StatusBar(vscode.window.createStatusBarItem("lambdaLeak.status", vscode.StatusBarAlignment.Right, 100), COMMANDS.showOutput);
+  const notifier = new MissingServerNotifier(() => void manager?.restart());
+  const isEnabled = () =>
+    anyEnabled(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
+  const server = new ServerManager({
+    resolveCommand,
+    probe: (command) => probeServer(command),
+    createClient: (command) => createLanguageClient(command, log),
+    isEnabled,
+    status,
+    onProblem: (problem, command) => {
+      const program = command?.python?.join(" ") ?? command?.command ?? "python";
+      void (problem.kind === "no-python" ? notifier.notifyNoPython() : notifier.notify(problem, program));
+    },
+    log: (message) => log.info(message),
+  });
+  manager = server;
+
+  context.subscriptions.push(
+    log,
+    status,
+    notifier,
+    vscode.commands.registerCommand(COMMANDS.restartServer, () => server.restart()),
+    vscode.commands.registerCommand(COMMANDS.fixAll, () => fixAllInActiveEditor(LANGUAGES)),
+    vscode.commands.registerCommand(COMMANDS.showHandlers, () => showHandlers(server.activeClient)),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => log.show()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      const change = classifyChange((section) => event.affectsConfiguration(section));
+      if (change === "restart") {
+        server.scheduleRestart();
+      } else if (change === "reconfigure") {
+        void server.reconfigure(didChangeConfigurationParams(currentInitializationOptions()));
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      // The client tells the server about the folders; their settings follow. Start or stop only
+      // when the folders change whether any of them enables lambda-leak.
+      if (isEnabled() !== (status.state !== "disabled")) {
+        server.scheduleRestart();
+      } else {
+        void server.reconfigure(didChangeConfigurationParams(currentInitializationOptions()));
+      }
+    }),
+  );
+  const pythonListener = await onDidChangeActivePython(() => {
+    if (server.command?.source === "pythonExtension" || server.command?.source === "path") {
+      server.scheduleRestart();
+    }
+  });
+  if (pythonListener) {
+    context.subscriptions.push(pythonListener);
+  }
+  void server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await manager?.dispose();
+  manager = undefined;
+}
