@@ -37,7 +37,8 @@ class Handler:
     @property
     def line(self) -> int:
         """0-based line of the definition (the `def`, not its decorators)."""
-        return (self.node.lineno or 1) - 1
+        position = getattr(self.node, "position", None)  # astroid's lineno is the first decorator's
+        return (position.lineno if position else self.node.lineno or 1) - 1
 
 
 def name_matches(name: str, patterns: tuple[str, ...]) -> bool:

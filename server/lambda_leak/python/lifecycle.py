@@ -17,7 +17,7 @@ from lambda_leak.python.names import constructs
 class Leak:
     function: nodes.FunctionDef
     node: nodes.NodeNG  # the `.start()` call (or the loop that starts them)
-    kind: str  # "unreferenced" | "not-waited" | "only-last"
+    kind: str  # "unreferenced" | "never" | "not-waited" | "only-last"
 
 
 def _start_call(function: nodes.FunctionDef, name: str, after: int) -> nodes.Call | None:
@@ -70,7 +70,8 @@ def started_and_not_waited(context: PythonContext, classes: frozenset[str], spec
                 continue  # not started here, or handed to someone who may wait
             verdict = waited_on_every_path(anchor, function, handle)
             if not verdict.waited:
-                yield Leak(function, start, "only-last" if verdict.only_last else "not-waited")
+                kind = "only-last" if verdict.only_last else "not-waited" if handle.waits else "never"
+                yield Leak(function, start, kind)
 
 
 def findings(context: PythonContext, rule, classes: frozenset[str], spec: WaitSpec, noun: str, waited: str, why: str):
@@ -79,6 +80,8 @@ def findings(context: PythonContext, rule, classes: frozenset[str], spec: WaitSp
     for leak in started_and_not_waited(context, classes, spec):
         if leak.kind == "unreferenced":
             text = f"{noun} started in {where(leak.function)} without keeping a reference, so it is never {waited}"
+        elif leak.kind == "never":
+            text = f"{noun} started in {where(leak.function)} is never {waited}"
         elif leak.kind == "only-last":
             text = f"{noun}s started in a loop in {where(leak.function)}: only the last one is {waited}"
         else:

@@ -13,6 +13,7 @@ The decorators move to the synchronous wrapper (they wrap what the runtime calls
 from __future__ import annotations
 
 import re
+import sys
 
 from astroid import nodes
 
@@ -28,12 +29,9 @@ def _imports_asyncio(module: nodes.Module) -> bool:
 
 def _import_position(module: nodes.Module) -> Position:
     """Before the first import that is not `from __future__`, else after the docstring/futures."""
-    line = 0
+    line = module.doc_node.end_lineno if module.doc_node is not None else 0  # astroid keeps it off the body
     for statement in module.body:
         if isinstance(statement, nodes.ImportFrom) and statement.modname == "__future__":
-            line = statement.end_lineno
-            continue
-        if isinstance(statement, nodes.Expr) and isinstance(statement.value, nodes.Const) and statement is module.body[0]:
             line = statement.end_lineno
             continue
         if isinstance(statement, (nodes.Import, nodes.ImportFrom)):
@@ -48,7 +46,7 @@ def run_with_asyncio(context, function: nodes.AsyncFunctionDef) -> Fix | None:
     new_name = f"_{name}_async"
     if new_name in context.module.locals:
         return None
-    def_line = function.lineno - 1
+    def_line = function.position.lineno - 1  # the `async def` line, below any decorators
     head = source.line_text(def_line)
     match = re.search(rf"\basync\s+def\s+({re.escape(name)})\b", head)
     if match is None:
@@ -69,9 +67,14 @@ def run_with_asyncio(context, function: nodes.AsyncFunctionDef) -> Fix | None:
     edits.append(TextEdit(Range(end, end), wrapper))
     if not _imports_asyncio(context.module):
         at = _import_position(context.module)
-        edits.append(TextEdit(Range(at, at), "import asyncio\n" + ("\n" if at.line and not _next_is_import(context.module, at) else "")))
+        edits.append(TextEdit(Range(at, at), "import asyncio\n" + _separator(context.module, at)))
     return Fix(title="Run with asyncio.run", safe=True, edits=tuple(edits))
 
 
-def _next_is_import(module: nodes.Module, at: Position) -> bool:
-    return any(isinstance(s, (nodes.Import, nodes.ImportFrom)) and s.lineno - 1 == at.line for s in module.body)
+def _separator(module: nodes.Module, at: Position) -> str:
+    """A blank line after `import asyncio` unless the next line imports the standard library too."""
+    for statement in module.body:
+        if isinstance(statement, (nodes.Import, nodes.ImportFrom)) and statement.lineno - 1 == at.line:
+            name = statement.names[0][0] if isinstance(statement, nodes.Import) else statement.modname
+            return "" if name.split(".")[0] in sys.stdlib_module_names else "\n"
+    return "\n"

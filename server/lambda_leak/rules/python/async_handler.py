@@ -7,7 +7,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from lambda_leak.fixes.python.run_with_asyncio import run_with_asyncio
-from lambda_leak.model import Position, Range
+from lambda_leak.model import Range
 from lambda_leak.python.handlers import is_lambda_decorator
 from lambda_leak.rules import RuleInfo
 
@@ -27,9 +27,10 @@ def check(context):
         if not all(is_lambda_decorator(d) for d in decorators):
             continue  # an unknown decorator may well run the coroutine itself
         fix = run_with_asyncio(context, function)
-        start = context.position(function.lineno, function.col_offset)
-        name_at = context.source.line_text(start.line).find(function.name, start.column)
-        head = Range(start, Position(start.line, name_at + len(function.name)))  # `async def name`
+        head = function.position  # `async def name`, without the decorators
+        where = Range(
+            context.position(head.lineno, head.col_offset), context.position(head.end_lineno, head.end_col_offset)
+        )
         yield context.finding(
             RULE,
             function,
@@ -37,5 +38,5 @@ def check(context):
             "with 'Unable to marshal response: Object of type coroutine is not JSON serializable'. "
             "Run it with asyncio.run(...) from a synchronous handler",
             (fix,) if fix else (),
-            head,
+            where,
         )
