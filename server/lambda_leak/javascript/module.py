@@ -7,6 +7,7 @@ that `client.send(...)` is an AWS SDK v3 call or that `save()` is an async funct
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -32,8 +33,23 @@ _QUERY = """
 (new_expression) @new
 [(function_declaration) (function_expression) (arrow_function) (method_definition)
  (generator_function_declaration) (generator_function)] @fn
+[(statement_block) (class_body) (switch_body) (catch_clause) (for_in_statement) (for_statement)] @scope
 """
 _SCOPE_TYPES = frozenset({"statement_block", "program", "switch_body", "class_body"})
+
+
+class Scope:
+    """A node that declares names (function, block, catch, for). Scopes nest, so a sorted list
+    with parent links answers "what encloses byte N" without tree-sitter parent walks."""
+
+    __slots__ = ("node", "start", "end", "parent", "is_function")
+
+    def __init__(self, node: Node, parent: "Scope | None" = None):
+        self.node = node
+        self.start = node.start_byte
+        self.end = node.end_byte
+        self.parent = parent
+        self.is_function = node.type in FUNCTION_TYPES
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,45 @@ class JsModule:
         self._call_starts = [c.start_byte for c in self.calls]
         self._new_starts = [n.start_byte for n in self.news]
         self._scopes: dict[Node, dict[str, Binding]] = {}
+        self._parameters: dict[Node, list[str]] = {}
+        self._resolved: dict[tuple[str, int], Binding | None] = {}
+        self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
+
+    def _build_scopes(self, nodes: list[Node]) -> None:
+        ordered = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
+        self._scope_list: list[Scope] = []
+        stack: list[Scope] = []
+        for node in ordered:
+            while stack and stack[-1].end <= node.start_byte:
+                stack.pop()
+            scope = Scope(node, stack[-1] if stack else None)
+            self._scope_list.append(scope)
+            stack.append(scope)
+        self._scope_starts = [s.start for s in self._scope_list]
+
+    def innermost_scope(self, byte: int) -> Scope | None:
+        index = bisect_right(self._scope_starts, byte) - 1
+        scope = self._scope_list[index] if index >= 0 else None
+        while scope is not None and byte >= scope.end:
+            scope = scope.parent
+        return scope
+
+    def enclosing_functions(self, node: Node):
+        """The functions around `node`, innermost first (not `node` itself)."""
+        scope = self.innermost_scope(node.start_byte)
+        while scope is not None:
+            if scope.is_function and not (scope.start >= node.start_byte and scope.end <= node.end_byte):
+                yield scope.node
+            scope = scope.parent
+
+    def enclosing_function(self, node: Node) -> Node | None:
+        return next(self.enclosing_functions(node), None)
+
+    def parameters(self, function: Node) -> list[str]:
+        names = self._parameters.get(function)
+        if names is None:
+            names = self._parameters[function] = parameter_names(function)
+        return names
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -80,28 +135,39 @@ class JsModule:
 
     def resolve(self, name: str, at: Node) -> Binding | None:
         """What `name` means at node `at`: the nearest declaration going outwards."""
-        current: Node | None = at
-        while current is not None:
-            kind = current.type
-            if kind in FUNCTION_TYPES:
-                if name in parameter_names(current):
-                    return Binding("param", current)
-                own = current.child_by_field_name("name")
-                if kind in ("function_expression", "function") and own is not None and text(own) == name:
-                    return Binding("function", current)
-            elif kind in _SCOPE_TYPES:
-                binding = self.scope(current).get(name)
-                if binding is not None:
-                    return binding
-            elif kind == "catch_clause":
-                param = current.child_by_field_name("parameter")
-                if param is not None and text(param) == name:
-                    return Binding("param", current)
-            elif kind in ("for_in_statement", "for_statement"):
-                left = current.child_by_field_name("left") or current.child_by_field_name("initializer")
-                if left is not None and name in text(left):
-                    return Binding("value", None)
-            current = current.parent
+        return self._resolve_in(name, self.innermost_scope(at.start_byte))
+
+    def _resolve_in(self, name: str, scope: Scope | None) -> Binding | None:
+        if scope is None:
+            return None
+        key = (name, id(scope))
+        if key in self._resolved:
+            return self._resolved[key]
+        result = self._declared_in(scope, name)
+        if result is None:
+            result = self._resolve_in(name, scope.parent)
+        self._resolved[key] = result
+        return result
+
+    def _declared_in(self, scope: Scope, name: str) -> Binding | None:
+        node = scope.node
+        kind = node.type
+        if scope.is_function:
+            if name in self.parameters(node):
+                return Binding("param", node)
+            own = node.child_by_field_name("name")
+            if kind in ("function_expression", "function") and own is not None and text(own) == name:
+                return Binding("function", node)
+        elif kind in _SCOPE_TYPES:
+            return self.scope(node).get(name)
+        elif kind == "catch_clause":
+            param = node.child_by_field_name("parameter")
+            if param is not None and text(param) == name:
+                return Binding("param", node)
+        elif kind in ("for_in_statement", "for_statement"):
+            left = node.child_by_field_name("left") or node.child_by_field_name("initializer")
+            if left is not None and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text(left)):
+                return Binding("value", None)
         return None
 
     def resolve_expression(self, node: Node) -> Binding | None:
