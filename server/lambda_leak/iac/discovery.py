@@ -31,20 +31,55 @@ JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", "
 
 def discover(root: Path) -> list[DeclaredHandler]:
     """Every Node.js or Python handler the deployment files under `root` declare, in file order."""
-    root = Path(root).resolve()
-    found: list[DeclaredHandler] = []
-    for path in _candidate_files(root):
-        for declaration in _read(path, root):
-            handler = _resolve(declaration)
-            if handler is not None:
-                found.append(handler)
-    return found
+    return HandlerDiscovery().discover(root)
+
+
+class HandlerDiscovery:
+    """`discover` that remembers what each file declared while its size and mtime stay the same, so a
+    long-lived process (the language server) re-parses only the deployment files that changed.
+    Handler strings are resolved again on every call: the files they name may have appeared since."""
+
+    def __init__(self) -> None:
+        self._read_cache: dict[Path, tuple[tuple[int, int], Path, list[Declaration]]] = {}
+
+    def discover(self, root: Path) -> list[DeclaredHandler]:
+        root = Path(root).resolve()
+        found: list[DeclaredHandler] = []
+        for path in _candidate_files(root):
+            for declaration in self._declarations(path, root):
+                handler = _resolve(declaration)
+                if handler is not None:
+                    found.append(handler)
+        return found
+
+    def declared_handlers_by_file(self, root: Path) -> dict[Path, set[str]]:
+        return _by_file(self.discover(root))
+
+    def _declarations(self, path: Path, root: Path) -> list[Declaration]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return []
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = self._read_cache.get(path)
+        if cached is not None and cached[0] == stamp and cached[1] == root:
+            return cached[2]
+        declarations, cacheable = _read(path, root)
+        if cacheable:
+            self._read_cache[path] = (stamp, root, declarations)
+        else:
+            self._read_cache.pop(path, None)
+        return declarations
 
 
 def declared_handlers_by_file(root: Path) -> dict[Path, set[str]]:
     """Source file → export names the deployment calls as handlers (files not on disk left out)."""
+    return _by_file(discover(root))
+
+
+def _by_file(handlers: list[DeclaredHandler]) -> dict[Path, set[str]]:
     by_file: dict[Path, set[str]] = {}
-    for handler in discover(root):
+    for handler in handlers:
         if handler.source_file is not None and handler.export_name:
             by_file.setdefault(handler.source_file, set()).add(handler.export_name)
     return by_file
@@ -63,36 +98,42 @@ def _candidate_files(root: Path):
                     yield Path(folder, name)
 
 
-def _read(path: Path, root: Path) -> list[Declaration]:
+def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
+    """What `path` declares, and whether that answer depends on this file alone (cacheable)."""
     try:
         if path.stat().st_size > MAX_FILE_SIZE:
-            return []
+            return [], True
         data = path.read_bytes()
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", path, error)
-        return []
+        return [], False
     name = path.name
     suffix = path.suffix.lower()
     try:
         if name in serverless.SERVERLESS_FILE_NAMES:
             if b"functions" not in data:
-                return []
-            return serverless.declarations(_load(data, suffix), path)
+                return [], True
+            # `${file(...)}` pulls in other files, whose changes this file's mtime does not show
+            return serverless.declarations(_load(data, suffix), path), b"${file(" not in data
         if suffix in TEMPLATE_SUFFIXES:
             if not any(marker in data for marker in TEMPLATE_MARKERS):
-                return []
-            return templates.declarations(_load(data, suffix), path)
+                return [], True
+            return templates.declarations(_load(data, suffix), path), True
         if suffix in JS_SUFFIXES:
-            if b"aws-cdk" not in data or b"Function" not in data or _compiled_from_typescript(path):
-                return []
-            return cdk_js.declarations(_text(data), path, _app_dir(path, root))
+            if b"aws-cdk" not in data or b"Function" not in data:
+                return [], True
+            if _compiled_from_typescript(path):
+                return [], False
+            # CDK paths resolve against the app folder and the default entry looks for sibling files
+            return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
         if suffix == ".py":
             if b"aws_cdk" not in data or b"Function" not in data:
-                return []
-            return cdk_python.declarations(_text(data), path, _app_dir(path, root))
+                return [], True
+            return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False
     except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
-    return []
+        return [], True
+    return [], True
 
 
 def _compiled_from_typescript(path: Path) -> bool:
