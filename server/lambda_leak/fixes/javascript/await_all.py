@@ -1,0 +1,52 @@
+"""The "Await all with Promise.all" fix: `arr.forEach(async …)` → `await Promise.all(arr.map(async …))`.
+
+Safe: the callbacks still run concurrently, as they did; the function now waits for them and
+a failure rejects its promise instead of becoming an unhandled rejection. The enclosing function
+becomes async under the same rule as "Add await".
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from lambda_leak.fixes.javascript.edits import insert, replace
+from lambda_leak.fixes.javascript.make_async import async_edit, can_become_async
+from lambda_leak.javascript.syntax import enclosing_function, is_async, unwrap
+from lambda_leak.model import Fix
+
+TITLE = "Await all with Promise.all"
+
+
+def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
+    """`problem`: "forEach" (a forEach statement), "dropped" (a map statement), "awaited-array"
+    (`await arr.map(…)`) or "unused" (`const ps = arr.map(…)` never read)."""
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee.type != "member_expression" or any(c.type == "optional_chain" for c in callee.children):
+        return None  # `arr?.forEach(…)`: Promise.all(undefined) would throw
+    source = context.source
+    edits = []
+    if problem in ("forEach", "dropped"):
+        if anchor.parent is None or anchor.parent.type != "expression_statement":
+            return None
+        function = enclosing_function(call)
+        if function is None:
+            return None
+        if not is_async(function):
+            edit = async_edit(context, function) if can_become_async(context, function) else None
+            if edit is None:
+                return None
+            edits.append(edit)
+        edits.append(insert(source, call.start_byte, "await Promise.all("))
+    elif problem == "awaited-array":
+        edits.append(insert(source, call.start_byte, "Promise.all("))
+    elif problem == "unused":
+        function = enclosing_function(call)
+        if function is None or not is_async(function):
+            return None
+        edits.append(insert(source, call.start_byte, "await Promise.all("))
+    else:
+        return None
+    if problem == "forEach":
+        edits.append(replace(source, callee.child_by_field_name("property"), "map"))
+    edits.append(insert(source, call.end_byte, ")"))
+    return Fix(TITLE, True, tuple(edits))
