@@ -36,7 +36,13 @@ def test_every_short_form_tag_loads_as_its_long_form():
     conditions = document["Conditions"]
     assert conditions["IsProd"] == {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}
     assert conditions["NotProd"] == {"Fn::Not": [{"Condition": "IsProd"}]}
+    assert conditions["Both"] == {
+        "Fn::And": [{"Condition": "IsProd"}, {"Fn::Or": [{"Condition": "NotProd"}, {"Condition": "IsProd"}]}]
+    }
     orders = document["Resources"]["OrdersFunction"]["Properties"]
+    assert orders["Layers"] == [
+        {"Fn::Join": [":", ["arn:aws:lambda", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}, "layer:shared:3"]]}
+    ]
     assert orders["MemorySize"] == {"Fn::If": ["IsProd", 1024, 256]}
     assert orders["VpcConfig"]["SubnetIds"] == {"Fn::Split": [",", {"Fn::ImportValue": "private-subnets"}]}
     assert orders["VpcConfig"]["SecurityGroupIds"] == [{"Fn::Select": [0, {"Fn::GetAZs": ""}]}]
@@ -129,4 +135,26 @@ def test_dot_template_files_in_json_with_tabs(tmp_path: Path):
     (tmp_path / "app.js").write_text("exports.main = async () => 1;\n")
     assert rows(discover(tmp_path), tmp_path.resolve()) == [
         ("api.template", 4, "api.template", "main", "main", "nodejs22.x", "app.js")
+    ]
+
+
+def test_handler_and_code_uri_from_parameters_ref_and_sub_list_form(tmp_path: Path):
+    (tmp_path / "template.yml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Entry: {Type: String, Default: api.main}\n  Dir: {Type: String, Default: services}\n"
+        "  NoDefault: {Type: String}\n"
+        "Resources:\n"
+        "  A:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: !Ref Entry\n      Runtime: nodejs22.x\n      CodeUri: !Sub ['${Root}/${Dir}', {Root: code}]\n"
+        "  B:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: !Ref NoDefault\n      Runtime: nodejs22.x\n"
+        "  C:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: x.main\n      Runtime: nodejs22.x\n      CodeUri: !Sub '${AWS::Region}/x'\n"
+    )
+    (tmp_path / "code" / "services").mkdir(parents=True)
+    (tmp_path / "code" / "services" / "api.ts").write_text("export const main = async () => 1;\n")
+    assert rows(discover(tmp_path), tmp_path.resolve()) == [
+        ("template.yml", 9, "template.yml", "main", "main", "nodejs22.x", "code/services/api.ts"),
+        # B: a parameter without a default is only known at deploy time; C: a pseudo parameter in CodeUri
+        ("template.yml", 20, "template.yml", "main", "main", "nodejs22.x", None),
     ]

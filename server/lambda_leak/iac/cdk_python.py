@@ -125,7 +125,7 @@ class _StackReader:
             return os.path.dirname(values[0])  # type: ignore[arg-type]
         if qualified in ("os.path.abspath", "os.path.realpath", "os.path.normpath") and len(values) == 1:
             return self._absolute(values[0])  # type: ignore[arg-type]
-        if qualified in _PATH_CLASSES or qualified == "str":
+        if qualified in _PATH_CLASSES:
             return os.path.normpath(os.path.join(*values)) if values else "."  # type: ignore[arg-type]
         if qualified is None and isinstance(node.func, ast.Name) and node.func.id == "str" and len(values) == 1:
             return values[0]
