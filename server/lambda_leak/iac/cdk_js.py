@@ -32,14 +32,16 @@ _MAX_DEPTH = 12
 
 
 @lru_cache(maxsize=None)
-def _parser(suffix: str) -> ts.Parser:
+def _language(suffix: str) -> ts.Language:
     if suffix in (".ts", ".mts", ".cts"):
-        language = tree_sitter_typescript.language_typescript()
-    elif suffix == ".tsx":
-        language = tree_sitter_typescript.language_tsx()
-    else:
-        language = tree_sitter_javascript.language()
-    return ts.Parser(ts.Language(language))
+        return ts.Language(tree_sitter_typescript.language_typescript())
+    if suffix == ".tsx":
+        return ts.Language(tree_sitter_typescript.language_tsx())
+    return ts.Language(tree_sitter_javascript.language())
+
+
+def _parser(suffix: str) -> ts.Parser:
+    return ts.Parser(_language(suffix))  # a parser per call: parsers are not safe to share across threads
 
 
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
