@@ -210,6 +210,8 @@ def convert_to_async(context, function: Node, callback_name: str | None, context
         for settle, statement in direct:
             replacements.append((statement.start_byte - base, statement.end_byte - base, _statement_text(context, settle, statement)))
             following = statement.next_named_sibling
+            while following is not None and following.type == "comment":  # `cb(x); // note` then `return;`
+                following = following.next_named_sibling
             if following is not None and following.type == "return_statement" and following.named_child_count == 0:
                 start, end = _removal_span(context, following)  # the `return;` that followed the callback
                 replacements.append((start - base, end - base, ""))

@@ -1,0 +1,58 @@
+"""no-wait-for-empty-event-loop: `callbackWaitsForEmptyEventLoop = false`, or middy's
+`doNotWaitForEmptyEventLoop` middleware, on a handler."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+from lambda_leak.fixes.javascript.remove_code import remove_statement, remove_unused_import, remove_use
+from lambda_leak.javascript.syntax import text, unwrap
+from lambda_leak.model import Finding, Fix
+from lambda_leak.rules import RuleInfo
+
+RULE = RuleInfo(
+    id="no-wait-for-empty-event-loop",
+    family="javascript",
+    summary="callbackWaitsForEmptyEventLoop = false lets pending work freeze into the next invocation",
+)
+MIDDY_PACKAGE = "@middy/do-not-wait-for-empty-event-loop"
+_WHY = (
+    "Lambda sends the response without waiting for the event loop, so timers, sockets and callbacks still "
+    "pending are frozen and resume in the next invocation (or never)"
+)
+
+
+def _middleware_calls(context) -> Iterator[Node]:
+    if not any(h.wrapper == "middy" for h in context.handlers) or MIDDY_PACKAGE.encode() not in context.source.data:
+        return
+    for call in context.module.calls:
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee.type != "identifier":
+            continue
+        bound = context.module.resolve(text(callee), callee)
+        if bound is not None and bound.kind == "import" and bound.module == MIDDY_PACKAGE:
+            yield call
+
+
+def check(context) -> Iterator[Finding]:
+    source, paths = context.source, context.paths
+    for assignment in paths.no_wait_assignments:
+        if not paths.on_path(assignment, leaky_only=False):
+            continue
+        statement = assignment.parent
+        edit = remove_statement(source, statement) if statement.type == "expression_statement" else None
+        fix = Fix("Remove callbackWaitsForEmptyEventLoop = false", False, (edit,)) if edit else None
+        yield context.finding(RULE, assignment, f"`callbackWaitsForEmptyEventLoop = false`: {_WHY}", (fix,))
+    for call in _middleware_calls(context):
+        name = text(call.child_by_field_name("function"))
+        edit = remove_use(source, call)
+        fix = None
+        if edit is not None:
+            import_edit = remove_unused_import(context, name, call)
+            edits = (edit,) if import_edit is None else (import_edit, edit)
+            fix = Fix("Remove the doNotWaitForEmptyEventLoop middleware", False, edits)
+        yield context.finding(
+            RULE, call, f"`{name}` sets `callbackWaitsForEmptyEventLoop = false`: {_WHY}", (fix,)
+        )
