@@ -1,0 +1,129 @@
+"""listener-leak: adding an event listener, on every invocation, to an object that outlives it."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+from lambda_leak.javascript.syntax import (
+    FUNCTION_TYPES,
+    call_arguments,
+    descendants,
+    dotted_name,
+    enclosing_function,
+    string_value,
+    text,
+    unwrap,
+)
+from lambda_leak.model import Finding
+from lambda_leak.rules import RuleInfo
+
+RULE = RuleInfo(
+    id="listener-leak",
+    family="javascript",
+    summary="A listener added on every invocation to process or a module-scope object",
+)
+ADDERS = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
+REMOVERS = frozenset({"off", "removeListener", "removeAllListeners"})
+GLOBALS = frozenset({"process"})
+_LONG_LIVED = frozenset({"instance", "import", "object", "value"})
+
+
+def _root(node: Node) -> Node | None:
+    node = unwrap(node)
+    while node.type == "member_expression":
+        node = unwrap(node.child_by_field_name("object"))
+    return node if node.type == "identifier" else None
+
+
+def _outlives_invocation(context, root: Node) -> bool:
+    """`process`, or a name bound at module scope to an object (not a function or class)."""
+    name = text(root)
+    bound = context.module.resolve(name, root)
+    if bound is None:
+        return name in GLOBALS
+    if context.module.module_scope.get(name) is not bound or bound.kind not in _LONG_LIVED:
+        return False
+    if bound.kind == "value":
+        value = unwrap(bound.node) if bound.node is not None else None
+        return value is not None and value.type in ("call_expression", "new_expression", "await_expression")
+    return True
+
+
+def _reassigned(function: Node, name: str) -> bool:
+    for assignment in descendants(function, frozenset({"assignment_expression"})):
+        if text(assignment.child_by_field_name("left")) == name:
+            return True
+    return False
+
+
+def _guarded(context, call: Node, function: Node) -> bool:
+    """Inside `if (!ready) { … }` on module state, or `if (x.listenerCount(…) === 0)`."""
+    current = call
+    while current is not None and current != function:
+        parent = current.parent
+        if parent is None:
+            break
+        condition = None
+        if parent.type == "if_statement" and parent.child_by_field_name("condition") != current:
+            condition = parent.child_by_field_name("condition")
+        elif parent.type == "binary_expression" and parent.child_by_field_name("right") == current:
+            condition = parent.child_by_field_name("left")
+        elif parent.type == "ternary_expression" and parent.child_by_field_name("condition") != current:
+            condition = parent.child_by_field_name("condition")
+        if condition is not None:
+            if "listenerCount" in text(condition) or "listeners" in text(condition):
+                return True
+            for ref in descendants(condition, frozenset({"identifier"})):
+                bound = context.module.resolve(text(ref), ref)
+                if bound is not None and context.module.module_scope.get(text(ref)) is bound:
+                    return True
+        current = parent
+    return False
+
+
+def _removed(context, target: str, function: Node, once_event: str | None) -> bool:
+    """Removed again in the same function, or a `once` listener whose event the function emits."""
+    for other in context.module.calls_within(function):
+        callee = unwrap(other.child_by_field_name("function"))
+        if callee.type != "member_expression" or dotted_name(callee.child_by_field_name("object")) != target:
+            continue
+        method = text(callee.child_by_field_name("property"))
+        if method in REMOVERS:
+            return True
+        if method == "emit" and once_event is not None:
+            args = call_arguments(other)
+            if args and string_value(args[0]) == once_event:
+                return True
+    return False
+
+
+def check(context) -> Iterator[Finding]:
+    module, paths = context.module, context.paths
+    for call in module.calls:
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee.type != "member_expression":
+            continue
+        method = text(callee.child_by_field_name("property"))
+        args = call_arguments(call)
+        if method not in ADDERS or len(args) < 2 or not paths.on_path(call, leaky_only=False):
+            continue
+        target = callee.child_by_field_name("object")
+        root = _root(target)
+        if root is None or not _outlives_invocation(context, root):
+            continue
+        function = enclosing_function(call)
+        if function is None or _reassigned(function, text(root)) or _guarded(context, call, function):
+            continue
+        event = string_value(args[0])
+        if _removed(context, dotted_name(target), function, event if "nce" in method else None):
+            continue
+        label = f"{dotted_name(target) or text(target)}.{method}({repr(event) if event is not None else '…'})"
+        yield context.finding(
+            RULE,
+            call,
+            f"`{label}` adds a listener to an object that outlives the invocation: every warm invocation adds "
+            "another (MaxListenersExceededWarning), and old listeners act during later invocations; register it "
+            "once at module scope",
+        )

@@ -1,0 +1,77 @@
+"""require-await: an async function on the handler path that never awaits (the seed's ESLint advice)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tree_sitter import Node
+
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, body, descendants, is_async, text
+from lambda_leak.model import Finding, Severity
+from lambda_leak.rules import RuleInfo
+
+RULE = RuleInfo(
+    id="require-await",
+    family="javascript",
+    summary="An async function on the handler path never awaits",
+    severity=Severity.HINT,
+    default_enabled=False,
+)
+_WAITS = frozenset({"await_expression", "for_in_statement", "yield_expression"})
+
+
+def _awaits(function_body: Node) -> bool:
+    for node in descendants(function_body, _WAITS, stop_at_functions=True):
+        if node.type != "for_in_statement" or any(c.type == "await" for c in node.children):
+            return True
+    return False
+
+
+def _returns_promise(promises, function: Node, function_body: Node) -> bool:
+    """Returning a promise hands the waiting to the caller (as typescript-eslint allows)."""
+    if function_body.type != "statement_block":
+        return promises.makes_promise(function_body)
+    for ret in descendants(function_body, frozenset({"return_statement"}), stop_at_functions=True):
+        value = next((c for c in ret.named_children if c.type != "comment"), None)
+        if value is not None and promises.makes_promise(value):
+            return True
+    return False
+
+
+def _name(function: Node) -> str:
+    own = function.child_by_field_name("name")
+    if own is not None:
+        return text(own)
+    parent = function.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return text(parent.child_by_field_name("name"))
+    if parent is not None and parent.type in ("pair", "assignment_expression"):
+        key = parent.child_by_field_name("key") or parent.child_by_field_name("left")
+        return text(key).rsplit(".", 1)[-1]
+    return ""
+
+
+def check(context) -> Iterator[Finding]:
+    paths, promises = context.paths, context.promises
+    on_path: set[Node] = set()
+    for handler in paths.leaky_handlers:
+        on_path |= paths.reached[handler]
+    for function in context.module.functions:
+        if function.type not in FUNCTION_TYPES or not is_async(function):
+            continue
+        if not (paths.scope_all or function in on_path or paths.on_path(function)):
+            continue
+        function_body = body(function)
+        if function_body is None or (function_body.type == "statement_block" and function_body.named_child_count == 0):
+            continue  # an empty async function starts nothing
+        if _awaits(function_body) or _returns_promise(promises, function, function_body):
+            continue
+        keyword = next(c for c in function.children if c.type == "async")
+        name = _name(function)
+        label = f"`{name}` is async but" if name else "this async callback"
+        yield context.finding(
+            RULE,
+            keyword,
+            f"{label} never awaits: any promise or callback it starts is not waited for and can "
+            "outlive the invocation (ESLint's require-await, as the seed article advises)",
+        )
