@@ -53,12 +53,30 @@ def _imported_async(workspace: Any, path: str):
     return lambda binding, member: workspace.imported_is_async(path, binding.module, binding.imported, member)
 
 
+def _module(source: SourceText, workspace: Any, previous_tree: Any) -> JsModule:
+    """The module the workspace index already parsed (same text), or a fresh parse."""
+    module = workspace.take_module(source.path, source.data) if hasattr(workspace, "take_module") else None
+    if module is not None:
+        module.source = source
+        return module
+    return JsModule(source, parser.parse(source.data, source.language, previous_tree))
+
+
+def _external(workspace: Any, module: JsModule) -> list:
+    """Functions of this file that handlers in other files call (with: does that handler not wait)."""
+    if workspace is None or not hasattr(workspace, "external_entries"):
+        return []
+    from lambda_leak.workspace.entries import entry_functions
+
+    return entry_functions(module, workspace.external_entries(module.source.path))
+
+
 def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
-    tree = parser.parse(source.data, source.language, previous_tree)
-    module = JsModule(source, tree)
+    module = _module(source, workspace, previous_tree)
     promises = PromiseKnowledge(module, config.promise_functions, _imported_async(workspace, source.path))
     handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
-    paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all")
+    external = _external(workspace, module)
+    paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
     return JsContext(source, module, config, promises, handlers, paths, workspace)
 
 
@@ -70,7 +88,7 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Any = No
     if broken is not None:
         where = source.point_position(broken.start_point)
         syntax_error = f"syntax error at line {where.line + 1}, column {where.column + 1}; findings may be incomplete"
-    if not context.handlers and config.scope != "all":
+    if not context.handlers and not context.paths.has_external and config.scope != "all":
         return LanguageResult([], syntax_error, context.module.tree)
     errors: list[str] = []
     findings = run_rules(rules, context, errors)

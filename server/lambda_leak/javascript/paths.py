@@ -23,8 +23,38 @@ _NO_WAIT_QUERY = """
 """
 
 
+def call_targets(module: JsModule, call: Node) -> list[Node]:
+    """Functions in this file a call (or `new`) may run, including functions passed by name."""
+    targets = list(module.functions_called(call))
+    for argument in call_arguments(call):
+        argument = unwrap(argument)
+        if argument.type == "identifier":
+            bound = module.resolve(text(argument), argument)
+            if bound is not None and bound.kind == "function":
+                targets.append(bound.node)
+    return targets
+
+
+def reach(module: JsModule, start: Node) -> set[Node]:
+    """`start` and every function of the file it calls, transitively."""
+    reached = {start}
+    queue = [start]
+    while queue:
+        function = queue.pop()
+        for call in module.calls_within(function) + module.news_within(function):
+            for target in call_targets(module, call):
+                if target not in reached:
+                    reached.add(target)
+                    queue.append(target)
+    return reached
+
+
 class HandlerPaths:
-    def __init__(self, module: JsModule, handlers: list[JsHandler], promises: PromiseKnowledge, scope_all: bool):
+    """`external` roots are functions of this file that handlers in other files call
+    (from the workspace index), each with whether that handler ends without waiting."""
+
+    def __init__(self, module: JsModule, handlers: list[JsHandler], promises: PromiseKnowledge, scope_all: bool,
+                 external: list[tuple[Node, bool]] = ()):
         self.module = module
         self.scope_all = scope_all
         self.reached: dict[JsHandler, set[Node]] = {h: self._reach(h.function) for h in handlers}
@@ -32,26 +62,16 @@ class HandlerPaths:
         self.leaky_handlers = [h for h in handlers if self.ends_without_waiting(h, promises)]
         self._leaky: set[Node] = set().union(*(self.reached[h] for h in self.leaky_handlers)) if handlers else set()
         self._any: set[Node] = set().union(*self.reached.values()) if handlers else set()
+        self.has_external = bool(external)
+        for function, leaky in external:
+            reached = self._reach(function)
+            self._any |= reached
+            if leaky:
+                self._leaky |= reached
         self._cache: dict[tuple[Node, bool], bool] = {}
 
     def _reach(self, start: Node) -> set[Node]:
-        reached = {start}
-        queue = [start]
-        while queue:
-            function = queue.pop()
-            for call in self.module.calls_within(function) + self.module.news_within(function):
-                targets = list(self.module.functions_called(call))
-                for argument in call_arguments(call):  # functions passed by name are called too
-                    argument = unwrap(argument)
-                    if argument.type == "identifier":
-                        bound = self.module.resolve(text(argument), argument)
-                        if bound is not None and bound.kind == "function":
-                            targets.append(bound.node)
-                for target in targets:
-                    if target not in reached:
-                        reached.add(target)
-                        queue.append(target)
-        return reached
+        return reach(self.module, start)
 
     def _no_wait_assignments(self) -> list[Node]:
         if b"callbackWaitsForEmptyEventLoop" not in self.module.source.data:
@@ -69,12 +89,7 @@ class HandlerPaths:
         return any(self.within(a, self.reached[handler]) for a in self.no_wait_assignments)
 
     def within(self, node: Node, functions: set[Node]) -> bool:
-        current = node.parent
-        while current is not None:
-            if current.type in FUNCTION_TYPES and current in functions:
-                return True
-            current = current.parent
-        return False
+        return any(f in functions for f in self.module.enclosing_functions(node))
 
     def on_path(self, node: Node, leaky_only: bool = True) -> bool:
         """Is `node` inside a function on a handler path (of a handler that does not wait)?"""
@@ -86,14 +101,8 @@ class HandlerPaths:
             cached = self._cache[key] = self.within(node, self._leaky if leaky_only else self._any)
         return cached
 
-    @staticmethod
-    def _inside_function(node: Node) -> bool:
-        current = node.parent
-        while current is not None:
-            if current.type in FUNCTION_TYPES:
-                return True
-            current = current.parent
-        return False
+    def _inside_function(self, node: Node) -> bool:
+        return self.module.enclosing_function(node) is not None
 
     def handler_of(self, function: Node) -> JsHandler | None:
         for handler in self.reached:

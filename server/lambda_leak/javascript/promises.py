@@ -143,6 +143,10 @@ class PromiseKnowledge:
                 return True
             cls = self.module.local_class(bound.constructor, obj)
             method = self.module.member_function(cls, prop) if cls is not None else None
+            if method is None and self.imported_async and bound.constructor and "." not in bound.constructor:
+                constructor = self.module.resolve(bound.constructor, obj)  # new Repo() of './repo'
+                if constructor is not None and constructor.kind == "import":
+                    return bool(self.imported_async(constructor, prop))
             return method is not None and self.function_returns_promise(method)
         if bound.kind in ("class", "object"):
             method = self.module.member_function(bound.node, prop)

@@ -1,0 +1,254 @@
+"""The ways into a module from other files: its exported functions and methods, and what it
+re-exports from elsewhere.
+
+An *entry* is `(export name, member)`: `("save", None)` for `export async function save`,
+`("db", "query")` for a method of an exported object, class or instance. CommonJS
+`module.exports = X` is the entry named "default". The same code serves the index (which
+summarises entries) and the analysis (which turns the entries other files call back into
+functions of the parsed file), so the two always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from lambda_leak.javascript.handlers import _exports, exported_function
+from lambda_leak.javascript.module import Binding, JsModule
+from lambda_leak.javascript.syntax import (
+    CLASS_TYPES,
+    FIELD_TYPES,
+    FUNCTION_TYPES,
+    call_arguments,
+    dotted_name,
+    string_value,
+    text,
+    unwrap,
+)
+
+Entry = tuple[str, "str | None"]
+Ref = tuple[str, str, "str | None"]  # (module specifier, imported name | "default" | "*", member)
+
+
+def is_relative(specifier: str) -> bool:
+    return specifier.startswith(("./", "../", "/")) or specifier in (".", "..")
+
+
+@dataclass
+class ModuleEntries:
+    functions: dict[Entry, tuple[Node, Node, str]] = field(default_factory=dict)  # entry -> (function, statement, wrapper)
+    reexports: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (specifier, imported)
+    stars: list[str] = field(default_factory=list)  # `export * from './x'`, `module.exports = require('./x')`
+
+
+def binding_ref(binding: Binding, member: str | None) -> Ref | None:
+    """The project import a binding names, as a reference other files' summaries can answer."""
+    if binding.kind != "import" or not binding.module:
+        return None
+    specifier, _, base = binding.module.partition("#")
+    if not is_relative(specifier):
+        return None
+    if base:  # const { x } = require('./m').base
+        return (specifier, base, binding.imported) if member is None else None
+    return specifier, binding.imported, member
+
+
+def _methods(module: JsModule, container: Node) -> list[tuple[str, Node]]:
+    """Named methods of a class or object literal."""
+    found: list[tuple[str, Node]] = []
+    if container.type in CLASS_TYPES:
+        members = container.child_by_field_name("body")
+        for member in members.named_children if members is not None else ():
+            if member.type == "method_definition":
+                found.append((text(member.child_by_field_name("name")), member))
+            elif member.type in FIELD_TYPES:
+                key = member.child_by_field_name("property") or member.child_by_field_name("name")
+                value = member.child_by_field_name("value")
+                if key is not None and value is not None and unwrap(value).type in FUNCTION_TYPES:
+                    found.append((text(key), unwrap(value)))
+    elif container.type == "object":
+        for member in container.named_children:
+            name = ""
+            if member.type == "method_definition":
+                name = text(member.child_by_field_name("name"))
+            elif member.type == "pair":
+                name = text(member.child_by_field_name("key")).strip("'\"")
+            elif member.type == "shorthand_property_identifier":
+                name = text(member)
+            if name:
+                function = module.member_function(container, name)
+                if function is None and member.type == "shorthand_property_identifier":
+                    bound = module.resolve(name, member)
+                    function = bound.node if bound is not None and bound.kind == "function" else None
+                if function is not None:
+                    found.append((name, function))
+    return found
+
+
+def _container(module: JsModule, value: Node) -> Node | None:
+    """The class or object literal whose methods an exported value offers."""
+    value = unwrap(value)
+    if value.type in CLASS_TYPES or value.type == "object":
+        return value
+    if value.type == "new_expression":
+        return module.local_class(dotted_name(value.child_by_field_name("constructor")), value)
+    if value.type in ("identifier", "shorthand_property_identifier"):
+        bound = module.resolve(text(value), value)
+        if bound is None or bound.node is None:
+            return None
+        if bound.kind in ("class", "object"):
+            return bound.node
+        if bound.kind == "instance":
+            return module.local_class(bound.constructor, value)
+    return None
+
+
+def _required(value: Node) -> str | None:
+    """'./x' for `require('./x')`."""
+    value = unwrap(value)
+    if value.type == "call_expression" and text(value.child_by_field_name("function")) == "require":
+        args = call_arguments(value)
+        specifier = string_value(args[0]) if args else None
+        if specifier is not None and is_relative(specifier):
+            return specifier
+    return None
+
+
+def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node, statement: Node) -> None:
+    function, wrapper = exported_function(module, value)
+    if function is not None and function.type not in CLASS_TYPES:
+        entries.functions[(name, None)] = (function, statement, wrapper)
+        return
+    container = _container(module, value)
+    if container is not None:
+        for member, method in _methods(module, container):
+            entries.functions.setdefault((name, member), (method, statement, ""))
+        return
+    required = _required(value)
+    if required is not None:
+        entries.reexports[name] = (required, "*")
+        return
+    value = unwrap(value)
+    if value.type in ("identifier", "shorthand_property_identifier"):
+        bound = module.resolve(text(value), value)
+        ref = binding_ref(bound, None) if bound is not None else None
+        if ref is not None:
+            entries.reexports[name] = (ref[0], ref[1])
+
+
+def module_entries(module: JsModule) -> ModuleEntries:
+    entries = ModuleEntries()
+    for name, value, statement in _exports(module):
+        if value is not None:
+            _add_value(module, entries, name, value, statement)
+    for statement in module.root.named_children:
+        if statement.type == "expression_statement" and statement.named_child_count:
+            expression = unwrap(statement.named_children[0])
+            if expression.type != "assignment_expression":
+                continue
+            if dotted_name(expression.child_by_field_name("left")) != "module.exports":
+                continue
+            value = expression.child_by_field_name("right")
+            if value is None or unwrap(value).type == "object":
+                continue  # object literals are listed member by member by _exports
+            required = _required(value)
+            if required is not None:
+                entries.stars.append(required)
+            else:
+                _add_value(module, entries, "default", value, statement)
+        elif statement.type == "export_statement":
+            _export_statement(module, entries, statement)
+    return entries
+
+
+def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node) -> None:
+    source = string_value(statement.child_by_field_name("source"))
+    declaration = statement.child_by_field_name("declaration")
+    if source is not None:
+        if not is_relative(source):
+            return
+        clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
+        namespace = next((c for c in statement.named_children if c.type == "namespace_export"), None)
+        if clause is not None:
+            for spec in clause.named_children:
+                if spec.type == "export_specifier":
+                    local = text(spec.child_by_field_name("name"))
+                    alias = spec.child_by_field_name("alias")
+                    entries.reexports[text(alias) if alias is not None else local] = (source, local)
+        elif namespace is not None:
+            alias = next((c for c in namespace.named_children if c.type in ("identifier", "string")), None)
+            if alias is not None:
+                entries.reexports[text(alias).strip("'\"")] = (source, "*")
+        else:
+            entries.stars.append(source)
+    elif declaration is not None and declaration.type in CLASS_TYPES:
+        name = declaration.child_by_field_name("name")
+        if name is not None:
+            for member, method in _methods(module, declaration):
+                entries.functions.setdefault((text(name), member), (method, statement, ""))
+    elif declaration is None:
+        value = statement.child_by_field_name("value")
+        if value is not None and any(c.type == "default" for c in statement.children):
+            function, _ = exported_function(module, value)
+            if function is None or function.type in CLASS_TYPES:  # export default class / new X() / object
+                _add_value(module, entries, "default", value, statement)
+        elif value is None:
+            default_class = next((c for c in statement.named_children if c.type in CLASS_TYPES), None)
+            if default_class is not None:  # export default class { … }
+                _add_value(module, entries, "default", default_class, statement)
+
+
+def call_refs(module: JsModule, call: Node) -> list[Ref]:
+    """The project imports a call (or `new`) runs: its callee and functions passed by name."""
+    refs: list[Ref] = []
+    if call.type == "new_expression":
+        constructor = unwrap(call.child_by_field_name("constructor"))
+        if constructor.type == "identifier":
+            bound = module.resolve(text(constructor), constructor)
+            ref = binding_ref(bound, "constructor") if bound is not None else None
+            if ref is not None:
+                refs.append(ref)
+        return refs
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee.type == "identifier":
+        bound = module.resolve(text(callee), callee)
+        ref = binding_ref(bound, None) if bound is not None else None
+        if ref is not None:
+            refs.append(ref)
+    elif callee.type == "member_expression":
+        obj = unwrap(callee.child_by_field_name("object"))
+        if obj.type == "identifier":
+            ref = member_ref(module, obj, text(callee.child_by_field_name("property")))
+            if ref is not None:
+                refs.append(ref)
+    for argument in call_arguments(call):
+        argument = unwrap(argument)
+        if argument.type == "identifier":
+            bound = module.resolve(text(argument), argument)
+            ref = binding_ref(bound, None) if bound is not None else None
+            if ref is not None:
+                refs.append(ref)
+    return refs
+
+
+def member_ref(module: JsModule, obj: Node, member: str) -> Ref | None:
+    """`lib.fn()` on an imported namespace/object, or `svc.run()` on an instance of an imported class."""
+    bound = module.resolve(text(obj), obj)
+    if bound is None:
+        return None
+    if bound.kind == "import":
+        return binding_ref(bound, member)
+    if bound.kind == "instance" and bound.constructor and "." not in bound.constructor:
+        constructor = module.resolve(bound.constructor, obj)
+        if constructor is not None:
+            return binding_ref(constructor, member)
+    return None
+
+
+def entry_functions(module: JsModule, wanted: dict[Entry, bool]) -> list[tuple[Node, bool]]:
+    """The functions of `module` behind entries other files call, with each one's flag."""
+    if not wanted:
+        return []
+    functions = module_entries(module).functions
+    return [(functions[entry][0], flag) for entry, flag in wanted.items() if entry in functions]

@@ -1,0 +1,37 @@
+"""What the analysis of one file needs from the index, answered ahead of time.
+
+Worker processes of a parallel `check` receive a `FileFacts` instead of the whole index: it
+speaks the same hooks the analyser calls on a `Workspace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lambda_leak.workspace.entries import Entry, Ref
+
+
+@dataclass
+class FileFacts:
+    declared: frozenset[str]
+    external: dict[Entry, bool]
+    async_refs: dict[Ref, bool]
+    module: object = field(default=None, repr=False, compare=False)  # the worker's parsed module, if any
+
+    def declared_handler_names(self, path: str) -> frozenset[str]:
+        return self.declared
+
+    def external_entries(self, path: str) -> dict[Entry, bool]:
+        return self.external
+
+    def imported_is_async(self, path: str, specifier: str, imported: str, member: str | None) -> bool:
+        specifier, _, base = specifier.partition("#")
+        if base:
+            if member is not None:
+                return False
+            imported, member = base, imported
+        return self.async_refs.get((specifier, imported, member), False)
+
+    def take_module(self, path: str, data: bytes):
+        module, self.module = self.module, None
+        return module if module is not None and module.source.data == data else None

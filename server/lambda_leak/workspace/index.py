@@ -1,0 +1,327 @@
+"""The workspace index: every JavaScript/TypeScript file's summary, the deployment's declared
+handlers, and the answers the analyser asks of them across files.
+
+Built once per `check` run (each file parsed once: the parsed module is handed to the
+analysis), kept current one file at a time by the language server (`update_file`,
+`remove_file`, `dependents`). All public methods are thread-safe: the server indexes and
+analyses on different threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from lambda_leak.config import Config, ConfigError, config_for_file
+from lambda_leak.files import UnreadableFile, iter_source_files, read_source
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.source import SourceText, language_for
+from lambda_leak.workspace import roots as deployment
+from lambda_leak.workspace.entries import Entry, Ref
+from lambda_leak.workspace.resolve import resolve_specifier
+from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
+
+log = logging.getLogger(__name__)
+
+JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
+_MAX_DEPTH = 16  # re-export chains longer than this are not followed
+
+
+def key(path: str | os.PathLike) -> str:
+    return os.path.realpath(os.fspath(path))
+
+
+def config_of(path: str) -> Config:
+    try:
+        return config_for_file(Path(path))
+    except ConfigError:
+        return Config()  # the CLI reports config errors for the files it checks
+
+
+def is_js(path: str) -> bool:
+    return language_for(path) in JS_LANGUAGES
+
+
+class Workspace:
+    def __init__(self, roots: Iterable[Path] = (), keep_modules: bool = False) -> None:
+        self.roots = [Path(r) for r in roots]
+        self.keep_modules = keep_modules  # the CLI analyses each file once: hand it the parsed module
+        self._lock = threading.RLock()
+        self.summaries: dict[str, FileSummary | None] = {}  # None: not readable / not parseable
+        self._modules: dict[str, JsModule] = {}
+        self.declared_handlers: list = []  # iac.DeclaredHandler, for --list-handlers
+        self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
+        self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
+        self._async_cache: dict[tuple[str, Ref], bool] = {}
+        self._resolve_cache: dict[tuple[str, str], str | None] = {}
+        self._discovery = deployment.new_discovery()
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False) -> "Workspace":
+        paths = [Path(p) for p in paths]
+        workspace = cls(paths, keep_modules)
+        workspace.load_declarations()
+        for path in iter_source_files(paths):
+            if is_js(str(path)):
+                workspace._summarise(key(path))
+        return workspace
+
+    def load_declarations(self) -> None:
+        handlers = deployment.declared_handlers(self.roots, self._discovery)
+        by_file: dict[str, set[str]] = {}
+        for handler in handlers:
+            if handler.source_file is not None and handler.export_name:
+                by_file.setdefault(key(handler.source_file), set()).add(handler.export_name)
+        with self._lock:
+            self.declared_handlers = handlers
+            changed = {p for p in set(by_file) | set(self._declared) if frozenset(by_file.get(p, ())) != self._declared.get(p)}
+            self._declared = {p: frozenset(names) for p, names in by_file.items()}
+            for path in changed:  # their code handlers depend on the declared names
+                if path in self.summaries:
+                    self._summarise(path)
+            self._invalidate()
+
+    def add_summary(self, path: str, summary: FileSummary | None) -> None:
+        """Take a summary computed elsewhere (a worker process)."""
+        with self._lock:
+            self.summaries[key(path)] = summary
+            self._invalidate()
+
+    def _summarise(self, path: str, text: str | None = None) -> FileSummary | None:
+        config = config_of(path)
+        if text is None:
+            try:
+                text = read_source(Path(path), config.max_file_size).text
+            except UnreadableFile:
+                self.summaries[path] = None
+                return None
+        module = parse_module(SourceText(path, text, language_for(path)))
+        summary = summarise(module, config, self._declared.get(path, frozenset()))
+        self.summaries[path] = summary
+        if self.keep_modules:
+            self._modules[path] = module
+        self._invalidate()
+        return summary
+
+    def _summary(self, path: str) -> FileSummary | None:
+        """The summary of `path`, read on demand for files imported from outside the roots."""
+        if path not in self.summaries:
+            if not is_js(path) or not os.path.isfile(path):
+                self.summaries[path] = None
+                return None
+            self._summarise(path)
+        return self.summaries[path]
+
+    def _invalidate(self) -> None:
+        self._derived = None
+        self._async_cache.clear()
+
+    # -- the language server's updates ---------------------------------------------------------
+
+    def update_file(self, path: str | os.PathLike, text: str | None = None) -> None:
+        """A file was created or changed (on disk, or `text` when given); a deleted file is removed."""
+        name = os.fspath(path)
+        if self._declares(name):
+            self.load_declarations()
+        if not is_js(name):
+            return
+        path_key = key(name)
+        if text is None and not os.path.isfile(path_key):
+            self.remove_file(path_key)
+            return
+        with self._lock:
+            self._resolve_cache.clear()
+            self._modules.pop(path_key, None)
+            self._summarise(path_key, text)
+
+    def remove_file(self, path: str | os.PathLike) -> None:
+        path_key = key(path)
+        with self._lock:
+            self.summaries.pop(path_key, None)
+            self._modules.pop(path_key, None)
+            self._resolve_cache.clear()
+            self._invalidate()
+        if self._declares(os.fspath(path)):
+            self.load_declarations()
+
+    def _declares(self, path: str) -> bool:
+        path_key = key(path)
+        return deployment.may_declare_handlers(path) or any(key(h.declared_in) == path_key for h in self.declared_handlers)
+
+    def dependents(self, path: str | os.PathLike) -> set[Path]:
+        """Files whose findings may change when `path` changes: its importers (transitively:
+        promise knowledge passes through re-exports), the files its handlers' paths reach,
+        and, for a deployment file, the files it declares handlers in."""
+        path_key = key(path)
+        with self._lock:
+            found: set[str] = set()
+            if self._declares(os.fspath(path)):
+                found |= set(self._declared)
+            importers: dict[str, set[str]] = {}
+            for source, summary in self.summaries.items():
+                for target in self._imports(source, summary):
+                    importers.setdefault(target, set()).add(source)
+            queue = [path_key]
+            while queue:
+                current = queue.pop()
+                for importer in importers.get(current, ()):
+                    if importer not in found:
+                        found.add(importer)
+                        queue.append(importer)
+            queue = [path_key]
+            reached = {path_key}
+            while queue:  # callees: the entries this file's handlers reach may change
+                current = queue.pop()
+                for target in self._imports(current, self.summaries.get(current)):
+                    if target not in reached:
+                        reached.add(target)
+                        queue.append(target)
+            found |= reached
+            found.discard(path_key)
+            return {Path(p) for p in found}
+
+    def _imports(self, path: str, summary: FileSummary | None) -> list[str]:
+        if summary is None:
+            return []
+        return [t for t in (self._resolve(path, s) for s in summary.specifiers) if t is not None]
+
+    # -- what the analyser asks ----------------------------------------------------------------
+
+    def take_module(self, path: str, data: bytes) -> JsModule | None:
+        """The module parsed while indexing, if the text is still the same (once: then dropped)."""
+        with self._lock:
+            module = self._modules.pop(key(path), None)
+        return module if module is not None and module.source.data == data else None
+
+    def declared_handler_names(self, path: str) -> frozenset[str]:
+        with self._lock:
+            return self._derive()[0].get(key(path), frozenset())
+
+    def external_entries(self, path: str) -> dict[Entry, bool]:
+        """Entries of `path` that handlers in other files call: entry -> that handler does not wait."""
+        with self._lock:
+            return dict(self._derive()[1].get(key(path), {}))
+
+    def imported_is_async(self, path: str, specifier: str, imported: str, member: str | None) -> bool:
+        with self._lock:
+            specifier, _, base = specifier.partition("#")
+            if base:
+                if member is not None:
+                    return False
+                imported, member = base, imported
+            return self._ref_async(key(path), (specifier, imported, member), set())
+
+    def facts_for(self, path: str):
+        """Everything the analysis of `path` needs from the index, precomputed and picklable."""
+        from lambda_leak.workspace.facts import FileFacts
+
+        path_key = key(path)
+        with self._lock:
+            declared, reached = self._derive()
+            summary = self.summaries.get(path_key)
+            answers = {}
+            for ref in summary.refs if summary is not None else ():
+                answers[ref] = self._ref_async(path_key, ref, set())
+            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers)
+
+    # -- cross-file reasoning ----------------------------------------------------------------
+
+    def _resolve(self, importer: str, specifier: str) -> str | None:
+        cache_key = (importer, specifier)
+        if cache_key not in self._resolve_cache:
+            target = resolve_specifier(importer, specifier, self._is_file)
+            self._resolve_cache[cache_key] = key(target) if target is not None else None
+        return self._resolve_cache[cache_key]
+
+    def _is_file(self, path: str) -> bool:
+        return self.summaries.get(path) is not None or os.path.isfile(path)
+
+    def _lookup(self, path: str | None, name: str, member: str | None, depth: int = 0) -> list[tuple[str, Entry]]:
+        """The entries an import `name` (`member`) of `path` lands on, through re-exports."""
+        if path is None or depth > _MAX_DEPTH:
+            return []
+        summary = self._summary(path)
+        if summary is None:
+            return []
+        if name == "*":  # a namespace or a whole CommonJS module
+            if member is None:
+                return self._lookup(path, "default", None, depth + 1)
+            return self._lookup(path, member, None, depth + 1) or self._lookup(path, "default", member, depth + 1)
+        if (name, member) in summary.entries:
+            return [(path, (name, member))]
+        if name in summary.reexports:
+            specifier, imported = summary.reexports[name]
+            return self._lookup(self._resolve(path, specifier), imported, member, depth + 1)
+        if name == "default" and member is not None and ("default", None) not in summary.entries:
+            found = self._lookup(path, member, None, depth + 1)  # default import of a CommonJS module
+            if found:
+                return found
+        for specifier in summary.stars:
+            found = self._lookup(self._resolve(path, specifier), name, member, depth + 1)
+            if found:
+                return found
+        return []
+
+    def _targets(self, path: str, ref: Ref) -> list[tuple[str, Entry]]:
+        specifier, imported, member = ref
+        return self._lookup(self._resolve(path, specifier), imported, member)
+
+    def _ref_async(self, path: str, ref: Ref, busy: set) -> bool:
+        cached = self._async_cache.get((path, ref))
+        if cached is not None:
+            return cached
+        result = False
+        for target_path, entry in self._targets(path, ref):
+            if (target_path, entry) in busy:
+                continue
+            busy.add((target_path, entry))
+            facts = self.summaries[target_path].entries[entry]
+            if facts.promise or any(self._ref_async(target_path, r, busy) for r in facts.promise_via):
+                result = True
+                break
+        self._async_cache[(path, ref)] = result
+        return result
+
+    def _derive(self) -> tuple[dict[str, frozenset[str]], dict[str, dict[Entry, bool]]]:
+        if self._derived is None:
+            declared = self._forwarded_declarations()
+            self._derived = (declared, self._reach_across_files(declared))
+        return self._derived
+
+    def _forwarded_declarations(self) -> dict[str, frozenset[str]]:
+        """Declared names, also on the file that really defines a re-exported handler."""
+        declared = {p: set(names) for p, names in self._declared.items()}
+        for path, names in self._declared.items():
+            for name in names:
+                for target, (export, member) in self._lookup(path, name, None):
+                    if target != path and member is None:
+                        declared.setdefault(target, set()).add(export)
+        return {p: frozenset(names) for p, names in declared.items()}
+
+    def _reach_across_files(self, declared: dict[str, frozenset[str]]) -> dict[str, dict[Entry, bool]]:
+        reached: dict[str, dict[Entry, bool]] = {}
+        queue: list[tuple[str, Entry, bool]] = []
+        for path, summary in list(self.summaries.items()):
+            if summary is None:
+                continue
+            names = {name for name, _ in summary.handlers} | set(declared.get(path, ()))
+            for name in sorted(names):
+                facts = summary.entries.get((name, None))
+                if facts is None:
+                    continue
+                leaky = facts.leaky or any(self._ref_async(path, r, set()) for r in facts.leaky_via)
+                queue.append((path, (name, None), leaky))
+        while queue:
+            path, entry, leaky = queue.pop()
+            for ref in self.summaries[path].entries[entry].calls:
+                for target_path, target in self._targets(path, ref):
+                    seen = reached.setdefault(target_path, {})
+                    if target not in seen or (leaky and not seen[target]):
+                        seen[target] = leaky or seen.get(target, False)
+                        queue.append((target_path, target, seen[target]))
+        return reached

@@ -1,0 +1,140 @@
+"""What the index keeps about one JavaScript/TypeScript file: small, picklable facts.
+
+For each entry (see `entries`) it records whether it returns a promise, judged inside the
+file, and the project imports that could still make it one (`promise_via`); the project
+imports its local call graph reaches (`calls`); and whether, were it a handler, the
+invocation would end without waiting for pending work. The index answers cross-file
+questions from these facts alone, so each file is parsed once per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lambda_leak.config import Config
+from lambda_leak.javascript import parser
+from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.paths import HandlerPaths, reach
+from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.javascript.syntax import is_async
+from lambda_leak.source import SourceText
+from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    line: int  # 0-based line of the export statement
+    promise: bool  # returns a promise, judged within the file
+    promise_via: tuple[Ref, ...]  # ...or does if one of these imported callees does
+    calls: tuple[Ref, ...]  # project imports called on its local path
+    leaky: bool  # as a handler: the invocation ends without waiting (within the file)
+    leaky_via: tuple[Ref, ...]  # ...or does if one of these imported callees returns a promise
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    entries: dict[Entry, EntryFacts]
+    reexports: dict[str, tuple[str, str]]
+    stars: tuple[str, ...]
+    handlers: tuple[tuple[str, int], ...]  # handlers found in code: (export name, 0-based line)
+    specifiers: tuple[str, ...]  # relative module specifiers the file imports
+    refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
+    declared: frozenset[str]  # deployment-declared names it was summarised with
+
+
+class _Recorder:
+    """An `imported_async` hook that answers "no" and notes what was asked: the imports a
+    promise question depends on, answered later by the index."""
+
+    def __init__(self) -> None:
+        self.asked: list[Ref] = []
+
+    def __call__(self, binding, member) -> bool:
+        ref = binding_ref(binding, member)
+        if ref is not None and ref not in self.asked:
+            self.asked.append(ref)
+        return False
+
+
+def _promise_facts(module: JsModule, config: Config, function) -> tuple[bool, tuple[Ref, ...]]:
+    recorder = _Recorder()
+    promises = PromiseKnowledge(module, config.promise_functions, recorder)
+    result = promises.function_returns_promise(function)
+    return result, () if result else tuple(recorder.asked)
+
+
+def parse_module(source: SourceText) -> JsModule:
+    return JsModule(source, parser.parse(source.data, source.language))
+
+
+def summarise(module: JsModule, config: Config, declared: frozenset[str] = frozenset()) -> FileSummary:
+    entries = module_entries(module)
+    no_wait = HandlerPaths(module, [], PromiseKnowledge(module), False).no_wait_assignments
+    facts: dict[Entry, EntryFacts] = {}
+    for entry, (function, statement, wrapper) in entries.functions.items():
+        reached = reach(module, function)
+        calls: list[Ref] = []
+        for call in _calls_within(module, reached):
+            for ref in call_refs(module, call):
+                if ref not in calls:
+                    calls.append(ref)
+        promise, promise_via = _promise_facts(module, config, function)
+        has_callback = JsHandler(entry[0], function, statement, wrapper).callback_parameter() is not None
+        leaky = (
+            wrapper in ("middy", "streamify")
+            or is_async(function)
+            or (promise and not has_callback)
+            or any(_inside(a, reached) for a in no_wait)
+        )
+        facts[entry] = EntryFacts(
+            line=statement.start_point[0],
+            promise=promise,
+            promise_via=promise_via,
+            calls=tuple(calls),
+            leaky=leaky,
+            leaky_via=() if leaky or has_callback else promise_via,
+        )
+    handlers = discover(module, config.handler_names, declared)
+    refs: list[Ref] = []
+    for call in [*module.calls, *module.news]:
+        for ref in call_refs(module, call):
+            if ref not in refs:
+                refs.append(ref)
+    return FileSummary(
+        entries=facts,
+        reexports=entries.reexports,
+        stars=tuple(entries.stars),
+        handlers=tuple((h.name, h.export_node.start_point[0]) for h in handlers),
+        specifiers=_specifiers(module, refs, entries),
+        refs=tuple(refs),
+        declared=declared,
+    )
+
+
+def _calls_within(module: JsModule, functions: set) -> list:
+    seen: set = set()
+    for function in functions:
+        seen.update(module.calls_within(function))
+        seen.update(module.news_within(function))
+    return sorted(seen, key=lambda call: call.start_byte)
+
+
+def _inside(node, functions: set) -> bool:
+    current = node.parent
+    while current is not None:
+        if current in functions:
+            return True
+        current = current.parent
+    return False
+
+
+def _specifiers(module: JsModule, refs: list[Ref], entries) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for binding in module.module_scope.values():
+        ref = binding_ref(binding, None)
+        if ref is not None:
+            found[ref[0]] = None
+    for specifier in [*(r[0] for r in refs), *(s for s, _ in entries.reexports.values()), *entries.stars]:
+        found[specifier] = None
+    return tuple(found)
