@@ -47,6 +47,8 @@ class Scheduler:
         self._dirty: set[str] = set()
         self._running: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
+        # Set once the client's settings are in, so no document is first analysed with the wrong ones.
+        self.ready = asyncio.Event()
 
     def schedule(self, uri: str) -> None:
         self._dirty.add(uri)
@@ -78,6 +80,7 @@ class Scheduler:
     async def _run(self, uri: str) -> None:
         loop = asyncio.get_running_loop()
         try:
+            await self.ready.wait()
             while uri in self._dirty:
                 self._dirty.discard(uri)
                 document = self.documents.get(uri)

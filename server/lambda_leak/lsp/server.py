@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -30,6 +31,7 @@ from lambda_leak.lsp.workspace_index import WATCH_GLOBS, WorkspaceIndex
 log = logging.getLogger("lambda_leak.lsp")
 SECTION = "lambdaLeak"
 LIST_HANDLERS = "lambdaLeak.listHandlers"
+CONFIGURATION_TIMEOUT = 5.0  # seconds to wait for a client's settings before analysing anyway
 
 
 class LambdaLeakProtocol(LanguageServerProtocol):
@@ -38,6 +40,15 @@ class LambdaLeakProtocol(LanguageServerProtocol):
     def _user(self, method, params):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                # pygls drops a request it cannot read; answer it so the client is not left waiting.
+                self._send_response(data["id"], None, error.to_response_error())
+            raise
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params):
@@ -130,7 +141,9 @@ class LambdaLeakServer(LanguageServer):
         items = [lsp.ConfigurationItem(section=SECTION)]
         items += [lsp.ConfigurationItem(section=SECTION, scope_uri=Path(f).as_uri()) for f in folders]
         try:
-            results = await self.workspace_configuration_async(lsp.ConfigurationParams(items=items))
+            results = await asyncio.wait_for(
+                self.workspace_configuration_async(lsp.ConfigurationParams(items=items)), CONFIGURATION_TIMEOUT
+            )
         except Exception as error:  # noqa: BLE001 - a client that cannot answer keeps its old settings
             log.warning("workspace/configuration failed: %s", error)
             return
@@ -193,7 +206,10 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
                 await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
             except Exception as error:  # noqa: BLE001
                 log.warning("could not register file watchers: %s", error)
-        await ls.pull_configuration()
+        try:
+            await ls.pull_configuration()
+        finally:
+            ls.scheduler.ready.set()
         asyncio.get_running_loop().create_task(ls.index_workspace())
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)

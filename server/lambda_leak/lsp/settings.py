@@ -69,7 +69,13 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
                 good[key] = value
             except ConfigError as error:
                 errors.append(str(error))
-    config = parse_settings(good, origin) if good else Config()
+            except Exception as error:  # noqa: BLE001 - e.g. a rule module that fails to import
+                log.exception("checking setting %s failed", key)
+                errors.append(f"{origin}: `{key}` could not be checked ({type(error).__name__}: {error})")
+    try:
+        config = parse_settings(good, origin) if good else Config()
+    except Exception as error:  # noqa: BLE001
+        config, errors = Config(), errors + [f"{origin}: {error}"]
     return EditorSettings(config, run, level), errors
 
 

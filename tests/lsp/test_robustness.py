@@ -1,0 +1,108 @@
+"""Bad input never stops the server: malformed params, binary text, oversized files, a burst of
+1,000 changes (with the incremental tree checked against a fresh analysis)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+
+import pytest
+from lsprotocol import types as lsp
+
+from conftest import lsp_position
+from lambda_leak.config import Config
+from lambda_leak.engine import analyse_source
+
+HANDLER = """exports.handler = async (event, context) => {
+  const label = "🚀 日本語";
+  fetch('https://example.com');
+  return "OK";
+};
+"""
+
+
+async def alive(client, doc) -> None:
+    """The server still answers requests."""
+    result = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(doc.uri), range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+        context=lsp.CodeActionContext(diagnostics=[])))
+    assert isinstance(result, (list, tuple)), result
+
+
+def send_raw(client, message: dict | str) -> asyncio.Future | None:
+    """Write a message as-is, past the client's type checks; for requests, a future for the answer."""
+    body = (message if isinstance(message, str) else json.dumps({"jsonrpc": "2.0", **message})).encode()
+    future = None
+    if isinstance(message, dict) and "id" in message:
+        future = asyncio.get_running_loop().create_future()
+        client.protocol._request_futures[message["id"]] = future
+    client.protocol.writer.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return future
+
+
+async def test_malformed_params(editor, client):
+    doc = await editor.open("h.js", HANDLER)
+    assert len(await editor.diagnostics(doc)) == 1
+    send_raw(client, "{this is not json")
+    send_raw(client, {"method": "textDocument/didChange", "params": {"textDocument": {"uri": doc.uri}, "contentChanges": "nonsense"}})
+    send_raw(client, {"method": "textDocument/didOpen", "params": {"textDocument": 42}})
+    send_raw(client, {"method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": doc.uri, "version": 99},
+        "contentChanges": [{"range": {"start": {"line": 500, "character": 9}, "end": {"line": -3, "character": 0}}, "text": ""}],
+    }})
+    requests = [
+        ("textDocument/codeAction", {"textDocument": {"uri": doc.uri}}),
+        ("textDocument/hover", {"textDocument": {"uri": doc.uri}, "position": {"line": "x"}}),
+        ("textDocument/diagnostic", {"textDocument": {}}),
+        ("workspace/executeCommand", {"command": "lambdaLeak.nope"}),
+        ("workspace/executeCommand", {"command": "lambdaLeak.listHandlers", "arguments": [{"odd": True}, 7]}),
+    ]
+    for number, (method, params) in enumerate(requests):
+        future = send_raw(client, {"id": f"raw-{number}", "method": method, "params": params})
+        try:
+            await asyncio.wait_for(future, 10)  # an answer, error or not, is what matters
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no answer to malformed {method}") from None
+        except Exception:  # noqa: BLE001 - an error response is the right answer
+            pass
+    # Fix data a client mangled is skipped, not trusted.
+    bad = lsp.Diagnostic(range=lsp.Range(lsp.Position(2, 2), lsp.Position(2, 5)), message="x", source="lambda-leak",
+                         code="floating-promise", data={"version": 99, "fixes": [{"title": 1}, "junk"]})
+    await editor.actions(doc, [bad])
+    await alive(client, doc)
+
+
+async def test_binary_and_oversized_content(editor, client):
+    binary = await editor.open("bin.js", "\x00\x01\x02 exports.handler = async () => { fetch('x'); };")
+    assert await editor.diagnostics(binary) == []
+    big = await editor.open("big.js", HANDLER + "// padding\n" * 250_000)
+    assert await editor.diagnostics(big) == []  # over the 2 MB default: skipped, not analysed
+    await alive(client, big)
+
+
+@pytest.mark.init_options({"maxFileSize": 100})
+async def test_size_limit_is_configurable(editor):
+    doc = await editor.open("h.js", HANDLER)
+    assert await editor.diagnostics(doc) == []
+
+
+async def test_burst_of_changes_matches_a_fresh_analysis(editor, client):
+    doc = await editor.open("h.js", HANDLER * 3)
+    await editor.diagnostics(doc)
+    rng = random.Random(5)
+    snippets = ["fetch('u');", "await ", "x", "🚀", "日本", "\n", "  ", "})", "return 1;", ""]
+    for _ in range(1000):
+        lines = doc.text.split("\n")
+        line = rng.randrange(len(lines))
+        start = rng.randrange(len(lines[line]) + 1)
+        end = min(len(lines[line]), start + rng.randrange(3))
+        editor.edit(doc, [lsp.TextEdit(
+            range=lsp.Range(lsp_position(doc.text, line, start, editor.encoding), lsp_position(doc.text, line, end, editor.encoding)),
+            new_text=rng.choice(snippets))])
+    diagnostics = await editor.diagnostics(doc)
+    expected = analyse_source(str(doc.path), doc.text, Config())
+    assert [(d.code, d.range.start.line) for d in diagnostics] == [(f.rule, f.range.start.line) for f in expected.findings]
+    if not editor.pull:  # coalesced: far fewer analyses than changes
+        assert len(client.published[doc.uri]) < 100
+    await alive(client, doc)
