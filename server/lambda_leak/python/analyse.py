@@ -7,7 +7,7 @@ from typing import Any
 
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.python import parsing
+from lambda_leak.python import parsing, project, pruning
 from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
@@ -30,6 +30,7 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     from lambda_leak.engine import LanguageResult, run_rules
 
     path = source.path
+    project.refresh()
     declared = declared_names(workspace, path)
     everything = config.scope == "all"
     elsewhere: set[str] = set()
@@ -38,6 +39,8 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if os.path.isfile(path) else set()
         if not elsewhere:
             return LanguageResult(findings=[])
+    if not pruning.might_fire(source.text, path):
+        return LanguageResult(findings=[])  # no leak API mentioned: nothing to parse
     try:
         module = parsing.parse_buffer(source.text, path)
     except AstroidSyntaxError as error:

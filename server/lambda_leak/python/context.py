@@ -20,7 +20,7 @@ class PythonContext:
     config: Config
     handlers: list[Handler]
     functions: list[nodes.FunctionDef]  # this module's functions on a handler path, in source order
-    _rules_by_id: dict = field(default_factory=dict, repr=False)
+    _calls: dict = field(default_factory=dict, repr=False)
 
     def position(self, line: int, byte_column: int) -> Position:
         """astroid's 1-based line and UTF-8 byte column as a model position."""
@@ -39,8 +39,11 @@ class PythonContext:
 
     def calls(self, function: nodes.FunctionDef) -> Iterator[nodes.Call]:
         """Calls made by `function` itself (nested functions are walked on their own)."""
-        for node in function.nodes_of_class(nodes.Call, skip_klass=(nodes.FunctionDef, nodes.ClassDef)):
-            yield node
+        found = self._calls.get(function)
+        if found is None:
+            found = list(function.nodes_of_class(nodes.Call, skip_klass=(nodes.FunctionDef, nodes.ClassDef)))
+            self._calls[function] = found
+        return iter(found)
 
     def in_handler(self, function: nodes.FunctionDef) -> str:
         """How the message names the place: "the handler" or "`helper` (on the handler path)"."""

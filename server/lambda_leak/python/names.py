@@ -34,12 +34,19 @@ def _import_binding(statement: nodes.NodeNG, name: str) -> str | None:
 
 
 def bindings(node: nodes.NodeNG, name: str) -> list[nodes.NodeNG]:
-    """The statements that bind `name` where `node` reads it (astroid's scope lookup, no inference)."""
-    try:
-        _, assignments = node.lookup(name)
-    except Exception:  # noqa: BLE001 - lookup on odd trees must not stop the analysis
-        return []
-    return list(assignments)
+    """The nodes that bind `name` where `node` reads it: the innermost function (or lambda,
+    comprehension) scope that binds it, else the module. Class bodies are skipped, as Python
+    does for the methods inside them. Much cheaper than astroid's flow-sensitive lookup."""
+    scope = node.scope()
+    while scope is not None:
+        if not isinstance(scope, nodes.ClassDef) or scope is node.scope():
+            found = scope.locals.get(name)
+            if found:
+                return list(found)
+        if isinstance(scope, nodes.Module):
+            return []
+        scope = scope.parent.scope() if scope.parent is not None else None
+    return []
 
 
 def qualified(expr: nodes.NodeNG | None, depth: int = 0) -> str | None:

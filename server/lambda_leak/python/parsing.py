@@ -15,9 +15,11 @@ from collections import OrderedDict
 from pathlib import Path
 
 import astroid
-from astroid import nodes
+from astroid import nodes, rebuilder
 from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
+
+from lambda_leak.python import pruning
 
 MANAGER = astroid.MANAGER
 
@@ -48,12 +50,36 @@ def module_name_for(path: str) -> str:
     return ".".join(parts) or "__lambda_leak_buffer__"
 
 
-def _build(text: str, path: str) -> nodes.Module:
+class _Builder(AstroidBuilder):
+    """astroid's builder with `ast.parse` done by us, so the tree can be pruned first.
+    No brain transforms either: they cost as much as the rebuild itself, and the rules need
+    names and structure, not astroid's models of third-party libraries."""
+
+    def __init__(self, prune: bool) -> None:
+        super().__init__(MANAGER, apply_transforms=False)
+        self._prune = prune
+
+    def _data_build(self, data: str, modname: str, path: str | None):
+        try:
+            tree = ast.parse(data + "\n", filename=path or "<unknown>")
+        except (TypeError, ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+            raise AstroidSyntaxError(
+                "Parsing Python code failed:\n{error}", source=data, modname=modname, path=path, error=exc
+            ) from exc
+        if self._prune and path:
+            pruning.prune(tree, data, path)
+        package = os.path.splitext(os.path.basename(path or ""))[0] == "__init__"
+        builder = rebuilder.TreeRebuilder(self._manager, data)
+        module = builder.visit_module(tree, modname, os.path.abspath(path) if path else "<?>", package)
+        return module, builder
+
+
+def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
     harden_manager()
     name = module_name_for(path)
     previous = MANAGER.astroid_cache.get(name)
     try:
-        return AstroidBuilder(MANAGER).string_build(text, name, path)
+        return _Builder(prune).string_build(text, name, path)
     finally:
         # string_build caches the module under its name; undo that so imports resolved by
         # astroid elsewhere never see this (possibly unsaved, possibly stale) text.
@@ -64,13 +90,14 @@ def _build(text: str, path: str) -> nodes.Module:
 
 
 def parse_buffer(text: str, path: str) -> nodes.Module:
-    """The tree of an editor buffer or CLI file; raises AstroidSyntaxError on bad syntax."""
+    """The tree of an editor buffer or CLI file, with bodies that cannot matter pruned (see
+    `pruning`); raises AstroidSyntaxError on bad syntax."""
     key = (path, text)
     tree = _BUFFERS.get(key)
     if tree is not None:
         _BUFFERS.move_to_end(key)
         return tree
-    tree = _build(text, path)
+    tree = _build(text, path, prune=True)
     _BUFFERS[key] = tree
     while len(_BUFFERS) > _BUFFER_LIMIT:
         _BUFFERS.popitem(last=False)
