@@ -18,8 +18,9 @@ TITLE = "Await all with Promise.all"
 
 
 def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
-    """`problem`: "forEach" (a forEach statement), "dropped" (a map statement), "awaited-array"
-    (`await arr.map(…)`) or "unused" (`const ps = arr.map(…)` never read)."""
+    """`problem`: "forEach" (a forEach statement), "forEach-awaited" (`await [..].forEach(…)`),
+    "dropped" (a map statement), "awaited-array" (`await arr.map(…)`) or "unused"
+    (`const ps = arr.map(…)` never read). Anything else gets no fix."""
     callee = unwrap(call.child_by_field_name("function"))
     if callee.type != "member_expression" or any(c.type == "optional_chain" for c in callee.children):
         return None  # `arr?.forEach(…)`: Promise.all(undefined) would throw
@@ -37,7 +38,7 @@ def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
                 return None
             edits.append(edit)
         edits.append(insert(source, call.start_byte, "await Promise.all("))
-    elif problem == "awaited-array":
+    elif problem in ("awaited-array", "forEach-awaited"):
         edits.append(insert(source, call.start_byte, "Promise.all("))
     elif problem == "unused":
         function = enclosing_function(call)
@@ -46,7 +47,7 @@ def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
         edits.append(insert(source, call.start_byte, "await Promise.all("))
     else:
         return None
-    if problem == "forEach":
+    if problem in ("forEach", "forEach-awaited"):
         edits.append(replace(source, callee.child_by_field_name("property"), "map"))
     edits.append(insert(source, call.end_byte, ")"))
     return Fix(TITLE, True, tuple(edits))

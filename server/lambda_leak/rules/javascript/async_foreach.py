@@ -12,6 +12,7 @@ from lambda_leak.javascript.syntax import (
     TRANSPARENT,
     call_arguments,
     descendants,
+    dotted_name,
     enclosing_function,
     is_async,
     text,
@@ -49,6 +50,41 @@ def _method(call: Node) -> str:
     if callee.type != "member_expression":
         return ""
     return text(callee.child_by_field_name("property"))
+
+
+_ARRAY_METHODS = frozenset(
+    {"map", "filter", "slice", "concat", "flat", "flatMap", "split", "sort", "reverse", "toSorted", "toReversed"}
+)
+
+
+def _clearly_array(receiver: Node) -> bool:
+    """An array literal or a call that returns an array (not a stream, whose `forEach` returns a promise)."""
+    receiver = unwrap(receiver)
+    if receiver.type == "array":
+        return True
+    if receiver.type != "call_expression":
+        return False
+    name = dotted_name(receiver.child_by_field_name("function"))
+    return name in ("Object.keys", "Object.values", "Object.entries", "Array.from", "Array.of") or (
+        name.rpartition(".")[2] in _ARRAY_METHODS and "." in name
+    ) or _method(receiver) in _ARRAY_METHODS
+
+
+def _foreach_fate(call: Node) -> tuple[str | None, Node]:
+    """A `forEach` statement; or an awaited/returned one when the receiver is clearly an array
+    (Node's `stream.forEach(async …)` returns a promise, and awaiting it is right)."""
+    current = call
+    while current.parent is not None and current.parent.type in TRANSPARENT:
+        current = current.parent
+    parent = current.parent
+    if parent is not None and parent.type == "expression_statement":
+        return "forEach", current
+    callee = unwrap(call.child_by_field_name("function"))
+    if parent is not None and parent.type == "await_expression" and _clearly_array(callee.child_by_field_name("object")):
+        return "forEach-awaited", current
+    if parent is not None and parent.type in ("return_statement", "arrow_function", "await_expression"):
+        return None, current
+    return "forEach-used", current
 
 
 def array_fate(call: Node) -> tuple[str | None, Node]:
@@ -91,11 +127,14 @@ def check(context) -> Iterator[Finding]:
         if callback is None or not paths.on_path(call):
             continue
         if method == "forEach":
+            problem, anchor = _foreach_fate(call)
+            if problem is None:
+                continue
             message = (
                 "`forEach` does not wait for its async callback: the handler returns while the callbacks still "
                 "run, and Lambda freezes that work (it resumes in a later invocation, or never)"
             )
-            yield context.finding(RULE, call, message, (await_all(context, call, "forEach", call),))
+            yield context.finding(RULE, call, message, (await_all(context, call, problem, anchor),))
             continue
         problem, anchor = array_fate(call)
         if problem is None:

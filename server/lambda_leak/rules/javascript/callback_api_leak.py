@@ -41,9 +41,12 @@ NOT_CALLBACK_APIS = frozenset(
         "then", "catch", "finally", "forEach", "map", "filter", "reduce", "reduceRight", "some", "every", "find",
         "findIndex", "findLast", "findLastIndex", "flatMap", "sort", "toSorted", "on", "once", "addListener",
         "prependListener", "prependOnceListener", "off", "removeListener", "addEventListener", "emit",
-        "nextTick", "setTimeout", "setInterval", "setImmediate", "queueMicrotask", "use",
+        "nextTick", "setTimeout", "setInterval", "setImmediate", "queueMicrotask", "use", "from", "each",
+        "forIn", "forOwn", "mapValues", "times", "replace", "replaceAll",
     }
 )
+# Collection libraries: their callbacks run synchronously, whatever their parameters are called.
+SYNC_LIBRARIES = frozenset({"lodash", "underscore", "ramda", "lodash/fp", "immutable"})
 _FS_NOT_CALLBACK = frozenset({"createReadStream", "createWriteStream", "watch", "watchFile", "unwatchFile", "promises"})
 _SQL_MODULES = frozenset({"mysql", "mysql2", "pg", "pg-pool"})
 _ADVICE = {
@@ -56,14 +59,17 @@ _ADVICE = {
 }
 
 
-def _root_binding(module, node: Node) -> Binding | None:
-    """The binding of the identifier a dotted expression starts from."""
+def _root(node: Node) -> Node | None:
+    """The identifier a dotted expression starts from."""
     node = unwrap(node)
     while node.type == "member_expression":
         node = unwrap(node.child_by_field_name("object"))
-    if node.type != "identifier":
-        return None
-    return module.resolve(text(node), node)
+    return node if node.type == "identifier" else None
+
+
+def _root_binding(module, node: Node) -> Binding | None:
+    root = _root(node)
+    return module.resolve(text(root), root) if root is not None else None
 
 
 def _origin(module, node: Node, depth: int = 0) -> str:
@@ -180,6 +186,8 @@ def check(context) -> Iterator[Finding]:
         if callee.type == "identifier" and text(callee) in NOT_CALLBACK_APIS:
             continue
         known = _known_api(module, call)
+        if known is None and (_origin(module, callee) in SYNC_LIBRARIES or text(_root(callee)) == "_"):
+            continue
         if known is None:
             if not _error_first(_function_of(module, callback)) or promises.call_makes_promise(call):
                 continue
