@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when leaks are found")
     check.add_argument("--stdin-filename", metavar="NAME", help="the path of the text read from stdin (with PATH -)")
     check.add_argument("--list-handlers", action="store_true", help="print the handlers found and exit")
+    check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core for large trees)")
 
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
@@ -106,7 +107,23 @@ def _workspace_for(paths: list[Path]):
         from lambda_leak.workspace import Workspace
     except ImportError:
         return None
-    return Workspace.for_paths(paths)
+    return Workspace.for_paths(paths, keep_modules=True)
+
+
+def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, findings: list[Finding]) -> bool:
+    """Check on several cores when the tree is large (never for --fix/--diff). False: not done."""
+    if args.fix or args.diff:
+        return False
+    from lambda_leak.workspace.parallel import check_in_parallel, choose_jobs
+
+    jobs = choose_jobs(len(files), args.jobs)
+    if jobs < 2:
+        return False
+    for (path, _), (found, error) in zip(files, check_in_parallel(files, paths, jobs)):
+        if error:
+            print(f"{path}: {error}", file=sys.stderr)
+        findings.extend(found)
+    return True
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -127,18 +144,22 @@ def run_check(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: no such file or folder")
         if args.list_handlers:
             return _list_handlers(paths, overrides)
-        workspace = _workspace_for(paths)
+        files = []
         for path in iter_source_files(paths):
             config = config_for_file(path).merged(**overrides)
             if path not in paths and is_excluded(path, config.exclude, config.root):
                 continue
-            display = str(path)
-            try:
-                decoded = read_source(path, config.max_file_size)
-            except UnreadableFile as error:
-                print(f"{display}: {error}", file=sys.stderr)
-                continue
-            _process(display, decoded, config, args, workspace, findings)
+            files.append((path, config))
+        if not _check_in_parallel(files, paths, args, findings):
+            workspace = _workspace_for(paths)
+            for path, config in files:
+                display = str(path)
+                try:
+                    decoded = read_source(path, config.max_file_size)
+                except UnreadableFile as error:
+                    print(f"{display}: {error}", file=sys.stderr)
+                    continue
+                _process(display, decoded, config, args, workspace, findings)
     REPORTERS[args.format](findings, sys.stdout)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS

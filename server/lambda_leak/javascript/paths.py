@@ -36,7 +36,15 @@ def call_targets(module: JsModule, call: Node) -> list[Node]:
 
 
 def reach(module: JsModule, start: Node) -> set[Node]:
-    """`start` and every function of the file it calls, transitively."""
+    """`start` and every function of the file it calls, transitively (memoised on the module:
+    the workspace index and the analysis ask about the same functions)."""
+    memo = module.__dict__.setdefault("_reach_memo", {})
+    if start not in memo:
+        memo[start] = frozenset(_reach(module, start))
+    return set(memo[start])
+
+
+def _reach(module: JsModule, start: Node) -> set[Node]:
     reached = {start}
     queue = [start]
     while queue:

@@ -30,8 +30,16 @@ JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 _MAX_DEPTH = 16  # re-export chains longer than this are not followed
 
 
+_REAL_FOLDERS: dict[str, str] = {}
+
+
 def key(path: str | os.PathLike) -> str:
-    return os.path.realpath(os.fspath(path))
+    """The index's name for a file: absolute, with its folder's symlinks resolved (cached)."""
+    folder, name = os.path.split(os.path.abspath(os.fspath(path)))
+    real = _REAL_FOLDERS.get(folder)
+    if real is None:
+        real = _REAL_FOLDERS[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def config_of(path: str) -> Config:
@@ -41,8 +49,12 @@ def config_of(path: str) -> Config:
         return Config()  # the CLI reports config errors for the files it checks
 
 
+_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+
 def is_js(path: str) -> bool:
-    return language_for(path) in JS_LANGUAGES
+    lowered = path.lower()
+    return lowered.endswith(_JS_SUFFIXES) and not lowered.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
 class Workspace:
@@ -79,11 +91,7 @@ class Workspace:
                 by_file.setdefault(key(handler.source_file), set()).add(handler.export_name)
         with self._lock:
             self.declared_handlers = handlers
-            changed = {p for p in set(by_file) | set(self._declared) if frozenset(by_file.get(p, ())) != self._declared.get(p)}
             self._declared = {p: frozenset(names) for p, names in by_file.items()}
-            for path in changed:  # their code handlers depend on the declared names
-                if path in self.summaries:
-                    self._summarise(path)
             self._invalidate()
 
     def add_summary(self, path: str, summary: FileSummary | None) -> None:
@@ -101,7 +109,7 @@ class Workspace:
                 self.summaries[path] = None
                 return None
         module = parse_module(SourceText(path, text, language_for(path)))
-        summary = summarise(module, config, self._declared.get(path, frozenset()))
+        summary = summarise(module, config)
         self.summaries[path] = summary
         if self.keep_modules:
             self._modules[path] = module

@@ -40,7 +40,6 @@ class FileSummary:
     handlers: tuple[tuple[str, int], ...]  # handlers found in code: (export name, 0-based line)
     specifiers: tuple[str, ...]  # relative module specifiers the file imports
     refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
-    declared: frozenset[str]  # deployment-declared names it was summarised with
 
 
 class _Recorder:
@@ -68,7 +67,8 @@ def parse_module(source: SourceText) -> JsModule:
     return JsModule(source, parser.parse(source.data, source.language))
 
 
-def summarise(module: JsModule, config: Config, declared: frozenset[str] = frozenset()) -> FileSummary:
+def summarise(module: JsModule, config: Config) -> FileSummary:
+    """Facts about `module`; handlers are those named in code (the index adds the deployment's)."""
     entries = module_entries(module)
     no_wait = HandlerPaths(module, [], PromiseKnowledge(module), False).no_wait_assignments
     facts: dict[Entry, EntryFacts] = {}
@@ -95,7 +95,7 @@ def summarise(module: JsModule, config: Config, declared: frozenset[str] = froze
             leaky=leaky,
             leaky_via=() if leaky or has_callback else promise_via,
         )
-    handlers = discover(module, config.handler_names, declared)
+    handlers = discover(module, config.handler_names)
     refs: list[Ref] = []
     for call in [*module.calls, *module.news]:
         for ref in call_refs(module, call):
@@ -108,7 +108,6 @@ def summarise(module: JsModule, config: Config, declared: frozenset[str] = froze
         handlers=tuple((h.name, h.export_node.start_point[0]) for h in handlers),
         specifiers=_specifiers(module, refs, entries),
         refs=tuple(refs),
-        declared=declared,
     )
 
 
