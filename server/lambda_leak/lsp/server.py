@@ -122,9 +122,11 @@ class LambdaLeakServer(LanguageServer):
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=entry.diagnostics, version=entry.version)
             )
 
-    def reanalyse_open_documents(self) -> None:
+    def reanalyse_open_documents(self, only: set[Path] | None = None) -> None:
+        """Re-analyse every open document, or those whose path is in `only` (index keys)."""
         for document in self.documents:
-            self.scheduler.schedule(document.uri)
+            if only is None or self.index.depends(document.path, only):
+                self.scheduler.schedule(document.uri)
         if self.pull_client and self.client_has("workspace.diagnostics.refresh_support"):
             self.workspace_diagnostic_refresh(None)
 
@@ -150,7 +152,7 @@ class LambdaLeakServer(LanguageServer):
         if results and results[0] is not None:
             self.load_settings(results[0], "workspace/configuration")
         for folder, value in zip(folders, (results or [])[1:]):
-            if value is not None and value != results[0]:
+            if value is not None:
                 self.load_settings(value, f"workspace/configuration ({folder})", folder)
 
     async def index_workspace(self) -> None:
@@ -297,15 +299,19 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: LambdaLeakServer, params: lsp.DidChangeWatchedFilesParams):
         loop = asyncio.get_running_loop()
+        changed: set[Path] | None = set()
         for change in params.changes:
             path = to_fs_path(change.uri)
             if not path:
                 continue
+            deleted = change.type == lsp.FileChangeType.Deleted
             try:
-                await loop.run_in_executor(ls.index_executor, ls.index.file_changed, Path(path))
+                affected = await loop.run_in_executor(ls.index_executor, ls.index.file_changed, Path(path), deleted)
             except Exception:  # noqa: BLE001 - e.g. deleted while being read: the index keeps going
                 log.exception("updating the index for %s failed", path)
-        ls.reanalyse_open_documents()
+                affected = None
+            changed = None if affected is None or changed is None else changed | affected
+        ls.reanalyse_open_documents(changed)
 
     @server.command(LIST_HANDLERS)
     async def list_handlers(ls: LambdaLeakServer, *args):

@@ -50,21 +50,25 @@ class WorkspaceIndex:
             self.workspace = workspace_class.for_paths(list(self.folders))
         return count
 
-    def file_changed(self, path: Path) -> None:
-        """Bring the index up to date with one created, changed or deleted file (worker thread)."""
+    def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:
+        """Bring the index up to date with one file (worker thread). Returns the files whose
+        findings may change, or None when every open document should be re-analysed."""
         if path.name in CONFIG_NAMES:
             config_for_directory.cache_clear()
+            return None
         if self.workspace is None:
-            return
-        for method in ("update_file", "update", "refresh"):
-            update = getattr(self.workspace, method, None)
-            if callable(update):
-                update(path)
-                return
-        # No incremental update offered: rebuild the whole index.
-        workspace_class = _workspace_class()
-        if workspace_class is not None:
-            self.workspace = workspace_class.for_paths(list(self.folders))
+            return None
+        before = self.workspace.dependents(path)  # a deleted file's importers are not found after
+        if deleted:
+            self.workspace.remove_file(path)
+        else:
+            self.workspace.update_file(path)
+        return before | self.workspace.dependents(path)
+
+    def depends(self, document_path: str, changed: set[Path]) -> bool:
+        from lambda_leak.workspace.index import key
+
+        return Path(key(document_path)) in changed
 
     def handlers(self, paths: list[Path], overrides: dict) -> list[dict]:
         from lambda_leak.handlers import find_handlers

@@ -1,0 +1,95 @@
+"""The workspace: background indexing with progress, cross-file changes from watched files,
+and the handler list command."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types as lsp
+
+LIB_SYNC = """function save(item) {
+  return item.id;
+}
+module.exports = { save };
+"""
+
+HANDLER = """const { save } = require('./lib');
+exports.handler = async (event) => {
+  save(event);
+  return "OK";
+};
+"""
+
+
+async def eventually(check, timeout=15.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
+
+
+async def codes_now(editor, client, doc):
+    if editor.pull:
+        return [d.code for d in await editor.diagnostics(doc)]
+    return [d.code for d in client.diagnostics.get(doc.uri, [])]
+
+
+async def test_indexing_reports_progress(editor, client):
+    (editor.root / "a.js").write_text("exports.handler = async () => 1;\n")
+    (editor.root / "b.py").write_text("def handler(event, context):\n    return 1\n")
+
+    async def ended():
+        reports = [r for rs in client.progress_reports.values() for r in rs]
+        return reports if any(isinstance(r, lsp.WorkDoneProgressEnd) for r in reports) else None
+
+    # The files were written after `initialized`; the count is whatever the walk saw then.
+    reports = await eventually(ended)
+    assert reports, "no progress reported"
+    begin = next(r for r in reports if isinstance(r, lsp.WorkDoneProgressBegin))
+    assert begin.message.startswith("Indexing ") and begin.message.endswith(" files")
+
+
+async def test_changed_file_reanalyses_its_dependents(editor, client):
+    lib = editor.root / "lib.js"
+    lib.write_text(LIB_SYNC)
+    doc = await editor.open("handler.js", HANDLER)
+    assert await editor.diagnostics(doc) == []
+    lib.write_text(LIB_SYNC.replace("function save", "async function save"))
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+        changes=[lsp.FileEvent(uri=lib.as_uri(), type=lsp.FileChangeType.Changed)]))
+
+    async def flagged():
+        return await codes_now(editor, client, doc) == ["floating-promise"]
+
+    assert await eventually(flagged), await codes_now(editor, client, doc)
+    # A file deleted under the server: the index drops it, the server keeps serving.
+    lib.unlink()
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+        changes=[lsp.FileEvent(uri=lib.as_uri(), type=lsp.FileChangeType.Deleted)]))
+
+    async def cleared():
+        return await codes_now(editor, client, doc) == []
+
+    assert await eventually(cleared), await codes_now(editor, client, doc)
+
+
+async def test_file_watchers_are_registered_when_the_client_allows(editor, client):
+    dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
+
+    async def registered():
+        return [r for r in client.registrations if r.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+
+    found = await eventually(registered, timeout=3 if not dynamic else 15)
+    assert bool(found) == bool(dynamic)
+
+
+async def test_list_handlers(editor, client):
+    (editor.root / "lib.js").write_text(LIB_SYNC)
+    (editor.root / "handler.js").write_text(HANDLER)
+    (editor.root / "app.py").write_text("def lambda_handler(event, context):\n    return 1\n")
+    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(command="lambdaLeak.listHandlers"))
+    found = sorted((h["name"], h["line"], h["origin"], h["path"].rsplit("/", 1)[-1]) for h in result)
+    assert found == [("handler", 1, "code", "handler.js"), ("lambda_handler", 0, "code", "app.py")]
+    assert all(h["uri"].startswith("file://") for h in result)
