@@ -3,22 +3,25 @@ import * as vscode from "vscode";
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 import type { ServerCommand } from "./launch";
 import type { ClientState, ManagedClient } from "./serverManager";
-import { SECTION, answerConfiguration, initializationOptions, serverSettings } from "./settings";
+import { SECTION, answerConfiguration, documentSelector, initializationOptions, serverSettings } from "./settings";
 
 export const CLIENT_ID = SECTION; // so the client reads `lambdaLeak.trace.server` itself
 export const LANGUAGES = ["javascript", "typescript", "javascriptreact", "typescriptreact", "python"];
-
-export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
-  { scheme: "file", language },
-  { scheme: "untitled", language },
-]);
 
 function configurationFor(scopeUri: string | undefined): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION, scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
 }
 
+function folderConfiguration(folder: { uri: unknown } | undefined): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined);
+}
+
 export function currentInitializationOptions() {
-  return initializationOptions(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
+  return initializationOptions(vscode.workspace.workspaceFolders, folderConfiguration);
+}
+
+export function currentDocumentSelector() {
+  return documentSelector(LANGUAGES, vscode.workspace.workspaceFolders, folderConfiguration);
 }
 
 function asClientState(state: State): ClientState {
@@ -36,7 +39,7 @@ export function createLanguageClient(command: ServerCommand, output: vscode.LogO
     options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    documentSelector: currentDocumentSelector(),
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: currentInitializationOptions(),

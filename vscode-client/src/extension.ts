@@ -1,6 +1,6 @@
 /** Entry point: wires settings, the server's lifecycle, the status bar and the commands together. */
 import * as vscode from "vscode";
-import { LANGUAGES, createLanguageClient, currentInitializationOptions } from "./client";
+import { LANGUAGES, createLanguageClient, currentDocumentSelector, currentInitializationOptions } from "./client";
 import { fixAllInActiveEditor, showHandlers } from "./commands";
 import { defaultVariableContext, resolveServerCommand } from "./launch";
 import { MissingServerNotifier } from "./missingServer";
@@ -42,10 +42,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const notifier = new MissingServerNotifier(() => void manager?.restart());
   const isEnabled = () =>
     anyEnabled(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
+  let selectorInUse = "";
   const server = new ServerManager({
     resolveCommand,
     probe: (command) => probeServer(command),
-    createClient: (command) => createLanguageClient(command, log),
+    createClient: (command) => {
+      selectorInUse = JSON.stringify(currentDocumentSelector());
+      return createLanguageClient(command, log);
+    },
     isEnabled,
     status,
     onProblem: (problem, command) => {
@@ -73,9 +77,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      // The client tells the server about the folders; their settings follow. Start or stop only
-      // when the folders change whether any of them enables lambda-leak.
-      if (isEnabled() !== (status.state !== "disabled")) {
+      // The client tells the server about the folders; their settings follow. A new client is needed
+      // only when the folders change which documents the server may see (`enable` per folder).
+      const running = status.state !== "disabled";
+      if (isEnabled() !== running || (running && JSON.stringify(currentDocumentSelector()) !== selectorInUse)) {
         server.scheduleRestart();
       } else {
         void server.reconfigure(didChangeConfigurationParams(currentInitializationOptions()));

@@ -6,12 +6,15 @@
 
 export const SECTION = "lambdaLeak";
 
-/** Keys passed to the server; they mirror the config file plus the editor-only `enable`, `run`, `logLevel`. */
-export const SERVER_KEYS = ["enable", "select", "ignore", "severity", "scope", "run", "logLevel"] as const;
+/**
+ * Keys passed to the server: the config file's plus the editor-only `run` and `logLevel`.
+ * `enable` stays in the client: it decides which documents the server sees (see `documentSelector`).
+ */
+export const SERVER_KEYS = ["select", "ignore", "severity", "scope", "run", "logLevel"] as const;
 export type ServerKey = (typeof SERVER_KEYS)[number];
 
 /** Always sent: they have no config-file equivalent, so the editor's value (or default) is the truth. */
-const EDITOR_KEYS: ReadonlySet<ServerKey> = new Set<ServerKey>(["enable", "run", "logLevel"]);
+const EDITOR_KEYS: ReadonlySet<ServerKey> = new Set<ServerKey>(["run", "logLevel"]);
 
 /** Changing these needs a new server process; the rest are sent to the running one. */
 export const RESTART_KEYS = ["interpreter", "serverPath", "enable"] as const;
@@ -89,6 +92,35 @@ export function initializationOptions(
     return serverSettings(configurationFor(undefined));
   }
   return folders.map((folder) => ({ uri: folder.uri.toString(), settings: serverSettings(configurationFor(folder)) }));
+}
+
+export interface DocumentFilter {
+  scheme: string;
+  language: string;
+  /** An LSP RelativePattern: matched from the folder, whatever characters its path holds. */
+  pattern?: { baseUri: string; pattern: string };
+}
+
+/**
+ * The documents the server sees. With `enable` off in some folders, only the enabled folders'
+ * files (untitled and out-of-folder files follow the disabled state then too).
+ */
+export function documentSelector(
+  languages: readonly string[],
+  folders: readonly FolderLike[] | undefined,
+  configurationFor: (folder: FolderLike | undefined) => ConfigurationLike,
+): DocumentFilter[] {
+  const all = folders ?? [];
+  const enabled = all.filter((folder) => configurationFor(folder).get("enable") !== false);
+  if (enabled.length === all.length) {
+    return languages.flatMap((language) => [
+      { scheme: "file", language },
+      { scheme: "untitled", language },
+    ]);
+  }
+  return languages.flatMap((language) =>
+    enabled.map((folder) => ({ scheme: "file", language, pattern: { baseUri: folder.uri.toString(), pattern: "**/*" } })),
+  );
 }
 
 /** `enable` decides whether a server runs at all: true when any folder (or the window) enables it. */

@@ -345,3 +345,16 @@ export const extensions = {
     return stub.extensions.get(id);
   },
 };
+
+// vscode-languageclient subclasses these when it loads; the extension's tested paths never construct them.
+/* eslint-disable @typescript-eslint/no-extraneous-class */
+export class CodeAction {}
+export class Diagnostic {}
+export class CallHierarchyItem {}
+export class CodeLens {}
+export class CompletionItem {}
+export class DocumentLink {}
+export class InlayHint {}
+export class SymbolInformation {}
+export class TypeHierarchyItem {}
+export class CancellationError extends Error {}

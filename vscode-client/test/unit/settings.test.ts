@@ -7,6 +7,7 @@ import {
   answerConfiguration,
   classifyChange,
   didChangeConfigurationParams,
+  documentSelector,
   initializationOptions,
   serverSettings,
   type FolderLike,
@@ -19,26 +20,25 @@ describe("server settings", () => {
   beforeEach(() => stub.reset());
 
   it("sends the editor-only keys always and the rule keys only when the user set them", () => {
-    assert.deepEqual(serverSettings(configFor(undefined)), { enable: true, run: "onType", logLevel: "info" });
+    assert.deepEqual(serverSettings(configFor(undefined)), { run: "onType", logLevel: "warning" });
     stub.settings.user = { "lambdaLeak.scope": "all", "lambdaLeak.select": ["floating-promise"], "lambdaLeak.severity": { "timer-leak": "error" } };
     assert.deepEqual(serverSettings(configFor(undefined)), {
-      enable: true,
       select: ["floating-promise"],
       scope: "all",
       severity: { "timer-leak": "error" },
       run: "onType",
-      logLevel: "info",
+      logLevel: "warning",
     });
   });
 
   it("does not send an empty select (it would turn every rule off)", () => {
     stub.settings.user = { "lambdaLeak.select": [], "lambdaLeak.ignore": [] };
-    assert.deepEqual(serverSettings(configFor(undefined)), { enable: true, ignore: [], run: "onType", logLevel: "info" });
+    assert.deepEqual(serverSettings(configFor(undefined)), { ignore: [], run: "onType", logLevel: "warning" });
   });
 
   it("sends a dict when no folder is open", () => {
     stub.settings.user = { "lambdaLeak.run": "onSave" };
-    assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), { enable: true, run: "onSave", logLevel: "info" });
+    assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), { run: "onSave", logLevel: "warning" });
   });
 
   it("sends one entry per folder in a multi-root workspace, each with its own settings", () => {
@@ -49,8 +49,8 @@ describe("server settings", () => {
       "file:///ws/worker": { "lambdaLeak.enable": false, "lambdaLeak.scope": "all" },
     };
     assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), [
-      { uri: "file:///ws/api", settings: { enable: true, ignore: ["timer-leak"], run: "onSave", logLevel: "info" } },
-      { uri: "file:///ws/worker", settings: { enable: false, scope: "all", run: "onSave", logLevel: "info" } },
+      { uri: "file:///ws/api", settings: { ignore: ["timer-leak"], run: "onSave", logLevel: "warning" } },
+      { uri: "file:///ws/worker", settings: { scope: "all", run: "onSave", logLevel: "warning" } },
     ]);
     assert.deepEqual(didChangeConfigurationParams([]), { settings: { lambdaLeak: [] } });
   });
@@ -66,6 +66,22 @@ describe("server settings", () => {
     assert.equal(anyEnabled(vscode.workspace.workspaceFolders, configFor), false);
   });
 
+  it("keeps the documents of folders with enable off away from the server", () => {
+    const languages = ["javascript", "python"];
+    setFolders("/ws/api", "/ws/[legacy]");
+    assert.deepEqual(documentSelector(languages, vscode.workspace.workspaceFolders, configFor), [
+      { scheme: "file", language: "javascript" },
+      { scheme: "untitled", language: "javascript" },
+      { scheme: "file", language: "python" },
+      { scheme: "untitled", language: "python" },
+    ]);
+    stub.settings.folders = { "file:///ws/%5Blegacy%5D": { "lambdaLeak.enable": false } };
+    assert.deepEqual(documentSelector(languages, vscode.workspace.workspaceFolders, configFor), [
+      { scheme: "file", language: "javascript", pattern: { baseUri: "file:///ws/api", pattern: "**/*" } },
+      { scheme: "file", language: "python", pattern: { baseUri: "file:///ws/api", pattern: "**/*" } },
+    ]);
+  });
+
   it("answers workspace/configuration for our section with server settings only", () => {
     setFolders("/ws/api");
     stub.settings.user = { "lambdaLeak.interpreter": "/usr/bin/python3", "lambdaLeak.trace.server": "verbose" };
@@ -79,7 +95,7 @@ describe("server settings", () => {
         return serverSettings(vscode.workspace.getConfiguration(SECTION, scopeUri ? vscode.Uri.parse(scopeUri) : undefined));
       },
     );
-    assert.deepEqual(answers, [{ enable: true, scope: "all", run: "onType", logLevel: "info" }, { tabSize: 4 }, { enable: true, run: "onType", logLevel: "info" }]);
+    assert.deepEqual(answers, [{ scope: "all", run: "onType", logLevel: "warning" }, { tabSize: 4 }, { run: "onType", logLevel: "warning" }]);
     assert.deepEqual(scopes, ["file:///ws/api/handler.js", undefined]);
   });
 });
@@ -105,7 +121,7 @@ describe("package.json settings", () => {
   const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string; markdownDescription?: string; default?: unknown }>;
 
   it("contributes and documents every setting the extension reads", () => {
-    for (const key of [...SERVER_KEYS, "interpreter", "serverPath", "trace.server"]) {
+    for (const key of [...SERVER_KEYS, "enable", "interpreter", "serverPath", "trace.server"]) {
       const property = properties[`${SECTION}.${key}`];
       assert.ok(property, `lambdaLeak.${key} is not contributed`);
       assert.ok(property.markdownDescription && property.markdownDescription.length > 20, `lambdaLeak.${key} has no description`);
