@@ -8,6 +8,7 @@ from astroid.bases import BoundMethod
 from astroid.exceptions import AstroidError
 from astroid.util import UninferableBase
 
+from lambda_leak.python import parsing
 from lambda_leak.python.names import qualified
 from lambda_leak.python.paths import resolve
 
@@ -32,6 +33,7 @@ def is_coroutine_function(function: nodes.NodeNG) -> bool:
 def _inferred(func: nodes.NodeNG) -> list:
     if not isinstance(func, nodes.Attribute) or qualified(func.expr):
         return []  # names from imports are resolved without inference (no third-party modules)
+    parsing.ensure_inference_ready()
     try:
         values = []
         for value in func.infer():

@@ -10,7 +10,9 @@ assignments such as `handler = Mangum(app)`. Decorators are resolved through the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+import fnmatch
+import re
+from functools import lru_cache
 
 from astroid import nodes
 
@@ -42,7 +44,13 @@ class Handler:
 
 
 def name_matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(name, pattern) for pattern in patterns)
+    return _pattern(patterns).match(name) is not None
+
+
+@lru_cache(maxsize=64)
+def _pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    """The handler-name globs as one compiled regex (fnmatch semantics, case-sensitive)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
 
 
 def takes_event_context(function: nodes.FunctionDef) -> bool:

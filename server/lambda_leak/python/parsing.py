@@ -12,10 +12,11 @@ import ast
 import os
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 import astroid
-from astroid import nodes, rebuilder
+from astroid import nodes, raw_building, rebuilder
 from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 
@@ -39,14 +40,15 @@ _BUFFER_LIMIT = 16
 _FILES: dict[str, tuple[int, int, nodes.Module | None]] = {}  # path -> (mtime_ns, size, tree)
 
 
+@lru_cache(maxsize=4096)
 def module_name_for(path: str) -> str:
     """A dotted module name from the package folders around `path` (`pkg/mod.py` -> `pkg.mod`)."""
-    file = Path(path)
-    parts = [] if file.stem == "__init__" else [file.stem]
-    folder = file.parent
-    while (folder / "__init__.py").is_file() and folder.name:
-        parts.insert(0, folder.name)
-        folder = folder.parent
+    folder, name = os.path.split(os.path.abspath(path))
+    stem = os.path.splitext(name)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.basename(folder):
+        parts.insert(0, os.path.basename(folder))
+        folder = os.path.dirname(folder)
     return ".".join(parts) or "__lambda_leak_buffer__"
 
 
@@ -56,7 +58,10 @@ class _Builder(AstroidBuilder):
     names and structure, not astroid's models of third-party libraries."""
 
     def __init__(self, prune: bool) -> None:
-        super().__init__(MANAGER, apply_transforms=False)
+        # Not AstroidBuilder.__init__: it bootstraps astroid's model of `builtins` (close to a
+        # second per process), which only inference needs; see ensure_inference_ready().
+        raw_building.InspectBuilder.__init__(self, MANAGER)
+        self._apply_transforms = False
         self._prune = prune
 
     def _data_build(self, data: str, modname: str, path: str | None):
@@ -72,6 +77,12 @@ class _Builder(AstroidBuilder):
         builder = rebuilder.TreeRebuilder(self._manager, data)
         module = builder.visit_module(tree, modname, os.path.abspath(path) if path else "<?>", package)
         return module, builder
+
+
+def ensure_inference_ready() -> None:
+    """Build astroid's `builtins` model before the first inference (skipped when parsing)."""
+    if not raw_building.InspectBuilder.bootstrapped:
+        MANAGER.bootstrap()
 
 
 def _build(text: str, path: str, prune: bool = False) -> nodes.Module:

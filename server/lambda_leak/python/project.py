@@ -12,6 +12,7 @@ import time
 from functools import lru_cache
 
 from lambda_leak.files import SKIPPED_DIRECTORIES
+from lambda_leak.python import parsing
 
 MAX_PROJECT_FILES = 3000
 _LISTING_TTL = 2.0  # seconds a folder listing is trusted (the language server sees new files soon)
@@ -25,7 +26,7 @@ def refresh() -> None:
     now = time.monotonic()
     if now - _last_refresh[0] > _LISTING_TTL:
         _last_refresh[0] = now
-        for cached in (package_root, _roots, _is_file, _exists):
+        for cached in (package_root, _roots, _is_file, _exists, parsing.module_name_for):
             cached.cache_clear()
 
 
@@ -114,8 +115,6 @@ def cached_text(path: str) -> str | None:
     cached = _texts.get(path)
     if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
         return cached[2]
-    from lambda_leak.python.parsing import read_text
-
-    text = read_text(path)
+    text = parsing.read_text(path)
     _texts[path] = (stat.st_mtime_ns, stat.st_size, text)
     return text

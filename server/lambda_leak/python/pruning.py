@@ -19,7 +19,9 @@ import re
 
 from lambda_leak.python import project
 
-TRIGGERS = re.compile(r"Thread|Timer|Process|submit|\.map\b|create_task|ensure_future|\basync\b|\bawait\b")
+# Substrings, not words: `asyncio` counts as `async` (a superset is safe, and `in` is fast).
+TRIGGERS = ("Thread", "Timer", "Process", "submit", ".map", "create_task", "ensure_future", "async", "await")
+_WORD = re.compile(r"\w+")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))", re.M)
 
 
@@ -32,8 +34,12 @@ def imports_project_module(text: str, path: str) -> bool:
     return False
 
 
+def mentions_trigger(text: str) -> bool:
+    return any(trigger in text for trigger in TRIGGERS)
+
+
 def might_fire(text: str, path: str) -> bool:
-    return TRIGGERS.search(text) is not None or imports_project_module(text, path)
+    return mentions_trigger(text) or imports_project_module(text, path)
 
 
 def _links(tree: ast.Module, path: str) -> set[str]:
@@ -59,12 +65,15 @@ def _links(tree: ast.Module, path: str) -> set[str]:
     return links
 
 
-def _prunable(function: ast.AST, lines: list[str], links: re.Pattern | None) -> bool:
+def _prunable(function: ast.AST, lines: list[str], links: set[str]) -> bool:
     if isinstance(function, ast.AsyncFunctionDef):
         return False
     text = "\n".join(lines[function.lineno - 1 : function.end_lineno])
-    # Text, not tree: a name in a comment keeps a body it need not keep, never the reverse.
-    return not TRIGGERS.search(text) and not (links and links.search(text, len(lines[function.lineno - 1]) + 1))
+    if mentions_trigger(text):
+        return False
+    # Words of the text, not names of the tree: a name in a comment keeps a body it need not
+    # keep, never the reverse. The def line is skipped (it names the function itself).
+    return not (set(_WORD.findall(text, len(lines[function.lineno - 1]))) & links)
 
 
 def _hollow(function: ast.FunctionDef) -> None:
@@ -74,8 +83,7 @@ def _hollow(function: ast.FunctionDef) -> None:
 
 def prune(tree: ast.Module, text: str, path: str) -> None:
     lines = text.split("\n")
-    names = _links(tree, path)
-    links = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") if names else None
+    links = _links(tree, path)
     for statement in tree.body:
         candidates = [statement]
         if isinstance(statement, ast.ClassDef):
