@@ -123,19 +123,20 @@ async function main() {
 
     await step('hover a warning and read its message', async () => {
       await wb.openFile('timer.js');
-      await wb.toggleProblemsPanel();
+      await wb.showProblemsPanel();
       await wb.until('lambda-leak rows in the Problems panel', async () => {
         const rows = await wb.problemsPanelRows();
         return FILES.every((f) => rows.some((r) => r.includes(f.rule)));
       }, { timeout: 20000 });
       const squiggle = await wb.squiggleOn('setTimeout', 'timer.js');
       const text = await wb.hover(squiggle, 'timer-leak');
+      assert(text.includes('setTimeout'), `the hover does not explain the setTimeout leak: ${text}`);
       assert(/lambda-leak/i.test(text), `the hover does not say it comes from lambda-leak: ${text}`);
       console.log(`[e2e-vscode]      hover: ${text}`);
       shots.diagnostics = path.join(ARTIFACTS, 'vscode-diagnostics.png');
       await page.screenshot({ path: shots.diagnostics });
       await page.mouse.move(5, 450);
-      await wb.toggleProblemsPanel(); // the panel hides; the editor gets its space back
+      await wb.hidePanel(); // the editor gets its space back
     });
 
     await step('Ctrl+. "Convert to async handler" on the callback handler, save', async () => {
@@ -179,9 +180,18 @@ async function main() {
         return labels.length && !labels.some((l) => l.startsWith('Lambda Leak:')) ? labels : null;
       }, { timeout: 20000 });
       console.log(`[e2e-vscode]      handlers: ${rows.join(' | ')}`);
-      assert(rows.some((r) => /handler/.test(r)), `the quick pick does not list a handler: ${rows.join(' | ')}`);
+      const missing = FILES.filter((f) => !rows.some((r) => r.includes(f.name)));
+      assert(!missing.length, `the quick pick does not list ${missing.map((f) => f.name).join(', ')}: ${rows.join(' | ')}`);
       await page.screenshot({ path: path.join(ARTIFACTS, 'vscode-show-handlers.png') });
-      await page.keyboard.press('Escape');
+      // accepting an entry goes to that handler
+      await page.keyboard.type('worker.py', { delay: 10 });
+      await wb.until('the quick pick filtered to worker.py', async () => {
+        const labels = await wb.quickPickLabels();
+        return labels.length === 1 && labels[0].includes('worker.py');
+      }, { timeout: 10000 });
+      await page.keyboard.press('Enter');
+      await wb.until('worker.py to become the active editor', async () => (await wb.title()).startsWith('worker.py'),
+        { timeout: 10000 });
     });
 
     await step('Command Palette: "Lambda Leak: Restart Server" brings the diagnostics back', async () => {

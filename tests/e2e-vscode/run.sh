@@ -2,14 +2,14 @@
 # End-to-end test of the VS Code extension in a real VS Code workbench (code-server) driven by headless Chromium.
 # Installs its tools into a cache outside the clone, builds and installs the .vsix, starts code-server on
 # 127.0.0.1 with all state in a temporary folder, runs the user journey (journey.js) and stops what it started.
-# Environment: LAMBDA_LEAK_E2E_CACHE (tool cache), LAMBDA_LEAK_PYTHON (interpreter running the server; default
+# Environment: LAMBDA_LEAK_E2E_CACHE (tool cache), LAMBDA_LEAK_VSIX (test this .vsix, no build), LAMBDA_LEAK_PYTHON (interpreter running the server; default
 # the clone's .venv), E2E_KEEP=1 (keep the temp folder), E2E_ARTIFACTS (failure screenshots and logs).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${LAMBDA_LEAK_E2E_CACHE:-$HOME/.cache/lambda-leak-e2e}
 ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
-VSIX=$ROOT/vscode-client/lambda-leak.vsix
+VSIX=${LAMBDA_LEAK_VSIX:-$ROOT/vscode-client/lambda-leak.vsix}   # override: test a prebuilt package as is
 PYTHON=${LAMBDA_LEAK_PYTHON:-$ROOT/.venv/bin/python}
 START=$(date +%s)
 say() { echo "[e2e-vscode] $*"; }
@@ -30,11 +30,13 @@ CODE_SERVER=$CACHE/app/node_modules/.bin/code-server
 
 # 2. The extension package: rebuilt when anything in vscode-client/ is newer than it.
 stale=""
-if [ -f "$VSIX" ]; then
+if [ -n "${LAMBDA_LEAK_VSIX:-}" ]; then
+  :
+elif [ -f "$VSIX" ]; then
   stale=$(find "$ROOT/vscode-client" \( -name node_modules -o -name out -o -name dist -o -name .vscode-test \) -prune \
             -o -type f -newer "$VSIX" ! -name '*.vsix' -print | head -1)
 fi
-if [ ! -f "$VSIX" ] || [ -n "$stale" ]; then
+if [ -z "${LAMBDA_LEAK_VSIX:-}" ] && { [ ! -f "$VSIX" ] || [ -n "$stale" ]; }; then
   say "building $VSIX (make -C vscode-client ci)"
   make -C "$ROOT/vscode-client" ci
 fi
@@ -74,6 +76,8 @@ trap 'exit 130' INT TERM
 rm -rf "$ARTIFACTS"; mkdir -p "$ARTIFACTS" "$BASE/ud/User" "$BASE/exts"
 cp -r "$HERE/workspace" "$WS"
 "$NODE24" "$HERE/settings.js" "$PYTHON" > "$BASE/ud/User/settings.json"
+# code-server is a remote window: machine-scoped settings (lambdaLeak.interpreter) are read from Machine/, not User/
+mkdir -p "$BASE/ud/Machine" && cp "$BASE/ud/User/settings.json" "$BASE/ud/Machine/settings.json"
 
 say "installing $(basename "$VSIX") into code-server"
 "$CODE_SERVER" --user-data-dir "$BASE/ud" --extensions-dir "$BASE/exts" --install-extension "$VSIX" \

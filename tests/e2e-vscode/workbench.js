@@ -70,9 +70,10 @@ class Workbench {
     await this.chord('Control', 'KeyP');
     await this.page.waitForSelector('.quick-input-widget input', { visible: true, timeout: 15000 });
     await this.page.keyboard.type(name, { delay: 15 });
-    await this.until(`"${name}" in the Quick Open list`, () => this.page.evaluate((wanted) => {
-      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')];
-      return rows.some((row) => (row.getAttribute('aria-label') || row.innerText).includes(wanted));
+    // the list filters asynchronously: wait until the row Enter would open is this file
+    await this.until(`"${name}" as the selected Quick Open entry`, () => this.page.evaluate((wanted) => {
+      const row = document.querySelector('.quick-input-widget .monaco-list-row.focused');
+      return !!row && (row.getAttribute('aria-label') || row.innerText).includes(wanted);
     }, name), { timeout: 20000 });
     await this.page.keyboard.press('Enter');
     await this.until(`the editor tab of ${name} to be active`, () => this.page.evaluate((wanted) => {
@@ -156,13 +157,22 @@ class Workbench {
     await this.page.mouse.click(squiggle.x + Math.min(squiggle.width / 2, 20), squiggle.y + squiggle.height / 2);
   }
 
-  // Ctrl+. and wait for the code action menu to list `title`.
+  // Ctrl+. and wait for the code action menu to list `title`. A press that lands while the editor is still
+  // settling (cursor just moved, actions being computed) can show nothing: press again, as a user would.
   async openQuickFixes(title) {
-    await this.chord('Control', 'Period');
-    return this.until(`"${title}" in the Ctrl+. menu (listed: ${this.lastActions || 'nothing'})`, async () => {
-      this.lastActions = (await this.actionTitles()).join(' | ');
-      return (await this.actionTitles()).some((t) => t.includes(title));
-    }, { timeout: 20000 });
+    let listed = [];
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      await sleep(500);
+      await this.chord('Control', 'Period');
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        listed = await this.actionTitles();
+        if (listed.some((t) => t.includes(title))) return listed;
+        await sleep(250);
+      }
+      await this.page.keyboard.press('Escape');
+    }
+    throw new Error(`"${title}" is not in the Ctrl+. menu (it lists: ${listed.join(' | ') || 'nothing'})`);
   }
 
   async actionTitles() {
@@ -211,14 +221,19 @@ class Workbench {
     });
   }
 
-  async toggleProblemsPanel() {
+  async showProblemsPanel() {
     await this.chord('Control', 'Shift', 'KeyM');
     await this.page.waitForSelector('.markers-panel', { visible: true, timeout: 15000 });
   }
 
+  async hidePanel() {
+    await this.chord('Control', 'KeyJ'); // View: Toggle Panel Visibility
+    await this.page.waitForSelector('.markers-panel', { hidden: true, timeout: 15000 });
+  }
+
   async problemsPanelRows() {
     return this.page.$$eval('.markers-panel .monaco-list-row', (rows) => rows
-      .map((row) => (row.getAttribute('aria-label') || row.innerText).replace(/\s+/g, ' ').trim()));
+      .map((row) => `${row.innerText} ${row.getAttribute('aria-label') || ''}`.replace(/\s+/g, ' ').trim()));
   }
 }
 
