@@ -150,8 +150,14 @@ def module_entries(module: JsModule) -> ModuleEntries:
             if dotted_name(expression.child_by_field_name("left")) != "module.exports":
                 continue
             value = expression.child_by_field_name("right")
-            if value is None or unwrap(value).type == "object":
-                continue  # object literals are listed member by member by _exports
+            if value is not None and unwrap(value).type == "object":
+                for member in unwrap(value).named_children:  # { ...require('./db'), other }
+                    required = _required(member.named_children[0]) if member.type == "spread_element" and member.named_child_count else None
+                    if required is not None:
+                        entries.stars.append(required)
+                continue  # the other members are listed one by one by _exports
+            if value is None:
+                continue
             required = _required(value)
             if required is not None:
                 entries.stars.append(required)

@@ -163,8 +163,8 @@ class Workspace:
 
     def dependents(self, path: str | os.PathLike) -> set[Path]:
         """Files whose findings may change when `path` changes: its importers (transitively:
-        promise knowledge passes through re-exports), the files its handlers' paths reach,
-        and, for a deployment file, the files it declares handlers in."""
+        promise knowledge passes through re-exports), the files they and it import (their
+        handler paths run there), and, for a deployment file, the files it declares handlers in."""
         path_key = key(path)
         with self._lock:
             found: set[str] = set()
@@ -181,9 +181,9 @@ class Workspace:
                     if importer not in found:
                         found.add(importer)
                         queue.append(importer)
-            queue = [path_key]
-            reached = {path_key}
-            while queue:  # callees: the entries this file's handlers reach may change
+            queue = [path_key, *found]
+            reached = {path_key, *found}
+            while queue:  # callees: what the handlers of this file and its importers reach may change
                 current = queue.pop()
                 for target in self._imports(current, self.summaries.get(current)):
                     if target not in reached:

@@ -1,0 +1,311 @@
+"""Findings that need more than one file: imported promise makers and handler paths that run
+into other modules, through CommonJS, ESM, TypeScript `.js` specifiers, index files and
+re-exports; and handlers that only a SAM template names."""
+
+from __future__ import annotations
+
+import pytest
+from tree_helpers import check_json, run_check, write_tree
+
+RULES = ("--select", "floating-promise,timer-leak")
+
+
+def test_commonjs_helper_in_another_file_is_on_the_handler_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "handler.js": """
+            const { notify, later } = require('./lib/util');
+            const util = require('./lib/util.js');
+
+            exports.handler = async (event) => {
+              notify(event);                // imported async function: floats
+              later();                      // its setTimeout is reported in lib/util.js
+              await util.notify('awaited'); // fine
+              return { statusCode: 200 };
+            };
+        """,
+        "lib/util.js": """
+            async function notify(e) {
+              await fetch('https://hooks.example.com', { method: 'POST', body: JSON.stringify(e) });
+            }
+            function later() {
+              setTimeout(() => console.log('late'), 100);
+            }
+            function unused() {
+              setTimeout(() => console.log('never on a handler path'), 5);
+              notify('nor this');
+            }
+            module.exports = { notify, later, unused };
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("handler.js", "floating-promise", 5, 3),
+        ("lib/util.js", "timer-leak", 5, 3),
+    ]
+
+
+def test_checking_only_the_library_still_sees_the_handler_that_calls_it(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "template.yaml": """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: handler.handler
+                  Runtime: nodejs20.x
+        """,
+        "handler.js": """
+            const { later } = require('./lib/util');
+            exports.handler = async () => { later(); };
+        """,
+        "lib/util.js": """
+            exports.later = () => { setTimeout(() => {}, 100); };
+        """,
+    })
+    assert check_json(capsys, tmp_path, "lib", extra=RULES) == [("lib/util.js", "timer-leak", 1, 25)]
+
+
+def test_esm_named_namespace_and_default_imports(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/app.mjs": """
+            import { save } from '../lib/db.mjs';
+            import * as db from '../lib/db.mjs';
+            import store from '../lib/store.mjs';
+
+            export const handler = async (event) => {
+              save(event.id);
+              db.save(event.id);
+              store.put(event);
+              store.size();
+              await save('ok');
+            };
+        """,
+        "lib/db.mjs": """
+            export async function save(id) {
+              return id;
+            }
+        """,
+        "lib/store.mjs": """
+            const store = {
+              async put(item) { return item; },
+              size() { return 1; },
+            };
+            export default store;
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("src/app.mjs", "floating-promise", 6, 3),
+        ("src/app.mjs", "floating-promise", 7, 3),
+        ("src/app.mjs", "floating-promise", 8, 3),
+    ]
+
+
+def test_typescript_imports_with_js_specifiers_reach_the_ts_sources(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/handler.ts": """
+            import type { SQSEvent } from 'aws-lambda';
+            import { enqueue, schedule } from './queue.js';
+            import { Repository } from './repo.js';
+
+            const repo = new Repository();
+
+            export const handler = async (event: SQSEvent): Promise<void> => {
+              enqueue(event.Records[0].body);
+              schedule('tick');
+              repo.store(event);
+              repo.describe();
+            };
+        """,
+        "src/queue.ts": """
+            import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+            const sqs = new SQSClient({});
+
+            export function enqueue(body: string): Promise<unknown> {
+              return sqs.send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: body }));
+            }
+
+            export function schedule(body: string): void {
+              setInterval(() => enqueue(body), 1000);
+            }
+        """,
+        "src/repo.ts": """
+            export class Repository {
+              async store(item: unknown) { return item; }
+              describe() { return 'repo'; }
+            }
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("src/handler.ts", "floating-promise", 8, 3),
+        ("src/handler.ts", "floating-promise", 10, 3),
+        ("src/queue.ts", "timer-leak", 9, 3),
+    ]
+
+
+def test_index_files_reexports_and_spread_requires(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "functions/orders.js": """
+            const lib = require('../lib');
+            const { track } = require('../shared');
+
+            module.exports.handler = async (event) => {
+              lib.save(event);
+              lib.count(event);
+              track(event);
+            };
+        """,
+        "lib/index.js": """
+            module.exports = {
+              ...require('./db'),
+              count: (x) => x.length,
+            };
+        """,
+        "lib/db.js": """
+            exports.save = async (item) => item;
+        """,
+        "shared/index.ts": """
+            export * from './metrics.js';
+        """,
+        "shared/metrics.ts": """
+            export { emit as track } from './emit.js';
+        """,
+        "shared/emit.ts": """
+            export function emit(event: unknown) {
+              setImmediate(() => console.log(event));
+            }
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("functions/orders.js", "floating-promise", 5, 3),
+        ("shared/emit.ts", "timer-leak", 2, 3),
+    ]
+
+
+def test_a_handler_that_returns_an_imported_promise_does_not_wait(tmp_path, capsys):
+    # Not `async`, but it returns a promise made in another file: the invocation ends when it settles.
+    write_tree(tmp_path, {
+        "handler.js": """
+            const { processEvent } = require('./work');
+            exports.handler = (event) => processEvent(event);
+        """,
+        "work.js": """
+            const { store } = require('./store');
+            exports.processEvent = (event) => {
+              setTimeout(() => console.log('later'), 10);
+              return store(event);
+            };
+        """,
+        "store.js": """
+            exports.store = async (event) => event;
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [("work.js", "timer-leak", 3, 3)]
+
+
+def test_callback_handlers_wait_for_the_event_loop_unless_told_not_to(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "waits.js": """
+            const { later } = require('./util');
+            exports.handler = (event, context, callback) => {
+              later();
+              callback(null, 'ok');
+            };
+        """,
+        "util.js": """
+            exports.later = () => { setTimeout(() => {}, 100); };
+            exports.other = () => { setTimeout(() => {}, 100); };
+        """,
+        "nowait.js": """
+            const { other } = require('./util');
+            exports.handler = (event, context, callback) => {
+              context.callbackWaitsForEmptyEventLoop = false;
+              other();
+              callback(null, 'ok');
+            };
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=("--select", "timer-leak")) == [("util.js", "timer-leak", 2, 25)]
+
+
+def test_sam_template_names_a_handler_with_any_export_name(tmp_path, capsys):
+    files = {
+        "template.yaml": """
+            AWSTemplateFormatVersion: '2010-09-09'
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Runtime: nodejs20.x
+            Resources:
+              OrdersFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: src/
+                  Handler: app.processOrder
+                  Environment:
+                    Variables:
+                      TABLE: !Ref OrdersTable
+              OrdersTable:
+                Type: AWS::DynamoDB::Table
+        """,
+        "src/app.js": """
+            const { record } = require('./audit');
+            exports.processOrder = async (event) => {
+              record(event);
+              return { statusCode: 200 };
+            };
+        """,
+        "src/audit.js": """
+            exports.record = (event) => {
+              setTimeout(() => console.log('audit', event), 0);
+            };
+        """,
+    }
+    write_tree(tmp_path, files)
+    assert check_json(capsys, tmp_path, extra=RULES) == [("src/audit.js", "timer-leak", 2, 3)]
+    (tmp_path / "template.yaml").unlink()  # without the deployment, processOrder is not a handler
+    assert check_json(capsys, tmp_path, extra=RULES) == []
+
+
+def test_import_cycles_end(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "a.js": """
+            const b = require('./b');
+            exports.handler = async () => { b.ping(); };
+            exports.pong = async () => { b.ping(); };
+        """,
+        "b.js": """
+            const a = require('./a');
+            exports.ping = () => a.pong();
+        """,
+        "c.mjs": "export * from './d.mjs';\n",
+        "d.mjs": "export * from './c.mjs';\n",
+        "e.mjs": "import { nothing } from './c.mjs';\nexport const handler = async () => { nothing(); };\n",
+    })
+    # ping() returns a promise (pong is async), so both calls float; b.ping runs in a's handler path.
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("a.js", "floating-promise", 2, 33),
+        ("a.js", "floating-promise", 3, 30),
+    ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parallel_and_serial_checks_agree(tmp_path, capsys, jobs):
+    files = {}
+    for n in range(12):
+        files[f"fn/h{n}.js"] = f"""
+            const {{ later, save }} = require('../lib/util');
+            exports.handler = async (event) => {{ later({n}); save(event); }};
+        """
+    files["lib/util.js"] = """
+        exports.later = (n) => { setTimeout(() => n, 1); };
+        exports.save = async (e) => e;
+        exports.idle = () => { setTimeout(() => 0, 1); };
+    """
+    files["broken.js"] = "exports.handler = async (event) => { setTimeout(() => 1, 1); \n"
+    write_tree(tmp_path, files)
+    expected = [("broken.js", "timer-leak", 1, 38)]
+    expected += sorted((f"fn/h{n}.js", "floating-promise", 2, 47 + len(str(n))) for n in range(12))
+    expected += [("lib/util.js", "timer-leak", 1, 26)]
+    found, errors = run_check(capsys, tmp_path, extra=(*RULES, "--jobs", jobs))
+    assert found == expected
+    assert errors.count("broken.js: syntax error") == 1
