@@ -123,6 +123,9 @@ def _error_first(function: Node) -> bool:
     names = parameter_names(function)
     if not names:
         return False
+    function_body = body(function)
+    if len(names) == 1 and function_body is not None and function_body.type != "statement_block":
+        return False  # `(err) => err.code === "X"`: a predicate over errors, not a completion callback
     if names[0] in ERROR_NAMES:
         return True
     return names[0] == "e" and len(names) >= 2 and _tests_error(function, "e")

@@ -109,6 +109,8 @@ def check(context) -> Iterator[Finding]:
         args = call_arguments(call)
         if method not in ADDERS or len(args) < 2 or not paths.on_path(call, leaky_only=False):
             continue
+        if unwrap(args[1]).type in ("string", "template_string", "number"):
+            continue  # `events.once(emitter, "x")`, `util.addListener(obj, "x", fn)`: helpers, not listeners
         target = callee.child_by_field_name("object")
         root = _root(target)
         if root is None or not _outlives_invocation(context, root):

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from tree_sitter import Node
 
-from lambda_leak.javascript.syntax import FUNCTION_TYPES, body, descendants, is_async, text
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, body, descendants, dotted_name, is_async, text, unwrap
 from lambda_leak.model import Finding, Severity
 from lambda_leak.rules import RuleInfo
 
@@ -16,6 +16,10 @@ RULE = RuleInfo(
     summary="An async function on the handler path never awaits",
     severity=Severity.HINT,
     default_enabled=False,
+)
+_SYNC_GLOBALS = frozenset(
+    {"console", "JSON", "Math", "Object", "Array", "String", "Number", "Boolean", "Date", "parseInt", "parseFloat",
+     "encodeURIComponent", "decodeURIComponent", "Buffer"}
 )
 _WAITS = frozenset({"await_expression", "for_in_statement", "yield_expression"})
 
@@ -27,13 +31,24 @@ def _awaits(function_body: Node) -> bool:
     return False
 
 
-def _returns_promise(promises, function: Node, function_body: Node) -> bool:
+def _maybe_promise(context, value: Node) -> bool:
+    """A known promise, or the result of a call we cannot see into (an import, a parameter)."""
+    value = unwrap(value)
+    if context.promises.makes_promise(value):
+        return True
+    if value.type != "call_expression" or context.module.functions_called(value):
+        return False
+    head = dotted_name(value.child_by_field_name("function")).split(".", 1)[0]
+    return not (head in _SYNC_GLOBALS and context.module.resolve(head, value) is None)
+
+
+def _returns_promise(context, function_body: Node) -> bool:
     """Returning a promise hands the waiting to the caller (as typescript-eslint allows)."""
     if function_body.type != "statement_block":
-        return promises.makes_promise(function_body)
+        return _maybe_promise(context, function_body)
     for ret in descendants(function_body, frozenset({"return_statement"}), stop_at_functions=True):
         value = next((c for c in ret.named_children if c.type != "comment"), None)
-        if value is not None and promises.makes_promise(value):
+        if value is not None and _maybe_promise(context, value):
             return True
     return False
 
@@ -52,7 +67,7 @@ def _name(function: Node) -> str:
 
 
 def check(context) -> Iterator[Finding]:
-    paths, promises = context.paths, context.promises
+    paths = context.paths
     on_path: set[Node] = set()
     for handler in paths.leaky_handlers:
         on_path |= paths.reached[handler]
@@ -64,7 +79,7 @@ def check(context) -> Iterator[Finding]:
         function_body = body(function)
         if function_body is None or (function_body.type == "statement_block" and function_body.named_child_count == 0):
             continue  # an empty async function starts nothing
-        if _awaits(function_body) or _returns_promise(promises, function, function_body):
+        if _awaits(function_body) or _returns_promise(context, function_body):
             continue
         keyword = next(c for c in function.children if c.type == "async")
         name = _name(function)
