@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) -> FileReport:
     """Runs in the worker thread. The engine does not raise; this guards the server anyway."""
+    started = time.perf_counter()
     try:
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         if size > config.max_file_size:
@@ -31,6 +33,9 @@ def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) ->
     except Exception as error:  # noqa: BLE001 - a crash costs this document's findings, not the server
         log.exception("analysis of %s crashed", path)
         return FileReport(path, error=f"internal error: {type(error).__name__}: {error}")
+    finally:
+        log.debug("analysed %s in %.1f ms (%s)", path, (time.perf_counter() - started) * 1000,
+                  "incremental" if previous_tree is not None else "full parse")
 
 
 class Scheduler:
