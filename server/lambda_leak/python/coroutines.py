@@ -4,7 +4,7 @@ astroid inference for attributes of instances (`self.client.fetch()`)."""
 from __future__ import annotations
 
 from astroid import nodes
-from astroid.bases import BoundMethod
+from astroid.bases import BoundMethod, UnboundMethod
 from astroid.exceptions import AstroidError
 from astroid.util import UninferableBase
 
@@ -17,7 +17,7 @@ _TRANSPARENT = frozenset({"staticmethod", "classmethod", "functools.wraps", "abc
 
 
 def is_coroutine_function(function: nodes.NodeNG) -> bool:
-    if isinstance(function, BoundMethod):
+    while isinstance(function, (BoundMethod, UnboundMethod)):  # a method, inferred through an instance
         function = function._proxied
     if not isinstance(function, nodes.AsyncFunctionDef):
         return False
@@ -31,8 +31,17 @@ def is_coroutine_function(function: nodes.NodeNG) -> bool:
 
 
 def _inferred(func: nodes.NodeNG) -> list:
-    if not isinstance(func, nodes.Attribute) or qualified(func.expr):
-        return []  # names from imports are resolved without inference (no third-party modules)
+    """astroid inference, for what names alone cannot say: `self.client.fetch()` where
+    `self.client` holds an instance of a class of this module with async methods."""
+    if not (isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute)):
+        return []
+    root = func.expr
+    while isinstance(root, nodes.Attribute):
+        root = root.expr
+    if not (isinstance(root, nodes.Name) and root.name in ("self", "cls")):
+        return []
+    if not any(isinstance(n, nodes.AsyncFunctionDef) for n in func.root().nodes_of_class(nodes.AsyncFunctionDef)):
+        return []
     parsing.ensure_inference_ready()
     try:
         values = []

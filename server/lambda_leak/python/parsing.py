@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ def harden_manager() -> None:
 
 harden_manager()
 
+_LOCK = threading.RLock()
 _BUFFERS: OrderedDict[tuple[str, str], nodes.Module] = OrderedDict()  # (path, text) -> tree, small LRU
 _BUFFER_LIMIT = 16
 _FILES: dict[str, tuple[int, int, nodes.Module | None]] = {}  # path -> (mtime_ns, size, tree)
@@ -103,6 +105,11 @@ def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
 def parse_buffer(text: str, path: str) -> nodes.Module:
     """The tree of an editor buffer or CLI file, with bodies that cannot matter pruned (see
     `pruning`); raises AstroidSyntaxError on bad syntax."""
+    with _LOCK:  # the language server analyses off its event loop; astroid's cache is global
+        return _parse_buffer(text, path)
+
+
+def _parse_buffer(text: str, path: str) -> nodes.Module:
     key = (path, text)
     tree = _BUFFERS.get(key)
     if tree is not None:
@@ -127,6 +134,11 @@ def read_text(path: str) -> str | None:
 
 def parse_file(path: str) -> nodes.Module | None:
     """The tree of a project file on disk, reused while its mtime and size are unchanged."""
+    with _LOCK:
+        return _parse_file(path)
+
+
+def _parse_file(path: str) -> nodes.Module | None:
     try:
         stat = os.stat(path)
     except OSError:

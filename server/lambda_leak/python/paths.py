@@ -85,6 +85,9 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
     if not isinstance(expr, nodes.Attribute):
         return []
     receiver = expr.expr
+    if isinstance(receiver, nodes.Call):  # `Service().run()`
+        klass = local_definition(receiver.func)
+        return _member(klass, [expr.attrname]) if isinstance(klass, nodes.ClassDef) else []
     if isinstance(receiver, nodes.Name):
         if receiver.name in ("self", "cls"):
             klass = _enclosing_class(expr)
@@ -105,7 +108,7 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
 def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
     seen_names: set[tuple[str, str]] = set()
     for node in function.nodes_of_class((nodes.Name, nodes.Attribute), skip_klass=_SKIP):
-        if isinstance(node, nodes.Attribute) and not isinstance(node.expr, nodes.Name):
+        if isinstance(node, nodes.Attribute) and not isinstance(node.expr, (nodes.Name, nodes.Call)):
             continue
         key = (type(node).__name__, node.as_string() if isinstance(node, nodes.Attribute) else node.name)
         if key in seen_names:
