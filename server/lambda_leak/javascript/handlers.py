@@ -141,6 +141,33 @@ def _looks_like_handler(function: Node) -> bool:
     return bool(names) and names[0] in _EVENT_PARAMETERS
 
 
+# Exports whose name matches `*Handler` but that are not Lambda entry points: HTTP framework
+# middleware `(req, res[, next])` / `(err, req, res, next)`, and wrappers taking a function.
+_HTTP_REQUEST = frozenset({"req", "request"})
+_HTTP_RESPONSE = frozenset({"res", "response", "reply", "h"})
+_WRAPPED = frozenset({"fn", "func", "handler", "callback", "cb", "next", "wrapped", "target"})
+# Front-end code (React event handlers and the like) never runs as a Lambda handler.
+_FRONTEND_MODULES = frozenset({"react", "react-dom", "preact", "vue", "solid-js", "svelte", "next"})
+
+
+def _not_an_entry_point(function: Node) -> bool:
+    names = parameter_names(function)
+    if not names:
+        return False
+    if names[0] in _WRAPPED:
+        return True
+    if len(names) >= 2 and names[0] in _HTTP_REQUEST and names[1] in _HTTP_RESPONSE:
+        return True
+    return len(names) == 4 and names[0] in ("err", "error") and names[1] in _HTTP_REQUEST
+
+
+def _frontend_module(module: JsModule) -> bool:
+    for binding in module.module_scope.values():
+        if binding.kind == "import" and binding.module.split("/")[0] in _FRONTEND_MODULES:
+            return True
+    return False
+
+
 def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str] = frozenset()) -> list[JsHandler]:
     handlers: list[JsHandler] = []
     seen: set[Node] = set()
@@ -153,6 +180,8 @@ def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[st
             continue
         if name == "default" and not named and not wrapper and not _looks_like_handler(function):
             continue  # a default export is a handler only when it looks like one
+        if name not in declared and (_not_an_entry_point(function) or _frontend_module(module)):
+            continue  # matched by name only, but middleware, a wrapper or front-end code
         if function in seen:
             continue
         seen.add(function)
