@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import indent_unit, replace
+from lambda_leak.fixes.javascript.remove_code import removal_span
 from lambda_leak.javascript.parser import syntax_ok
 from lambda_leak.javascript.syntax import (
     call_arguments,
@@ -161,15 +162,8 @@ def _wait_flag_statements(context, function: Node) -> list[Node]:
 
 
 def _removal_span(context, statement: Node) -> tuple[int, int]:
-    """Bytes to delete for a statement: its whole line when it stands alone there."""
-    data = context.source.data
-    start, end = statement.start_byte, statement.end_byte
-    line_start = data.rfind(b"\n", 0, start) + 1
-    line_end = data.find(b"\n", end)
-    line_end = len(data) if line_end == -1 else line_end
-    if not data[line_start:start].strip() and not data[end:line_end].strip():
-        return line_start, min(line_end + 1, len(data))
-    return start, end
+    """Bytes to delete for a statement: its whole line (and a trailing `//` comment) when it stands alone there."""
+    return removal_span(context.source, statement.start_byte, statement.end_byte)
 
 
 def _fresh_name(used: str, preferred: str) -> str:
