@@ -72,14 +72,41 @@ def _guarded(context, call: Node, function: Node) -> bool:
             condition = parent.child_by_field_name("left")
         elif parent.type == "ternary_expression" and parent.child_by_field_name("condition") != current:
             condition = parent.child_by_field_name("condition")
-        if condition is not None:
-            if "listenerCount" in text(condition) or "listeners" in text(condition):
-                return True
-            for ref in descendants(condition, frozenset({"identifier"})):
-                bound = context.module.resolve(text(ref), ref)
-                if bound is not None and context.module.module_scope.get(text(ref)) is bound:
-                    return True
+        if condition is not None and _tests_module_state(context, condition):
+            return True
+        if parent.type == "statement_block" and _returned_early(context, parent, current):
+            return True
         current = parent
+    return False
+
+
+def _tests_module_state(context, condition: Node) -> bool:
+    if "listenerCount" in text(condition) or "listeners" in text(condition):
+        return True
+    for ref in descendants(condition, frozenset({"identifier"})):
+        bound = context.module.resolve(text(ref), ref)
+        if bound is not None and context.module.module_scope.get(text(ref)) is bound:
+            return True
+    return False
+
+
+def _returned_early(context, block: Node, statement: Node) -> bool:
+    """`if (cachedConnection) return cachedConnection;` before `statement`: the once-only init pattern."""
+    for earlier in block.named_children:
+        if earlier == statement:
+            return False
+        if earlier.type != "if_statement" or earlier.child_by_field_name("alternative") is not None:
+            continue
+        then = earlier.child_by_field_name("consequence")
+        last = then.named_children[-1] if then is not None and then.type == "statement_block" and then.named_children else then
+        if last is not None and last.type in ("return_statement", "throw_statement"):
+            condition = earlier.child_by_field_name("condition")
+            function = enclosing_function(block)
+            for ref in descendants(condition, frozenset({"identifier"})):  # module state this function sets
+                name = text(ref)
+                bound = context.module.resolve(name, ref)
+                if bound is not None and context.module.module_scope.get(name) is bound and _reassigned(function, name):
+                    return True
     return False
 
 
