@@ -10,6 +10,7 @@ from lambda_leak.javascript.syntax import (
     descendants,
     dotted_name,
     enclosing_function,
+    parameter_names,
     text,
     unwrap,
 )
@@ -42,11 +43,12 @@ def timer_kind(module: JsModule, call: Node) -> str | None:
     return None
 
 
-def is_cleared(module: JsModule, call: Node) -> bool:
-    """`const t = setTimeout(...)` … `clearTimeout(t)` in the same function (or class, for `this.t`)."""
+def is_cleared(module: JsModule, call: Node, depth: int = 0) -> bool:
+    """`const t = setTimeout(...)` … `clearTimeout(t)` in the same function (or class, for `this.t`),
+    or a helper that returns the handle to callers that each clear it."""
     holder = _holder(call)
     if holder is None:
-        return False
+        return depth < 3 and _returned_to_clearers(module, call, depth)
     scope = enclosing_function(call)
     if holder.startswith("this."):
         scope = module.enclosing_class(call) or scope
@@ -58,6 +60,59 @@ def is_cleared(module: JsModule, call: Node) -> bool:
             if args and text(unwrap(args[0])) == holder:
                 return True
     return False
+
+
+def _returned_to_clearers(module: JsModule, call: Node, depth: int) -> bool:
+    """`function startWatchdog() { return setTimeout(…) }`: the caller owns the handle. Cleared when
+    every caller in this file clears it; callers in other files are not ours to judge."""
+    parent = call.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    function = enclosing_function(call)
+    if parent is None or function is None:
+        return False
+    if parent.type != "return_statement" and not (parent.type == "arrow_function" and parent == function):
+        return False
+    sites = _call_sites(module, function)
+    return all(is_cleared(module, site, depth + 1) for site in sites)
+
+
+def continues_callback(module: JsModule, call: Node) -> bool:
+    """A timer inside a callback-style function that continues its operation (`setTimeout(callback, ms)`,
+    a retry that calls on with `callback`): whoever waits for the callback waits for the timer. Kept
+    when every caller in this file waits for the callback in an awaited promise executor."""
+    from lambda_leak.javascript.fate import settled_by_executor
+
+    args = call_arguments(call)
+    if not args:
+        return False
+    used = {text(ref) for ref in descendants(args[0], frozenset({"identifier"}))} | {text(unwrap(args[0]))}
+    function = enclosing_function(call)
+    while function is not None:  # the innermost function whose callback parameter the timer uses
+        callbacks = {name for name in parameter_names(function)[1:] if name and _called(function, name)}
+        if callbacks & used:
+            break
+        function = enclosing_function(function)
+    if function is None:
+        return False
+    sites = [s for s in _call_sites(module, function) if not function.start_byte <= s.start_byte < function.end_byte]
+    return all(settled_by_executor(site, module) for site in sites)
+
+
+def _called(function: Node, name: str) -> bool:
+    """Is parameter `name` called, or handed on, inside `function` (a callback, not data)?"""
+    for ref in descendants(function, frozenset({"identifier"})):
+        if text(ref) != name or ref.parent is None:
+            continue
+        if ref.parent.type == "call_expression" and ref.parent.child_by_field_name("function") == ref:
+            return True
+        if ref.parent.type == "arguments":
+            return True
+    return False
+
+
+def _call_sites(module: JsModule, function: Node) -> list[Node]:
+    return [site for site in module.calls if function in module.functions_called(site)]
 
 
 def _holder(call: Node) -> str | None:

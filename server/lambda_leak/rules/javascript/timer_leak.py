@@ -6,7 +6,7 @@ from typing import Iterator
 
 from lambda_leak.fixes.javascript.await_timer import await_timer
 from lambda_leak.javascript.fate import settled_by_executor
-from lambda_leak.javascript.timers import is_cleared, timer_kind
+from lambda_leak.javascript.timers import continues_callback, is_cleared, timer_kind
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
 
@@ -32,7 +32,7 @@ def check(context) -> Iterator[Finding]:
         kind = timer_kind(module, call)
         if kind is None or not paths.on_path(call):
             continue
-        if settled_by_executor(call, module) or is_cleared(module, call):
+        if settled_by_executor(call, module) or is_cleared(module, call) or continues_callback(module, call):
             continue
         fix = await_timer(context, call) if kind == "setTimeout" else None
         yield context.finding(RULE, call, f"`{kind}` is not awaited or cleared: {_WHY[kind]}", (fix,))
