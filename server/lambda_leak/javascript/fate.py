@@ -10,10 +10,12 @@ from tree_sitter import Node
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.promises import CHAIN_METHODS, COMBINATORS
 from lambda_leak.javascript.syntax import (
+    FUNCTION_TYPES,
     TRANSPARENT,
     descendants,
     dotted_name,
     enclosing_function,
+    is_async,
     parameter_names,
     text,
     unwrap,
@@ -152,6 +154,37 @@ def _is_assignment_target(identifier: Node) -> bool:
         return _field_is(parent, "name", identifier)
     if parent.type == "assignment_expression":
         return _field_is(parent, "left", identifier)
+    return False
+
+
+def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
+    """`p.catch(() => {})` / `p.finally(() => set.delete(p))` whose only work is synchronous callbacks
+    on a promise `p` that this function also awaits or returns: the chain settles with `p`, so nothing
+    outlives the invocation (attaching a handler early, or tracking in-flight work)."""
+    node, callbacks = unwrap(anchor), []
+    while node.type == "call_expression":
+        callee = unwrap(node.child_by_field_name("function"))
+        if callee.type != "member_expression" or text(callee.child_by_field_name("property")) not in CHAIN_METHODS:
+            return False
+        args = node.child_by_field_name("arguments")
+        callbacks.extend(a for a in (args.named_children if args is not None else ()) if a.type != "comment")
+        node = unwrap(callee.child_by_field_name("object"))
+    function = enclosing_function(anchor)
+    if node.type != "identifier" or function is None or not callbacks:
+        return False
+    for callback in callbacks:
+        callback = unwrap(callback)
+        if callback.type == "identifier":
+            bound = module.resolve(text(callback), callback)
+            callback = bound.node if bound is not None and bound.kind == "function" else callback
+        if callback.type in FUNCTION_TYPES and (
+            is_async(callback) or any(promises.makes_promise(c) for c in module.calls_within(callback))
+        ):
+            return False
+    name = text(node)
+    for use in descendants(function, frozenset({"identifier"})):
+        if use != node and text(use) == name and not _is_assignment_target(use) and follow(use).fate == HANDLED:
+            return module.resolve(name, use) == module.resolve(name, node)
     return False
 
 

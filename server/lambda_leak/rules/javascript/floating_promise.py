@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
-from lambda_leak.javascript.fate import FLOATING, STORED, follow, settled_by_executor, stored_outcome
+from lambda_leak.javascript.fate import (
+    FLOATING,
+    STORED,
+    follow,
+    observes_waited_promise,
+    settled_by_executor,
+    stored_outcome,
+)
 from lambda_leak.javascript.syntax import text
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
@@ -33,7 +40,7 @@ def check(context) -> Iterator[Finding]:
             outcome = stored_outcome(module, outcome)
         if outcome.fate != FLOATING or outcome.anchor in reported:
             continue
-        if settled_by_executor(outcome.anchor, module):
+        if settled_by_executor(outcome.anchor, module) or observes_waited_promise(module, promises, outcome.anchor):
             continue
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
