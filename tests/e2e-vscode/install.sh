@@ -5,7 +5,7 @@
 # downloads ripgrep from GitHub; node-gyp needs npm_config_nodedir or it downloads headers).
 # Usage: CACHE=DIR bash install.sh   (idempotent; a stamp file makes the second run instant)
 set -euo pipefail
-CACHE=${CACHE:-${LAMBDA_LEAK_E2E_CACHE:-$HOME/.cache/lambda-leak-e2e}}
+CACHE=${CACHE:-${LAMBDA_LEAK_E2E_CACHE:-${HOME:-/tmp}/.cache/lambda-leak-e2e}}
 NODE_VER=${NODE_VER:-24.21.0}
 CS_VER=${CS_VER:-4.139.1}
 PPTR_VER=${PPTR_VER:-24}

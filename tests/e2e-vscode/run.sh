@@ -7,7 +7,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-CACHE=${LAMBDA_LEAK_E2E_CACHE:-$HOME/.cache/lambda-leak-e2e}
+CACHE=${LAMBDA_LEAK_E2E_CACHE:-${HOME:-/tmp}/.cache/lambda-leak-e2e}
 ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
 VSIX=${LAMBDA_LEAK_VSIX:-$ROOT/vscode-client/lambda-leak.vsix}   # override: test a prebuilt package as is
 PYTHON=${LAMBDA_LEAK_PYTHON:-$ROOT/.venv/bin/python}
