@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,47 @@ def test_promise_all_fix_waits_for_every_callback():
     };
     """
     assert sorted(_run_fixed(code, "async-foreach")["done"]) == ["a", "b"]
+
+
+# -- fixed TypeScript still type-checks (when the extension's TypeScript is installed) ------------
+
+_CLIENT_MODULES = Path(__file__).resolve().parents[2] / "vscode-client" / "node_modules"
+_TSC = _CLIENT_MODULES / ".bin" / "tsc"
+
+
+@pytest.mark.skipif(
+    not _TSC.exists() or not (_CLIENT_MODULES / "@types" / "node").exists() or shutil.which("node") is None,
+    reason="TypeScript and @types/node from vscode-client are not installed",
+)
+def test_fixed_typescript_type_checks_strictly(tmp_path):
+    code = """
+    import * as fs from "fs";
+
+    function onStat(err: NodeJS.ErrnoException | null, stats: fs.Stats) {
+      if (!err) console.log(stats.size);
+    }
+    async function save(id: string): Promise<void> {
+      await fs.promises.writeFile(`/tmp/${id}`, id);
+    }
+
+    export const handler = async (event: { ids: string[] }) => {
+      fs.appendFile("/tmp/log", "x", (err) => {
+        console.log("appended");
+      });
+      fs.stat("/tmp/log", onStat);
+      event.ids.forEach(async (id) => {
+        await save(id);
+      });
+      return event.ids.length;
+    };
+    """
+    rules = frozenset({"callback-api-leak", "async-foreach"})
+    outcome = fix_source("h.ts", textwrap.dedent(code), Config(select=rules))
+    assert len(outcome.applied) == 3
+    (tmp_path / "h.ts").write_text(outcome.text)
+    result = subprocess.run(
+        [str(_TSC), "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--lib", "es2022",
+         "--module", "commonjs", "--typeRoots", str(_CLIENT_MODULES / "@types"), "--types", "node", "h.ts"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

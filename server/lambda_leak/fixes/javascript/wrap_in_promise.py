@@ -91,15 +91,17 @@ def wrap_in_promise(context, call: Node, callback: Node) -> Fix | None:
     resolve, reject = _fresh(used, "resolve"), _fresh(used, "reject")
     indent = source.indent_of_line(statement.start_point[0])
     unit = indent_unit(source)
+    typescript = source.language in ("typescript", "tsx")
     if callback.type in FUNCTION_TYPES:
         new_callback = _rewrite_function(context, callback, resolve, reject, _fresh(used, "error"), indent, unit)
     else:
         bound = context.module.resolve(text(callback), callback)
         if bound is None or bound.kind != "function" or is_async(bound.node):
             return None
-        error = _fresh(used, "error")
+        error, args = _fresh(used, "error"), _fresh(used, "args")
+        typed = f": Parameters<typeof {text(callback)}>" if typescript else ""
         new_callback = (
-            f"(...args) => {{ try {{ {text(callback)}(...args); {resolve}(); }} "
+            f"(...{args}{typed}) => {{ try {{ {text(callback)}(...{args}); {resolve}(); }} "
             f"catch ({error}) {{ {reject}({error}); }} }}"
         )
     if new_callback is None:
@@ -107,7 +109,8 @@ def wrap_in_promise(context, call: Node, callback: Node) -> Fix | None:
     start, end = callback.start_byte - call.start_byte, callback.end_byte - call.start_byte
     raw = source.node_text(call).encode("utf-8")
     call_text = (raw[:start] + new_callback.encode("utf-8") + raw[end:]).decode("utf-8")
-    new_text = f"await new Promise(({resolve}, {reject}) => {call_text})"
+    void = "<void>" if typescript else ""  # TypeScript wants `resolve()` typed: Promise<void>
+    new_text = f"await new Promise{void}(({resolve}, {reject}) => {call_text})"
     data = source.data
     result = (data[: call.start_byte] + new_text.encode("utf-8") + data[call.end_byte :]).decode("utf-8", "replace")
     if not syntax_ok(result, source.language):
