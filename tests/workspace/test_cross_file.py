@@ -309,3 +309,24 @@ def test_parallel_and_serial_checks_agree(tmp_path, capsys, jobs):
     found, errors = run_check(capsys, tmp_path, extra=(*RULES, "--jobs", jobs))
     assert found == expected
     assert errors.count("broken.js: syntax error") == 1
+
+
+def test_bad_files_in_the_tree_do_not_stop_the_check(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "handler.js": """
+            const { a } = require('./broken');
+            const { b } = require('./binary');
+            const { c } = require('./latin1');
+            const { d } = require('./good');
+            exports.handler = async () => { a(); b(); c(); d(); };
+        """,
+        "broken.js": "exports.a = async ( => {\n",
+        "good.js": "exports.d = () => { setTimeout(() => 1, 1); };\n",
+    })
+    (tmp_path / "binary.js").write_bytes(b"\x00\x01\x02exports.b = 1")
+    (tmp_path / "latin1.js").write_bytes("exports.c = () => 'caf\xe9';\n".encode("latin-1"))
+    found, errors = run_check(capsys, tmp_path, extra=RULES)
+    assert found == [("good.js", "timer-leak", 1, 21)]
+    assert "binary.js: binary file, skipped" in errors
+    assert "latin1.js: not UTF-8" in errors
+    assert "broken.js: syntax error" in errors

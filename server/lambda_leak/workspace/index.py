@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from lambda_leak.config import Config, ConfigError, config_for_file
+from lambda_leak.config import Config, ConfigError, config_for_directory
 from lambda_leak.files import UnreadableFile, iter_source_files, read_source
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.source import SourceText, language_for
@@ -31,20 +31,27 @@ _MAX_DEPTH = 16  # re-export chains longer than this are not followed
 
 
 _REAL_FOLDERS: dict[str, str] = {}
+_KEYS: dict[str, str] = {}
 
 
 def key(path: str | os.PathLike) -> str:
     """The index's name for a file: absolute, with its folder's symlinks resolved (cached)."""
-    folder, name = os.path.split(os.path.abspath(os.fspath(path)))
-    real = _REAL_FOLDERS.get(folder)
-    if real is None:
-        real = _REAL_FOLDERS[folder] = os.path.realpath(folder)
-    return os.path.join(real, name)
+    name = os.fspath(path)
+    found = _KEYS.get(name)
+    if found is None or not os.path.isabs(name):
+        folder, base = os.path.split(os.path.abspath(name))
+        real = _REAL_FOLDERS.get(folder)
+        if real is None:
+            real = _REAL_FOLDERS[folder] = os.path.realpath(folder)
+        found = os.path.join(real, base)
+        if os.path.isabs(name):  # relative names depend on the current folder: not cached
+            _KEYS[name] = found
+    return found
 
 
 def config_of(path: str) -> Config:
     try:
-        return config_for_file(Path(path))
+        return config_for_directory(Path(os.path.dirname(key(path))))
     except ConfigError:
         return Config()  # the CLI reports config errors for the files it checks
 
@@ -108,8 +115,13 @@ class Workspace:
             except UnreadableFile:
                 self.summaries[path] = None
                 return None
-        module = parse_module(SourceText(path, text, language_for(path)))
-        summary = summarise(module, config)
+        try:
+            module = parse_module(SourceText(path, text, language_for(path)))
+            summary = summarise(module, config)
+        except Exception:  # noqa: BLE001 - the file's own analysis reports the problem; the index goes on
+            log.debug("summarising %s failed", path, exc_info=True)
+            self.summaries[path] = None
+            return None
         self.summaries[path] = summary
         if self.keep_modules:
             self._modules[path] = module
