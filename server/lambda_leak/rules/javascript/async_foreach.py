@@ -66,8 +66,8 @@ def _clearly_array(receiver: Node) -> bool:
         return False
     name = dotted_name(receiver.child_by_field_name("function"))
     return name in ("Object.keys", "Object.values", "Object.entries", "Array.from", "Array.of") or (
-        name.rpartition(".")[2] in _ARRAY_METHODS and "." in name
-    ) or _method(receiver) in _ARRAY_METHODS
+        _method(receiver) in _ARRAY_METHODS
+    )
 
 
 def _foreach_fate(call: Node) -> tuple[str | None, Node]:
