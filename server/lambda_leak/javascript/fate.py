@@ -197,12 +197,26 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     current = enclosing_function(node)
     while current is not None:
         settlers = _executor_parameters(current)
-        if settlers and any(text(i) in settlers for i in descendants(node, frozenset({"identifier"}))):
+        if settlers and any(_settles(module, i, settlers, current) for i in descendants(node, frozenset({"identifier"}))):
             return True
         if settlers and node.type == "identifier" and text(node) in settlers:
             return True
         current = enclosing_function(current)
     return False
+
+
+def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], executor: Node) -> bool:
+    """`resolve` itself, or a function declared in the executor that calls it (`const done = () => resolve()`)."""
+    name = text(identifier)
+    if name in settlers:
+        return True
+    bound = module.resolve(name, identifier)
+    if bound is None or bound.kind != "function" or bound.node is None:
+        return False
+    inner = bound.node
+    if not (executor.start_byte <= inner.start_byte < executor.end_byte) or inner.start_byte <= identifier.start_byte < inner.end_byte:
+        return False
+    return any(text(i) in settlers for i in descendants(inner, frozenset({"identifier"})))
 
 
 def _executor_parameters(function: Node) -> frozenset[str]:
