@@ -52,6 +52,8 @@ def is_cleared(module: JsModule, call: Node, depth: int = 0) -> bool:
     scope = enclosing_function(call)
     if holder.startswith("this."):
         scope = module.enclosing_class(call) or scope
+    elif module.module_scope.get(holder) is not None and module.module_scope.get(holder) is module.resolve(holder, call):
+        scope = module.root  # a module-level handle, cleared by another function (stopSlowWarning())
     scope = scope or module.root
     for other in module.calls_within(scope):
         callee = dotted_name(other.child_by_field_name("function"))
