@@ -71,12 +71,16 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
     """Facts about `module`; handlers are those named in code (the index adds the deployment's)."""
     entries = module_entries(module)
     no_wait = HandlerPaths(module, [], PromiseKnowledge(module), False).no_wait_assignments
+    data = module.source.data
+    relative = b"'." in data or b'".' in data or b"`." in data or b"'/" in data or b'"/' in data
+    # Without a relative module specifier in the text, no call can reach another project file.
+    refs_of = {call: call_refs(module, call) for call in [*module.calls, *module.news]} if relative else {}
     facts: dict[Entry, EntryFacts] = {}
     for entry, (function, statement, wrapper) in entries.functions.items():
         reached = reach(module, function)
         calls: list[Ref] = []
         for call in _calls_within(module, reached):
-            for ref in call_refs(module, call):
+            for ref in refs_of.get(call, ()):
                 if ref not in calls:
                     calls.append(ref)
         promise, promise_via = _promise_facts(module, config, function)
@@ -97,8 +101,8 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         )
     handlers = discover(module, config.handler_names)
     refs: list[Ref] = []
-    for call in [*module.calls, *module.news]:
-        for ref in call_refs(module, call):
+    for found in refs_of.values():
+        for ref in found:
             if ref not in refs:
                 refs.append(ref)
     return FileSummary(
