@@ -291,3 +291,34 @@ def test_suppression_comment():
         ".start()", ".start()  # lambda-leak-ignore: thread-leak"
     )
     assert _findings("app.py", text) == []
+
+
+def test_thread_attributes_do_not_hide_a_leak():
+    text = """
+    import threading
+
+    def handler(event, context):
+        t = threading.Thread(target=print)
+        t.daemon = True
+        t.name = "sender"
+        t.start()
+        return t.name
+    """
+    assert _findings("app.py", text) == [("thread-leak", 8)]
+
+
+def test_handler_wrapped_by_a_local_decorator_call():
+    text = """
+    import threading
+
+    def with_retries(function):
+        def wrapper(event, context):
+            return function(event, context)
+        return wrapper
+
+    def real(event, context):
+        threading.Thread(target=print).start()
+
+    handler = with_retries(real)
+    """
+    assert _findings("app.py", text) == [("thread-leak", 10)]

@@ -49,4 +49,6 @@ class PythonContext:
         """How the message names the place: "the handler" or "`helper` (on the handler path)"."""
         if any(function in h.roots for h in self.handlers):
             return "the handler"
+        if self.config.scope == "all":
+            return f"`{function.name}`"
         return f"`{function.name}` (on the handler path)"

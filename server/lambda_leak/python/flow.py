@@ -63,8 +63,10 @@ def origin(expr: nodes.NodeNG) -> tuple[str, object]:
         return ("argument", parent.parent) if isinstance(parent.parent, nodes.Call) else ("escaped", None)
     if isinstance(parent, nodes.Call) and node in parent.args:
         return "argument", parent
-    if isinstance(parent, (nodes.List, nodes.Tuple, nodes.Set, nodes.Starred)) or (
-        isinstance(parent, _COMPREHENSIONS) and getattr(parent, "elt", None) is node
+    if (
+        isinstance(parent, (nodes.List, nodes.Tuple, nodes.Set, nodes.Starred))
+        or (isinstance(parent, _COMPREHENSIONS) and getattr(parent, "elt", None) is node)
+        or (isinstance(parent, nodes.DictComp) and parent.key is node)  # {pool.submit(f, x): x for x in xs}
     ):
         kind, detail = origin(parent)
         if kind == "bound":
@@ -136,7 +138,7 @@ def _classify(name: nodes.Name, handle: Handle, spec: WaitSpec, is_container: bo
         parent = name.parent
         if isinstance(parent, (nodes.Compare, nodes.BoolOp, nodes.UnaryOp, nodes.If, nodes.While, nodes.Delete)):
             return  # `if t:`, `t is None`
-        if isinstance(parent, nodes.Attribute):
+        if isinstance(parent, (nodes.Attribute, nodes.AssignAttr)):
             return  # `t.daemon = True`, `t.name`
         handle.escaped = True
 

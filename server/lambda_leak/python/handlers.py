@@ -100,9 +100,10 @@ def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, d
     if not isinstance(value, nodes.Call):
         return None
     factory = local_definition(value.func)
-    if isinstance(factory, nodes.FunctionDef):  # handler = make_handler(...): the inner functions run
+    if isinstance(factory, nodes.FunctionDef):  # handler = with_retries(real): the wrapper and `real` run
         inner = [n for n in factory.body if isinstance(n, nodes.FunctionDef)]
-        return Handler(name, assign, "assignment", inner or [factory])
+        wrapped = [f for f in map(local_definition, value.args) if isinstance(f, nodes.FunctionDef)]
+        return Handler(name, assign, "assignment", (inner or [factory]) + wrapped)
     if qualified(value.func) in _ADAPTERS or declared:
         apps = {a.name for a in value.args if isinstance(a, nodes.Name)}
         roots = [
