@@ -31,11 +31,19 @@ def _awaits(function_body: Node) -> bool:
     return False
 
 
-def _maybe_promise(context, value: Node) -> bool:
-    """A known promise, or the result of a call we cannot see into (an import, a parameter)."""
+def _maybe_promise(context, value: Node, depth: int = 0) -> bool:
+    """A known promise, the result of a call we cannot see into (an import, a parameter), or a
+    variable that may hold either (`let cached; … return cached`)."""
     value = unwrap(value)
     if context.promises.makes_promise(value):
         return True
+    if value.type == "identifier" and depth < 3:
+        bound = context.module.resolve(text(value), value)
+        if bound is None or bound.kind in ("param", "import"):
+            return True
+        if bound.kind == "value":
+            return bound.node is None or _maybe_promise(context, bound.node, depth + 1)
+        return False
     if value.type != "call_expression" or context.module.functions_called(value):
         return False
     head = dotted_name(value.child_by_field_name("function")).split(".", 1)[0]
