@@ -84,6 +84,32 @@ async def test_hover_explains_the_finding(editor, client):
     result = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc.uri), position))
     assert result is not None and result.contents.kind == lsp.MarkupKind.Markdown
     assert "floating-promise" in result.contents.value and "not awaited" in result.contents.value
+    # From docs/rules/floating-promise.md, shipped in the package:
+    assert "**Why it leaks on Lambda**" in result.contents.value and "**Fix**" in result.contents.value
     assert text_of(doc.text, result.range, editor.encoding).startswith("axios.post(")
     nothing = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc.uri), lsp.Position(0, 2)))
     assert nothing is None
+
+
+PYTHON = """import threading
+
+def lambda_handler(event, context):
+    label = "🚀 日本語"; t = threading.Thread(target=print, args=(label,)); t.start()
+    return {"ok": True}
+"""
+
+
+async def test_python_handler(editor):
+    doc = await editor.open("app.py", PYTHON, language_id="python")
+    (diagnostic,) = await editor.diagnostics(doc)
+    assert diagnostic.code == "thread-leak"
+    assert text_of(doc.text, diagnostic.range, editor.encoding).startswith("t.start()")
+
+
+async def test_untitled_buffer_is_analysed_by_its_language(editor, client):
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=FLOATING)))
+    report = await client.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri)))
+    assert [d.code for d in report.items] == ["floating-promise"]
