@@ -31,16 +31,17 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
 
     path = source.path
     project.refresh()
-    declared = declared_names(workspace, path)
-    everything = config.scope == "all"
-    elsewhere: set[str] = set()
-    if not everything and not parsing.may_hold_handler(source.text, config.handler_names, declared):
-        # Cheap exit before parsing: no handler here, and none elsewhere in the project calls in.
-        elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if os.path.isfile(path) else set()
-        if not elsewhere:
-            return LanguageResult(findings=[])
     if not pruning.might_fire(source.text, path):
         return LanguageResult(findings=[])  # no leak API mentioned: nothing to parse
+    declared = declared_names(workspace, path)
+    everything = config.scope == "all"
+    on_disk = os.path.isfile(path)
+    elsewhere: set[str] = set()
+    if not everything and not parsing.may_hold_handler(source.text, config.handler_names, declared):
+        # No handler here: parse only if a handler elsewhere in the project calls in.
+        elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
+        if not elsewhere:
+            return LanguageResult(findings=[])
     try:
         module = parsing.parse_buffer(source.text, path)
     except AstroidSyntaxError as error:
@@ -53,7 +54,7 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
             functions = all_functions(module)
         else:
             roots = [f for h in handlers for f in h.roots]
-            if not handlers and os.path.isfile(path):
+            if not handlers and on_disk:
                 elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
             roots += [f for f in all_functions(module) if f.qname() in elsewhere]
             functions = {f for f in reach(roots) if f.root() is module}
@@ -67,5 +68,5 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         errors: list[str] = []
         findings = run_rules(rules, context, errors)
     finally:
-        parsing.forget_project_modules(package_root(path) if os.path.isabs(path) or os.path.exists(path) else None)
+        parsing.forget_project_modules(package_root(path))
     return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None, tree=module)
