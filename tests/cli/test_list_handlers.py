@@ -151,3 +151,41 @@ def test_serverless_yml_handlers(tmp_path, capsys, monkeypatch):
     })
     monkeypatch.chdir(tmp_path)
     assert list_handlers(capsys, ".") == ["handlers/checkout.js:1 run (from serverless.yml)"]
+
+
+def test_cdk_handlers_and_their_cross_file_paths(tmp_path, capsys, monkeypatch):
+    write(tmp_path, {
+        "cdk.json": '{"app": "npx ts-node bin/app.ts"}',
+        "lib/stack.ts": """
+            import * as cdk from 'aws-cdk-lib';
+            import * as lambda from 'aws-cdk-lib/aws-lambda';
+            import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+            import { Construct } from 'constructs';
+
+            export class ShopStack extends cdk.Stack {
+              constructor(scope: Construct, id: string) {
+                super(scope, id);
+                new NodejsFunction(this, 'Checkout', { entry: 'lambda/checkout.ts', handler: 'pay' });
+                new lambda.Function(this, 'Report', {
+                  runtime: lambda.Runtime.NODEJS_20_X,
+                  handler: 'report.build',
+                  code: lambda.Code.fromAsset('lambda'),
+                });
+              }
+            }
+        """,
+        "lambda/checkout.ts": """
+            import { charge } from './payments';
+            export const pay = async (event: unknown) => { charge(event); };
+        """,
+        "lambda/payments.ts": """
+            export function charge(e: unknown) { setTimeout(() => console.log(e), 1); }
+        """,
+        "lambda/report.js": """
+            exports.build = async () => ({});
+        """,
+    })
+    monkeypatch.chdir(tmp_path)
+    assert list_handlers(capsys, ".") == ["lambda/checkout.ts:2 pay (from cdk)", "lambda/report.js:1 build (from cdk)"]
+    assert main(["check", ".", "--format", "github", "--select", "timer-leak"]) == 1
+    assert capsys.readouterr().out.startswith("::warning file=lambda/payments.ts,line=1,col=38")
