@@ -72,6 +72,12 @@ EXPECTED_HANDLERS = {
     "src/stream/stream-object.mjs handler (code)",
     "src/ts/advanced.ts handler (code)",
     "src/ts/optional-client.ts handler (code)",
+    "src/api/generic-middy.ts handler (code)",
+    "src/db/query-client.mjs handler (code)",
+    "src/hooks/slow-warning.js handler (code)",
+    "src/misc/object-exports.js archiveHandler (code)",
+    "src/misc/object-exports.js handler (code)",
+    "src/queue/batched-sender.js handler (code)",
 }
 
 
