@@ -119,7 +119,11 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     jobs = choose_jobs(len(files), args.jobs)
     if jobs < 2:
         return False
-    for (path, _), (found, error) in zip(files, check_in_parallel(files, paths, jobs)):
+    try:
+        results = check_in_parallel(files, paths, jobs)
+    except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
+        return False
+    for (path, _), (found, error) in zip(files, results):
         if error:
             print(f"{path}: {error}", file=sys.stderr)
         findings.extend(found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -80,8 +81,12 @@ def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[F
 
 
 def _context():
+    """fork when it is safe (no other threads whose locks a child could inherit): it is fast and
+    the children start with everything imported; otherwise forkserver, or spawn."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int) -> list[tuple[list[Finding], str | None]]:
