@@ -330,3 +330,41 @@ def test_bad_files_in_the_tree_do_not_stop_the_check(tmp_path, capsys):
     assert "binary.js: binary file, skipped" in errors
     assert "latin1.js: not UTF-8" in errors
     assert "broken.js: syntax error" in errors
+
+
+def test_a_declared_handler_that_is_re_exported_is_analysed_where_it_is_defined(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "template.yaml": """
+            Transform: AWS::Serverless-2016-10-31
+            Globals:
+              Function:
+                Runtime: nodejs20.x
+            Resources:
+              Esm:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: esm/index.main
+              Cjs:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: cjs/index.entry
+        """,
+        "esm/index.mjs": "export { run as main } from './impl.mjs';\n",
+        "esm/impl.mjs": """
+            export const run = async (event) => {
+              setTimeout(() => console.log(event), 10);
+            };
+            export const other = async () => { setTimeout(() => 1, 1); };
+        """,
+        "cjs/index.js": """
+            const impl = require('./impl');
+            module.exports = { entry: impl.start };
+        """,
+        "cjs/impl.js": """
+            exports.start = async () => { setImmediate(() => 1); };
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("cjs/impl.js", "timer-leak", 1, 31),
+        ("esm/impl.mjs", "timer-leak", 2, 3),
+    ]

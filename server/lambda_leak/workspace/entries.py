@@ -135,6 +135,13 @@ def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node,
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
             entries.reexports[name] = (ref[0], ref[1])
+    elif value.type == "member_expression":  # { handler: impl.handler } with impl = require('./impl')
+        obj = unwrap(value.child_by_field_name("object"))
+        if obj.type == "identifier":
+            bound = module.resolve(text(obj), obj)
+            ref = binding_ref(bound, None) if bound is not None else None
+            if ref is not None and ref[1] == "*":
+                entries.reexports[name] = (ref[0], text(value.child_by_field_name("property")))
 
 
 def module_entries(module: JsModule) -> ModuleEntries:
@@ -190,9 +197,10 @@ def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node)
             entries.stars.append(source)
     elif declaration is not None and declaration.type in CLASS_TYPES:
         name = declaration.child_by_field_name("name")
-        if name is not None:
+        exported = "default" if any(c.type == "default" for c in statement.children) else text(name)
+        if exported:
             for member, method in _methods(module, declaration):
-                entries.functions.setdefault((text(name), member), (method, statement, ""))
+                entries.functions.setdefault((exported, member), (method, statement, ""))
     elif declaration is None:
         value = statement.child_by_field_name("value")
         if value is not None and any(c.type == "default" for c in statement.children):
