@@ -174,6 +174,26 @@ def _function_of(module, callback: Node) -> Node:
     return module.resolve(text(callback), callback).node
 
 
+def _calls_back_synchronously(module, call: Node) -> bool:
+    """The callee is a non-async function of this file that only ever calls its callback parameter
+    directly in its own body (never from a nested callback, never handing it on)."""
+    targets = module.functions_called(call)
+    if len(targets) != 1 or is_async(targets[0]):
+        return False
+    function = targets[0]
+    names = parameter_names(function)
+    index = len(call_arguments(call)) - 1
+    if index >= len(names) or not names[index] or body(function) is None:
+        return False
+    refs = [r for r in descendants(body(function), frozenset({"identifier"})) if text(r) == names[index]]
+    for ref in refs:
+        parent = ref.parent
+        direct = parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == ref
+        if not direct or enclosing_function(ref) != function:
+            return False
+    return bool(refs)
+
+
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     for call in module.calls:
@@ -196,6 +216,8 @@ def check(context) -> Iterator[Finding]:
                 continue
             if follow(call).fate == HANDLED:
                 continue  # `await lib.op(x, cb)`: a library that returns a promise too
+            if _calls_back_synchronously(module, call):
+                continue  # `validate(input, (err) => …)` of this file calls it before returning
         if settled_by_executor(call, module):
             continue
         name = dotted_name(callee) or "this call"
