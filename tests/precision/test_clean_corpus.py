@@ -78,6 +78,14 @@ EXPECTED_HANDLERS = {
     "src/misc/object-exports.js archiveHandler (code)",
     "src/misc/object-exports.js handler (code)",
     "src/queue/batched-sender.js handler (code)",
+    "src/api/validate.js handler (code)",
+    "src/edge/custom-resource.js handler (code)",
+    "src/edge/triggers.js handler (code)",
+    "src/edge/triggers.js preSignUpHandler (code)",
+    "src/edge/triggers.js resolverHandler (code)",
+    "src/stream/middy-stream.mjs handler (code)",
+    "src/trace/otel.mjs handler (code)",
+    "src/trace/xray.js handler (code)",
 }
 
 
