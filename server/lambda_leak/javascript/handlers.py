@@ -146,7 +146,8 @@ def _looks_like_handler(function: Node) -> bool:
 _HTTP_REQUEST = frozenset({"req", "request"})
 _HTTP_RESPONSE = frozenset({"res", "response", "reply", "h"})
 _WRAPPED = frozenset({"fn", "func", "handler", "callback", "cb", "next", "wrapped", "target"})
-# Front-end code (React event handlers and the like) never runs as a Lambda handler.
+# In front-end code `*Handler` names event handlers (submitHandler); only an export named exactly
+# `handler` (server-side rendering) or one the deployment declares is a Lambda entry point there.
 _FRONTEND_MODULES = frozenset({"react", "react-dom", "preact", "vue", "solid-js", "svelte", "next"})
 
 
@@ -180,8 +181,8 @@ def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[st
             continue
         if name == "default" and not named and not wrapper and not _looks_like_handler(function):
             continue  # a default export is a handler only when it looks like one
-        if name not in declared and (_not_an_entry_point(function) or _frontend_module(module)):
-            continue  # matched by name only, but middleware, a wrapper or front-end code
+        if name not in declared and (_not_an_entry_point(function) or name != "handler" and _frontend_module(module)):
+            continue  # matched by name only, but middleware, a wrapper or a front-end event handler
         if function in seen:
             continue
         seen.add(function)
