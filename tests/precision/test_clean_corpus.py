@@ -86,6 +86,7 @@ EXPECTED_HANDLERS = {
     "src/stream/middy-stream.mjs handler (code)",
     "src/trace/otel.mjs handler (code)",
     "src/trace/xray.js handler (code)",
+    "src/web/ssr.tsx handler (code)",
 }
 
 
