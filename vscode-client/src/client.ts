@@ -16,7 +16,7 @@ function folderConfiguration(folder: { uri: unknown } | undefined): vscode.Works
   return vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined);
 }
 
-export function currentInitializationOptions() {
+function currentInitializationOptions() {
   return initializationOptions(vscode.workspace.workspaceFolders, folderConfiguration);
 }
 

@@ -49,16 +49,15 @@ function handlerUri(handler: HandlerInfo): vscode.Uri {
   return handler.uri ? vscode.Uri.parse(handler.uri) : vscode.Uri.file(handler.path);
 }
 
-async function reveal(handler: HandlerInfo, preview: boolean): Promise<void> {
+async function reveal(handler: HandlerInfo): Promise<void> {
   const position = new vscode.Position(handler.line, 0);
-  await vscode.window.showTextDocument(handlerUri(handler), {
-    selection: new vscode.Range(position, position),
-    preview,
-    preserveFocus: preview,
-  });
+  await vscode.window.showTextDocument(handlerUri(handler), { selection: new vscode.Range(position, position), preview: false });
 }
 
-/** A quick pick over the handlers; moving through it previews each one, accepting jumps there. */
+/**
+ * A quick pick over the handlers; choosing one jumps there. (No preview while moving through the
+ * list: an editor opened late would take the focus from whatever the user does next.)
+ */
 export async function showHandlers(client: ManagedClient | undefined): Promise<void> {
   if (!client) {
     void vscode.window.showWarningMessage("Lambda Leak: the server is not running.");
@@ -81,17 +80,11 @@ export async function showHandlers(client: ManagedClient | undefined): Promise<v
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.items = handlerPicks(handlers, (path) => vscode.workspace.asRelativePath(path));
-  pick.onDidChangeActive((active) => {
-    const first = active[0];
-    if (first) {
-      void reveal(first.handler, true);
-    }
-  });
   pick.onDidAccept(() => {
     const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
     pick.hide();
     if (chosen) {
-      void reveal(chosen.handler, false);
+      void reveal(chosen.handler);
     }
   });
   pick.onDidHide(() => pick.dispose());

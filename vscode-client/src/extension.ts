@@ -1,13 +1,13 @@
 /** Entry point: wires settings, the server's lifecycle, the status bar and the commands together. */
 import * as vscode from "vscode";
-import { LANGUAGES, createLanguageClient, currentDocumentSelector, currentInitializationOptions } from "./client";
+import { LANGUAGES, createLanguageClient, currentDocumentSelector } from "./client";
 import { fixAllInActiveEditor, showHandlers } from "./commands";
 import { defaultVariableContext, resolveServerCommand } from "./launch";
 import { MissingServerNotifier } from "./missingServer";
 import { probeServer } from "./probe";
 import { activePythonCommand, onDidChangeActivePython } from "./python";
 import { ServerManager } from "./serverManager";
-import { SECTION, anyEnabled, classifyChange, didChangeConfigurationParams } from "./settings";
+import { DID_CHANGE_CONFIGURATION, SECTION, anyEnabled, classifyChange } from "./settings";
 import { StatusBar } from "./status";
 
 export const COMMANDS = {
@@ -35,7 +35,7 @@ async function resolveCommand() {
   });
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel("Lambda Leak", { log: true });
   output = log;
   const status = new StatusBar(vscode.window.createStatusBarItem("lambdaLeak.status", vscode.StatusBarAlignment.Right, 100), COMMANDS.showOutput);
@@ -73,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (change === "restart") {
         server.scheduleRestart();
       } else if (change === "reconfigure") {
-        void server.reconfigure(didChangeConfigurationParams(currentInitializationOptions()));
+        void server.reconfigure(DID_CHANGE_CONFIGURATION);
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -83,19 +83,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (isEnabled() !== running || (running && JSON.stringify(currentDocumentSelector()) !== selectorInUse)) {
         server.scheduleRestart();
       } else {
-        void server.reconfigure(didChangeConfigurationParams(currentInitializationOptions()));
+        void server.reconfigure(DID_CHANGE_CONFIGURATION);
       }
     }),
   );
-  const pythonListener = await onDidChangeActivePython(() => {
+  void server.start();
+  // Following the Python extension's interpreter must not hold up activation.
+  void onDidChangeActivePython(() => {
     if (server.command?.source === "pythonExtension" || server.command?.source === "path") {
       server.scheduleRestart();
     }
-  });
-  if (pythonListener) {
-    context.subscriptions.push(pythonListener);
-  }
-  void server.start();
+  }).then((listener) => listener && context.subscriptions.push(listener));
 }
 
 export async function deactivate(): Promise<void> {

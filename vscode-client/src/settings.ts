@@ -146,10 +146,11 @@ export function classifyChange(affects: (section: string) => boolean): ChangeKin
   return "none";
 }
 
-/** `workspace/didChangeConfiguration` params: the same shape as `initializationOptions`, under our section. */
-export function didChangeConfigurationParams(options: InitializationOptions): { settings: Record<string, InitializationOptions> } {
-  return { settings: { [SECTION]: options } };
-}
+/**
+ * `workspace/didChangeConfiguration` params: no settings, so the server pulls them again with
+ * `workspace/configuration` — for the window and each folder, answered by `answerConfiguration`.
+ */
+export const DID_CHANGE_CONFIGURATION = { settings: null } as const;
 
 export interface ConfigurationItemLike {
   scopeUri?: string;

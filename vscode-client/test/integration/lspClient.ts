@@ -21,6 +21,8 @@ import type { ServerCommand } from "../../src/launch";
 export class LspProcess {
   readonly connection: ProtocolConnection;
   readonly messages: ShowMessageParams[] = [];
+  /** How many `workspace/configuration` requests the server made (and got answers to). */
+  configurationRequests = 0;
   stderr = "";
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
@@ -33,7 +35,10 @@ export class LspProcess {
       throw new Error("the server has no stdio pipes");
     }
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
-    this.connection.onRequest(ConfigurationRequest.type, (params) => answerConfiguration(params));
+    this.connection.onRequest(ConfigurationRequest.type, (params) => {
+      this.configurationRequests += 1;
+      return answerConfiguration(params);
+    });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     this.connection.onRequest("workspace/diagnostic/refresh", () => null);

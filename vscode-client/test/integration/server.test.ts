@@ -24,7 +24,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { FIX_ALL_KIND, LIST_HANDLERS, parseHandlers } from "../../src/commands";
 import { describeCommand, resolveServerCommand, type ServerCommand } from "../../src/launch";
 import { probeServer } from "../../src/probe";
-import { SECTION, answerConfiguration, didChangeConfigurationParams, initializationOptions, serverSettings, type FolderLike } from "../../src/settings";
+import { DID_CHANGE_CONFIGURATION, SECTION, answerConfiguration, initializationOptions, serverSettings, type FolderLike } from "../../src/settings";
 import { setFolders, stub } from "../stubs/vscode";
 import { LspProcess } from "./lspClient";
 
@@ -68,6 +68,17 @@ const VSCODE_CAPABILITIES: ClientCapabilities = {
 };
 
 const configFor = (folder: FolderLike | undefined) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined);
+
+/** Polls `condition` until it holds; the server applies settings asynchronously. */
+async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 function applyEdit(document: TextDocument, edit: WorkspaceEdit | undefined): string {
   assert.ok(edit, "the action carries no edit");
@@ -218,11 +229,13 @@ describe("the real language server, launched as the extension launches it", func
     const inApi = open(process, path.join(api, "handler.js"));
     assert.ok((await diagnostics(process, inApi)).some((d) => d.code === "callback-handler"));
 
-    // A settings change reaches the running server as the extension sends it (no restart).
+    // A settings change reaches the running server as the extension sends it (no restart): the
+    // server pulls the settings again, and the extension's answers carry the change.
+    const pulls = process.configurationRequests;
     stub.settings.folders[vscode.Uri.file(api).toString()] = { "lambdaLeak.ignore": ["callback-handler"] };
-    await process.connection.sendNotification("workspace/didChangeConfiguration", didChangeConfigurationParams(initializationOptions(vscode.workspace.workspaceFolders, configFor)));
-    const apiAgain = await change(process, inApi, inApi.getText());
-    assert.deepEqual(await diagnostics(process, apiAgain), []);
+    await process.connection.sendNotification("workspace/didChangeConfiguration", DID_CHANGE_CONFIGURATION);
+    await eventually("the server to ask for the new settings", () => Promise.resolve(process.configurationRequests > pulls));
+    await eventually("the api folder's finding to go", async () => (await diagnostics(process, inApi)).length === 0);
     assert.deepEqual(process.messages, []);
   });
 

@@ -6,7 +6,6 @@ import {
   anyEnabled,
   answerConfiguration,
   classifyChange,
-  didChangeConfigurationParams,
   documentSelector,
   initializationOptions,
   serverSettings,
@@ -52,7 +51,6 @@ describe("server settings", () => {
       { uri: "file:///ws/api", settings: { ignore: ["timer-leak"], run: "onSave", logLevel: "warning" } },
       { uri: "file:///ws/worker", settings: { scope: "all", run: "onSave", logLevel: "warning" } },
     ]);
-    assert.deepEqual(didChangeConfigurationParams([]), { settings: { lambdaLeak: [] } });
   });
 
   it("runs a server while any folder enables it", () => {
