@@ -162,6 +162,18 @@ def _not_an_entry_point(function: Node) -> bool:
     return len(names) == 4 and names[0] in ("err", "error") and names[1] in _HTTP_REQUEST
 
 
+def _script_module(module: JsModule) -> bool:
+    """A command-line script (`#!`, `if (require.main === module)`, `import.meta.url` vs argv): its
+    `main` is the script's entry point, not a Lambda handler."""
+    data = module.source.data
+    return (
+        data.startswith(b"#!")
+        or b"require.main" in data
+        or b"import.meta.main" in data
+        or (b"import.meta.url" in data and b"process.argv[1]" in data)
+    )
+
+
 def _frontend_module(module: JsModule) -> bool:
     for binding in module.module_scope.values():
         if binding.kind == "import" and binding.module.split("/")[0] in _FRONTEND_MODULES:
@@ -183,6 +195,8 @@ def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[st
             continue  # a default export is a handler only when it looks like one
         if name not in declared and (_not_an_entry_point(function) or name != "handler" and _frontend_module(module)):
             continue  # matched by name only, but middleware, a wrapper or a front-end event handler
+        if name == "main" and name not in declared and _script_module(module):
+            continue
         if function in seen:
             continue
         seen.add(function)
