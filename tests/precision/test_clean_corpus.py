@@ -49,6 +49,7 @@ EXPECTED_HANDLERS = {
     "src/hooks/abort-timeout.mjs handler (code)",
     "src/hooks/process-hooks.js handler (code)",
     "src/hooks/watchdog.js handler (code)",
+    "src/jobs/cleanup.js handler (code)",
     "src/jobs/export-orders.ts exportOrders (template.yaml)",
     "src/legacy/v2-promise.js handler (code)",
     "src/misc/analytics.js handler (code)",
