@@ -244,3 +244,27 @@ def test_fixed_typescript_type_checks_strictly(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rules_follow_the_handler_into_another_file(tmp_path, capsys):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "store.js").write_text(textwrap.dedent("""\
+        const fs = require("fs");
+        async function persist(data) {
+          fs.writeFile("/tmp/x", data, (err) => console.log("saved", err));
+        }
+        async function unused(data) {
+          fs.writeFile("/tmp/y", data, (err) => console.log("saved", err));
+        }
+        module.exports = { persist, unused };
+        """))
+    (tmp_path / "handler.js").write_text(textwrap.dedent("""\
+        const { persist } = require("./lib/store");
+        exports.handler = async (event) => {
+          await persist(JSON.stringify(event));
+          return "OK";
+        };
+        """))
+    main(["check", str(tmp_path), "--format", "json", "--select", "callback-api-leak,require-await"])
+    found = sorted((f["rule"], f["line"]) for f in json.loads(capsys.readouterr().out))
+    assert found == [("callback-api-leak", 3), ("require-await", 2)]

@@ -76,16 +76,15 @@ def _name(function: Node) -> str:
 
 def check(context) -> Iterator[Finding]:
     paths = context.paths
-    on_path: set[Node] = set()
-    for handler in paths.leaky_handlers:
-        on_path |= paths.reached[handler]
     for function in context.module.functions:
         if function.type not in FUNCTION_TYPES or not is_async(function):
             continue
-        if not (paths.scope_all or function in on_path or paths.on_path(function)):
-            continue
         function_body = body(function)
-        if function_body is None or (function_body.type == "statement_block" and function_body.named_child_count == 0):
+        # The body is inside the function: on the path when the function is (in this file or
+        # reached from a handler in another one) or when it sits inside a function that is.
+        if function_body is None or not paths.on_path(function_body):
+            continue
+        if function_body.type == "statement_block" and function_body.named_child_count == 0:
             continue  # an empty async function starts nothing
         if _awaits(function_body) or _returns_promise(context, function_body):
             continue
