@@ -192,8 +192,11 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     """Is `node` inside a `new Promise((resolve, reject) => …)` executor and does it settle it?
 
     `await new Promise((res, rej) => { const t = setTimeout(rej, ms); work.then(res) })` is
-    the standard timeout pattern: the awaited promise waits for whatever settles it.
+    the standard timeout pattern: the awaited promise waits for whatever settles it. The settlers
+    of `const { promise, resolve } = Promise.withResolvers()` count the same way.
     """
+    if any(_from_with_resolvers(module, i) for i in descendants(node, frozenset({"identifier"}))):
+        return True
     current = enclosing_function(node)
     while current is not None:
         settlers = _executor_parameters(current)
@@ -203,6 +206,14 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
             return True
         current = enclosing_function(current)
     return False
+
+
+def _from_with_resolvers(module: JsModule, identifier: Node) -> bool:
+    bound = module.resolve(text(identifier), identifier)
+    if bound is None or bound.kind != "value" or bound.node is None:
+        return False
+    value = unwrap(bound.node)
+    return value.type == "call_expression" and dotted_name(value.child_by_field_name("function")) == "Promise.withResolvers"
 
 
 def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], executor: Node) -> bool:
