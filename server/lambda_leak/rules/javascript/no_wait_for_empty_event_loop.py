@@ -17,6 +17,7 @@ RULE = RuleInfo(
     family="javascript",
     summary="callbackWaitsForEmptyEventLoop = false lets pending work freeze into the next invocation",
 )
+_MIDDY_STAGES = frozenset({"use", "before", "after", "onError"})
 MIDDY_PACKAGE = "@middy/do-not-wait-for-empty-event-loop"
 _WHY = (
     "Lambda sends the response without waiting for the event loop, so timers, sockets and callbacks still "
@@ -36,10 +37,24 @@ def _middleware_calls(context) -> Iterator[Node]:
             yield call
 
 
+def _in_middy_middleware(context, node: Node) -> bool:
+    """Inside an inline middleware handed to `.use(…)`/`.before(…)` of a middy handler."""
+    if not any(h.wrapper == "middy" for h in context.handlers):
+        return False
+    current = node.parent
+    while current is not None:
+        if current.type == "arguments" and current.parent is not None and current.parent.type == "call_expression":
+            callee = unwrap(current.parent.child_by_field_name("function"))
+            if callee.type == "member_expression" and text(callee.child_by_field_name("property")) in _MIDDY_STAGES:
+                return True
+        current = current.parent
+    return False
+
+
 def check(context) -> Iterator[Finding]:
     source, paths = context.source, context.paths
     for assignment in paths.no_wait_assignments:
-        if not paths.on_path(assignment, leaky_only=False):
+        if not paths.on_path(assignment, leaky_only=False) and not _in_middy_middleware(context, assignment):
             continue
         statement = assignment.parent
         edit = remove_statement(source, statement) if statement.type == "expression_statement" else None
