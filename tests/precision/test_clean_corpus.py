@@ -40,6 +40,7 @@ EXPECTED_HANDLERS = {
     "src/db/mongoose.js handler (code)",
     "src/db/mysql-pool.ts handler (code)",
     "src/db/pg-pool.js handler (code)",
+    "src/db/using-dispose.ts handler (code)",
     "src/db/redis-cache.mjs handler (code)",
     "src/events/child-process.js handler (code)",
     "src/events/https-request.js handler (code)",
