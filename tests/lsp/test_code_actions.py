@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from lsprotocol import types as lsp
 
 from conftest import text_of
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
 
 FLOATING = """const axios = require('axios');
 exports.handler = async (event, context) => {

@@ -14,6 +14,8 @@ from conftest import lsp_position
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
+
 HANDLER = """exports.handler = async (event, context) => {
   const label = "🚀 日本語";
   fetch('https://example.com');
@@ -82,9 +84,9 @@ async def test_binary_and_oversized_content(editor, client):
 
 
 @pytest.mark.init_options({"maxFileSize": 100})
-async def test_size_limit_is_configurable(editor):
-    doc = await editor.open("h.js", HANDLER)
-    assert await editor.diagnostics(doc) == []
+async def test_size_limit_is_configurable(fresh_editor):
+    doc = await fresh_editor.open("h.js", HANDLER)
+    assert await fresh_editor.diagnostics(doc) == []
 
 
 async def test_burst_of_changes_matches_a_fresh_analysis(editor, client):

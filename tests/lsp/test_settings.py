@@ -8,6 +8,18 @@ import asyncio
 import pytest
 from lsprotocol import types as lsp
 
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
+
+
+@pytest.fixture
+def editor(fresh_editor):
+    return fresh_editor  # every test here starts its own server with its own settings
+
+
+@pytest.fixture
+def client(fresh_client):
+    return fresh_client
+
 SEVERAL = """exports.handler = async (event, context) => {
   setTimeout(() => {
     console.log("later");

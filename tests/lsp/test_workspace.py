@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from lsprotocol import types as lsp
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
 
 LIB_SYNC = """function save(item) {
   return item.id;
@@ -36,7 +39,8 @@ async def codes_now(editor, client, doc):
     return [d.code for d in client.diagnostics.get(doc.uri, [])]
 
 
-async def test_indexing_reports_progress(editor, client):
+async def test_indexing_reports_progress(fresh_editor, fresh_client):
+    editor, client = fresh_editor, fresh_client
     (editor.root / "a.js").write_text("exports.handler = async () => 1;\n")
     (editor.root / "b.py").write_text("def handler(event, context):\n    return 1\n")
 
@@ -89,7 +93,8 @@ async def test_list_handlers(editor, client):
     (editor.root / "lib.js").write_text(LIB_SYNC)
     (editor.root / "handler.js").write_text(HANDLER)
     (editor.root / "app.py").write_text("def lambda_handler(event, context):\n    return 1\n")
-    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(command="lambdaLeak.listHandlers"))
+    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+        command="lambdaLeak.listHandlers", arguments=[editor.root.as_uri()]))
     found = sorted((h["name"], h["line"], h["origin"], h["path"].rsplit("/", 1)[-1]) for h in result)
     assert found == [("handler", 1, "code", "handler.js"), ("lambda_handler", 0, "code", "app.py")]
     assert all(h["uri"].startswith("file://") for h in result)
