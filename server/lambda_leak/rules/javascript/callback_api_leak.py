@@ -153,12 +153,13 @@ def _tests_error(function: Node, name: str) -> bool:
     return False
 
 
-def _callback(module, call: Node) -> Node | None:
-    """The last argument when it is a function (inline, or a function of this file named there)."""
+def _last_argument(call: Node) -> Node | None:
     args = call_arguments(call)
-    if not args:
-        return None
-    last = unwrap(args[-1])
+    return unwrap(args[-1]) if args else None
+
+
+def _callback(module, last: Node) -> Node | None:
+    """The last argument when it is a function (inline, or a function of this file named there)."""
     if last.type in FUNCTION_TYPES:
         return last
     if last.type == "identifier":
@@ -197,11 +198,14 @@ def _calls_back_synchronously(module, call: Node) -> bool:
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     for call in module.calls:
-        callback = _callback(module, call)
-        if callback is None:
+        last = _last_argument(call)
+        if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
             continue
         function = enclosing_function(call)
         if function is None or not is_async(function) or not paths.on_path(call):
+            continue
+        callback = _callback(module, last)
+        if callback is None:
             continue
         callee = unwrap(call.child_by_field_name("function"))
         if callee.type == "member_expression" and text(callee.child_by_field_name("property")) in NOT_CALLBACK_APIS:
