@@ -156,3 +156,20 @@ def test_every_leak_rule_is_exercised_and_selectable(capsys, rule):
 def _run_selected(capsys, rule: str) -> str:
     main(["check", "--format", "json", "--select", rule, str(LEAKY)])
     return capsys.readouterr().out
+
+
+SOURCES = sorted(
+    p for p in CORPUS.rglob("*") if p.suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx") and not p.name.endswith(".d.ts")
+)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_each_file_alone_is_silent(path):
+    """As an editor sees one file with no workspace index (stdin, a file opened on its own)."""
+    from lambda_leak.config import Config
+    from lambda_leak.engine import analyse_source
+
+    config = Config(select=frozenset({"ALL"}), ignore=frozenset({"require-await"}))
+    report = analyse_source(str(path), path.read_text(encoding="utf-8"), config)
+    assert report.error is None or "syntax error" not in report.error, report.error
+    assert [f"{f.range.start.line + 1}: {f.rule}: {f.message}" for f in report.findings] == []
