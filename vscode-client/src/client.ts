@@ -20,7 +20,7 @@ function currentInitializationOptions() {
   return initializationOptions(vscode.workspace.workspaceFolders, folderConfiguration);
 }
 
-export function currentDocumentSelector() {
+function currentDocumentSelector() {
   return documentSelector(LANGUAGES, vscode.workspace.workspaceFolders, folderConfiguration);
 }
 

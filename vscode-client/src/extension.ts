@@ -1,6 +1,6 @@
 /** Entry point: wires settings, the server's lifecycle, the status bar and the commands together. */
 import * as vscode from "vscode";
-import { LANGUAGES, createLanguageClient, currentDocumentSelector } from "./client";
+import { LANGUAGES, createLanguageClient } from "./client";
 import { fixAllInActiveEditor, showHandlers } from "./commands";
 import { defaultVariableContext, resolveServerCommand } from "./launch";
 import { MissingServerNotifier } from "./missingServer";
@@ -42,14 +42,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const notifier = new MissingServerNotifier(() => void manager?.restart());
   const isEnabled = () =>
     anyEnabled(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
-  let selectorInUse = "";
   const server = new ServerManager({
     resolveCommand,
     probe: (command) => probeServer(command),
-    createClient: (command) => {
-      selectorInUse = JSON.stringify(currentDocumentSelector());
-      return createLanguageClient(command, log);
-    },
+    createClient: (command) => createLanguageClient(command, log),
     isEnabled,
     status,
     onProblem: (problem, command) => {
@@ -76,16 +72,9 @@ export function activate(context: vscode.ExtensionContext): void {
         void server.reconfigure(DID_CHANGE_CONFIGURATION);
       }
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      // The client tells the server about the folders; their settings follow. A new client is needed
-      // only when the folders change which documents the server may see (`enable` per folder).
-      const running = status.state !== "disabled";
-      if (isEnabled() !== running || (running && JSON.stringify(currentDocumentSelector()) !== selectorInUse)) {
-        server.scheduleRestart();
-      } else {
-        void server.reconfigure(DID_CHANGE_CONFIGURATION);
-      }
-    }),
+    // The server indexes and configures its folders when it starts; the document selector depends
+    // on them too (`enable` per folder). Folders change rarely: start afresh.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => server.scheduleRestart()),
   );
   void server.start();
   // Following the Python extension's interpreter must not hold up activation.

@@ -141,6 +141,14 @@ describe("the extension in a stubbed VS Code", () => {
     assert.equal(serverCommandLines().length, 2);
   });
 
+  it("starts afresh when workspace folders come or go", async () => {
+    stub.settings.user = { "lambdaLeak.interpreter": "/nonexistent/python" };
+    start();
+    await waitFor("a server command", () => serverCommandLines().length === 1);
+    stub.foldersChange.fire({ added: [], removed: [] });
+    await waitFor("the restart", () => serverCommandLines().length === 2);
+  });
+
   it("starts no server when lambdaLeak.enable is off", async () => {
     stub.settings.user = { "lambdaLeak.enable": false };
     start();
