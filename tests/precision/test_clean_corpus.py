@@ -74,6 +74,7 @@ EXPECTED_HANDLERS = {
     "src/stream/stream-object.mjs handler (code)",
     "src/ts/advanced.ts handler (code)",
     "src/ts/optional-client.ts handler (code)",
+    "sls-template/src/functions/hello/handler.ts main (code)",
     "src/api/generic-middy.ts handler (code)",
     "src/db/query-client.mjs handler (code)",
     "src/hooks/slow-warning.js handler (code)",
