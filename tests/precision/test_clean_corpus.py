@@ -70,6 +70,8 @@ EXPECTED_HANDLERS = {
     "src/services/fire-and-forget.js handler (code)",
     "src/services/return-then.js handler (code)",
     "src/services/user-service.ts handler (code)",
+    "src/stream/docs-example.mjs handler (code)",
+    "src/stream/docs-example.mjs pipeHandler (code)",
     "src/stream/stream-ndjson.js handler (code)",
     "src/stream/stream-object.mjs handler (code)",
     "src/ts/advanced.ts handler (code)",
