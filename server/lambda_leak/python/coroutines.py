@@ -42,18 +42,16 @@ def _inferred(func: nodes.NodeNG) -> list:
         return []
     if not any(isinstance(n, nodes.AsyncFunctionDef) for n in func.root().nodes_of_class(nodes.AsyncFunctionDef)):
         return []
-    parsing.ensure_inference_ready()
-    try:
-        values = []
-        for value in func.infer():
-            if isinstance(value, UninferableBase):
-                return []
-            values.append(value)
-            if len(values) > 4:
-                return []
-        return values
-    except (AstroidError, RecursionError, StopIteration):
-        return []
+    values = []
+    with parsing.local_inference():
+        try:
+            for value in func.infer():
+                if isinstance(value, UninferableBase) or len(values) >= 4:
+                    return []
+                values.append(value)
+        except (AstroidError, RecursionError, StopIteration):
+            return []
+    return values
 
 
 def calls_coroutine_function(call: nodes.Call) -> bool:

@@ -13,17 +13,20 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import astroid
 from astroid import nodes, raw_building, rebuilder
 from astroid.builder import AstroidBuilder
-from astroid.exceptions import AstroidSyntaxError
+from astroid.exceptions import AstroidImportError, AstroidSyntaxError
+from astroid.manager import AstroidManager
 
 from lambda_leak.python import pruning
 
 MANAGER = astroid.MANAGER
+_AST_FROM_MODULE_NAME = AstroidManager.ast_from_module_name
 
 
 def harden_manager() -> None:
@@ -61,7 +64,7 @@ class _Builder(AstroidBuilder):
 
     def __init__(self, prune: bool) -> None:
         # Not AstroidBuilder.__init__: it bootstraps astroid's model of `builtins` (close to a
-        # second per process), which only inference needs; see ensure_inference_ready().
+        # second per process), which only inference needs; see local_inference().
         raw_building.InspectBuilder.__init__(self, MANAGER)
         self._apply_transforms = False
         self._prune = prune
@@ -80,11 +83,59 @@ class _Builder(AstroidBuilder):
         module = builder.visit_module(tree, modname, os.path.abspath(path) if path else "<?>", package)
         return module, builder
 
+    def add_from_names_to_locals(self, node: nodes.ImportFrom, global_name) -> None:
+        """As astroid does, except `from x import *`: astroid would load module x to list its
+        names; we leave them unbound rather than read other modules while building."""
+        if any(name == "*" for name, _ in node.names):
+            return
+        super().add_from_names_to_locals(node, global_name)
 
-def ensure_inference_ready() -> None:
-    """Build astroid's `builtins` model before the first inference (skipped when parsing)."""
-    if not raw_building.InspectBuilder.bootstrapped:
-        MANAGER.bootstrap()
+    def delayed_assattr(self, node: nodes.AssignAttr) -> None:
+        """`self.x = value` in a method records `x` on its class. astroid infers `self` for
+        this, which infers the class's bases and so imports their modules (seconds for a class
+        deriving from the standard library or a large package); the first parameter of a
+        method is `self` by construction, so no inference is needed."""
+        frame = node.frame()
+        if not (
+            isinstance(node.expr, nodes.Name)
+            and isinstance(frame, nodes.FunctionDef)
+            and isinstance(frame.parent, nodes.ClassDef)
+            and frame.args.args
+            and frame.args.args[0].name == node.expr.name
+            and not _decorated_static_or_class(frame)
+        ):
+            return
+        attributes = frame.parent.instance_attrs.setdefault(node.attrname, [])
+        if node not in attributes:
+            attributes.append(node)
+
+
+def _decorated_static_or_class(function: nodes.FunctionDef) -> bool:
+    names = {getattr(d, "name", None) for d in function.decorators.nodes} if function.decorators else set()
+    return bool(names & {"staticmethod", "classmethod"})
+
+
+@contextmanager
+def local_inference():
+    """A block in which astroid may infer, but reads no module it has not already built.
+
+    Without this, inferring `self.client` infers the class's bases and astroid parses their
+    modules (the standard library, site-packages) from disk: seconds per file, and outside
+    the project. Project modules are followed by our own resolver instead (`paths`)."""
+    with _LOCK:
+        if not raw_building.InspectBuilder.bootstrapped:
+            MANAGER.bootstrap()  # astroid's model of `builtins`, built once, only when inferring
+
+        def already_built(self, modname, context_file=None, use_cache=True):
+            if modname in self.astroid_cache:
+                return self.astroid_cache[modname]
+            raise AstroidImportError("lambda-leak infers without reading other modules: {modname}", modname=modname)
+
+        AstroidManager.ast_from_module_name = already_built  # astroid makes managers as it goes
+        try:
+            yield
+        finally:
+            AstroidManager.ast_from_module_name = _AST_FROM_MODULE_NAME
 
 
 def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
