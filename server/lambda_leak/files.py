@@ -14,6 +14,8 @@ from lambda_leak.source import language_for
 
 SKIPPED_DIRECTORIES = frozenset(
     {"node_modules", ".git", ".venv", "venv", "cdk.out", ".aws-sam", "dist", "build", ".serverless", "__pycache__"}
+    # bundler and framework output (serverless-esbuild/-webpack/-plugin-typescript, Next, OpenNext) and coverage reports
+    | {".esbuild", ".webpack", ".build", ".next", ".open-next", ".vercel", ".netlify", ".turbo", "coverage"}
 )
 BOM = "\ufeff"
 
