@@ -115,6 +115,16 @@ def test_clean_corpus_has_no_findings(capsys):
     assert findings == [], "false positives on clean code:\n" + _describe(findings)
 
 
+def test_build_output_and_coverage_are_not_analysed(capsys):
+    bundled = CORPUS / "sls-template/.esbuild/.build/src/functions/hello/handler.js"
+    assert bundled.exists() and (CORPUS / "coverage/lcov-report/sorter.js").exists()
+    assert main(["check", "--list-handlers", str(CORPUS)]) == 0
+    listed = capsys.readouterr().out
+    assert ".esbuild" not in listed and "coverage" not in listed
+    assert main(["check", "--list-handlers", str(bundled)]) == 0  # named explicitly, it is analysed
+    assert "main (from code)" in capsys.readouterr().out
+
+
 def test_clean_corpus_is_realistic_size():
     sources = [p for p in CORPUS.rglob("*") if p.suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx")]
     assert len(sources) >= 40
@@ -165,7 +175,11 @@ def _run_selected(capsys, rule: str) -> str:
 
 
 SOURCES = sorted(
-    p for p in CORPUS.rglob("*") if p.suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx") and not p.name.endswith(".d.ts")
+    p
+    for p in CORPUS.rglob("*")
+    if p.suffix in (".js", ".mjs", ".cjs", ".ts", ".tsx")
+    and not p.name.endswith(".d.ts")
+    and not {".esbuild", "coverage"} & set(p.relative_to(CORPUS).parts)
 )
 
 
