@@ -69,4 +69,6 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         findings = run_rules(rules, context, errors)
     finally:
         parsing.forget_project_modules(package_root(path))
-    return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None, tree=module)
+    # No tree for the engine to keep: the language server's incremental re-parse is tree-sitter's;
+    # astroid trees are reused by text in `parsing` instead.
+    return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None)
