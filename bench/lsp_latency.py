@@ -60,7 +60,7 @@ def big_handler(steps: int = 300) -> str:
         parts += [
             f"async function step{i}(event) {{",
             f"  const item = {{ id: `${{event.id}}-{i}`, value: {i} }};",
-            f"  if (item.value % 3 === 0) {{",
+            "  if (item.value % 3 === 0) {",
             f"    await db.send(new PutItemCommand({{ TableName: 'Table{i}', Item: item }}));",
             "  }",
             "  return item;",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types as lsp
 
-from conftest import text_of
+from lsp_session import text_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
 

@@ -10,7 +10,7 @@ import random
 import pytest
 from lsprotocol import types as lsp
 
-from conftest import lsp_position
+from lsp_session import lsp_position
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 

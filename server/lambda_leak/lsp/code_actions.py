@@ -8,7 +8,6 @@ version the client is looking at, and each `WorkspaceEdit` names that version.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from lsprotocol import types as lsp
 
