@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 _MAX_DEPTH = 16  # re-export chains longer than this are not followed
+_MAX_CHAIN = 64  # nor chains of functions returning each other's promises across files
 
 
 _REAL_FOLDERS: dict[str, str] = {}
@@ -296,7 +297,7 @@ class Workspace:
         if cached is not None:
             return cached
         result = False
-        for target_path, entry in self._targets(path, ref):
+        for target_path, entry in self._targets(path, ref) if len(busy) < _MAX_CHAIN else ():
             if (target_path, entry) in busy:
                 continue
             busy.add((target_path, entry))
