@@ -193,6 +193,8 @@ def unconditional(statement: nodes.NodeNG, handle: Handle) -> bool:
         return block_waits(statement.body, handle)
     if isinstance(statement, nodes.Try):
         return block_waits(statement.body, handle) or block_waits(statement.finalbody, handle)
+    if isinstance(statement, nodes.While) and _guards(statement.test, handle):
+        return block_waits(statement.body, handle)  # `while t.is_alive(): t.join(1)`
     if isinstance(statement, nodes.If):
         if _guards(statement.test, handle):
             return block_waits(statement.body, handle)
