@@ -322,3 +322,36 @@ def test_handler_wrapped_by_a_local_decorator_call():
     handler = with_retries(real)
     """
     assert _findings("app.py", text) == [("thread-leak", 10)]
+
+
+def test_handler_named_in_a_sam_template(tmp_path, capsys):
+    from lambda_leak.cli import main
+
+    _project(
+        tmp_path,
+        {
+            "template.yaml": """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: src/
+                      Handler: pkg.worker.entry
+                      Runtime: python3.12
+                """,
+            "src/pkg/__init__.py": "",
+            "src/pkg/worker.py": """
+                import threading
+
+                def entry(payload, ctx):
+                    threading.Thread(target=print).start()
+                """,
+        },
+    )
+    assert main(["check", str(tmp_path), "--format", "json"]) == 1
+    import json
+
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert (finding["rule"], finding["line"]) == ("thread-leak", 5)
+    assert finding["path"].endswith("src/pkg/worker.py")
