@@ -152,12 +152,14 @@ def test_index_files_reexports_and_spread_requires(tmp_path, capsys):
               lib.save(event);
               lib.count(event);
               track(event);
+              lib.store(event);
             };
         """,
         "lib/index.js": """
             module.exports = {
               ...require('./db'),
               count: (x) => x.length,
+              store: require('./db').save,
             };
         """,
         "lib/db.js": """
@@ -177,6 +179,7 @@ def test_index_files_reexports_and_spread_requires(tmp_path, capsys):
     })
     assert check_json(capsys, tmp_path, extra=RULES) == [
         ("functions/orders.js", "floating-promise", 5, 3),
+        ("functions/orders.js", "floating-promise", 8, 3),
         ("shared/emit.ts", "timer-leak", 2, 3),
     ]
 

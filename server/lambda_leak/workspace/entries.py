@@ -137,7 +137,10 @@ def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node,
             entries.reexports[name] = (ref[0], ref[1])
     elif value.type == "member_expression":  # { handler: impl.handler } with impl = require('./impl')
         obj = unwrap(value.child_by_field_name("object"))
-        if obj.type == "identifier":
+        required = _required(obj)  # { save: require('./db').save }
+        if required is not None:
+            entries.reexports[name] = (required, text(value.child_by_field_name("property")))
+        elif obj.type == "identifier":
             bound = module.resolve(text(obj), obj)
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None and ref[1] == "*":
