@@ -131,8 +131,9 @@ class LambdaLeakServer(LanguageServer):
             self.workspace_diagnostic_refresh(None)
 
     def load_settings(self, data, origin: str, folder: str | None = None) -> None:
-        for error in self.settings.load(data, origin, folder):
-            self.warn_once(error)
+        errors = self.settings.load(data, origin, folder)
+        if errors:  # one message for the lot; the good settings still apply
+            self.warn_once("settings left out: " + "; ".join(errors))
         # Logs go to stderr, which every client shows in its language-server log.
         logging.getLogger("lambda_leak").setLevel(LOG_LEVELS[self.settings.global_settings.log_level])
 
