@@ -12,6 +12,7 @@ from lambda_leak.javascript.promises import CHAIN_METHODS, COMBINATORS
 from lambda_leak.javascript.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT,
+    call_arguments,
     descendants,
     dotted_name,
     enclosing_function,
@@ -181,10 +182,34 @@ def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
             is_async(callback) or any(promises.makes_promise(c) for c in module.calls_within(callback))
         ):
             return False
-    name = text(node)
+    if _waited_elsewhere(module, function, node):
+        return True
+    bound = module.resolve(text(node), node)
+    if bound is None or bound.kind != "param" or bound.node != function or text(node) not in parameter_names(function):
+        return False
+    # `function logOutcome(promise) { promise.then(log, warn) }`: each caller in this file must pass a
+    # promise it waits for itself (callers in other files wait, or not, where they make it).
+    index = parameter_names(function).index(text(node))
+    for site in module.calls:
+        if function not in module.functions_called(site):
+            continue
+        args = call_arguments(site)
+        argument = unwrap(args[index]) if index < len(args) else None
+        caller = enclosing_function(site)
+        if argument is None or argument.type != "identifier" or caller is None:
+            return False
+        if not _waited_elsewhere(module, caller, argument):
+            return False
+    return True
+
+
+def _waited_elsewhere(module: JsModule, function: Node, identifier: Node) -> bool:
+    """Is the promise named by `identifier` awaited, returned or handed to an awaited combinator by
+    another use in `function`?"""
+    name = text(identifier)
     for use in descendants(function, frozenset({"identifier"})):
-        if use != node and text(use) == name and not _is_assignment_target(use) and follow(use).fate == HANDLED:
-            return module.resolve(name, use) == module.resolve(name, node)
+        if use != identifier and text(use) == name and not _is_assignment_target(use) and follow(use).fate == HANDLED:
+            return module.resolve(name, use) == module.resolve(name, identifier)
     return False
 
 
