@@ -55,6 +55,7 @@ EXPECTED_HANDLERS = {
     "src/legacy/v2-promise.js handler (code)",
     "src/misc/analytics.js handler (code)",
     "src/misc/callbacks-in-executor.js handler (code)",
+    "src/misc/log-outcome.js handler (code)",
     "src/misc/module-init.mjs handler (code)",
     "src/misc/modern.mjs handler (code)",
     "src/misc/named-exports.mjs healthHandler (code)",
