@@ -12,7 +12,6 @@ from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
 from lambda_leak.python.paths import all_functions, reach
-from lambda_leak.python.project import package_root
 from lambda_leak.python.reverse import declared_names, reached_from_elsewhere
 from lambda_leak.source import SourceText
 
@@ -48,27 +47,24 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         return LanguageResult(findings=[], syntax_error=_syntax_message(error))
     except (RecursionError, MemoryError, ValueError):
         return LanguageResult(findings=[], syntax_error="file too deeply nested or invalid; not analysed")
-    try:
-        handlers = discover(module, config.handler_names, declared)
-        if everything:
-            functions = all_functions(module)
-        else:
-            roots = [f for h in handlers for f in h.roots]
-            if not handlers and on_disk:
-                elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
-            roots += [f for f in all_functions(module) if f.qname() in elsewhere]
-            functions = {f for f in reach(roots) if f.root() is module}
-        context = PythonContext(
-            source=source,
-            module=module,
-            config=config,
-            handlers=handlers,
-            functions=sorted(functions, key=lambda f: (f.lineno, f.col_offset)),
-        )
-        errors: list[str] = []
-        findings = run_rules(rules, context, errors)
-    finally:
-        parsing.forget_project_modules(package_root(path))
+    handlers = discover(module, config.handler_names, declared)
+    if everything:
+        functions = all_functions(module)
+    else:
+        roots = [f for h in handlers for f in h.roots]
+        if not handlers and on_disk:
+            elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
+        roots += [f for f in all_functions(module) if f.qname() in elsewhere]
+        functions = {f for f in reach(roots) if f.root() is module}
+    context = PythonContext(
+        source=source,
+        module=module,
+        config=config,
+        handlers=handlers,
+        functions=sorted(functions, key=lambda f: (f.lineno, f.col_offset)),
+    )
+    errors: list[str] = []
+    findings = run_rules(rules, context, errors)
     # No tree for the engine to keep: the language server's incremental re-parse is tree-sitter's;
     # astroid trees are reused by text in `parsing` instead.
     return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None)

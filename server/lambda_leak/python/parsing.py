@@ -1,9 +1,11 @@
 """Parsing Python with astroid, safely and with reuse.
 
-Analysed code is never imported or executed: astroid builds trees from source text, and we
-make sure it may not load C extensions. Trees built from an editor buffer never enter
-astroid's module cache (another file's inference must not see a stale buffer), and trees
-of files read from disk are reused only while the file is unchanged.
+Analysed code is never imported or executed: astroid builds trees from source text, may not
+load C extensions, and never reads another module on its own (no wildcard-import loading,
+no inference while building, inference only over modules already built: `local_inference`).
+Project modules are read by `paths`/`reverse` through `parse_file`, reused while unchanged
+on disk. Trees of editor buffers never enter astroid's module cache, so nothing can see a
+stale buffer.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import astroid
 from astroid import nodes, raw_building, rebuilder
 from astroid.builder import AstroidBuilder
+from astroid.context import _invalidate_cache
 from astroid.exceptions import AstroidImportError, AstroidSyntaxError
 from astroid.manager import AstroidManager
 
@@ -136,6 +139,7 @@ def local_inference():
             yield
         finally:
             AstroidManager.ast_from_module_name = _AST_FROM_MODULE_NAME
+            _invalidate_cache()  # astroid's inference cache holds nodes: empty it, for long sessions
 
 
 def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
@@ -206,21 +210,6 @@ def _parse_file(path: str) -> nodes.Module | None:
             tree = None
     _FILES[path] = (stat.st_mtime_ns, stat.st_size, tree)
     return tree
-
-
-def forget_project_modules(root: str | None) -> None:
-    """Drop modules astroid itself loaded from the project (inference may import siblings):
-    they may be edited between analyses, and stale trees must never be used."""
-    if not root:
-        return
-    prefix = os.path.join(os.path.abspath(root), "")
-    stale = [
-        name
-        for name, module in MANAGER.astroid_cache.items()
-        if getattr(module, "file", None) and os.path.abspath(module.file).startswith(prefix)
-    ]
-    for name in stale:
-        MANAGER.astroid_cache.pop(name, None)
 
 
 def syntax_ok(text: str, language: str = "python") -> bool:
