@@ -255,6 +255,18 @@ def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], execu
     return any(text(i) in settlers for i in descendants(inner, frozenset({"identifier"})))
 
 
+def resolved_inside(node: Node, inner: Node) -> bool:
+    """Is `node` inside a promise executor whose `resolve` is called within `inner`? (`forEach(async …)`
+    counting down to `resolve()` in an awaited `new Promise`: the promise waits for the callbacks.)"""
+    current = enclosing_function(node)
+    while current is not None:
+        if _executor_parameters(current):
+            resolve = parameter_names(current)[0]
+            return any(text(i) == resolve for i in descendants(inner, frozenset({"identifier"})))
+        current = enclosing_function(current)
+    return False
+
+
 def _executor_parameters(function: Node) -> frozenset[str]:
     arguments = function.parent
     if arguments is None or arguments.type != "arguments":

@@ -7,6 +7,7 @@ from typing import Iterator
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.await_all import await_all
+from lambda_leak.javascript.fate import resolved_inside
 from lambda_leak.javascript.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT,
@@ -128,7 +129,7 @@ def check(context) -> Iterator[Finding]:
             continue
         if method == "forEach":
             problem, anchor = _foreach_fate(call)
-            if problem is None:
+            if problem is None or resolved_inside(call, unwrap(call_arguments(call)[0])):
                 continue
             message = (
                 "`forEach` does not wait for its async callback: the handler returns while the callbacks still "
