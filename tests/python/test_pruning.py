@@ -61,3 +61,14 @@ def test_pruning_hollows_only_irrelevant_bodies():
     pruning.prune(tree, text, "app.py")
     hollow = {f.name for f in tree.body if isinstance(f, ast.FunctionDef) and isinstance(f.body[0], ast.Pass)}
     assert hollow == {"helper"}
+
+
+@pytest.mark.parametrize("path", PYTHON_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_mangled_fixtures_never_crash(path):
+    """Every prefix of a fixture, and the fixture without each line: broken code, never an internal error."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    variants = ["\n".join(lines[:cut]) for cut in range(0, len(lines), 3)]
+    variants += ["\n".join(lines[:n] + lines[n + 1 :]) for n in range(0, len(lines), 2)]
+    for text in variants:
+        report = analyse_source(str(path), text, Config(select=frozenset({"ALL"})))
+        assert report.error is None or "internal error" not in report.error, (report.error, text)

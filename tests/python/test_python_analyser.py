@@ -355,3 +355,20 @@ def test_handler_named_in_a_sam_template(tmp_path, capsys):
     (finding,) = json.loads(capsys.readouterr().out)
     assert (finding["rule"], finding["line"]) == ("thread-leak", 5)
     assert finding["path"].endswith("src/pkg/worker.py")
+
+
+def test_async_handler_fix_is_unsafe_when_the_module_awaits_the_handler():
+    text = textwrap.dedent(
+        """\
+        import asyncio
+
+        async def handler(event, context):
+            return 1
+
+        async def smoke_test():
+            return await handler({}, None)
+        """
+    )
+    (finding,) = analyse_source("app.py", text, Config()).findings
+    (fix,) = finding.fixes
+    assert fix.title == "Run with asyncio.run" and not fix.safe

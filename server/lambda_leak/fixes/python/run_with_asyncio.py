@@ -68,7 +68,9 @@ def run_with_asyncio(context, function: nodes.AsyncFunctionDef) -> Fix | None:
     if not _imports_asyncio(context.module):
         at = _import_position(context.module)
         edits.append(TextEdit(Range(at, at), "import asyncio\n" + _separator(context.module, at)))
-    return Fix(title="Run with asyncio.run", safe=True, edits=tuple(edits))
+    # Safe unless code in this module calls the handler itself (it may `await handler(...)`).
+    called_here = any(n.name == name for n in context.module.nodes_of_class(nodes.Name))
+    return Fix(title="Run with asyncio.run", safe=not called_here, edits=tuple(edits))
 
 
 def _separator(module: nodes.Module, at: Position) -> str:
