@@ -31,6 +31,7 @@ EXPECTED_HANDLERS = {
     "src/api/satisfies.ts handler (code)",
     "src/api/vendia-express.js handler (code)",
     "src/auth/authorizer.js handler (code)",
+    "src/batch/countdown.js handler (code)",
     "src/batch/foreach-sync.js handler (code)",
     "src/batch/idempotent.mjs handler (code)",
     "src/batch/powertools-batch.ts handler (code)",
