@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from lambda_leak.python import parsing, project
 from lambda_leak.python.handlers import discover
@@ -40,16 +41,40 @@ def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[
     return reached
 
 
+# An import statement, parenthesised continuation lines included.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
+_WORD = re.compile(r"\w+")
+# listing (the list object project_files returns) -> {word in an import statement: files}
+_IMPORTERS: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+
+
+def _importers(path: str, stem: str) -> list[str]:
+    """Project files with `stem` in an import statement, from an index built once per listing
+    (so analysing every helper of a large project does not re-read the project each time)."""
+    files = project.project_files(path)
+    root = project.package_root(path)
+    cached = _IMPORTERS.get(root)
+    if cached is None or cached[0] is not files:
+        index: dict[str, list[str]] = {}
+        for file in files:
+            text = project.cached_text(file) or ""
+            words = {w for statement in _IMPORT.findall(text) for w in _WORD.findall(statement)}
+            for word in words:
+                index.setdefault(word, []).append(file)
+        cached = _IMPORTERS[root] = (files, index)
+    return cached[1].get(stem, [])
+
+
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace=None) -> set[str]:
     """Qualified names (`pkg.mod.func`) of functions in `path` that another file's handler reaches."""
     own = os.path.realpath(path)
     stem = parsing.module_name_for(path).rsplit(".", 1)[-1]
     found: set[str] = set()
-    for other in project.project_files(path):
+    for other in _importers(path, stem):
         if os.path.realpath(other) == own:
             continue
         text = project.cached_text(other)
-        if not text or stem not in text or "import" not in text:
+        if not text:
             continue
         declared = declared_names(workspace, other)
         if not parsing.may_hold_handler(text, patterns, declared):
