@@ -70,7 +70,8 @@ def await_timer(context, call: Node) -> Fix | None:
         runner = f"() => {{ {text(callback)}(); {resolve}(); }}"
     else:
         return None
-    edits.append(replace(source, call, f"await new Promise(({resolve}) => setTimeout({runner}, {delay}))"))
+    typed = "<void>" if source.language in ("typescript", "tsx") else ""  # strict tsc wants resolve's type
+    edits.append(replace(source, call, f"await new Promise{typed}(({resolve}) => setTimeout({runner}, {delay}))"))
     return Fix(TITLE, False, tuple(edits))
 
 

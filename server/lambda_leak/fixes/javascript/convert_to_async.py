@@ -142,7 +142,9 @@ def _statement_text(context, settle: Settle, statement: Node) -> str:
 
 
 def _promise_call_text(context, settle: Settle, resolve: str, reject: str) -> str:
-    value = text(settle.value) if settle.value is not None else ""
+    # TypeScript's strict mode rejects `resolve()` on a Promise<unknown>: say `undefined`.
+    empty = "undefined" if context.source.language in ("typescript", "tsx") else ""
+    value = text(settle.value) if settle.value is not None else empty
     if settle.error is None:
         return f"{resolve}({value})"
     if _definitely_error(context, settle.error):
