@@ -105,12 +105,15 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         return lsp.WorkspaceDiagnosticReport(items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
-    def code_action(ls: LambdaLeakServer, params: lsp.CodeActionParams):
+    async def code_action(ls: LambdaLeakServer, params: lsp.CodeActionParams):
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             return []
         actions = CodeActions(ls.client_has("workspace.workspace_edit.document_changes"), ls.encoding)
-        return actions.actions(document, ls.store.get(document.uri), params)
+        # Off the loop: fix-all checks that the fixed text still parses.
+        return await asyncio.get_running_loop().run_in_executor(
+            ls.index_executor, actions.actions, document, ls.store.get(document.uri), params
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: LambdaLeakServer, params: lsp.HoverParams):
