@@ -16,7 +16,7 @@ from lambda_leak.python.names import constructs
 @dataclass(frozen=True)
 class Leak:
     function: nodes.FunctionDef
-    node: nodes.NodeNG  # the `.start()` call (or the loop that starts them)
+    node: nodes.NodeNG  # the `.start()` call
     kind: str  # "unreferenced" | "never" | "not-waited" | "only-last"
 
 
