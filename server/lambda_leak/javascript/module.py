@@ -296,11 +296,14 @@ class JsModule:
 
     # -- classes and objects ---------------------------------------------------------------
 
-    def member_function(self, container: Node, name: str) -> Node | None:
-        """The method `name` of a class or object literal (methods, arrow fields, pairs)."""
+    def member_function(self, container: Node, name: str, static: bool | None = None) -> Node | None:
+        """The method `name` of a class or object literal (methods, arrow fields, pairs); for a class,
+        only static members (`Cls.name()`) or only instance members (`obj.name()`) when `static` says."""
         if container.type in CLASS_TYPES:
             members = container.child_by_field_name("body")
             for member in members.named_children if members is not None else ():
+                if static is not None and _is_static(member) != static:
+                    continue
                 if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
                     return member
                 if member.type in FIELD_TYPES:
@@ -322,6 +325,15 @@ class JsModule:
                         if bound is not None and bound.kind == "function":
                             return bound.node
         return None
+
+    def static_context(self, node: Node) -> bool:
+        """Is `node` (a `this`) inside a static method or static field initialiser?"""
+        current = node.parent
+        while current is not None and current.type not in CLASS_TYPES:
+            if current.parent is not None and current.parent.type == "class_body":
+                return _is_static(current)
+            current = current.parent
+        return False
 
     def enclosing_class(self, node: Node) -> Node | None:
         current = node.parent
@@ -355,17 +367,21 @@ class JsModule:
         prop = text(callee.child_by_field_name("property"))
         if obj.type == "this":
             cls = self.enclosing_class(callee)
-            method = self.member_function(cls, prop) if cls is not None else None
+            method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
             return [method] if method is not None else []
         if obj.type != "identifier":
             return []
         bound = self.resolve(text(obj), obj)
         if bound is None:
             return []
-        container = None
+        container, static = None, None
         if bound.kind in ("class", "object"):
-            container = bound.node
+            container, static = bound.node, (True if bound.kind == "class" else None)
         elif bound.kind == "instance":
-            container = self.local_class(bound.constructor, obj)
-        method = self.member_function(container, prop) if container is not None else None
+            container, static = self.local_class(bound.constructor, obj), False
+        method = self.member_function(container, prop, static) if container is not None else None
         return [method] if method is not None else []
+
+
+def _is_static(member: Node) -> bool:
+    return any(child.type == "static" for child in member.children)

@@ -117,7 +117,8 @@ class PromiseKnowledge:
             return True
         if obj.type == "this":
             cls = self.module.enclosing_class(callee)
-            method = self.module.member_function(cls, prop) if cls is not None else None
+            static = self.module.static_context(obj)
+            method = self.module.member_function(cls, prop, static) if cls is not None else None
             return method is not None and self.function_returns_promise(method)
         if obj.type == "member_expression":  # fs.promises.readFile(...)
             inner_obj = unwrap(obj.child_by_field_name("object"))
@@ -142,14 +143,14 @@ class PromiseKnowledge:
             if prop in AXIOS_METHODS and self._is_axios(bound.constructor, obj):
                 return True
             cls = self.module.local_class(bound.constructor, obj)
-            method = self.module.member_function(cls, prop) if cls is not None else None
+            method = self.module.member_function(cls, prop, static=False) if cls is not None else None
             if method is None and self.imported_async and bound.constructor and "." not in bound.constructor:
                 constructor = self.module.resolve(bound.constructor, obj)  # new Repo() of './repo'
                 if constructor is not None and constructor.kind == "import":
                     return bool(self.imported_async(constructor, prop))
             return method is not None and self.function_returns_promise(method)
         if bound.kind in ("class", "object"):
-            method = self.module.member_function(bound.node, prop)
+            method = self.module.member_function(bound.node, prop, True if bound.kind == "class" else None)
             return method is not None and self.function_returns_promise(method)
         return False
 
