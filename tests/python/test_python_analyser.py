@@ -13,6 +13,7 @@ from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.fixing import fix_source
 from lambda_leak.python import find_handlers, parsing
+from lambda_leak.source import SourceText
 
 
 def _findings(path: Path | str, text: str, **config):
@@ -372,3 +373,29 @@ def test_async_handler_fix_is_unsafe_when_the_module_awaits_the_handler():
     (finding,) = analyse_source("app.py", text, Config()).findings
     (fix,) = finding.fixes
     assert fix.title == "Run with asyncio.run" and not fix.safe
+
+
+def test_middleware_decorator_from_a_project_module(tmp_path):
+    root = _project(
+        tmp_path,
+        {
+            "middleware.py": """
+                from aws_lambda_powertools.middleware_factory import lambda_handler_decorator
+
+                @lambda_handler_decorator
+                def audited(handler, event, context):
+                    return handler(event, context)
+                """,
+            "app.py": """
+                import threading
+                from middleware import audited
+
+                @audited
+                def process(event, context):
+                    threading.Thread(target=print).start()
+                """,
+        },
+    )
+    app = root / "app.py"
+    assert _findings(app, app.read_text()) == [("thread-leak", 7)]
+    assert find_handlers(SourceText(str(app), app.read_text(), "python")) == [("process", 5)]

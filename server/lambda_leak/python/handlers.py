@@ -71,12 +71,15 @@ def is_lambda_decorator(decorator: nodes.NodeNG) -> bool:
         return True
     if name in _OTHER_WRAPPERS:
         return True
-    local = local_definition(target)  # a middleware built in this file with lambda_handler_decorator
-    if isinstance(local, nodes.FunctionDef) and local.decorators:
-        return any(
+    # A middleware built with lambda_handler_decorator, in this file or a project module.
+    from lambda_leak.python.paths import resolve  # paths needs the project; handlers need not
+
+    for middleware in resolve(target, classes=False):
+        if middleware.decorators and any(
             (qualified(_decorator_target(d)) or "").endswith("lambda_handler_decorator")
-            for d in local.decorators.nodes
-        )
+            for d in middleware.decorators.nodes
+        ):
+            return True
     return False
 
 
