@@ -71,6 +71,7 @@ EXPECTED_HANDLERS = {
     "src/queue/consumer.js processRecords (template.yaml)",
     "src/reports/nightly.js run (template.yaml)",
     "src/services/fire-and-forget.js handler (code)",
+    "src/services/order-model.ts handler (code)",
     "src/services/return-then.js handler (code)",
     "src/services/user-service.ts handler (code)",
     "src/stream/docs-example.mjs handler (code)",
