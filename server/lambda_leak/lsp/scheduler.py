@@ -99,8 +99,10 @@ class Scheduler:
                         self.executor, analyse, document.path, text, config, self.workspace(), previous
                     )
                     self._finish(uri, document, version, text, report)
-                except Exception:  # noqa: BLE001 - log and keep serving the other documents
+                except Exception as error:  # noqa: BLE001 - log and keep serving the other documents
                     log.exception("analysing %s failed", uri)
+                    failed = FileReport(document.path, error=f"internal error: {type(error).__name__}: {error}")
+                    self._finish(uri, document, version, text, failed)  # so pull requests get an answer
         finally:
             self._running.pop(uri, None)
             self._wake(uri)
