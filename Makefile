@@ -29,6 +29,8 @@ test-vscode:
 
 bench: $(STAMP)
 	$(PY) bench/check_speed.py
+	$(PY) bench/python_speed.py
+	$(PY) bench/lsp_latency.py
 
 e2e-vscode: $(STAMP)
 	@if [ -f tests/e2e-vscode/run.sh ]; then bash tests/e2e-vscode/run.sh; fi
