@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import sys
 
 import pytest
+import pytest_lsp
 from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from lsp_session import lsp_position
+from lsp_session import Session, initialize_params, lsp_position, make_client
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 
@@ -108,3 +111,36 @@ async def test_burst_of_changes_matches_a_fresh_analysis(editor, client):
     if not editor.pull:  # coalesced: far fewer analyses than changes
         assert len(client.published[doc.uri]) < 100
     await alive(client, doc)
+
+
+# The real server, with an engine that crashes on files named `boom*` (patched before serving).
+CRASHING_SERVER = [sys.executable, "-c", """
+import lambda_leak.lsp.scheduler as scheduler
+real = scheduler.analyse_source
+def analyse_source(path, *args, **kwargs):
+    if "boom" in path:
+        raise RuntimeError("engine exploded")
+    return real(path, *args, **kwargs)
+scheduler.analyse_source = analyse_source
+from lambda_leak.lsp.server import serve
+serve()
+"""]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=CRASHING_SERVER, client_factory=make_client), loop_scope="module")
+async def crashing(lsp_client: LanguageClient, tmp_path):
+    await lsp_client.initialize_session(initialize_params("visual-studio-code", tmp_path))
+    lsp_client.root = tmp_path
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_an_analysis_exception_costs_one_file(crashing):
+    editor = Session(crashing, crashing.root, "utf-16", pull=False)
+    boom = await editor.open("boom.js", HANDLER)
+    assert await editor.diagnostics(boom) == []
+    fine = await editor.open("fine.js", HANDLER)
+    assert [d.code for d in await editor.diagnostics(fine)] == ["floating-promise"]
+    editor.replace(boom, "fetch(", "await fetch(")
+    assert await editor.diagnostics(boom) == []
+    await alive(crashing, fine)
