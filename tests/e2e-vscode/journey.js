@@ -98,8 +98,11 @@ async function main() {
       await page.screenshot({ path: shot }).catch(() => {});
       const toasts = await page.$$eval('.notification-toast', (els) => els.map((e) => e.innerText.replace(/\s+/g, ' ')))
         .catch(() => []);
+      const status = await page.$$eval('.part.statusbar .statusbar-item', (els) => els
+        .map((e) => e.getAttribute('aria-label') || '').filter((label) => /lambda leak/i.test(label))).catch(() => []);
       error.message = `step ${stepNo} "${title}": ${error.message}`
         + (toasts.length ? `\n  notifications: ${toasts.join(' || ')}` : '')
+        + (status.length ? `\n  status bar: ${status.join(' || ')}` : '')
         + `\n  screenshot: ${shot}`;
       throw error;
     }
@@ -115,7 +118,7 @@ async function main() {
         await wb.waitForSquiggles(file.name);
         if (file.line) await wb.squiggleOn(file.line, file.name);
         expected += 1;
-        await wb.until(`the status bar to count at least ${expected} problems (it says "${await wb.problemsLabel()}")`,
+        await wb.until(async () => `the status bar to count at least ${expected} problems (it says "${await wb.problemsLabel()}")`,
           async () => (await wb.problemCount()) >= expected, { timeout: 30000 });
         expected = await wb.problemCount();
       });
@@ -124,7 +127,7 @@ async function main() {
     await step('hover a warning and read its message', async () => {
       await wb.openFile('timer.js');
       await wb.showProblemsPanel();
-      await wb.until('lambda-leak rows in the Problems panel', async () => {
+      await wb.until(async () => `a row per rule in the Problems panel (rows: ${(await wb.problemsPanelRows()).join(' | ')})`, async () => {
         const rows = await wb.problemsPanelRows();
         return FILES.every((f) => rows.some((r) => r.includes(f.rule)));
       }, { timeout: 20000 });
@@ -132,7 +135,7 @@ async function main() {
       const text = await wb.hover(squiggle, 'timer-leak');
       assert(text.includes('setTimeout'), `the hover does not explain the setTimeout leak: ${text}`);
       assert(/lambda-leak/i.test(text), `the hover does not say it comes from lambda-leak: ${text}`);
-      console.log(`[e2e-vscode]      hover: ${text}`);
+      console.log(`[e2e-vscode]      hover: ${text.slice(0, 160)}…`);
       shots.diagnostics = path.join(ARTIFACTS, 'vscode-diagnostics.png');
       await page.screenshot({ path: shots.diagnostics });
       await page.mouse.move(5, 450);
@@ -152,7 +155,8 @@ async function main() {
         (t) => /exports\.handler\s*=\s*async\b/.test(t) && !/\bcallback\b/.test(code(t)));
       nodeParses('callback.js');
       await wb.waitForNoSquiggles('callback.js');
-      await wb.until('the Problems count to drop', async () => (await wb.problemCount()) < before, { timeout: 20000 });
+      await wb.until(async () => `the Problems count to drop below ${before} (it says "${await wb.problemsLabel()}")`,
+        async () => (await wb.problemCount()) < before, { timeout: 20000 });
       const left = cliFindings('callback.js');
       assert(!left, `lambda-leak check still reports findings in the fixed callback.js:\n${left}\n${text}`);
     });
@@ -167,7 +171,8 @@ async function main() {
       const text = await untilFile('axios.js', 'awaiting the axios call', (t) => /\bawait\s+axios\.post\(/.test(t));
       nodeParses('axios.js');
       await wb.waitForNoSquiggles('axios.js');
-      await wb.until('the Problems count to drop', async () => (await wb.problemCount()) < before, { timeout: 20000 });
+      await wb.until(async () => `the Problems count to drop below ${before} (it says "${await wb.problemsLabel()}")`,
+        async () => (await wb.problemCount()) < before, { timeout: 20000 });
       const left = cliFindings('axios.js');
       assert(!left, `lambda-leak check still reports findings in the fixed axios.js:\n${left}\n${text}`);
     });
@@ -200,11 +205,11 @@ async function main() {
       const old = serverPids();
       assert(old.length > 0, `no lambda_leak server process in code-server's process group ${PGID}`);
       await wb.runCommand('Lambda Leak: Restart Server');
-      await wb.until(`a new server process (old: ${old.join(', ')}, now: ${serverPids().join(', ')})`, async () => {
+      await wb.until(() => `a new server process (old: ${old.join(', ')}, now: ${serverPids().join(', ') || 'none'})`, async () => {
         const now = serverPids();
         return now.some((pid) => !old.includes(pid)) && !old.some((pid) => now.includes(pid));
       }, { timeout: 30000 });
-      await wb.until(`the Problems count back at ${count} (it says "${await wb.problemsLabel()}")`,
+      await wb.until(async () => `the Problems count back at ${count} (it says "${await wb.problemsLabel()}")`,
         async () => (await wb.problemCount()) === count, { timeout: 60000 });
       await wb.waitForSquiggles('timer.js after the restart');
     });

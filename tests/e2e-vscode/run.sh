@@ -2,8 +2,11 @@
 # End-to-end test of the VS Code extension in a real VS Code workbench (code-server) driven by headless Chromium.
 # Installs its tools into a cache outside the clone, builds and installs the .vsix, starts code-server on
 # 127.0.0.1 with all state in a temporary folder, runs the user journey (journey.js) and stops what it started.
-# Environment: LAMBDA_LEAK_E2E_CACHE (tool cache), LAMBDA_LEAK_VSIX (test this .vsix, no build), LAMBDA_LEAK_PYTHON (interpreter running the server; default
-# the clone's .venv), E2E_KEEP=1 (keep the temp folder), E2E_ARTIFACTS (failure screenshots and logs).
+# Environment:
+#   LAMBDA_LEAK_E2E_CACHE  tool cache (default ~/.cache/lambda-leak-e2e; first install 3-6 min, then instant)
+#   LAMBDA_LEAK_VSIX       test this prebuilt .vsix as is (default: vscode-client/lambda-leak.vsix, rebuilt if stale)
+#   LAMBDA_LEAK_PYTHON     the Python that runs the language server (default: the clone's .venv)
+#   E2E_ARTIFACTS          failure screenshots and logs (default .e2e-artifacts/); E2E_KEEP=1 keeps the temp folder
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -22,25 +25,25 @@ fi
 [ -x "$PYTHON" ] || die "no Python at $PYTHON (run 'make' first, or set LAMBDA_LEAK_PYTHON)"
 "$PYTHON" -c 'import lambda_leak' 2>/dev/null || die "$PYTHON cannot import lambda_leak"
 
-# 1. Tools (cached; the first install takes ~2 min).
+# 1. Tools (cached outside the clone).
 CACHE=$CACHE bash "$HERE/install.sh"
 T_INSTALL=$(( $(date +%s) - START ))
 NODE24=$CACHE/node24/package/bin/node
 CODE_SERVER=$CACHE/app/node_modules/.bin/code-server
 
-# 2. The extension package: rebuilt when anything in vscode-client/ is newer than it.
-stale=""
-if [ -n "${LAMBDA_LEAK_VSIX:-}" ]; then
-  :
-elif [ -f "$VSIX" ]; then
-  stale=$(find "$ROOT/vscode-client" \( -name node_modules -o -name out -o -name dist -o -name .vscode-test \) -prune \
-            -o -type f -newer "$VSIX" ! -name '*.vsix' -print | head -1)
+# 2. The extension package, rebuilt when a file in vscode-client/ is newer than it (CI builds it in `make test`).
+if [ -z "${LAMBDA_LEAK_VSIX:-}" ]; then
+  stale=yes
+  if [ -f "$VSIX" ]; then
+    stale=$(find "$ROOT/vscode-client" \( -name node_modules -o -name out -o -name dist -o -name .vscode-test \) -prune \
+              -o -type f -newer "$VSIX" ! -name '*.vsix' -print | head -1)
+  fi
+  if [ -n "$stale" ]; then
+    say "building $VSIX (make -C vscode-client ci)"
+    make -C "$ROOT/vscode-client" ci
+  fi
 fi
-if [ -z "${LAMBDA_LEAK_VSIX:-}" ] && { [ ! -f "$VSIX" ] || [ -n "$stale" ]; }; then
-  say "building $VSIX (make -C vscode-client ci)"
-  make -C "$ROOT/vscode-client" ci
-fi
-[ -f "$VSIX" ] || die "make -C vscode-client ci did not produce $VSIX"
+[ -f "$VSIX" ] || die "no extension package at $VSIX"
 
 # 3. A fresh code-server home: user data, extensions, workspace copy, all in one temp folder.
 BASE=$(mktemp -d "${TMPDIR:-/tmp}/lambda-leak-e2e.XXXXXX")
@@ -65,6 +68,10 @@ finish() {
     cp "$BASE/code-server.log" "$ARTIFACTS/" 2>/dev/null || true
     [ -d "$BASE/ud/logs" ] && cp -r "$BASE/ud/logs" "$ARTIFACTS/vscode-logs" 2>/dev/null || true
     [ -d "$WS" ] && cp -r "$WS" "$ARTIFACTS/workspace-after" 2>/dev/null || true
+    # the extension's own log says why a server did not start or answer
+    find "$BASE/ud/logs" -name 'Lambda Leak.log' 2>/dev/null | while read -r log; do
+      echo "[e2e-vscode] last lines of the extension's log ($log):" >&2; tail -n 12 "$log" | cut -c1-240 >&2
+    done
     echo "[e2e-vscode] FAILED (exit $rc); screenshots and logs in $ARTIFACTS" >&2
   fi
   if [ "${E2E_KEEP:-0}" = 1 ]; then echo "[e2e-vscode] kept $BASE"; else rm -rf "$BASE"; fi

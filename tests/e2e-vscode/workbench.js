@@ -14,13 +14,17 @@ class Workbench {
     this.page = page;
   }
 
+  // Polls fn until it returns something truthy; `what` (text, or async function) names what was awaited.
   async until(what, fn, { timeout = 30000, interval = 250 } = {}) {
     const deadline = Date.now() + timeout;
     let last;
     for (;;) {
       last = await fn();
       if (last) return last;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}`);
+      if (Date.now() > deadline) {
+        const description = typeof what === 'function' ? await what() : what; // a function: the state at timeout
+        throw new Error(`timed out after ${timeout / 1000} s waiting for ${description}`);
+      }
       await sleep(interval);
     }
   }
