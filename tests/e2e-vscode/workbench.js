@@ -62,12 +62,6 @@ class Workbench {
     return this.page.evaluate(() => document.title);
   }
 
-  async dismissNotifications() {
-    await this.page.evaluate(() => {
-      for (const button of document.querySelectorAll('.notification-toast .codicon-notifications-clear')) button.click();
-    });
-  }
-
   // Ctrl+P, type the file name, Enter; waits until the editor tab for it is active.
   async openFile(name) {
     await this.focusEditorArea();
@@ -87,6 +81,7 @@ class Workbench {
     await this.page.waitForSelector('.part.editor .monaco-editor .view-lines', { visible: true, timeout: 15000 });
   }
 
+  // Shortcuts go to the focused element: focus the editor (without moving its cursor) or the empty editor area.
   async focusEditorArea() {
     const text = await this.page.$('.part.editor .monaco-editor .view-lines');
     if (text) {
@@ -216,13 +211,6 @@ class Workbench {
     return this.page.$$eval('.quick-input-widget .monaco-list-row', (rows) => rows
       .filter((row) => row.getBoundingClientRect().height > 0 && row.closest('.quick-input-widget').style.display !== 'none')
       .map((row) => (row.getAttribute('aria-label') || row.innerText).replace(/\s+/g, ' ').trim()));
-  }
-
-  async quickInputVisible() {
-    return this.page.evaluate(() => {
-      const widget = document.querySelector('.quick-input-widget');
-      return !!widget && widget.style.display !== 'none' && widget.getBoundingClientRect().height > 0;
-    });
   }
 
   async showProblemsPanel() {
