@@ -224,7 +224,7 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
         return True
     current = enclosing_function(node)
     while current is not None:
-        settlers = _executor_parameters(current)
+        settlers = _executor_parameters(current) or _named_executor(module, current)
         if settlers and any(_settles(module, i, settlers, current) for i in descendants(node, frozenset({"identifier"}))):
             return True
         if settlers and node.type == "identifier" and text(node) in settlers:
@@ -265,6 +265,21 @@ def resolved_inside(node: Node, inner: Node) -> bool:
             return any(text(i) == resolve for i in descendants(inner, frozenset({"identifier"})))
         current = enclosing_function(current)
     return False
+
+
+def _named_executor(module: JsModule, function: Node) -> frozenset[str]:
+    """The settlers of a function declared on its own and passed as `new Promise(waitForFlush)`."""
+    if function.type not in ("function_declaration", "arrow_function", "function_expression"):
+        return frozenset()
+    for new in module.news:
+        if dotted_name(new.child_by_field_name("constructor")) != "Promise":
+            continue
+        args = call_arguments(new)
+        if args and unwrap(args[0]).type == "identifier":
+            bound = module.resolve(text(unwrap(args[0])), args[0])
+            if bound is not None and bound.kind == "function" and bound.node == function:
+                return frozenset(n for n in parameter_names(function)[:2] if n)
+    return frozenset()
 
 
 def _executor_parameters(function: Node) -> frozenset[str]:
