@@ -36,6 +36,7 @@ EXPECTED_HANDLERS = {
     "src/batch/idempotent.mjs handler (code)",
     "src/batch/powertools-batch.ts handler (code)",
     "src/batch/put-all.mjs handler (code)",
+    "src/config/named-executor.js handler (code)",
     "src/config/read-config.js handler (code)",
     "src/db/cached-connection.js handler (code)",
     "src/db/mongoose.js handler (code)",
