@@ -6,7 +6,6 @@ parse is logged and skipped — discovery never raises for a user's file."""
 
 from __future__ import annotations
 
-import ast
 import logging
 import os
 from pathlib import Path

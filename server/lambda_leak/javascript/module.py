@@ -18,7 +18,6 @@ from lambda_leak.javascript.syntax import (
     CLASS_TYPES,
     FIELD_TYPES,
     FUNCTION_TYPES,
-    TRANSPARENT,
     call_arguments,
     dotted_name,
     parameter_names,

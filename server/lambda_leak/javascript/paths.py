@@ -14,7 +14,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.handlers import JsHandler
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.promises import PromiseKnowledge
-from lambda_leak.javascript.syntax import FUNCTION_TYPES, call_arguments, is_async, text, unwrap
+from lambda_leak.javascript.syntax import call_arguments, is_async, text, unwrap
 
 _NO_WAIT_QUERY = """
 (assignment_expression

@@ -7,7 +7,6 @@ from typing import Iterator
 from tree_sitter import Node
 
 from lambda_leak.javascript.syntax import (
-    FUNCTION_TYPES,
     call_arguments,
     descendants,
     dotted_name,
