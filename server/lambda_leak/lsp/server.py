@@ -7,6 +7,7 @@ settings, workspace index) and how it talks to the client. The LSP handlers are 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import uuid
@@ -165,6 +166,10 @@ class LambdaLeakServer(LanguageServer):
             if progress:
                 self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title="lambda-leak", message=f"Indexing {count} files", percentage=0))
             await loop.run_in_executor(self.index_executor, self.index.build)
+            # The index and the loaded modules live as long as the server: keep the cyclic
+            # collector from walking them again on every full collection while the user types.
+            gc.collect()
+            gc.freeze()
             if progress:
                 self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=f"Indexed {count} files"))
         except Exception:  # noqa: BLE001 - without an index, files are still analysed one by one
