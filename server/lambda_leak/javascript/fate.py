@@ -130,9 +130,9 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     declaration = declared.node
     if declaration is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
         return Outcome(ESCAPES, outcome.anchor)  # a variable of an outer scope (a cache, a module promise)
-    uses = [
+    uses = [  # `return { promise }` uses it too (a shorthand property)
         ref
-        for ref in descendants(function, frozenset({"identifier"}))
+        for ref in descendants(function, frozenset({"identifier", "shorthand_property_identifier"}))
         if ref != variable and text(ref) == name and not _is_assignment_target(ref)
     ]
     if not uses:
@@ -220,7 +220,9 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     the standard timeout pattern: the awaited promise waits for whatever settles it. The settlers
     of `const { promise, resolve } = Promise.withResolvers()` count the same way.
     """
-    if any(_from_with_resolvers(module, i) for i in descendants(node, frozenset({"identifier"}))):
+    if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in descendants(node, frozenset({"identifier"}))):
+        return True
+    if any(_deferred_member(module, m) for m in descendants(node, frozenset({"member_expression"}))):
         return True
     current = enclosing_function(node)
     while current is not None:
@@ -239,6 +241,38 @@ def _from_with_resolvers(module: JsModule, identifier: Node) -> bool:
         return False
     value = unwrap(bound.node)
     return value.type == "call_expression" and dotted_name(value.child_by_field_name("function")) == "Promise.withResolvers"
+
+
+def _deferred(module: JsModule, identifier: Node) -> bool:
+    """`let resolve; new Promise((res) => { resolve = res; })`: a variable holding an executor's settler."""
+    bound = module.resolve(text(identifier), identifier)
+    if bound is None or bound.kind != "value" or (bound.node is not None and text(bound.node) not in ("null", "undefined")):
+        return False  # a deferred settler is declared without a value and assigned in the executor
+    outer = identifier
+    while enclosing_function(outer) is not None:
+        outer = enclosing_function(outer)
+    for assignment in descendants(outer, frozenset({"assignment_expression"})):
+        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+        if left is None or right is None or text(left) != text(identifier) or right.type != "identifier":
+            continue
+        executor = enclosing_function(assignment)
+        if executor is not None and text(right) in _executor_parameters(executor):
+            return module.resolve(text(left), left) == bound
+    return False
+
+
+def _deferred_member(module: JsModule, member: Node) -> bool:
+    """`deferred.resolve` / `this.reject`: the settlers of a deferred object of this code (not
+    `Promise.resolve`, not an import's `path.resolve`)."""
+    obj = member.child_by_field_name("object")
+    if text(member.child_by_field_name("property")) not in ("resolve", "reject") or obj is None:
+        return False
+    if obj.type == "this":
+        return True
+    if obj.type != "identifier" or text(obj) == "Promise":
+        return False
+    bound = module.resolve(text(obj), obj)
+    return bound is not None and bound.kind in ("value", "param", "instance", "object")
 
 
 def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], executor: Node) -> bool:
