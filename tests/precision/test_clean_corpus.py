@@ -45,6 +45,7 @@ EXPECTED_HANDLERS = {
     "src/db/using-dispose.ts handler (code)",
     "src/db/redis-cache.mjs handler (code)",
     "src/events/child-process.js handler (code)",
+    "src/events/deferred-handler.js handler (code)",
     "src/events/https-request.js handler (code)",
     "src/events/local-emitter.mjs handler (code)",
     "src/events/notify-handler.js handler (code)",
