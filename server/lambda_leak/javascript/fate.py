@@ -222,8 +222,11 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     """
     if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in descendants(node, frozenset({"identifier"}))):
         return True
-    if any(_deferred_member(module, m) for m in descendants(node, frozenset({"member_expression"}))):
-        return True
+    for member in descendants(node, frozenset({"member_expression"})):
+        inner = enclosing_function(member)  # handed on (`setTimeout(d.resolve)`) or called back later
+        later = member.parent.type == "arguments" or (inner is not None and node.start_byte <= inner.start_byte)
+        if later and _deferred_member(module, member):
+            return True
     current = enclosing_function(node)
     while current is not None:
         settlers = _executor_parameters(current) or _named_executor(module, current)
