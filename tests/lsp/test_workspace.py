@@ -98,3 +98,17 @@ async def test_list_handlers(editor, client):
     found = sorted((h["name"], h["line"], h["origin"], h["path"].rsplit("/", 1)[-1]) for h in result)
     assert found == [("handler", 1, "code", "handler.js"), ("lambda_handler", 0, "code", "app.py")]
     assert all(h["uri"].startswith("file://") for h in result)
+
+
+async def test_added_workspace_folder_is_indexed_and_listed(fresh_editor, fresh_client):
+    other = fresh_editor.root.parent / (fresh_editor.root.name + "-other")
+    other.mkdir()
+    (other / "worker.js").write_text("exports.workerHandler = async () => 1;\n")
+    fresh_client.workspace_did_change_workspace_folders(lsp.DidChangeWorkspaceFoldersParams(
+        event=lsp.WorkspaceFoldersChangeEvent(added=[lsp.WorkspaceFolder(uri=other.as_uri(), name="other")], removed=[])))
+
+    async def listed():
+        result = await fresh_client.workspace_execute_command_async(lsp.ExecuteCommandParams(command="lambdaLeak.listHandlers"))
+        return [h["name"] for h in result if h["path"].endswith("worker.js")]
+
+    assert await eventually(listed) == ["workerHandler"]

@@ -132,6 +132,16 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
             await ls.pull_configuration()
         ls.reanalyse_open_documents()
 
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_workspace_folders(ls: LambdaLeakServer, params: lsp.DidChangeWorkspaceFoldersParams):
+        removed = {Path(to_fs_path(f.uri)) for f in params.event.removed}
+        added = [Path(to_fs_path(f.uri)) for f in params.event.added]
+        ls.index.folders = [f for f in ls.index.folders if f not in removed] + added
+        for folder in removed:
+            ls.settings.folders.pop(str(folder), None)
+        await ls.pull_configuration()
+        asyncio.get_running_loop().create_task(ls.index_workspace())
+
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: LambdaLeakServer, params: lsp.DidChangeWatchedFilesParams):
         loop = asyncio.get_running_loop()

@@ -164,7 +164,7 @@ class LambdaLeakServer(LanguageServer):
                 await self.work_done_progress.create_async(token)
             count = await loop.run_in_executor(self.index_executor, self.index.count_files)
             if progress:
-                self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title="lambda-leak", message=f"Indexing {count} files", percentage=0))
+                self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title="lambda-leak", message=f"Indexing {count} files"))
             await loop.run_in_executor(self.index_executor, self.index.build)
             # The index and the loaded modules live as long as the server: keep the cyclic
             # collector from walking them again on every full collection while the user types.
