@@ -87,6 +87,8 @@ EXPECTED_HANDLERS = {
     "sam-app/src/handlers/get-all-items.mjs getAllItemsHandler (template.yaml)",
     "sam-app/src/handlers/sqs-payload-logger.mjs sqsPayloadLoggerHandler (template.yaml)",
     "sls-template/src/functions/hello/handler.ts main (code)",
+    "src/api/aws-serverless-express.js handler (code)",
+    "src/api/aws-serverless-express.js promiseHandler (code)",
     "src/api/generic-middy.ts handler (code)",
     "src/db/query-client.mjs handler (code)",
     "src/hooks/slow-warning.js handler (code)",
