@@ -19,10 +19,8 @@ from lambda_leak.javascript.syntax import (
     FIELD_TYPES,
     FUNCTION_TYPES,
     call_arguments,
-    dotted_name,
     parameter_names,
     string_value,
-    text,
     unwrap,
 )
 from lambda_leak.source import SourceText
@@ -41,14 +39,15 @@ class Scope:
     """A node that declares names (function, block, catch, for). Scopes nest, so a sorted list
     with parent links answers "what encloses byte N" without tree-sitter parent walks."""
 
-    __slots__ = ("node", "start", "end", "parent", "is_function")
+    __slots__ = ("node", "kind", "start", "end", "parent", "is_function")
 
     def __init__(self, node: Node, parent: "Scope | None" = None):
         self.node = node
+        self.kind = node.type  # read once: every tree-sitter attribute access costs a C call
         self.start = node.start_byte
         self.end = node.end_byte
         self.parent = parent
-        self.is_function = node.type in FUNCTION_TYPES
+        self.is_function = self.kind in FUNCTION_TYPES
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class JsModule:
         self.source = source
         self.tree = tree
         self.root = tree.root_node
+        self._data = source.data
         found = parser.captures(source.language, _QUERY, self.root)
         self.calls: list[Node] = sorted(found.get("call", []), key=lambda n: n.start_byte)
         self.news: list[Node] = sorted(found.get("new", []), key=lambda n: n.start_byte)
@@ -78,6 +78,7 @@ class JsModule:
         self._scopes: dict[Node, dict[str, Binding]] = {}
         self._parameters: dict[Node, list[str]] = {}
         self._resolved: dict[tuple[str, int], Binding | None] = {}
+        self._called: dict[Node, list[Node]] = {}
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
@@ -116,6 +117,28 @@ class JsModule:
             names = self._parameters[function] = parameter_names(function)
         return names
 
+    # -- text ------------------------------------------------------------------------------
+
+    def text(self, node: Node | None) -> str:
+        """A node's source text, sliced from the module's bytes (several times cheaper than
+        tree-sitter's `Node.text`, which matters at thousands of calls per analysis)."""
+        if node is None:
+            return ""
+        return self._data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def dotted(self, node: Node | None) -> str:
+        """`dotted_name` on this module's bytes: `a.b.c` for identifier/member chains, else ''."""
+        if node is None:
+            return ""
+        kind = node.type
+        if kind in ("identifier", "this", "property_identifier"):
+            return self.text(node)
+        if kind == "member_expression":
+            base = self.dotted(node.child_by_field_name("object"))
+            prop = self.text(node.child_by_field_name("property"))
+            return f"{base}.{prop}" if base and prop else ""
+        return ""
+
     # -- lookups ---------------------------------------------------------------------------
 
     def calls_within(self, node: Node) -> list[Node]:
@@ -150,29 +173,30 @@ class JsModule:
 
     def _declared_in(self, scope: Scope, name: str) -> Binding | None:
         node = scope.node
-        kind = node.type
+        kind = scope.kind
         if scope.is_function:
             if name in self.parameters(node):
                 return Binding("param", node)
-            own = node.child_by_field_name("name")
-            if kind in ("function_expression", "function") and own is not None and text(own) == name:
-                return Binding("function", node)
+            if kind in ("function_expression", "function"):
+                own = node.child_by_field_name("name")
+                if own is not None and self.text(own) == name:
+                    return Binding("function", node)
         elif kind in _SCOPE_TYPES:
             return self.scope(node).get(name)
         elif kind == "catch_clause":
             param = node.child_by_field_name("parameter")
-            if param is not None and text(param) == name:
+            if param is not None and self.text(param) == name:
                 return Binding("param", node)
         elif kind in ("for_in_statement", "for_statement"):
             left = node.child_by_field_name("left") or node.child_by_field_name("initializer")
-            if left is not None and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text(left)):
+            if left is not None and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", self.text(left)):
                 return Binding("value", None)
         return None
 
     def resolve_expression(self, node: Node) -> Binding | None:
         node = unwrap(node)
         if node.type == "identifier":
-            return self.resolve(text(node), node)
+            return self.resolve(self.text(node), node)
         return None
 
     # -- scopes ------------------------------------------------------------------------------
@@ -194,11 +218,11 @@ class JsModule:
         elif kind in ("function_declaration", "generator_function_declaration"):
             name = statement.child_by_field_name("name")
             if name is not None:
-                into[text(name)] = Binding("function", statement)
+                into[self.text(name)] = Binding("function", statement)
         elif kind in CLASS_TYPES:
             name = statement.child_by_field_name("name")
             if name is not None:
-                into[text(name)] = Binding("class", statement)
+                into[self.text(name)] = Binding("class", statement)
         elif kind in ("lexical_declaration", "variable_declaration"):
             for declarator in statement.named_children:
                 if declarator.type == "variable_declarator":
@@ -212,17 +236,17 @@ class JsModule:
         if name is None:
             return
         if name.type == "identifier":
-            into[text(name)] = self.binding_for_value(value)
+            into[self.text(name)] = self.binding_for_value(value)
         elif name.type == "object_pattern" and value is not None:
             source = self._required_module(unwrap(value))
             for prop in name.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
-                    local, imported = text(prop), text(prop)
+                    local, imported = self.text(prop), self.text(prop)
                 elif prop.type == "pair_pattern":
                     key, bound = prop.child_by_field_name("key"), prop.child_by_field_name("value")
                     if bound is None or bound.type != "identifier":
                         continue
-                    local, imported = text(bound), text(key)
+                    local, imported = self.text(bound), self.text(key)
                 else:
                     continue
                 if source is not None:
@@ -240,24 +264,24 @@ class JsModule:
             return
         for part in clause.named_children:
             if part.type == "identifier":
-                into[text(part)] = Binding("import", statement, module=module, imported="default")
+                into[self.text(part)] = Binding("import", statement, module=module, imported="default")
             elif part.type == "namespace_import":
                 local = next((c for c in part.named_children if c.type == "identifier"), None)
                 if local is not None:
-                    into[text(local)] = Binding("import", statement, module=module, imported="*")
+                    into[self.text(local)] = Binding("import", statement, module=module, imported="*")
             elif part.type == "named_imports":
                 for spec in part.named_children:
                     if spec.type != "import_specifier":
                         continue
                     name = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias") or name
-                    into[text(alias)] = Binding("import", statement, module=module, imported=text(name))
+                    into[self.text(alias)] = Binding("import", statement, module=module, imported=self.text(name))
 
     def _required_module(self, value: Node) -> tuple[str, str] | None:
         """`require('m')` → ('m', '*'); `require('m').x` → ('m', 'x'); else None."""
         if value.type == "await_expression" and value.named_child_count:
             value = unwrap(value.named_children[0])
-        if value.type == "call_expression" and text(value.child_by_field_name("function")) == "require":
+        if value.type == "call_expression" and self.text(value.child_by_field_name("function")) == "require":
             args = call_arguments(value)
             specifier = string_value(args[0]) if args else None
             if specifier is not None:
@@ -265,7 +289,7 @@ class JsModule:
         if value.type == "member_expression":
             inner = self._required_module(unwrap(value.child_by_field_name("object")))
             if inner is not None and inner[1] == "*":
-                return inner[0], text(value.child_by_field_name("property"))
+                return inner[0], self.text(value.child_by_field_name("property"))
         return None
 
     def binding_for_value(self, value: Node | None) -> Binding:
@@ -283,10 +307,10 @@ class JsModule:
         if required is not None:
             return Binding("import", value, module=required[0], imported=required[1])
         if kind == "new_expression":
-            return Binding("instance", value, constructor=dotted_name(value.child_by_field_name("constructor")))
+            return Binding("instance", value, constructor=self.dotted(value.child_by_field_name("constructor")))
         if kind == "call_expression":
             callee = value.child_by_field_name("function")
-            name = dotted_name(callee)
+            name = self.dotted(callee)
             if name == "promisify" or name.endswith(".promisify"):
                 return Binding("promisified", value)
             if name.endswith(".from") or name.endswith(".create"):  # DynamoDBDocumentClient.from(), axios.create()
@@ -303,24 +327,24 @@ class JsModule:
             for member in members.named_children if members is not None else ():
                 if static is not None and _is_static(member) != static:
                     continue
-                if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
                     return member
                 if member.type in FIELD_TYPES:
                     key = member.child_by_field_name("property") or member.child_by_field_name("name")
                     value = member.child_by_field_name("value")
-                    if text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
+                    if self.text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
                         return unwrap(value)
             return None
         if container.type == "object":
             for member in container.named_children:
-                if member.type == "method_definition" and text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
                     return member
-                if member.type == "pair" and text(member.child_by_field_name("key")).strip("'\"") == name:
+                if member.type == "pair" and self.text(member.child_by_field_name("key")).strip("'\"") == name:
                     value = unwrap(member.child_by_field_name("value"))
                     if value.type in FUNCTION_TYPES:
                         return value
                     if value.type == "identifier":
-                        bound = self.resolve(text(value), value)
+                        bound = self.resolve(self.text(value), value)
                         if bound is not None and bound.kind == "function":
                             return bound.node
         return None
@@ -350,27 +374,33 @@ class JsModule:
 
     def functions_called(self, call: Node) -> list[Node]:
         """Functions in this file that a call (or `new`) may run: the call graph's edges."""
+        called = self._called.get(call)
+        if called is None:
+            called = self._called[call] = self._functions_called(call)
+        return called
+
+    def _functions_called(self, call: Node) -> list[Node]:
         if call.type == "new_expression":
-            cls = self.local_class(dotted_name(call.child_by_field_name("constructor")), call)
+            cls = self.local_class(self.dotted(call.child_by_field_name("constructor")), call)
             ctor = self.member_function(cls, "constructor") if cls is not None else None
             return [ctor] if ctor is not None else []
         callee = unwrap(call.child_by_field_name("function"))
         if callee.type == "identifier":
-            bound = self.resolve(text(callee), callee)
+            bound = self.resolve(self.text(callee), callee)
             if bound is not None and bound.kind == "function":
                 return [bound.node]
             return []
         if callee.type != "member_expression":
             return []
         obj = unwrap(callee.child_by_field_name("object"))
-        prop = text(callee.child_by_field_name("property"))
+        prop = self.text(callee.child_by_field_name("property"))
         if obj.type == "this":
             cls = self.enclosing_class(callee)
             method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
             return [method] if method is not None else []
         if obj.type != "identifier":
             return []
-        bound = self.resolve(text(obj), obj)
+        bound = self.resolve(self.text(obj), obj)
         if bound is None:
             return []
         container, static = None, None

@@ -14,9 +14,7 @@ from lambda_leak.javascript.module import Binding, JsModule
 from lambda_leak.javascript.syntax import (
     body,
     descendants,
-    dotted_name,
     is_async,
-    text,
     unwrap,
 )
 
@@ -36,6 +34,7 @@ class PromiseKnowledge:
         # imported_async(binding) -> bool: does an import name an async function of the project?
         self.imported_async = imported_async
         self._returns_cache: dict[Node, bool] = {}
+        self._calls_cache: dict[Node, bool] = {}
 
     # -- public questions --------------------------------------------------------------------
 
@@ -44,16 +43,22 @@ class PromiseKnowledge:
         if node.type == "call_expression":
             return self.call_makes_promise(node)
         if node.type == "new_expression":
-            return dotted_name(node.child_by_field_name("constructor")) == "Promise"
+            return self.module.dotted(node.child_by_field_name("constructor")) == "Promise"
         return False
 
     def call_makes_promise(self, call: Node) -> bool:
+        known = self._calls_cache.get(call)
+        if known is None:
+            known = self._calls_cache[call] = self._call_makes_promise(call)
+        return known
+
+    def _call_makes_promise(self, call: Node) -> bool:
         callee = unwrap(call.child_by_field_name("function"))
-        name = dotted_name(callee)
+        name = self.module.dotted(callee)
         if name and name in self.extra_names:
             return True
         if callee.type == "identifier":
-            return self._identifier_call(text(callee), callee)
+            return self._identifier_call(self.module.text(callee), callee)
         if callee.type == "member_expression":
             return self._member_call(callee, call)
         return False
@@ -68,7 +73,7 @@ class PromiseKnowledge:
         self._returns_cache[function] = False  # recursion guard
         result = False
         annotation = function.child_by_field_name("return_type")
-        if annotation is not None and text(annotation).lstrip(": ").startswith("Promise<"):
+        if annotation is not None and self.module.text(annotation).lstrip(": ").startswith("Promise<"):
             result = True
         else:
             function_body = body(function)
@@ -108,10 +113,10 @@ class PromiseKnowledge:
 
     def _member_call(self, callee: Node, call: Node) -> bool:
         obj = unwrap(callee.child_by_field_name("object"))
-        prop = text(callee.child_by_field_name("property"))
+        prop = self.module.text(callee.child_by_field_name("property"))
         if prop in CHAIN_METHODS:
             return True
-        if obj.type == "identifier" and text(obj) == "Promise":
+        if obj.type == "identifier" and self.module.text(obj) == "Promise":
             return prop in PROMISE_STATICS
         if prop == "promise" and not _has_arguments(call):  # AWS SDK v2: s3.getObject(p).promise()
             return True
@@ -122,13 +127,13 @@ class PromiseKnowledge:
             return method is not None and self.function_returns_promise(method)
         if obj.type == "member_expression":  # fs.promises.readFile(...)
             inner_obj = unwrap(obj.child_by_field_name("object"))
-            if text(obj.child_by_field_name("property")) == "promises" and inner_obj.type == "identifier":
-                bound = self.module.resolve(text(inner_obj), inner_obj)
+            if self.module.text(obj.child_by_field_name("property")) == "promises" and inner_obj.type == "identifier":
+                bound = self.module.resolve(self.module.text(inner_obj), inner_obj)
                 return bound is not None and bound.kind == "import" and bound.module == "fs"
             return False
         if obj.type != "identifier":
             return False
-        bound = self.module.resolve(text(obj), obj)
+        bound = self.module.resolve(self.module.text(obj), obj)
         if bound is None:
             return False
         if bound.kind == "import":
