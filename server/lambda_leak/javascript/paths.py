@@ -29,7 +29,7 @@ def call_targets(module: JsModule, call: Node) -> list[Node]:
     for argument in call_arguments(call):
         argument = unwrap(argument)
         if argument.type == "identifier":
-            bound = module.resolve(text(argument), argument)
+            bound = module.resolve(module.text(argument), argument)
             if bound is not None and bound.kind == "function":
                 targets.append(bound.node)
     return targets

@@ -8,7 +8,6 @@ from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.syntax import (
     call_arguments,
     descendants,
-    dotted_name,
     enclosing_function,
     parameter_names,
     text,
@@ -22,7 +21,7 @@ CLEARERS = frozenset({"clearTimeout", "clearInterval", "clearImmediate"})
 def timer_kind(module: JsModule, call: Node) -> str | None:
     """'setTimeout' etc. when `call` starts a callback timer, else None."""
     callee = unwrap(call.child_by_field_name("function"))
-    name = dotted_name(callee)
+    name = module.dotted(callee)
     if not name:
         return None
     head, _, last = name.rpartition(".")
@@ -56,7 +55,7 @@ def is_cleared(module: JsModule, call: Node, depth: int = 0) -> bool:
         scope = module.root  # a module-level handle, cleared by another function (stopSlowWarning())
     scope = scope or module.root
     for other in module.calls_within(scope):
-        callee = dotted_name(other.child_by_field_name("function"))
+        callee = module.dotted(other.child_by_field_name("function"))
         if callee.rpartition(".")[2] in CLEARERS:
             args = call_arguments(other)
             if args and text(unwrap(args[0])) == holder:
