@@ -86,6 +86,13 @@ async def test_binary_and_oversized_content(editor, client):
     await alive(client, big)
 
 
+async def test_dependencies_are_not_analysed(editor, client):
+    vendored = await editor.open("node_modules/dep/index.js", HANDLER)
+    assert await editor.diagnostics(vendored) == []
+    own = await editor.open("src/index.js", HANDLER)
+    assert [d.code for d in await editor.diagnostics(own)] == ["floating-promise"]
+
+
 @pytest.mark.init_options({"maxFileSize": 100})
 async def test_size_limit_is_configurable(fresh_editor):
     doc = await fresh_editor.open("h.js", HANDLER)

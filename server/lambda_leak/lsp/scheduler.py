@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import PurePath
 from typing import Any, Callable
 
 from lambda_leak.engine import analyse_source
@@ -22,10 +23,21 @@ from lambda_leak.model import FileReport
 log = logging.getLogger(__name__)
 
 
+VENDORED = frozenset({"node_modules", "site-packages", ".venv"})
+
+
+def vendored(path: str) -> bool:
+    """A dependency's file (opened by "go to definition"): never the user's handler. Only folder
+    names that cannot be a project's own are used, unlike `check`'s broader skip list."""
+    return any(part in VENDORED for part in PurePath(path).parts[:-1])
+
+
 def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) -> FileReport:
     """Runs in the worker thread. The engine does not raise; this guards the server anyway."""
     started = time.perf_counter()
     try:
+        if vendored(path):
+            return FileReport(path)  # a dependency opened by "go to definition": not the user's code
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         if size > config.max_file_size:
             return FileReport(path, error=f"{size:,} bytes, over the {config.max_file_size:,}-byte limit (maxFileSize); not analysed")
