@@ -9,12 +9,9 @@ string literals, template strings, `+`, `__dirname`, `path.join/resolve/dirname`
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import tree_sitter as ts
-import tree_sitter_javascript
-import tree_sitter_typescript
 
 from lambda_leak.iac.cdk_common import (
     ASSET_METHODS,
@@ -26,26 +23,17 @@ from lambda_leak.iac.cdk_common import (
     to_declaration,
 )
 from lambda_leak.iac.model import Declaration
+from lambda_leak.javascript.parser import parse
+from lambda_leak.javascript.syntax import TRANSPARENT, import_names
+from lambda_leak.javascript.syntax import text as _text
+from lambda_leak.source import language_for
 
-_WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion"})
 _MAX_DEPTH = 12
 
 
-@lru_cache(maxsize=None)
-def _language(suffix: str) -> ts.Language:
-    if suffix in (".ts", ".mts", ".cts"):
-        return ts.Language(tree_sitter_typescript.language_typescript())
-    if suffix == ".tsx":
-        return ts.Language(tree_sitter_typescript.language_tsx())
-    return ts.Language(tree_sitter_javascript.language())
-
-
-def _parser(suffix: str) -> ts.Parser:
-    return ts.Parser(_language(suffix))  # a parser per call: parsers are not safe to share across threads
-
-
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
-    tree = _parser(path.suffix.lower()).parse(text.encode("utf-8", "surrogatepass"))
+    language = language_for(path.name) or "javascript"  # the engine's grammars (per-thread parsers)
+    tree = parse(text.encode("utf-8", "surrogatepass"), language)
     reader = _StackReader(path, app_dir)
     reader.collect(tree.root_node)
     found = []
@@ -58,12 +46,8 @@ def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     return found
 
 
-def _text(node: ts.Node) -> str:
-    return node.text.decode("utf-8", "replace") if node.text is not None else ""
-
-
 def _unwrap(node: ts.Node | None) -> ts.Node | None:
-    while node is not None and node.type in _WRAPPERS:
+    while node is not None and node.type in TRANSPARENT:
         node = node.named_children[0] if node.named_children else None
     return node
 
@@ -98,25 +82,11 @@ class _StackReader:
 
     def _import(self, node: ts.Node) -> None:
         source = node.child_by_field_name("source")
-        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
-        if source is None or clause is None:
+        if source is None:
             return
         module = js_module_name(self.string(source) or "")
-        for part in clause.named_children:
-            if part.type == "identifier":  # default import
-                self.bindings[_text(part)] = module
-            elif part.type == "namespace_import":
-                name = next((c for c in part.named_children if c.type == "identifier"), None)
-                if name is not None:
-                    self.bindings[_text(name)] = module
-            elif part.type == "named_imports":
-                for specifier in part.named_children:
-                    if specifier.type != "import_specifier":
-                        continue
-                    name = specifier.child_by_field_name("name")
-                    alias = specifier.child_by_field_name("alias") or name
-                    if name is not None and alias is not None:
-                        self.bindings[_text(alias)] = f"{module}.{_text(name)}"
+        for local, imported in import_names(node):
+            self.bindings[local] = module if imported in ("default", "*") else f"{module}.{imported}"
 
     def _declarator(self, node: ts.Node) -> None:
         name = node.child_by_field_name("name")

@@ -19,6 +19,8 @@ from lambda_leak.javascript.syntax import (
     FIELD_TYPES,
     FUNCTION_TYPES,
     call_arguments,
+    enclosing,
+    import_names,
     parameter_names,
     string_value,
     unwrap,
@@ -259,23 +261,8 @@ class JsModule:
 
     def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
         module = _module_name(string_value(statement.child_by_field_name("source")) or "")
-        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
-        if clause is None:
-            return
-        for part in clause.named_children:
-            if part.type == "identifier":
-                into[self.text(part)] = Binding("import", statement, module=module, imported="default")
-            elif part.type == "namespace_import":
-                local = next((c for c in part.named_children if c.type == "identifier"), None)
-                if local is not None:
-                    into[self.text(local)] = Binding("import", statement, module=module, imported="*")
-            elif part.type == "named_imports":
-                for spec in part.named_children:
-                    if spec.type != "import_specifier":
-                        continue
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias") or name
-                    into[self.text(alias)] = Binding("import", statement, module=module, imported=self.text(name))
+        for local, imported in import_names(statement):
+            into[local] = Binding("import", statement, module=module, imported=imported)
 
     def _required_module(self, value: Node) -> tuple[str, str] | None:
         """`require('m')` → ('m', '*'); `require('m').x` → ('m', 'x'); else None."""
@@ -359,12 +346,7 @@ class JsModule:
         return False
 
     def enclosing_class(self, node: Node) -> Node | None:
-        current = node.parent
-        while current is not None:
-            if current.type in CLASS_TYPES:
-                return current
-            current = current.parent
-        return None
+        return enclosing(node, CLASS_TYPES)
 
     def local_class(self, constructor: str, at: Node) -> Node | None:
         if not constructor or "." in constructor:

@@ -42,13 +42,38 @@ def is_async(function: Node) -> bool:
     return False
 
 
-def enclosing_function(node: Node) -> Node | None:
+def enclosing(node: Node, types: frozenset[str]) -> Node | None:
+    """The nearest ancestor of one of `types`."""
     current = node.parent
     while current is not None:
-        if current.type in FUNCTION_TYPES:
+        if current.type in types:
             return current
         current = current.parent
     return None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    return enclosing(node, FUNCTION_TYPES)
+
+
+def import_names(statement: Node) -> list[tuple[str, str]]:
+    """(local name, imported name) for each name an `import` statement binds; the imported
+    name is "default", "*" (a namespace) or the exported name."""
+    clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+    names: list[tuple[str, str]] = []
+    for part in clause.named_children if clause is not None else ():
+        if part.type == "identifier":
+            names.append((text(part), "default"))
+        elif part.type == "namespace_import":
+            local = next((c for c in part.named_children if c.type == "identifier"), None)
+            if local is not None:
+                names.append((text(local), "*"))
+        elif part.type == "named_imports":
+            for spec in part.named_children:
+                name = spec.child_by_field_name("name") if spec.type == "import_specifier" else None
+                if name is not None:
+                    names.append((text(spec.child_by_field_name("alias") or name), text(name)))
+    return names
 
 
 def parameter_names(function: Node) -> list[str]:
