@@ -75,30 +75,29 @@ def _diff(path: str, before: str, after: str) -> str:
     )
 
 
-def _process(display: str, decoded: Decoded, config: Config, args, workspace, out_findings: list[Finding]) -> bool:
-    """Analyse (and fix) one file. Returns False when the file could not be fixed cleanly."""
+def _process(display: str, decoded: Decoded, config: Config, args, workspace, out_findings: list[Finding],
+             from_stdin: bool = False) -> None:
+    """Analyse one file; with --fix or --diff, fix it too. Fixed stdin goes back to stdout."""
     if not (args.fix or args.diff):
         report = analyse_source(display, decoded.text, config, workspace)
         if report.error:
             print(f"{display}: {report.error}", file=sys.stderr)
         out_findings.extend(report.findings)
-        return True
+        return
     outcome = fix_source(display, decoded.text, config, unsafe=args.unsafe_fixes, workspace=workspace)
     report = outcome.report
     if report is not None:
         if report.error:
             print(f"{display}: {report.error}", file=sys.stderr)
         out_findings.extend(report.findings)
-    if outcome.text == decoded.text:
-        return True
     if args.diff:
-        sys.stdout.write(_diff(display, decoded.text, outcome.text))
-    elif display == "-" or args.stdin_filename and display == args.stdin_filename and args.paths == ["-"]:
+        if outcome.text != decoded.text:
+            sys.stdout.write(_diff(display, decoded.text, outcome.text))
+    elif from_stdin:  # editors and pre-commit read the whole (fixed or not) text back
         sys.stdout.write(decoded.encode(outcome.text).decode("utf-8"))
-    else:
+    elif outcome.text != decoded.text:
         write_atomically(Path(display), decoded.encode(outcome.text))
         print(f"{display}: fixed {len(outcome.applied)} leak{'s' if len(outcome.applied) != 1 else ''}", file=sys.stderr)
-    return True
 
 
 def _workspace_for(paths: list[Path]):
@@ -140,7 +139,7 @@ def run_check(args: argparse.Namespace) -> int:
         config = config.merged(**overrides)
         if args.list_handlers:
             return _list_handlers([Path(name)], overrides)
-        _process(name, decoded, config, args, None, findings)
+        _process(name, decoded, config, args, None, findings, from_stdin=True)
     else:
         paths = [Path(p) for p in args.paths]
         for path in paths:
@@ -164,7 +163,8 @@ def run_check(args: argparse.Namespace) -> int:
                     print(f"{display}: {error}", file=sys.stderr)
                     continue
                 _process(display, decoded, config, args, workspace, findings)
-    REPORTERS[args.format](findings, sys.stdout)
+    fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
+    REPORTERS[args.format](findings, sys.stderr if fixed_to_stdout else sys.stdout)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN

@@ -220,5 +220,22 @@ def test_stdin_and_version():
     assert done.returncode == 1, done.stderr
     (finding,) = json.loads(done.stdout)
     assert finding["path"] == "src/app.js" and finding["rule"] == "timer-leak"
+    fixed = subprocess.run(
+        [sys.executable, "-m", "lambda_leak", "check", "--fix", "--stdin-filename", "src/app.js", "-"],
+        input=SEED_CALLBACK,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.startswith("exports.handler = async (event, context) => {")  # only the fixed text
+    untouched = subprocess.run(
+        [sys.executable, "-m", "lambda_leak", "check", "--fix", "--stdin-filename", "src/app.js", "-"],
+        input=CLEAN,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert untouched.stdout == CLEAN
     version = subprocess.run([sys.executable, "-m", "lambda_leak", "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("lambda-leak ")
