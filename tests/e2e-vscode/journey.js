@@ -222,6 +222,7 @@ async function main() {
   fs.mkdirSync(IMAGES, { recursive: true });
   for (const [name, file] of Object.entries(shots)) fs.copyFileSync(file, path.join(IMAGES, `vscode-${name}.png`));
   console.log(`[e2e-vscode] all steps passed; wrote ${Object.keys(shots).map((n) => `docs/images/vscode-${n}.png`).join(', ')}`);
+  fs.writeFileSync(path.join(ARTIFACTS, 'steps-passed'), String(stepNo));  // run.sh's closing line
 }
 
 main().catch((error) => {
