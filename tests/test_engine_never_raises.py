@@ -3,18 +3,16 @@ or skips, it never raises, and fixing never produces code that breaks a parse th
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fixture_cases import cases
+from mutations import TOKEN, mutate
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.fixing import fix_source, syntax_ok
 
 SOURCES = [(c.path.name, c.path.read_text(encoding="utf-8")) for c in cases()]
-TOKEN = re.compile(r"\w+|[^\w\s]")
 EVERYTHING = Config(select=frozenset({"ALL"}))
 
 
@@ -23,17 +21,7 @@ def mutated(draw):
     name, text = draw(st.sampled_from(SOURCES))
     unit = draw(st.sampled_from(["line", "token"]))
     parts = text.split("\n") if unit == "line" else TOKEN.findall(text)
-    for _ in range(draw(st.integers(1, 4))):
-        if not parts:
-            break
-        i, j = draw(st.integers(0, len(parts) - 1)), draw(st.integers(0, len(parts) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "swap"]))
-        if action == "delete":
-            del parts[i]
-        elif action == "duplicate":
-            parts.insert(j, parts[i])
-        else:
-            parts[i], parts[j] = parts[j], parts[i]
+    parts = mutate(draw, parts, draw(st.integers(1, 4)))
     return name, ("\n" if unit == "line" else " ").join(parts)
 
 

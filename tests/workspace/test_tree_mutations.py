@@ -5,13 +5,13 @@ never raise either."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mutations import TOKEN, mutate
 from tree_helpers import write_tree
 
 from lambda_leak.cli import main
@@ -46,7 +46,6 @@ FILES = {
         export const handler = async (event: unknown): Promise<void> => { db.put(); save(event); later(); };
     """,
 }
-TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @st.composite
@@ -54,18 +53,7 @@ def mutated_tree(draw):
     files = dict(FILES)
     for _ in range(draw(st.integers(1, 5))):
         name = draw(st.sampled_from(sorted(files)))
-        parts = TOKEN.findall(files[name])
-        if not parts:
-            continue
-        i, j = draw(st.integers(0, len(parts) - 1)), draw(st.integers(0, len(parts) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "swap"]))
-        if action == "delete":
-            del parts[i]
-        elif action == "duplicate":
-            parts.insert(j, parts[i])
-        else:
-            parts[i], parts[j] = parts[j], parts[i]
-        files[name] = " ".join(parts)
+        files[name] = " ".join(mutate(draw, TOKEN.findall(files[name]), 1))
     return files
 
 
