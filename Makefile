@@ -19,7 +19,7 @@ run: $(STAMP)
 	@echo "== the fixes: lambda-leak check examples/ --diff --unsafe-fixes (nothing is written)"
 	@$(VENV)/bin/lambda-leak check examples/ --diff --unsafe-fixes --exit-zero
 
-test: test-python test-vscode
+test: test-vscode test-python  # the extension first: its TypeScript also type-checks fixed TS in pytest
 
 test-python: $(STAMP)
 	$(PY) -m pytest -q
