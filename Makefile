@@ -24,7 +24,7 @@ test: test-vscode test-python  # the extension first: its TypeScript also type-c
 test-python: $(STAMP)
 	$(PY) -m pytest -q
 
-test-vscode:
+test-vscode: $(STAMP)
 	@if [ -f vscode-client/package.json ]; then $(MAKE) -C vscode-client ci; fi
 
 bench: $(STAMP)
