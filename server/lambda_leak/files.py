@@ -8,7 +8,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lambda_leak.source import language_for
 
@@ -94,14 +94,20 @@ def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> boo
     return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
 
 
+def walk_files(root: Path, accept: Callable[[str], bool]) -> Iterator[Path]:
+    """Files below `root` whose names `accept` takes, in a stable order, skipping dependency and
+    build folders; `root` itself when it is a file."""
+    if root.is_file():
+        yield root
+        return
+    for folder, directories, files in os.walk(root):
+        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+        for name in sorted(files):
+            if accept(name):
+                yield Path(folder) / name
+
+
 def iter_source_files(paths: list[Path]) -> Iterator[Path]:
-    """Files to analyse, in a stable order; explicitly named files are always included."""
+    """Files to analyse; explicitly named files are always included."""
     for root in paths:
-        if root.is_file():
-            yield root
-            continue
-        for folder, directories, files in os.walk(root):
-            directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
-            for name in sorted(files):
-                if language_for(name) is not None:
-                    yield Path(folder) / name
+        yield from walk_files(root, lambda name: language_for(name) is not None)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from lambda_leak.files import SKIPPED_DIRECTORIES
+from lambda_leak.files import walk_files
 from lambda_leak.iac import cdk_js, cdk_python, serverless, templates
 from lambda_leak.iac.cfn_yaml import load_json, load_yaml
 from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family
@@ -20,7 +20,6 @@ from lambda_leak.iac.model import Declaration, DeclaredHandler
 
 log = logging.getLogger("lambda_leak.iac")
 
-SKIPPED = SKIPPED_DIRECTORIES | {".aws-sam", ".serverless", "cdk.out", ".venv"}
 MAX_FILE_SIZE = 5 * 1024 * 1024
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 TEMPLATE_MARKERS = (b"AWS::Serverless::Function", b"AWS::Lambda::Function")
@@ -44,7 +43,7 @@ class HandlerDiscovery:
     def discover(self, root: Path) -> list[DeclaredHandler]:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
-        for path in _candidate_files(root):
+        for path in walk_files(root, _is_candidate):
             for declaration in self._declarations(path, root):
                 handler = _resolve(declaration)
                 if handler is not None:
@@ -84,17 +83,11 @@ def _by_file(handlers: list[DeclaredHandler]) -> dict[Path, set[str]]:
     return by_file
 
 
-def _candidate_files(root: Path):
-    if root.is_file():
-        yield root
-        return
-    for folder, directories, files in os.walk(root):
-        directories[:] = sorted(d for d in directories if d not in SKIPPED)
-        for name in sorted(files):
-            suffix = os.path.splitext(name)[1].lower()
-            if suffix in TEMPLATE_SUFFIXES or suffix in JS_SUFFIXES or suffix == ".py":
-                if name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts")):
-                    yield Path(folder, name)
+def _is_candidate(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in TEMPLATE_SUFFIXES and suffix not in JS_SUFFIXES and suffix != ".py":
+        return False
+    return name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
 def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
