@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from npm_tools import npm_install
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = "5.7.0"
-CACHE = Path(os.environ.get("LAMBDA_LEAK_TOOLS_CACHE", Path.home() / ".cache" / "lambda-leak-tools"))
 PLATFORM = {"linux": "linux", "darwin": "darwin", "win32": "win32"}.get(sys.platform)
 # Notes the report keeps on purpose: messages are specific to each finding (SARIF2002 wants
 # message ids instead), rule ids are the public contract (SARIF2009 wants "LL1001"-style ids),
@@ -25,27 +24,11 @@ ACCEPTED_NOTES = {"SARIF2002", "SARIF2006", "SARIF2009"}
 
 
 def _install() -> Path:
-    """The validator's native (self-contained .NET) binary, from the npm registry on first use."""
+    """The validator's native (self-contained .NET) binary, from its npm package."""
     if PLATFORM is None or platform.machine().lower() not in ("x86_64", "amd64"):
         pytest.skip(f"the npm package ships x64 binaries only, not {sys.platform}/{platform.machine()}")
-    folder = CACHE / f"sarif-multitool-{VERSION}"
+    folder = npm_install(f"@microsoft/sarif-multitool@{VERSION}")
     binary = folder / "node_modules" / "@microsoft" / f"sarif-multitool-{PLATFORM}" / "Sarif.Multitool"
-    if not binary.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed")
-        staging = CACHE / f".sarif-multitool-{VERSION}.{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        subprocess.run(
-            [npm, "install", "--prefix", str(staging), "--no-audit", "--no-fund", "--loglevel=error",
-             f"@microsoft/sarif-multitool@{VERSION}"],
-            check=True, timeout=900, stdout=subprocess.DEVNULL,
-        )
-        try:
-            staging.rename(folder)  # atomic: parallel test runs never see half an install
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)  # another run finished first
     binary.chmod(binary.stat().st_mode | 0o100)  # its postinstall (chmod u+x) may not have run
     return binary
 
