@@ -94,6 +94,15 @@ def test_sarif_locations_are_relative_with_snippets(repo: Path, capsys):
     assert context["snippet"]["text"] == FLOATING
 
 
+def test_sarif_file_outside_the_working_folder_keeps_an_absolute_uri(repo: Path, tmp_path_factory, capsys):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "audit.js"
+    elsewhere.write_text(FLOATING)
+    (result,) = sarif_run(capsys, str(elsewhere))["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": elsewhere.resolve().as_uri()}
+    assert location["contextRegion"]["snippet"]["text"] == FLOATING
+
+
 def test_sarif_fingerprints_survive_line_moves(repo: Path, capsys):
     target = repo / "src" / "audit.js"
     before = sarif_run(capsys, "src")["results"][0]["partialFingerprints"]

@@ -7,7 +7,6 @@ import hashlib
 import json
 from typing import TextIO
 
-from lambda_leak.files import relative_path
 from lambda_leak.model import Finding
 from lambda_leak.reporters.sources import Sources, fingerprints
 
@@ -15,6 +14,7 @@ _SEVERITY = {"error": "critical", "warning": "major", "info": "minor", "hint": "
 
 
 def render(findings: list[Finding], stream: TextIO) -> None:
+    sources = Sources()
     issues = [
         {
             "type": "issue",
@@ -25,11 +25,11 @@ def render(findings: list[Finding], stream: TextIO) -> None:
             "severity": _SEVERITY[f.severity.value],
             "fingerprint": hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:32],
             "location": {
-                "path": relative_path(f.path) or f.path,
+                "path": sources.relative(f.path) or f.path,
                 "lines": {"begin": f.range.start.line + 1, "end": f.range.end.line + 1},
             },
         }
-        for f, fingerprint in zip(findings, fingerprints(findings, Sources()))
+        for f, fingerprint in zip(findings, fingerprints(findings, sources))
     ]
     json.dump(issues, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

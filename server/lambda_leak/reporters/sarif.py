@@ -12,7 +12,6 @@ from typing import TextIO
 
 from lambda_leak import __version__
 from lambda_leak.model import Finding, Range
-from lambda_leak.files import relative_path
 from lambda_leak.reporters.sources import Sources, fingerprints
 from lambda_leak.rule_pages import doc_sections, rule_doc
 from lambda_leak.rules import RuleInfo, all_rules
@@ -74,15 +73,15 @@ def _region(range_: Range) -> dict:
     }
 
 
-def _artifact(path: str) -> dict:
-    relative = relative_path(path)
+def _artifact(path: str, sources: Sources) -> dict:
+    relative = sources.relative(path)
     if relative is not None:
         return {"uri": relative, "uriBaseId": SRCROOT}
     return {"uri": Path(path).resolve().as_uri()}
 
 
 def _physical_location(finding: Finding, sources: Sources) -> dict:
-    location = {"artifactLocation": _artifact(finding.path), "region": _region(finding.range)}
+    location = {"artifactLocation": _artifact(finding.path, sources), "region": _region(finding.range)}
     lines = sources.lines(finding.path)
     start, end = finding.range.start, finding.range.end
     if lines is None or end.line >= len(lines):  # stdin, or a file changed since it was checked
@@ -102,14 +101,14 @@ def _physical_location(finding: Finding, sources: Sources) -> dict:
     return location
 
 
-def _fixes(finding: Finding) -> list[dict]:
+def _fixes(finding: Finding, sources: Sources) -> list[dict]:
     """Only safe fixes: code scanning offers them as suggestions, with no chance to read a caveat."""
     return [
         {
             "description": {"text": _sentence(fix.title)},
             "artifactChanges": [
                 {
-                    "artifactLocation": _artifact(finding.path),
+                    "artifactLocation": _artifact(finding.path, sources),
                     "replacements": [
                         {"deletedRegion": _region(edit.range), "insertedContent": {"text": edit.new_text}}
                         for edit in fix.edits
@@ -153,7 +152,7 @@ def render(findings: list[Finding], stream: TextIO, *, automation_id: str | None
         }
         if finding.rule in variants:
             result["ruleIndex"] = ids.index(finding.rule)
-        fixes = _fixes(finding)
+        fixes = _fixes(finding, sources)
         if fixes:
             result["fixes"] = fixes
         results.append(result)
@@ -171,8 +170,9 @@ def render(findings: list[Finding], stream: TextIO, *, automation_id: str | None
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
-    if _provenance():
-        run["versionControlProvenance"] = _provenance()
+    provenance = _provenance()
+    if provenance and all(sources.relative(f.path) is not None for f in findings):  # it maps %SRCROOT% only
+        run["versionControlProvenance"] = provenance
     if automation_id:
         run["automationDetails"] = {"id": automation_id}
     document = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}

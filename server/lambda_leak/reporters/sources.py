@@ -20,6 +20,13 @@ class Sources:
 
     def __init__(self) -> None:
         self._lines: dict[str, list[str] | None] = {}
+        self._relative: dict[str, str | None] = {}
+
+    def relative(self, path: str) -> str | None:
+        """`path` relative to the working folder (the repository root in CI), None outside it."""
+        if path not in self._relative:
+            self._relative[path] = relative_path(path)
+        return self._relative[path]
 
     def lines(self, path: str) -> list[str] | None:
         """None for stdin and for files that cannot be read again."""
@@ -40,13 +47,13 @@ class Sources:
         return _SPACE.sub(" ", " ".join(lines[start:end + 1])).strip()
 
 
-def fingerprints(findings: list[Finding], sources: Sources, root: Path | None = None) -> list[str]:
+def fingerprints(findings: list[Finding], sources: Sources) -> list[str]:
     """One fingerprint per finding: rule, file and flagged code, plus which occurrence of that
     triple it is in the file. Moving the code up or down (an unrelated edit above it) keeps it."""
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
-        where = relative_path(finding.path, root) or finding.path
+        where = sources.relative(finding.path) or finding.path
         code = sources.flagged_code(finding)
         if code is None:
             code = finding.message
