@@ -22,6 +22,7 @@ from pathlib import Path
 
 ACTION_ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ("sarif", "annotations")
+SUMMARY_LIMIT = 200  # findings listed in the job summary
 _TITLE = re.compile(r"title=lambda-leak ([a-z0-9-]+)")
 
 
@@ -66,16 +67,40 @@ def _sarif_findings(sarif_file: Path) -> list[tuple[str, str]]:
     for result in json.loads(sarif_file.read_text(encoding="utf-8"))["runs"][0]["results"]:
         location = result["locations"][0]["physicalLocation"]
         where = f"{location['artifactLocation']['uri']}:{location['region']['startLine']}"
-        findings.append((result["ruleId"], f"{where}: {result['ruleId']} {result['message']['text']}"))
+        findings.append((result["ruleId"], f"{where}: {result['ruleId']}: {result['message']['text']}"))
     return findings
 
 
-def _markdown(findings: int, rules: Counter, report: str) -> str:
-    if not findings:
+def _unescape(value: str) -> str:
+    """Undo the workflow-command escaping of `--format github` (%25 last: it escapes the others)."""
+    for escaped, character in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        value = value.replace(escaped, character)
+    return value
+
+
+def _annotation_findings(output: str) -> list[tuple[str, str]]:
+    """(rule, `path:line: rule message`) for each `::warning file=…,line=…,title=lambda-leak RULE::…` line."""
+    findings = []
+    for line in output.splitlines():
+        title = _TITLE.search(line)
+        if not (line.startswith("::") and title and "::" in line[2:]):
+            continue
+        properties, message = line[2:].split(" ", 1)[1].split("::", 1)
+        values = dict(item.split("=", 1) for item in properties.split(",") if "=" in item)
+        findings.append((title.group(1), f"{_unescape(values.get('file', ''))}:{values.get('line', '')}: {_unescape(message)}"))
+    return findings
+
+
+def _markdown(found: list[tuple[str, str]], report: str) -> str:
+    if not found:
         return "### lambda-leak\n\nNo execution leaks found.\n"
-    rows = "".join(f"| `{rule}` | {count} |\n" for rule, count in rules.most_common())
-    where = "the code scanning alerts" if report == "sarif" else "the annotations"
-    return f"### lambda-leak: {findings} execution leak{'s' if findings != 1 else ''}\n\n| Rule | Findings |\n|---|---|\n{rows}\nDetails: {where}.\n"
+    rows = "".join(f"| `{rule}` | {count} |\n" for rule, count in Counter(rule for rule, _ in found).most_common())
+    listed = "".join(f"- `{line.split(': ', 1)[0]}` {line.split(': ', 1)[1]}\n" for _, line in found[:SUMMARY_LIMIT])
+    more = f"- … and {len(found) - SUMMARY_LIMIT} more\n" if len(found) > SUMMARY_LIMIT else ""
+    where = "code scanning alerts" if report == "sarif" else "annotations, of which GitHub shows the first 10"
+    return (f"### lambda-leak: {len(found)} execution leak{'s' if len(found) != 1 else ''}\n\n"
+            f"| Rule | Findings |\n|---|---|\n{rows}\n<details><summary>All findings (also as {where})</summary>\n\n"
+            f"{listed}{more}\n</details>\n")
 
 
 def check() -> int:
@@ -100,13 +125,12 @@ def check() -> int:
         sys.stdout.write(completed.stdout)  # workflow commands: the runner turns them into annotations
         if code not in (0, 1):
             return 2
-        annotations = [line for line in completed.stdout.splitlines() if line.startswith("::")]
-        found = [(_TITLE.search(line).group(1), line) for line in annotations if _TITLE.search(line)]
+        found = _annotation_findings(completed.stdout)
         sarif_file = ""
     findings = len(found)
     _set_outputs(**{"findings": str(findings), "exit-code": str(code), "sarif-file": str(sarif_file)})
     print(f"lambda-leak: {findings} finding{'s' if findings != 1 else ''}", flush=True)
-    _summarise(_markdown(findings, Counter(rule for rule, _ in found), report))
+    _summarise(_markdown(found, report))
     return 0
 
 

@@ -73,8 +73,10 @@ def test_sarif_report_on_the_examples(tmp_path: Path):
     assert outputs == {"findings": str(len(findings)), "exit-code": "1", "sarif-file": str(sarif)}
     results = json.loads(sarif.read_text())["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == [f["rule"] for f in findings]
-    assert "examples/node/axios-then.js:5: floating-promise" in completed.stdout
-    assert f"### lambda-leak: {len(findings)} execution leaks" in summary and "| `floating-promise` |" in summary
+    assert "examples/node/axios-then.js:5: floating-promise: " in completed.stdout
+    assert f"### lambda-leak: {len(findings)} execution leaks" in summary and "| `floating-promise` | 2 |" in summary
+    assert [line.split("` ")[0][3:] for line in summary.splitlines() if line.startswith("- `")] == \
+        [f"{f['path']}:{f['line']}" for f in findings]
 
 
 def test_annotations_with_select_args_and_shard(tmp_path: Path):
@@ -88,6 +90,15 @@ def test_annotations_with_select_args_and_shard(tmp_path: Path):
     assert [(a.split("file=")[1].split(",")[0], a.split("title=lambda-leak ")[1].split("::")[0]) for a in annotations] \
         == [(f["path"], f["rule"]) for f in findings]
     assert outputs["findings"] == str(len(findings)) and outputs["sarif-file"] == ""
+
+
+def test_annotations_summary_reads_escaped_names_back(tmp_path: Path):
+    tree = tmp_path / "odd"
+    tree.mkdir()
+    (tree / "a,b:c%.js").write_text("exports.handler = async () => {\n  setTimeout(() => {}, 5);\n  return 1;\n};\n")
+    completed, outputs, summary = run_step(tmp_path, "check", paths=str(tree), report="annotations")
+    assert "file=" in completed.stdout and "%2C" in completed.stdout  # escaped for the runner
+    assert f"- `{tree}/a,b:c%.js:2` timer-leak: " in summary and outputs["findings"] == "1"
 
 
 def test_clean_tree_and_exit_zero(tmp_path: Path):
