@@ -3,6 +3,7 @@ shard's category), GitLab Code Quality JSON and JUnit XML."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from lambda_leak.cli import main
+from lambda_leak.model import Finding, Position, Range
+from lambda_leak.reporters import REPORTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOATING = (
@@ -196,3 +199,21 @@ def test_junit_survives_characters_xml_cannot_hold(repo: Path, capsys):
     _, out = check(capsys, "--format", "junit", "src")
     names = [case.get("name") for case in ET.fromstring(out).iter("testcase")]
     assert "src/odd\ufffdname.js" in names
+
+
+def test_reports_survive_files_that_changed_or_vanished_since_the_check(repo: Path):
+    """--fix rewrites files, and CI may delete them: the reports fall back to what the finding says."""
+    (repo / "src" / "short.js").write_text("x\n")
+    findings = [
+        Finding("timer-leak", "gone", Range(Position(40, 2), Position(41, 9)), path="src/short.js"),
+        Finding("timer-leak", "gone", Range(Position(0, 0), Position(0, 5)), path="src/deleted.js"),
+        Finding("timer-leak", "from stdin", Range(Position(0, 0), Position(0, 5)), path="-"),
+    ]
+    for name, render in REPORTERS.items():
+        stream = io.StringIO()
+        render(findings, stream)
+        assert stream.getvalue(), name
+    stream = io.StringIO()
+    REPORTERS["sarif"](findings, stream)
+    locations = [r["locations"][0]["physicalLocation"] for r in json.loads(stream.getvalue())["runs"][0]["results"]]
+    assert all("contextRegion" not in location for location in locations)

@@ -8,10 +8,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from lambda_leak.config import DEFAULT_MAX_FILE_SIZE
 from lambda_leak.files import UnreadableFile, read_source, relative_path
 from lambda_leak.model import Finding
-
-_SNIPPET_LIMIT = 2_000_000  # bytes: a report never re-reads a file larger than the checker would
 _SPACE = re.compile(r"\s+")
 
 
@@ -29,10 +28,10 @@ class Sources:
         return self._relative[path]
 
     def lines(self, path: str) -> list[str] | None:
-        """None for stdin and for files that cannot be read again."""
+        """None for stdin and for files that cannot be read again (or are over the default size limit)."""
         if path not in self._lines:
             try:
-                text = read_source(Path(path), _SNIPPET_LIMIT).text if path not in ("", "-") else None
+                text = read_source(Path(path), DEFAULT_MAX_FILE_SIZE).text if path not in ("", "-") else None
             except UnreadableFile:
                 text = None
             self._lines[path] = text.split("\n") if text is not None else None
