@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -119,9 +120,14 @@ def test_a_check_that_cannot_run_fails_the_step(tmp_path: Path, inputs: dict):
 
 def test_install_builds_a_package_that_carries_the_rule_docs(tmp_path: Path):
     """What the install step installs from the action's source: a wheel whose SARIF has the rule help."""
+    source = tmp_path / "source"  # a copy, so the build leaves nothing in the checkout
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        source.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "server", source / "server", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--disable-pip-version-check",
-                    str(ROOT), "--wheel-dir", str(wheels)], check=True, capture_output=True, timeout=600)
+                    str(source), "--wheel-dir", str(wheels)], check=True, capture_output=True, timeout=600)
     (wheel,) = wheels.glob("lambda_leak-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         docs = {name.rsplit("/", 1)[1] for name in archive.namelist() if "/rule_docs/" in name}
