@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Sequence
 
@@ -16,6 +17,7 @@ from lambda_leak.fixing import fix_source
 from lambda_leak.model import Finding
 from lambda_leak.reporters import REPORTERS
 from lambda_leak.rules import all_rule_ids
+from lambda_leak.shards import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="NAME", help="the path of the text read from stdin (with PATH -)")
     check.add_argument("--list-handlers", action="store_true", help="print the handlers found and exit")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core for large trees)")
+    check.add_argument("--shard", type=Shard.parse, metavar="K/N", help="check only shard K of N of the files (a stable split, for CI matrices)")
 
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
@@ -153,6 +156,8 @@ def run_check(args: argparse.Namespace) -> int:
             if path not in paths and is_excluded(path, config.exclude, config.root):
                 continue
             files.append((path, config))
+        if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
+            files = [(path, config) for path, config in files if args.shard.takes(path)]
         if not _check_in_parallel(files, paths, args, findings):
             workspace = _workspace_for(paths)
             for path, config in files:
@@ -164,10 +169,20 @@ def run_check(args: argparse.Namespace) -> int:
                     continue
                 _process(display, decoded, config, args, workspace, findings)
     fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
-    REPORTERS[args.format](findings, sys.stderr if fixed_to_stdout else sys.stdout)
+    checked = [args.stdin_filename or "-"] if args.paths == ["-"] else [str(path) for path, _ in files]
+    _reporter(args, checked)(findings, sys.stderr if fixed_to_stdout else sys.stdout)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _reporter(args: argparse.Namespace, checked: list[str]):
+    """The chosen format, given what it needs beyond the findings."""
+    if args.format == "sarif" and args.shard:
+        return partial(REPORTERS["sarif"], automation_id=args.shard.automation_id)
+    if args.format == "junit":
+        return partial(REPORTERS["junit"], checked=checked)
+    return REPORTERS[args.format]
 
 
 def _list_handlers(paths: list[Path], overrides: dict) -> int:
@@ -200,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("--unsafe-fixes needs --fix or --diff")
         if args.stdin_filename and args.paths != ["-"]:
             raise UsageError("--stdin-filename needs - as the path")
+        if args.shard and args.paths == ["-"]:
+            raise UsageError("--shard splits files, not stdin")
         return run_check(args)
     except (UsageError, ConfigError) as error:
         print(f"lambda-leak: {error}", file=sys.stderr)

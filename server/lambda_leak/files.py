@@ -111,3 +111,14 @@ def iter_source_files(paths: list[Path]) -> Iterator[Path]:
     """Files to analyse; explicitly named files are always included."""
     for root in paths:
         yield from walk_files(root, lambda name: language_for(name) is not None)
+
+
+def relative_path(path: str | Path, root: Path | None = None) -> str | None:
+    """`path` as a POSIX path relative to `root` (default: the working folder), None when it lies outside.
+    CI reports and shards name files this way, so every job of a build agrees on them."""
+    root = (root or Path.cwd()).resolve()
+    candidate = Path(path)
+    try:
+        return (candidate if candidate.is_absolute() else root / candidate).resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return None

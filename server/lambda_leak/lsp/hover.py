@@ -5,38 +5,14 @@ The docs (`docs/rules/<id>.md`) ship inside the package as `lambda_leak/rule_doc
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from importlib import resources
-
 from lsprotocol import types as lsp
 
 from lambda_leak.lsp.diagnostics import Entry
 from lambda_leak.lsp.positions import from_lsp_position, to_lsp_range
+from lambda_leak.rule_pages import doc_sections, rule_doc
 from lambda_leak.rules import rule_info
 
 _SECTIONS = ("Why it leaks on Lambda", "Fix")
-_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
-
-
-@lru_cache(maxsize=64)
-def rule_doc(rule: str) -> str | None:
-    if not re.fullmatch(r"[a-z0-9-]+", rule):
-        return None
-    try:
-        return (resources.files("lambda_leak") / "rule_docs" / f"{rule}.md").read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError, OSError):
-        return None
-
-
-def doc_sections(text: str) -> dict[str, str]:
-    """`## Heading` -> body, for every second-level section of a rule doc."""
-    matches = list(_HEADING.finditer(text))
-    sections = {}
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        sections[match.group(1)] = text[match.end():end].strip()
-    return sections
 
 
 def _section(sections: dict[str, str], title: str) -> str | None:
