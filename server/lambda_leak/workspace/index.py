@@ -74,6 +74,7 @@ class Workspace:
         self._modules: dict[str, JsModule] = {}
         self.declared_handlers: list = []  # iac.DeclaredHandler, for --list-handlers
         self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
+        self._runtimes: dict[str, dict[str, str]] = {}  # file -> export name -> declared runtime
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
@@ -94,12 +95,16 @@ class Workspace:
     def load_declarations(self) -> None:
         handlers = deployment.declared_handlers(self.roots, self._discovery)
         by_file: dict[str, set[str]] = {}
+        runtimes: dict[str, dict[str, str]] = {}
         for handler in handlers:
             if handler.source_file is not None and handler.export_name:
                 by_file.setdefault(key(handler.source_file), set()).add(handler.export_name)
+                if handler.runtime:
+                    runtimes.setdefault(key(handler.source_file), {}).setdefault(handler.export_name, handler.runtime)
         with self._lock:
             self.declared_handlers = handlers
             self._declared = {p: frozenset(names) for p, names in by_file.items()}
+            self._runtimes = runtimes
             self._invalidate()
 
     def add_summary(self, path: str, summary: FileSummary | None) -> None:
@@ -223,6 +228,20 @@ class Workspace:
         with self._lock:
             return self._derive()[0].get(key(path), frozenset())
 
+    def declared_runtimes(self, path: str) -> dict[str, str]:
+        """Export name -> the runtime the deployment declares for it, also through re-exports."""
+        path_key = key(path)
+        with self._lock:
+            found = dict(self._runtimes.get(path_key, {}))
+            for declaring, runtimes in self._runtimes.items():
+                if declaring == path_key:
+                    continue
+                for name, runtime in runtimes.items():
+                    for target, (export, member) in self._lookup(declaring, name, None):
+                        if target == path_key and member is None:
+                            found.setdefault(export, runtime)
+            return found
+
     def external_entries(self, path: str) -> dict[Entry, bool]:
         """Entries of `path` that handlers in other files call: entry -> that handler does not wait."""
         with self._lock:
@@ -248,7 +267,8 @@ class Workspace:
             answers = {}
             for ref in summary.refs if summary is not None else ():
                 answers[ref] = self._ref_async(path_key, ref, set())
-            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers)
+            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers,
+                             runtimes=self.declared_runtimes(path))
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

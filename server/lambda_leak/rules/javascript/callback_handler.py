@@ -1,10 +1,19 @@
-"""callback-handler: a handler written in the callback style Node.js 24 removed."""
+"""callback-handler: a handler Node.js 24 treats as callback-based — its exported function declares
+three or more parameters (`Function.length`) and is not a response-streaming handler.
+
+That covers callback handlers, async handlers that list an unused `callback`, project wrappers
+that return a three-parameter function, and handlers built by an adapter version that does. An
+async handler that also calls or passes on its callback is `mixed-handler`'s finding instead.
+"""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from lambda_leak.fixes.javascript.convert_to_async import convert_to_async
+from lambda_leak.fixes.javascript.convert_to_async import callback_settles, context_settles, convert_to_async
+from lambda_leak.fixes.javascript.remove_callback import remove_callback, trailing_parameters_used
+from lambda_leak.javascript.arity import exported_arity
+from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
@@ -12,22 +21,86 @@ from lambda_leak.rules import RuleInfo
 RULE = RuleInfo(
     id="callback-handler",
     family="javascript",
-    summary="A handler takes a callback instead of returning a promise",
+    summary="A handler Node.js 24 treats as callback-based: it declares (event, context, callback)",
 )
+_LEAK = (
+    "work still pending when the callback is called leaks into the next invocation unless the runtime waits"
+)
+
+
+def _is_mixed(context, handler) -> bool:
+    """An async handler that calls or passes on its callback: mixed-handler reports it."""
+    callback = handler.callback_parameter()
+    if callback is None or not is_async(handler.function):
+        return False
+    settles, passed_on = callback_settles(context, handler.function, callback)
+    return bool(settles or passed_on)
+
+
+def _fix(context, function, own: bool):
+    """Remove the callback when nothing uses it; convert a handler that settles through it (or
+    through context.succeed/fail/done) to async. A wrapper that uses it gets no automatic fix."""
+    names = parameter_names(function)
+    context_name = names[1] if len(names) > 1 and names[1] else None
+    uses_context_methods = bool(context_name and context_settles(context, function, context_name))
+    if not trailing_parameters_used(context, function) and not (own and uses_context_methods and not is_async(function)):
+        return remove_callback(context, function)
+    if own and len(names) > 2 and names[2]:
+        return convert_to_async(context, function, names[2], context_name)
+    return None
+
+
+def _arity_message(handler, shape, callback: str) -> str:
+    params = f"{shape.arity} parameters"
+    if shape.wrapper:
+        line = shape.function.start_point[0] + 1
+        return (f"`{handler.name}` is made by `{shape.wrapper}`, which returns a function of {params} (line {line}): "
+                f"Node.js 24 treats it as a callback handler and fails at init with Runtime.CallbackHandlerDeprecated")
+    if is_async(shape.function):
+        unused = f" (`{callback}` is never used)" if callback else ""
+        return (f"`{handler.name}` is async but declares {params}{unused}: Node.js 24 decides by the declared "
+                "parameters, treats it as a callback handler and fails at init with Runtime.CallbackHandlerDeprecated")
+    return (f"`{handler.name}` is a callback handler: {_LEAK}, and Node.js 24 no longer runs callback handlers "
+            "(it fails at init with Runtime.CallbackHandlerDeprecated)")
+
+
+def _style_finding(context, handler) -> Finding | None:
+    """A callback-style function behind a wrapper this analysis cannot see into (the wrapper decides
+    what the runtime gets, so this is about the style, not about init)."""
+    callback = handler.callback_parameter()
+    if callback is None or is_async(handler.function) or handler.wrapper == "middy":
+        return None
+    names = parameter_names(handler.function)
+    fix = convert_to_async(context, handler.function, callback, names[1] if len(names) > 1 else None)
+    where = handler.function.child_by_field_name("parameters") or handler.function
+    return context.finding(
+        RULE, where, f"`{handler.name}` is a callback handler: {_LEAK}, and Node.js 24 no longer runs callback handlers",
+        (fix,),
+    )
 
 
 def check(context) -> Iterator[Finding]:
     for handler in context.handlers:
-        callback = handler.callback_parameter()
-        if callback is None or is_async(handler.function) or handler.wrapper == "middy":
+        shape = exported_arity(context.module, handler)
+        if shape is None or shape.wrapper:
+            style = _style_finding(context, handler)
+            if style is not None:
+                yield style
+        if shape is None or shape.arity < 3 or (not shape.wrapper and _is_mixed(context, handler)):
             continue
-        names = parameter_names(handler.function)
-        fix = convert_to_async(context, handler.function, callback, names[1] if len(names) > 1 else None)
-        where = handler.function.child_by_field_name("parameters") or handler.function
-        yield context.finding(
-            RULE,
-            where,
-            f"`{handler.name}` is a callback handler: work still pending when `{callback}` is called leaks into the "
-            "next invocation unless the runtime waits, and Node.js 24 no longer runs callback handlers",
-            (fix,),
+        names = parameter_names(shape.function)
+        callback = names[2] if len(names) > 2 else ""
+        fix = _fix(context, shape.function, own=not shape.wrapper)
+        finding = context.finding(RULE, shape.where, _arity_message(handler, shape, callback), (fix,))
+        runtime = handler_runtime(context, handler)
+        yield escalate(finding, runtime, init_failure(runtime))
+    for built in context.built:
+        adapter, installed = built.adapter, built.installed
+        message = (
+            f"`{built.name}` is made by {adapter.package} {installed.version} ({installed.source}), whose "
+            f"{adapter.call} returns a function of 3 parameters: Node.js 24 treats it as a callback handler and "
+            f"fails at init with Runtime.CallbackHandlerDeprecated; {adapter.upgrade}"
         )
+        finding = context.finding(RULE, built.where, message)
+        runtime = context.runtimes.get(built.name) or context.config.runtime
+        yield escalate(finding, runtime, init_failure(runtime))
