@@ -324,3 +324,23 @@ def test_removal_keeps_typescript_handlers_valid(tmp_path):
             cwd=tmp_path, capture_output=True, text=True, timeout=120,
         )
         assert result.returncode == 0, name + "\n" + result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_wrapper_from_another_project_file(tmp_path, capsys, jobs):
+    write(tmp_path, {
+        "lib/wrap.js": """
+            exports.withTracing = (fn) => async (event, context, callback) => fn(event, context);
+            exports.withTiming = (fn) => async (event, context) => fn(event, context);
+        """,
+        "src/api.mjs": """
+            import { withTracing, withTiming } from '../lib/wrap.js';
+
+            export const handler = withTracing(async (event) => event.body);
+            export const fastHandler = withTiming(async (event) => event.body);
+        """,
+    })
+    found = findings(capsys, "--jobs", jobs, "--target-runtime", "nodejs24.x", str(tmp_path))
+    assert [(Path(f["path"]).name, f["line"], f["severity"]) for f in found] == [("api.mjs", 3, "error")]
+    assert "`handler` is made by `withTracing`, which returns a function of 3 parameters (in ../lib/wrap.js)" in found[0]["message"]
+    assert found[0]["fixes"] == []

@@ -21,9 +21,11 @@ _CHAIN_METHODS = frozenset({"use", "before", "after", "onError"})
 @dataclass(frozen=True)
 class ExportArity:
     arity: int
-    function: Node  # whose parameters make the length: the handler, or the wrapper's returned function
+    function: Node | None  # whose parameters make the length: the handler, or the wrapper's returned
+    # function; None when the wrapper lives in another file of the project
     wrapper: str  # "" when the handler is exported as is, else the project wrapper's name
     where: Node  # where to report: the handler's parameters, or the wrapper's name at the export
+    wrapper_module: str = ""  # the module specifier of a wrapper imported from another project file
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,10 @@ def _import_of(module: JsModule, callee: Node) -> tuple[Binding, str] | None:
     return bound, member
 
 
-def exported_arity(module: JsModule, handler) -> ExportArity | None:
+def exported_arity(module: JsModule, handler, imported_arity=None) -> ExportArity | None:
     """The exported function's length and where it comes from; None when a package (or something
-    this analysis cannot see into) makes the exported function."""
+    this analysis cannot see into) makes the exported function. `imported_arity(binding, member)`
+    answers for wrappers imported from other project files (the workspace index)."""
     if handler.streaming:
         return None
     if not handler.wrapper:
@@ -135,6 +138,10 @@ def exported_arity(module: JsModule, handler) -> ExportArity | None:
             return None
         return ExportArity(declared_arity(returned), returned, text(callee), callee)
     imported = _import_of(module, callee)
+    if imported is not None and imported_arity is not None and imported[0].module.startswith("."):
+        arity = imported_arity(imported[0], imported[1] or None)
+        if arity is not None:
+            return ExportArity(arity, None, text(callee), callee, imported[0].module)
     if imported is not None:
         adapter = adapters.adapter_for(imported[0].module)
         if adapter is not None and adapter.passthrough:  # the export keeps the wrapped function's length

@@ -256,6 +256,15 @@ class Workspace:
                 imported, member = base, imported
             return self._ref_async(key(path), (specifier, imported, member), set())
 
+    def imported_returned_arity(self, path: str, specifier: str, imported: str, member: str | None) -> int | None:
+        """For a project wrapper imported by `path`: the declared length of the function it returns."""
+        with self._lock:
+            for target_path, entry in self._targets(key(path), (specifier, imported, member)):
+                arity = self.summaries[target_path].entries[entry].returns_arity
+                if arity is not None:
+                    return arity
+            return None
+
     def facts_for(self, path: str):
         """Everything the analysis of `path` needs from the index, precomputed and picklable."""
         from lambda_leak.workspace.facts import FileFacts
@@ -267,8 +276,13 @@ class Workspace:
             answers = {}
             for ref in summary.refs if summary is not None else ():
                 answers[ref] = self._ref_async(path_key, ref, set())
+            arities = {}
+            for ref in summary.refs if summary is not None else ():
+                arity = self.imported_returned_arity(path, *ref)
+                if arity is not None:
+                    arities[ref] = arity
             return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers,
-                             runtimes=self.declared_runtimes(path))
+                             runtimes=self.declared_runtimes(path), returned_arities=arities)
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

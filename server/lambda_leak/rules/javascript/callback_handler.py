@@ -16,6 +16,7 @@ from lambda_leak.javascript.arity import exported_arity
 from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
+from lambda_leak.workspace.entries import binding_ref
 from lambda_leak.rules import RuleInfo
 
 RULE = RuleInfo(
@@ -50,11 +51,24 @@ def _fix(context, function, own: bool):
     return None
 
 
+def _imported_arity(context):
+    """The workspace's answer for wrappers imported from other project files."""
+    workspace = context.workspace
+    if workspace is None or not hasattr(workspace, "imported_returned_arity"):
+        return None
+
+    def answer(binding, member):
+        ref = binding_ref(binding, member)
+        return workspace.imported_returned_arity(context.source.path, *ref) if ref is not None else None
+
+    return answer
+
+
 def _arity_message(handler, shape, callback: str) -> str:
     params = f"{shape.arity} parameters"
     if shape.wrapper:
-        line = shape.function.start_point[0] + 1
-        return (f"`{handler.name}` is made by `{shape.wrapper}`, which returns a function of {params} (line {line}): "
+        where = f"in {shape.wrapper_module}" if shape.function is None else f"line {shape.function.start_point[0] + 1}"
+        return (f"`{handler.name}` is made by `{shape.wrapper}`, which returns a function of {params} ({where}): "
                 f"Node.js 24 treats it as a callback handler and fails at init with Runtime.CallbackHandlerDeprecated")
     if is_async(shape.function):
         unused = f" (`{callback}` is never used)" if callback else ""
@@ -81,16 +95,16 @@ def _style_finding(context, handler) -> Finding | None:
 
 def check(context) -> Iterator[Finding]:
     for handler in context.handlers:
-        shape = exported_arity(context.module, handler)
+        shape = exported_arity(context.module, handler, _imported_arity(context))
         if shape is None or shape.wrapper:
             style = _style_finding(context, handler)
             if style is not None:
                 yield style
         if shape is None or shape.arity < 3 or (not shape.wrapper and _is_mixed(context, handler)):
             continue
-        names = parameter_names(shape.function)
+        names = parameter_names(shape.function) if shape.function is not None else []
         callback = names[2] if len(names) > 2 else ""
-        fix = _fix(context, shape.function, own=not shape.wrapper)
+        fix = _fix(context, shape.function, own=not shape.wrapper) if shape.function is not None else None
         finding = context.finding(RULE, shape.where, _arity_message(handler, shape, callback), (fix,))
         runtime = handler_runtime(context, handler)
         yield escalate(finding, runtime, init_failure(runtime))
