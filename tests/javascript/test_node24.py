@@ -344,3 +344,19 @@ def test_wrapper_from_another_project_file(tmp_path, capsys, jobs):
     assert [(Path(f["path"]).name, f["line"], f["severity"]) for f in found] == [("api.mjs", 3, "error")]
     assert "`handler` is made by `withTracing`, which returns a function of 3 parameters (in ../lib/wrap.js)" in found[0]["message"]
     assert found[0]["fixes"] == []
+
+
+def test_cdk_python_runtime_constant(tmp_path, capsys):
+    handler_files(tmp_path, "lambda")
+    functions = "".join(
+        f'        _lambda.Function(self, "{name}", runtime=_lambda.Runtime.NODEJS_24_X, '
+        f'handler="{name}.handler", code=_lambda.Code.from_asset("lambda"))\n'
+        for name in ("unused", "legacy", "mixed", "succeed")
+    )
+    (tmp_path / "cdk.json").write_text('{"app": "python3 app.py"}')
+    (tmp_path / "app.py").write_text(
+        "from aws_cdk import Stack, aws_lambda as _lambda\n\n\n"
+        "class Api(Stack):\n    def __init__(self, scope, construct_id):\n"
+        "        super().__init__(scope, construct_id)\n" + functions
+    )
+    assert_runtime_errors(findings(capsys, str(tmp_path)))

@@ -13,7 +13,7 @@ from tree_sitter import Node
 from lambda_leak.javascript import adapters
 from lambda_leak.javascript.handlers import _exports
 from lambda_leak.javascript.module import Binding, JsModule
-from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, descendants, text, unwrap
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, text, unwrap
 
 _CHAIN_METHODS = frozenset({"use", "before", "after", "onError"})
 
@@ -89,10 +89,10 @@ def returned_function(module: JsModule, wrapper: Node) -> Node | None:
         body = unwrap(body)
         return body if body.type in FUNCTION_TYPES else None
     found = None
-    for statement in descendants(body, frozenset({"return_statement"}), stop_at_functions=True):
-        value = unwrap(statement.named_children[0]) if statement.named_child_count else None
-        if value is None:
+    for statement in body.named_children:  # a wrapper returns its function from its own top level
+        if statement.type != "return_statement" or not statement.named_child_count:
             continue
+        value = unwrap(statement.named_children[0])
         if value.type == "identifier":
             bound = module.resolve(text(value), value)
             value = bound.node if bound is not None and bound.kind == "function" else None

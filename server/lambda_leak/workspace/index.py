@@ -75,6 +75,7 @@ class Workspace:
         self.declared_handlers: list = []  # iac.DeclaredHandler, for --list-handlers
         self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
         self._runtimes: dict[str, dict[str, str]] = {}  # file -> export name -> declared runtime
+        self._forwarded_runtimes: dict[str, dict[str, str]] | None = None  # ...also where re-exports lead
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
@@ -145,6 +146,7 @@ class Workspace:
 
     def _invalidate(self) -> None:
         self._derived = None
+        self._forwarded_runtimes = None
         self._async_cache.clear()
 
     # -- the language server's updates ---------------------------------------------------------
@@ -230,17 +232,16 @@ class Workspace:
 
     def declared_runtimes(self, path: str) -> dict[str, str]:
         """Export name -> the runtime the deployment declares for it, also through re-exports."""
-        path_key = key(path)
         with self._lock:
-            found = dict(self._runtimes.get(path_key, {}))
-            for declaring, runtimes in self._runtimes.items():
-                if declaring == path_key:
-                    continue
-                for name, runtime in runtimes.items():
-                    for target, (export, member) in self._lookup(declaring, name, None):
-                        if target == path_key and member is None:
-                            found.setdefault(export, runtime)
-            return found
+            if self._forwarded_runtimes is None:
+                forwarded = {p: dict(runtimes) for p, runtimes in self._runtimes.items()}
+                for declaring, runtimes in self._runtimes.items():
+                    for name, runtime in runtimes.items():
+                        for target, (export, member) in self._lookup(declaring, name, None):
+                            if target != declaring and member is None:
+                                forwarded.setdefault(target, {}).setdefault(export, runtime)
+                self._forwarded_runtimes = forwarded
+            return dict(self._forwarded_runtimes.get(key(path), {}))
 
     def external_entries(self, path: str) -> dict[Entry, bool]:
         """Entries of `path` that handlers in other files call: entry -> that handler does not wait."""
