@@ -161,7 +161,7 @@ def installed(source_path: str, package: str) -> Installed | None:
             locked = _locked_version(lock_folder, package)
             if locked is not None:
                 return locked
-            if (lock_folder / ".git").exists():
+            if os.path.exists(lock_folder / ".git"):  # the repository root: no lock file above it
                 break
         return Installed(spec, "package.json")
     return None

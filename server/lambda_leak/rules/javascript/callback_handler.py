@@ -116,5 +116,5 @@ def check(context) -> Iterator[Finding]:
             f"fails at init with Runtime.CallbackHandlerDeprecated; {adapter.upgrade}"
         )
         finding = context.finding(RULE, built.where, message)
-        runtime = context.runtimes.get(built.name) or context.config.runtime
+        runtime = handler_runtime(context, built)
         yield escalate(finding, runtime, init_failure(runtime))
