@@ -35,12 +35,14 @@ def file_runtime(context) -> str | None:
     return declared.pop() if len(declared) == 1 else context.config.runtime
 
 
-def escalate(finding: Finding, runtime: str | None, failure: str) -> Finding:
+def escalate(finding: Finding, runtime: str | None, failure: str, detail: str | None = None) -> Finding:
     """On nodejs24.x and later the finding is an error whose message leads with the failure, which
-    names the runtime ("fails at init on nodejs24.x: Runtime.CallbackHandlerDeprecated")."""
+    names the runtime ("fails at init on nodejs24.x: Runtime.CallbackHandlerDeprecated"), followed
+    by `detail` (what in the code causes it) or else the finding's own message."""
     if not removes_callbacks(runtime):
         return finding
-    return replace(finding, severity=Severity.ERROR, message=f"{failure}. {finding.message}", runtime_severity=True)
+    message = f"{failure}. {detail or finding.message}"
+    return replace(finding, severity=Severity.ERROR, message=message, runtime_severity=True)
 
 
 def init_failure(runtime: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import Iterator
 from lambda_leak.fixes.javascript.convert_to_async import callback_settles, context_settles, convert_to_async
 from lambda_leak.fixes.javascript.remove_callback import remove_callback, trailing_parameters_used
 from lambda_leak.javascript.arity import exported_arity
-from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
+from lambda_leak.javascript.node24 import INIT_ERROR, escalate, handler_runtime, init_failure
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
 from lambda_leak.workspace.entries import binding_ref
@@ -64,18 +64,22 @@ def _imported_arity(context):
     return answer
 
 
-def _arity_message(handler, shape, callback: str) -> str:
+def _arity_detail(handler, shape, callback: str) -> str:
+    """What makes the exported function a three-parameter one, in the user's terms."""
     params = f"{shape.arity} parameters"
     if shape.wrapper:
         where = f"in {shape.wrapper_module}" if shape.function is None else f"line {shape.function.start_point[0] + 1}"
-        return (f"`{handler.name}` is made by `{shape.wrapper}`, which returns a function of {params} ({where}): "
-                f"Node.js 24 treats it as a callback handler and fails at init with Runtime.CallbackHandlerDeprecated")
+        return f"`{handler.name}` is made by `{shape.wrapper}`, which returns a function of {params} ({where})"
     if is_async(shape.function):
         unused = f" (`{callback}` is never used)" if callback else ""
-        return (f"`{handler.name}` is async but declares {params}{unused}: Node.js 24 decides by the declared "
-                "parameters, treats it as a callback handler and fails at init with Runtime.CallbackHandlerDeprecated")
-    return (f"`{handler.name}` is a callback handler: {_LEAK}, and Node.js 24 no longer runs callback handlers "
-            "(it fails at init with Runtime.CallbackHandlerDeprecated)")
+        return f"`{handler.name}` is async but declares {params}{unused}, and the runtime decides by the declared parameters"
+    return f"`{handler.name}` is a callback handler: {_LEAK}"
+
+
+def _init_finding(context, where, detail: str, runtime: str | None, fixes=()) -> Finding:
+    """The finding, as a warning that says what Node.js 24 will do, or on nodejs24.x an error that says it fails."""
+    message = f"{detail}; Node.js 24 treats it as a callback handler and fails at init with {INIT_ERROR}"
+    return escalate(context.finding(RULE, where, message, fixes), runtime, init_failure(runtime), detail)
 
 
 def _style_finding(context, handler) -> Finding | None:
@@ -105,16 +109,12 @@ def check(context) -> Iterator[Finding]:
         names = parameter_names(shape.function) if shape.function is not None else []
         callback = names[2] if len(names) > 2 else ""
         fix = _fix(context, shape.function, own=not shape.wrapper) if shape.function is not None else None
-        finding = context.finding(RULE, shape.where, _arity_message(handler, shape, callback), (fix,))
-        runtime = handler_runtime(context, handler)
-        yield escalate(finding, runtime, init_failure(runtime))
+        detail = _arity_detail(handler, shape, callback)
+        yield _init_finding(context, shape.where, detail, handler_runtime(context, handler), (fix,))
     for built in context.built:
         adapter, installed = built.adapter, built.installed
-        message = (
+        detail = (
             f"`{built.name}` is made by {adapter.package} {installed.version} ({installed.source}), whose "
-            f"{adapter.call} returns a function of 3 parameters: Node.js 24 treats it as a callback handler and "
-            f"fails at init with Runtime.CallbackHandlerDeprecated; {adapter.upgrade}"
+            f"{adapter.call} returns a function of 3 parameters: {adapter.upgrade}"
         )
-        finding = context.finding(RULE, built.where, message)
-        runtime = handler_runtime(context, built)
-        yield escalate(finding, runtime, init_failure(runtime))
+        yield _init_finding(context, built.where, detail, handler_runtime(context, built))
