@@ -360,3 +360,19 @@ def test_cdk_python_runtime_constant(tmp_path, capsys):
         "        super().__init__(scope, construct_id)\n" + functions
     )
     assert_runtime_errors(findings(capsys, str(tmp_path)))
+
+
+def test_instana_wrap_passes_the_length_on_in_the_measured_version(tmp_path, capsys):
+    write(tmp_path, {
+        "package.json": '{"dependencies": {"@instana/aws-lambda": "^2.0.0"}}',
+        "handler.js": """
+            const instana = require('@instana/aws-lambda');
+
+            exports.handler = instana.wrap(async (event, context, callback) => event.id);
+        """,
+    })
+    assert findings(capsys, str(tmp_path)) == []  # `^2.0.0` may install a version that normalises the length
+    (tmp_path / "package-lock.json").write_text(json.dumps({"packages": {"node_modules/@instana/aws-lambda": {"version": "2.0.0"}}}))
+    (finding,) = findings(capsys, str(tmp_path))
+    assert finding["rule"] == "callback-handler" and finding["line"] == 3
+    assert [fix["title"] for fix in finding["fixes"]] == ["Remove the unused callback parameter"]

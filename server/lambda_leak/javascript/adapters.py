@@ -27,7 +27,8 @@ class Adapter:
     factory: str  # the imported name that makes it: "default", "handle", or "toHandler" (a method)
     fixed_in: Version | None  # first version whose handler has length < 3; None: none of its versions
     upgrade: str  # what to tell the user
-    passthrough: bool = False  # the handler keeps the wrapped function's own length
+    passthrough_through: Version | None = None  # the last measured version whose handler keeps the
+    # wrapped function's own length (later ones may not: the project must pin one of these)
 
 
 ADAPTERS: tuple[Adapter, ...] = (
@@ -38,7 +39,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter("@fastify/aws-lambda", "awsLambdaFastify(app)", "default", (6, 0, 0), "upgrade to @fastify/aws-lambda 6.0.0"),
     Adapter("@slack/bolt", "AwsLambdaReceiver#toHandler()", "toHandler", (5, 0, 0), "upgrade to @slack/bolt 5.0.0"),
     Adapter("@middy/core", "middy(handler)", "default", (2, 0, 0), "upgrade to @middy/core 2.0.0 or later"),
-    Adapter("@instana/aws-lambda", "instana.wrap(handler)", "wrap", None, "", passthrough=True),
+    Adapter("@instana/aws-lambda", "instana.wrap(handler)", "wrap", None, "", passthrough_through=(2, 0, 0)),
 )
 # Measured and safe in every version checked (the returned `length` is below 3 whatever is wrapped):
 # serverless-http (1), hono/aws-lambda `handle` (2), @sentry/aws-serverless `wrapHandler` (2),
@@ -169,7 +170,7 @@ def installed(source_path: str, package: str) -> Installed | None:
 
 def affected(adapter: Adapter, found: Installed) -> bool:
     """Does every version the project can install return a handler of length ≥ 3?"""
-    if adapter.passthrough:
+    if adapter.passthrough_through is not None:
         return False
     if adapter.fixed_in is None:
         return True
@@ -178,3 +179,12 @@ def affected(adapter: Adapter, found: Installed) -> bool:
         return version is not None and version < adapter.fixed_in and "-" not in found.version
     ceiling = _exclusive_ceiling(found.version)
     return ceiling is not None and ceiling <= adapter.fixed_in
+
+
+def passes_length_on(adapter: Adapter, found: Installed | None) -> bool:
+    """Does the pinned version hand the runtime a function with the wrapped handler's own length?"""
+    if adapter.passthrough_through is None or found is None:
+        return False
+    exact = found.version if found.source != "package.json" else found.version.lstrip("=v")
+    version = _version(exact) if re.fullmatch(r"\d+\.\d+\.\d+", exact) else None
+    return version is not None and version <= adapter.passthrough_through

@@ -144,7 +144,8 @@ def exported_arity(module: JsModule, handler, imported_arity=None) -> ExportArit
             return ExportArity(arity, None, text(callee), callee, imported[0].module)
     if imported is not None:
         adapter = adapters.adapter_for(imported[0].module)
-        if adapter is not None and adapter.passthrough:  # the export keeps the wrapped function's length
+        if adapter is not None and adapters.passes_length_on(adapter, adapters.installed(module.source.path, adapter.package)):
+            # the export keeps the wrapped function's length
             params = handler.function.child_by_field_name("parameters") or handler.function
             return ExportArity(declared_arity(handler.function), handler.function, "", params)
     return None
