@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Sequence
 
 from lambda_leak import __version__
-from lambda_leak.config import Config, ConfigError, config_for_file
+from lambda_leak.config import Config, ConfigError, config_for_file, parse_runtime
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
 from lambda_leak.fixing import fix_source
 from lambda_leak.model import Finding
 from lambda_leak.reporters import REPORTERS
-from lambda_leak.rules import all_rule_ids
+from lambda_leak.rules import PRESETS, all_rule_ids, expand_presets
 from lambda_leak.shards import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="analyse files and report leaks")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .); - reads stdin")
     check.add_argument("--format", choices=sorted(REPORTERS), default="text")
-    check.add_argument("--select", action="append", type=_rule_list, metavar="RULES", help="only these rules (comma-separated; ALL for every rule)")
+    check.add_argument("--select", action="append", type=_rule_list, metavar="RULES", help="only these rules (comma-separated; ALL for every rule, node24 for the Node.js 24 migration)")
     check.add_argument("--ignore", action="append", type=_rule_list, metavar="RULES", help="skip these rules (comma-separated)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too")
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when leaks are found")
     check.add_argument("--stdin-filename", metavar="NAME", help="the path of the text read from stdin (with PATH -)")
     check.add_argument("--list-handlers", action="store_true", help="print the handlers found and exit")
+    check.add_argument("--target-runtime", metavar="RUNTIME", help="the Lambda runtime to assume where no deployment file declares one (e.g. nodejs24.x)")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core for large trees)")
     check.add_argument("--shard", type=Shard.parse, metavar="K/N", help="check only shard K of N of the files (a stable split, for CI matrices)")
 
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cli_overrides(args: argparse.Namespace) -> dict:
-    known = all_rule_ids() | {"ALL"}
+    known = all_rule_ids() | {"ALL"} | set(PRESETS)
     changes = {}
     for option in ("select", "ignore"):
         values = getattr(args, option)
@@ -68,7 +69,9 @@ def _cli_overrides(args: argparse.Namespace) -> dict:
             unknown = sorted(rules - known)
             if unknown:
                 raise UsageError(f"--{option}: unknown rule(s): {', '.join(unknown)}")
-            changes[option] = rules
+            changes[option] = expand_presets(rules)
+    if getattr(args, "target_runtime", None):
+        changes["runtime"] = parse_runtime(args.target_runtime, "--target-runtime", "command line")
     return changes
 
 
@@ -189,7 +192,8 @@ def _list_handlers(paths: list[Path], overrides: dict) -> int:
     from lambda_leak.handlers import find_handlers
 
     for handler in find_handlers(paths, overrides):
-        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin})")
+        runtime = f"; {handler.runtime}" if handler.runtime else ""
+        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin}{runtime})")
     return EXIT_CLEAN
 
 

@@ -35,6 +35,7 @@ class Config:
     promise_functions: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    runtime: str | None = None  # the Lambda runtime to assume where no deployment file declares one
     root: Path | None = None  # folder of the config file, for `exclude` patterns
 
     def merged(self, **changes: Any) -> "Config":
@@ -60,11 +61,22 @@ def _str_list(value: Any, key: str, origin: str) -> tuple[str, ...]:
 
 
 def _rule_set(value: Any, key: str, origin: str) -> frozenset[str]:
+    from lambda_leak.rules import PRESETS, expand_presets
+
     rules = frozenset(_str_list(value, key, origin))
-    unknown = sorted(rules - _known_rule_ids() - {"ALL"})
+    unknown = sorted(rules - _known_rule_ids() - {"ALL"} - set(PRESETS))
     if unknown:
         raise ConfigError(f"{origin}: `{key}` names unknown rule(s): {', '.join(unknown)}")
-    return rules
+    return expand_presets(rules)
+
+
+RUNTIME_PATTERN = re.compile(r"nodejs\d+\.x|python3\.\d+")
+
+
+def parse_runtime(value: Any, key: str, origin: str) -> str:
+    if not isinstance(value, str) or not RUNTIME_PATTERN.fullmatch(value):
+        raise ConfigError(f'{origin}: `{key}` must be a Lambda runtime identifier such as "nodejs24.x" or "python3.13"')
+    return value
 
 
 def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None) -> Config:
@@ -102,6 +114,8 @@ def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None
             changes["promise_functions"] = _str_list(value, raw_key, origin)
         elif key == "exclude":
             changes["exclude"] = _str_list(value, raw_key, origin)
+        elif key == "runtime":
+            changes["runtime"] = parse_runtime(value, raw_key, origin)
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{origin}: `{raw_key}` must be a positive number of bytes")

@@ -90,7 +90,7 @@ def finalise(findings: list[Finding], text: str, config: Config, path: str) -> l
         if key in seen or silenced.silences(finding):
             continue
         seen.add(key)
-        severity = config.severity.get(finding.rule, finding.severity)
+        severity = finding.severity if finding.runtime_severity else config.severity.get(finding.rule, finding.severity)
         out.append(replace(finding, severity=severity, path=path))
     out.sort(key=lambda f: (f.range.start, f.rule))
     return out

@@ -29,6 +29,7 @@ class ListedHandler:
     line: int  # 0-based
     name: str  # the export (for declared handlers: the export path, e.g. "nested.fn")
     origin: str  # "code", or the declaring file's name ("template.yaml", "serverless.yml", "cdk")
+    runtime: str = ""  # as declared ("nodejs24.x"), "nodejs24.x assumed" from the config, or ""
 
 
 class _Declared:
@@ -46,7 +47,7 @@ def _config(path: Path, overrides: dict) -> Config:
         config = config_for_file(path)
     except ConfigError:
         config = Config()
-    allowed = {k: v for k, v in (overrides or {}).items() if k in ("handler_names",)}
+    allowed = {k: v for k, v in (overrides or {}).items() if k in ("handler_names", "runtime")}
     return config.merged(**allowed) if allowed else config
 
 
@@ -75,10 +76,12 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         path_key = key(path)
         shown[path_key] = str(path)
         declared = declared_by_file.get(path_key, {})
+        assumed = _assumed_runtime(path, overrides)
         for name, line in _code_handlers(path, path_key, frozenset(declared), overrides):
             origin = declared[name].origin if name in declared else "code"
             export = declared[name].export_path if name in declared else name
-            found[(path_key, name)] = ListedHandler(str(path), line, export, origin)
+            runtime = declared[name].runtime if name in declared and declared[name].runtime else assumed
+            found[(path_key, name)] = ListedHandler(str(path), line, export, origin, runtime or "")
     # Declared handlers the code finders did not list (re-exports, unreadable files, files not on disk).
     for handler in declared_handlers:
         source = key(handler.source_file) if handler.source_file is not None else None
@@ -87,14 +90,20 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         if source is not None and _inside(source, roots):
             line = _declared_line(source, handler.export_name)
             found[(source, handler.export_name)] = ListedHandler(
-                _display(source, shown), line, handler.export_path, handler.origin
+                _display(source, shown), line, handler.export_path, handler.origin, handler.runtime or ""
             )
         elif source is None and _inside(key(handler.declared_in), roots):
             where = key(handler.declared_in)
             found[(where, handler.export_path)] = ListedHandler(
-                _display(where, shown), handler.line, handler.export_path, handler.origin
+                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.runtime or ""
             )
     return sorted(found.values())
+
+
+def _assumed_runtime(path: Path, overrides) -> str | None:
+    """The runtime the config (or --target-runtime) assumes for handlers no deployment file declares."""
+    runtime = _config(path, overrides).runtime
+    return f"{runtime} assumed" if runtime else None
 
 
 def _code_handlers(path: Path, path_key: str, declared: frozenset[str], overrides) -> list[tuple[str, int]]:

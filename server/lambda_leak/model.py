@@ -82,6 +82,8 @@ class Finding:
     severity: Severity = Severity.WARNING
     fixes: tuple[Fix, ...] = ()
     path: str = ""
+    # The function's runtime decided the severity (it fails there): configured severities don't change it.
+    runtime_severity: bool = False
 
     def to_dict(self) -> dict:
         """The CLI's JSON contract: 1-based lines and columns."""

@@ -105,13 +105,13 @@ def test_lists_code_and_declared_handlers(tmp_path, capsys, monkeypatch):
     write(tmp_path, TREE)
     monkeypatch.chdir(tmp_path)
     assert list_handlers(capsys, ".") == [
-        "py/billing.py:1 charge (from template.yaml)",
+        "py/billing.py:1 charge (from template.yaml; python3.12)",
         "py/worker.py:4 lambda_handler (from code)",
-        "src/app.js:3 lambdaHandler (from template.yaml)",
-        "src/entry.mjs:2 main (from template.yaml)",
+        "src/app.js:3 lambdaHandler (from template.yaml; nodejs20.x)",
+        "src/entry.mjs:2 main (from template.yaml; nodejs20.x)",
         "src/jobs/cron.ts:3 handler (from code)",
-        "src/orders.mjs:3 processOrder (from template.yaml)",
-        "template.yaml:27 handler (from template.yaml)",  # its file is not on disk: where it is declared
+        "src/orders.mjs:3 processOrder (from template.yaml; nodejs20.x)",
+        "template.yaml:27 handler (from template.yaml; nodejs20.x)",  # its file is not on disk: where it is declared
     ]
 
 
@@ -121,7 +121,7 @@ def test_lists_only_handlers_under_the_given_paths(tmp_path, capsys, monkeypatch
     # the template one folder up still declares what is in src/
     assert list_handlers(capsys, "jobs", "orders.mjs") == [
         "jobs/cron.ts:3 handler (from code)",
-        "orders.mjs:3 processOrder (from template.yaml)",
+        "orders.mjs:3 processOrder (from template.yaml; nodejs20.x)",
     ]
 
 
@@ -150,7 +150,7 @@ def test_serverless_yml_handlers(tmp_path, capsys, monkeypatch):
         """,
     })
     monkeypatch.chdir(tmp_path)
-    assert list_handlers(capsys, ".") == ["handlers/checkout.js:1 run (from serverless.yml)"]
+    assert list_handlers(capsys, ".") == ["handlers/checkout.js:1 run (from serverless.yml; nodejs20.x)"]
 
 
 def test_cdk_handlers_and_their_cross_file_paths(tmp_path, capsys, monkeypatch):
@@ -186,6 +186,6 @@ def test_cdk_handlers_and_their_cross_file_paths(tmp_path, capsys, monkeypatch):
         """,
     })
     monkeypatch.chdir(tmp_path)
-    assert list_handlers(capsys, ".") == ["lambda/checkout.ts:2 pay (from cdk)", "lambda/report.js:1 build (from cdk)"]
+    assert list_handlers(capsys, ".") == ["lambda/checkout.ts:2 pay (from cdk)", "lambda/report.js:1 build (from cdk; nodejs20.x)"]
     assert main(["check", ".", "--format", "github", "--select", "timer-leak"]) == 1
     assert capsys.readouterr().out.startswith("::warning file=lambda/payments.ts,line=1,col=38")

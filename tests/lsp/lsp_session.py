@@ -171,3 +171,13 @@ def initialize_params(client_name: str, root: Path, options=None) -> lsp.Initial
         workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
         initialization_options=options,
     )
+
+
+async def eventually(check, timeout=15.0):
+    """Poll `check` until it returns something truthy or the time is up (then its last answer)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)

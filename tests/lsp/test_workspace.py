@@ -3,10 +3,10 @@ and the handler list command."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from lsprotocol import types as lsp
+
+from lsp_session import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared server lives on the module's loop
 
@@ -22,15 +22,6 @@ exports.handler = async (event) => {
   return "OK";
 };
 """
-
-
-async def eventually(check, timeout=15.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
 
 
 async def codes_now(editor, client, doc):

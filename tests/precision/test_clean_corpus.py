@@ -145,7 +145,7 @@ def test_list_handlers_finds_exactly_the_project_handlers(capsys, monkeypatch):
     assert main(["check", "--list-handlers", "."]) == 0
     listed = set()
     for line in capsys.readouterr().out.splitlines():
-        match = re.fullmatch(r"(.+):\d+ (\S+) \(from (.+)\)", line)
+        match = re.fullmatch(r"(.+):\d+ (\S+) \(from ([^;]+)(?:; \S+)?\)", line)
         assert match, line
         listed.add(f"{Path(match[1]).as_posix()} {match[2]} ({match[3]})")
     assert listed == EXPECTED_HANDLERS, (

@@ -3,7 +3,7 @@ handlers and their paths, then run the enabled rules on one shared context."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tree_sitter import Node
@@ -11,6 +11,7 @@ from tree_sitter import Node
 from lambda_leak.config import Config
 from lambda_leak.engine import LanguageResult, run_rules
 from lambda_leak.javascript import parser
+from lambda_leak.javascript.arity import BuiltHandler, built_handlers
 from lambda_leak.javascript.handlers import JsHandler, discover
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths
@@ -31,6 +32,8 @@ class JsContext:
     handlers: list[JsHandler]
     paths: HandlerPaths
     workspace: Any = None
+    runtimes: dict[str, str] = field(default_factory=dict)  # export name -> runtime the deployment declares
+    built: list[BuiltHandler] = field(default_factory=list)  # exports a pinned adapter makes with length ≥ 3
 
     def finding(self, rule: RuleInfo, where: Node | Range, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
         span = where if isinstance(where, Range) else self.source.node_range(where)
@@ -45,6 +48,12 @@ def _declared_names(workspace: Any, path: str) -> frozenset[str]:
     if workspace is None or not hasattr(workspace, "declared_handler_names"):
         return frozenset()
     return frozenset(workspace.declared_handler_names(path))
+
+
+def _declared_runtimes(workspace: Any, path: str) -> dict[str, str]:
+    if workspace is None or not hasattr(workspace, "declared_runtimes"):
+        return {}
+    return dict(workspace.declared_runtimes(path))
 
 
 def _imported_async(workspace: Any, path: str):
@@ -74,10 +83,13 @@ def _external(workspace: Any, module: JsModule) -> list:
 def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
     module = _module(source, workspace, previous_tree)
     promises = PromiseKnowledge(module, config.promise_functions, _imported_async(workspace, source.path))
-    handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
+    declared = _declared_names(workspace, source.path)
+    handlers = discover(module, config.handler_names, declared)
+    built = built_handlers(module, source.path, config.handler_names, declared)
     external = _external(workspace, module)
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
-    return JsContext(source, module, config, promises, handlers, paths, workspace)
+    return JsContext(source, module, config, promises, handlers, paths, workspace,
+                     _declared_runtimes(workspace, source.path), built)
 
 
 def analyse(source: SourceText, config: Config, rules: list, workspace: Any = None, previous_tree: Any = None) -> LanguageResult:
@@ -88,7 +100,7 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Any = No
     if broken is not None:
         where = source.point_position(broken.start_point)
         syntax_error = f"syntax error at line {where.line + 1}, column {where.column + 1}; findings may be incomplete"
-    if not context.handlers and not context.paths.has_external and config.scope != "all":
+    if not context.handlers and not context.built and not context.paths.has_external and config.scope != "all":
         return LanguageResult([], syntax_error, context.module.tree)
     errors: list[str] = []
     findings = run_rules(rules, context, errors)

@@ -33,6 +33,7 @@ class JsHandler:
     function: Node
     export_node: Node  # where it is exported: for --list-handlers and messages
     wrapper: str = ""  # "middy", "streamify", another wrapper's dotted name, or ""
+    value: Node | None = None  # the exported expression (`withLogging(async (event) => …)`)
 
     @property
     def streaming(self) -> bool:
@@ -200,5 +201,5 @@ def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[st
         if function in seen:
             continue
         seen.add(function)
-        handlers.append(JsHandler(name, function, statement, wrapper))
+        handlers.append(JsHandler(name, function, statement, wrapper, value))
     return handlers

@@ -109,6 +109,25 @@ def parameter_nodes(function: Node) -> list[Node]:
     return [p for p in params.named_children if p.type != "comment"] if params is not None else []
 
 
+def declared_arity(function: Node) -> int:
+    """The function's `length`, which the Node.js 24 runtime reads to call a handler callback-based:
+    the parameters before the first one with a default value or a rest parameter. A destructured
+    parameter counts; TypeScript's `this` parameter does not, and an optional `x?` does (it
+    compiles to a plain parameter)."""
+    count = 0
+    for param in parameter_nodes(function):
+        if param.type in ("assignment_pattern", "rest_pattern"):
+            break
+        if param.type in ("required_parameter", "optional_parameter"):
+            pattern = param.child_by_field_name("pattern")
+            if param.child_by_field_name("value") is not None or (pattern is not None and pattern.type == "rest_pattern"):
+                break
+            if pattern is not None and pattern.type == "this":
+                continue
+        count += 1
+    return count
+
+
 def body(function: Node) -> Node | None:
     return function.child_by_field_name("body")
 

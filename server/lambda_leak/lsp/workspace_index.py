@@ -82,5 +82,6 @@ class WorkspaceIndex:
                 "uri": from_fs_path(str(path.resolve())),
                 "line": handler.line,
                 "origin": handler.origin,
+                "runtime": handler.runtime,
             })
         return found

@@ -50,6 +50,21 @@ def all_rules() -> tuple[RuleInfo, ...]:
     return tuple(module.RULE for family in sorted(set(RULE_FAMILY.values())) for module in rule_modules(family))
 
 
+# Named groups of rules, accepted wherever rule ids are (`--select node24`, `select = ["node24"]`).
+PRESETS: dict[str, frozenset[str]] = {
+    # What the Node.js 24 runtime removed: callback handlers (by declared arity), context.succeed/
+    # fail/done and callbackWaitsForEmptyEventLoop. `check --select node24 --fix` migrates.
+    "node24": frozenset({"callback-handler", "mixed-handler", "deprecated-context-method", "no-wait-for-empty-event-loop"}),
+}
+
+
+def expand_presets(rules: frozenset[str]) -> frozenset[str]:
+    expanded = set()
+    for rule in rules:
+        expanded |= PRESETS.get(rule, {rule})
+    return frozenset(expanded)
+
+
 def all_rule_ids() -> frozenset[str]:
     return frozenset(rule.id for rule in all_rules())
 

@@ -17,6 +17,14 @@ class FileFacts:
     external: dict[Entry, bool]
     async_refs: dict[Ref, bool]
     module: object = field(default=None, repr=False, compare=False)  # the worker's parsed module, if any
+    runtimes: dict[str, str] = field(default_factory=dict)  # export name -> declared runtime
+    returned_arities: dict[Ref, int] = field(default_factory=dict)  # imported wrapper -> its returned length
+
+    def imported_returned_arity(self, path: str, specifier: str, imported: str, member: str | None) -> int | None:
+        return self.returned_arities.get((specifier, imported, member))
+
+    def declared_runtimes(self, path: str) -> dict[str, str]:
+        return self.runtimes
 
     def declared_handler_names(self, path: str) -> frozenset[str]:
         return self.declared

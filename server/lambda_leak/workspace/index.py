@@ -74,6 +74,8 @@ class Workspace:
         self._modules: dict[str, JsModule] = {}
         self.declared_handlers: list = []  # iac.DeclaredHandler, for --list-handlers
         self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
+        self._runtimes: dict[str, dict[str, str]] = {}  # file -> export name -> declared runtime
+        self._forwarded_runtimes: dict[str, dict[str, str]] | None = None  # ...also where re-exports lead
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
@@ -94,12 +96,16 @@ class Workspace:
     def load_declarations(self) -> None:
         handlers = deployment.declared_handlers(self.roots, self._discovery)
         by_file: dict[str, set[str]] = {}
+        runtimes: dict[str, dict[str, str]] = {}
         for handler in handlers:
             if handler.source_file is not None and handler.export_name:
                 by_file.setdefault(key(handler.source_file), set()).add(handler.export_name)
+                if handler.runtime:
+                    runtimes.setdefault(key(handler.source_file), {}).setdefault(handler.export_name, handler.runtime)
         with self._lock:
             self.declared_handlers = handlers
             self._declared = {p: frozenset(names) for p, names in by_file.items()}
+            self._runtimes = runtimes
             self._invalidate()
 
     def add_summary(self, path: str, summary: FileSummary | None) -> None:
@@ -140,6 +146,7 @@ class Workspace:
 
     def _invalidate(self) -> None:
         self._derived = None
+        self._forwarded_runtimes = None
         self._async_cache.clear()
 
     # -- the language server's updates ---------------------------------------------------------
@@ -223,6 +230,19 @@ class Workspace:
         with self._lock:
             return self._derive()[0].get(key(path), frozenset())
 
+    def declared_runtimes(self, path: str) -> dict[str, str]:
+        """Export name -> the runtime the deployment declares for it, also through re-exports."""
+        with self._lock:
+            if self._forwarded_runtimes is None:
+                forwarded = {p: dict(runtimes) for p, runtimes in self._runtimes.items()}
+                for declaring, runtimes in self._runtimes.items():
+                    for name, runtime in runtimes.items():
+                        for target, (export, member) in self._lookup(declaring, name, None):
+                            if target != declaring and member is None:
+                                forwarded.setdefault(target, {}).setdefault(export, runtime)
+                self._forwarded_runtimes = forwarded
+            return dict(self._forwarded_runtimes.get(key(path), {}))
+
     def external_entries(self, path: str) -> dict[Entry, bool]:
         """Entries of `path` that handlers in other files call: entry -> that handler does not wait."""
         with self._lock:
@@ -237,6 +257,15 @@ class Workspace:
                 imported, member = base, imported
             return self._ref_async(key(path), (specifier, imported, member), set())
 
+    def imported_returned_arity(self, path: str, specifier: str, imported: str, member: str | None) -> int | None:
+        """For a project wrapper imported by `path`: the declared length of the function it returns."""
+        with self._lock:
+            for target_path, entry in self._targets(key(path), (specifier, imported, member)):
+                arity = self.summaries[target_path].entries[entry].returns_arity
+                if arity is not None:
+                    return arity
+            return None
+
     def facts_for(self, path: str):
         """Everything the analysis of `path` needs from the index, precomputed and picklable."""
         from lambda_leak.workspace.facts import FileFacts
@@ -248,7 +277,13 @@ class Workspace:
             answers = {}
             for ref in summary.refs if summary is not None else ():
                 answers[ref] = self._ref_async(path_key, ref, set())
-            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers)
+            arities = {}
+            for ref in summary.refs if summary is not None else ():
+                arity = self.imported_returned_arity(path, *ref)
+                if arity is not None:
+                    arities[ref] = arity
+            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers,
+                             runtimes=self.declared_runtimes(path), returned_arities=arities)
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from lambda_leak.javascript.handlers import JsHandler, discover
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths, reach
 from lambda_leak.javascript.promises import PromiseKnowledge
-from lambda_leak.javascript.syntax import is_async
+from lambda_leak.javascript.arity import returned_function
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
 
@@ -30,6 +31,7 @@ class EntryFacts:
     calls: tuple[Ref, ...]  # project imports called on its local path
     leaky: bool  # as a handler: the invocation ends without waiting (within the file)
     leaky_via: tuple[Ref, ...]  # ...or does if one of these imported callees returns a promise
+    returns_arity: int | None = None  # a wrapper: the declared length of the function it returns
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
             calls=tuple(calls),
             leaky=leaky,
             leaky_via=() if leaky or has_callback else promise_via,
+            returns_arity=_returned_arity(module, function),
         )
     handlers = discover(module, config.handler_names)
     refs: list[Ref] = []
@@ -113,6 +116,11 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         specifiers=_specifiers(module, refs, entries),
         refs=tuple(refs),
     )
+
+
+def _returned_arity(module: JsModule, function) -> int | None:
+    returned = returned_function(module, function) if function.type in FUNCTION_TYPES else None
+    return declared_arity(returned) if returned is not None else None
 
 
 def _calls_within(module: JsModule, functions: set) -> list:

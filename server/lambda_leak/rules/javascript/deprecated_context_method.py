@@ -7,6 +7,7 @@ from typing import Iterator
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.convert_to_async import convert_to_async
+from lambda_leak.javascript.node24 import escalate, file_runtime, handler_runtime
 from lambda_leak.javascript.syntax import parameter_names, text, unwrap
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
@@ -52,10 +53,12 @@ def check(context) -> Iterator[Finding]:
         if handler is not None and not handler.streaming and function not in fixes:
             fixes[function] = convert_to_async(context, function, handler.callback_parameter(), name)
         method = text(call.child_by_field_name("function").child_by_field_name("property"))
-        yield context.finding(
+        finding = context.finding(
             RULE,
             call,
             f"`{name}.{method}` ends the invocation without waiting for pending work, which Lambda freezes into a "
             "later invocation, and the Node.js 24 runtime no longer provides it",
             (fixes.get(function) if handler is not None else None,),
         )
+        runtime = handler_runtime(context, handler) if handler is not None else file_runtime(context)
+        yield escalate(finding, runtime, f"fails on {runtime}: `{name}.{method}` is not a function there (TypeError)")

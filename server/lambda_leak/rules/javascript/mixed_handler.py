@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.convert_to_async import callback_settles, convert_to_async
-from lambda_leak.javascript.syntax import is_async, parameter_names, parameter_nodes
+from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
+from lambda_leak.javascript.syntax import declared_arity, is_async, parameter_names, parameter_nodes
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
 
@@ -26,7 +27,7 @@ def check(context) -> Iterator[Finding]:
             continue  # declared but never used: harmless
         names = parameter_names(handler.function)
         fix = convert_to_async(context, handler.function, callback, names[1] if len(names) > 1 else None)
-        yield context.finding(
+        finding = context.finding(
             RULE,
             parameter_nodes(handler.function)[2],
             f"`{handler.name}` is async and also calls `{callback}`: the invocation ends with whichever settles "
@@ -34,3 +35,7 @@ def check(context) -> Iterator[Finding]:
             "handlers that take a callback",
             (fix,),
         )
+        if declared_arity(handler.function) >= 3 and not handler.wrapper:
+            runtime = handler_runtime(context, handler)
+            finding = escalate(finding, runtime, init_failure(runtime))
+        yield finding
