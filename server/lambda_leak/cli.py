@@ -174,7 +174,8 @@ def _list_handlers(paths: list[Path], overrides: dict) -> int:
     from lambda_leak.handlers import find_handlers
 
     for handler in find_handlers(paths, overrides):
-        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin})")
+        how = f"; {handler.how}" if handler.how else ""
+        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin}{how})")
     return EXIT_CLEAN
 
 

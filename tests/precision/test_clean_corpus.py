@@ -54,7 +54,7 @@ EXPECTED_HANDLERS = {
     "src/hooks/process-hooks.js handler (code)",
     "src/hooks/watchdog.js handler (code)",
     "src/jobs/cleanup.js handler (code)",
-    "src/jobs/export-orders.ts exportOrders (template.yaml)",
+    "src/jobs/export-orders.ts exportOrders (template.yaml; export-orders.js built from export-orders.ts via esbuild EntryPoints)",
     "src/legacy/v2-promise.js handler (code)",
     "src/misc/analytics.js handler (code)",
     "src/misc/callbacks-in-executor.js handler (code)",
