@@ -37,8 +37,18 @@ _MAX_SCANNED_FILES = 2000
 _MAX_FILE_SIZE = 1024 * 1024
 
 
-def trace_build(handler: str, code_dir: Path, root: Path) -> Resolved | None:
-    """The source of a Node.js handler whose file is not in `code_dir`, or None when nothing says."""
+def trace_build(handler: str, code_dir: Path, root: Path, memo: dict | None = None) -> Resolved | None:
+    """The source of a Node.js handler whose file is not in `code_dir`, or None when nothing says.
+    `memo` keeps the answers within one discovery (for_each instances share a package)."""
+    if memo is None:
+        return _trace(handler, code_dir, root)
+    key = (handler, code_dir, root)
+    if key not in memo:
+        memo[key] = _trace(handler, code_dir, root)
+    return memo[key]
+
+
+def _trace(handler: str, code_dir: Path, root: Path) -> Resolved | None:
     module, export_path = split_node(handler)
     export_name = export_path.split(".", 1)[0]
     built_name = os.path.basename(module)

@@ -45,9 +45,10 @@ class HandlerDiscovery:
     def discover(self, root: Path) -> list[DeclaredHandler]:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
+        builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
         for path in walk_files(root, _is_candidate):
             for declaration in self._declarations(path, root):
-                handler = _resolve(declaration, root)
+                handler = _resolve(declaration, root, builds)
                 if handler is not None:
                     found.append(handler)
         return found
@@ -179,7 +180,7 @@ def _project_dir(stack_file: Path, root: Path, marker: str) -> Path:
         folder = folder.parent
 
 
-def _resolve(declaration: Declaration, root: Path) -> DeclaredHandler | None:
+def _resolve(declaration: Declaration, root: Path, builds: dict | None = None) -> DeclaredHandler | None:
     family = declaration.family or runtime_family(declaration.runtime)
     if family == "other":
         return None  # Java, Go, .NET, Ruby, custom runtimes: not code lambda-leak reads
@@ -196,8 +197,14 @@ def _resolve(declaration: Declaration, root: Path) -> DeclaredHandler | None:
     if declaration.entry_points and declaration.code_dir is not None and family != "python":
         resolved = resolve_entry_points(declaration.handler, declaration.code_dir, list(declaration.entry_points))
     if resolved is None:
-        resolved = resolve(declaration.handler, declaration.code_dir, family)
+        key = ("resolve", declaration.handler, declaration.code_dir, family)
+        if builds is None or key not in builds:
+            resolved = resolve(declaration.handler, declaration.code_dir, family)
+            if builds is not None:
+                builds[key] = resolved
+        else:
+            resolved = builds[key]
     if resolved.source_file is None and declaration.code_dir is not None and family != "python":
-        resolved = trace_build(declaration.handler, declaration.code_dir, root) or resolved  # a bundler's output
+        resolved = trace_build(declaration.handler, declaration.code_dir, root, builds) or resolved  # a bundler's output
     return DeclaredHandler(resolved.source_file, resolved.export_path, resolved.export_name, declaration.runtime,
                            declaration.declared_in, declaration.line, declaration.origin, how=resolved.how)

@@ -30,6 +30,7 @@ from lambda_leak.iac.model import Declaration
 log = logging.getLogger("lambda_leak.iac")
 
 MARKERS = (b"aws_lambda_function", b"terraform-aws-modules/lambda", b"terraform-aws-lambda")
+SHARED_MARKERS = (b"locals", b"variable", b"archive_file")  # what a sibling file must hold to matter
 LAMBDA_MODULE_SOURCES = ("terraform-aws-modules/lambda/aws", "terraform-aws-modules/terraform-aws-lambda")
 _MAX_DEPTH = 24
 _CACHE_LIMIT = 4096
@@ -65,7 +66,7 @@ class _FileFacts:
     error_line: int | None = None  # 0-based line of the first syntax error
 
 
-_cache: dict[Path, tuple[tuple[int, int], _FileFacts]] = {}
+_cache: dict[Path, tuple[tuple[int, int], _FileFacts | None]] = {}  # None: holds nothing worth parsing
 
 
 def declarations(path: Path) -> list[Declaration]:
@@ -82,20 +83,25 @@ def declarations(path: Path) -> list[Declaration]:
 
 
 # --- parsing, one file at a time (cached while its size and mtime stay the same)
-def _facts(path: Path, report_errors: bool = False) -> _FileFacts | None:
+def _facts(path: Path, report_errors: bool = False, wanted: tuple[bytes, ...] = ()) -> _FileFacts | None:
+    """The file's facts; None when it cannot be read or (with `wanted`) holds none of those markers."""
     try:
         stat = path.stat()
         stamp = (stat.st_size, stat.st_mtime_ns)
         cached = _cache.get(path)
-        if cached is not None and cached[0] == stamp:
+        if cached is not None and cached[0] == stamp and (cached[1] is not None or wanted):
             facts = cached[1]
         else:
-            facts = _parse(path.read_bytes(), path.suffix == ".tfvars")
+            data = path.read_bytes()
+            # iam.tf, outputs.tf, …: nothing the Lambda blocks could refer to, not parsed
+            facts = _parse(data, path.suffix == ".tfvars") if not wanted or any(m in data for m in wanted) else None
             if len(_cache) >= _CACHE_LIMIT:
                 _cache.clear()
             _cache[path] = (stamp, facts)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", path, error)
+        return None
+    if facts is None:
         return None
     if report_errors and facts.error_line is not None:
         log.warning("lambda-leak: %s:%d: HCL syntax error; blocks that do not parse are skipped", path, facts.error_line + 1)
@@ -209,7 +215,7 @@ def _folder_facts(folder: Path, current: Path, current_facts: _FileFacts) -> lis
         if name == current.name or not entry.is_file():
             continue
         if name.endswith(".tf"):
-            facts = _facts(Path(entry.path))
+            facts = _facts(Path(entry.path), wanted=SHARED_MARKERS)
             if facts is not None:
                 found.append(facts)
         elif name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
