@@ -82,5 +82,6 @@ class WorkspaceIndex:
                 "uri": from_fs_path(str(path.resolve())),
                 "line": handler.line,
                 "origin": handler.origin,
+                "how": handler.how,  # a bundled handler's trace, or why it is unresolved ("" otherwise)
             })
         return found
