@@ -73,7 +73,8 @@ def test_broken_terraform_file_one_line_and_the_check_goes_on(capsys, caplog, te
 
 def test_sst_and_pulumi_handlers_get_their_findings(capsys, monkeypatch):
     monkeypatch.chdir(FIXTURES)
-    got = findings(capsys, "sst-app", "pulumi-ts", "pulumi-py")
+    got = findings(capsys, "sst-app", "sst-v2-app", "pulumi-ts", "pulumi-py")
     assert ("sst-app/packages/functions/src/notes.ts", 9, "floating-promise") in got
     assert ("pulumi-ts/app/resize.js", 5, "floating-promise") in got
     assert ("pulumi-py/handlers/ledger.py", 11, "dangling-task") in got
+    assert ("sst-v2-app/functions/feeds.py", 17, "thread-leak") in got  # add_feed: a handler only because SST says so

@@ -160,6 +160,9 @@ def test_declared_handlers_by_file_over_all_fixtures():
         "pulumi-ts/app/notify.js": {"handler"},
         "pulumi-py/handlers/ledger.py": {"post_entry"},
         "pulumi-py/handlers/export.py": {"main"},
+        "sst-v2-app/functions/feeds.py": {"list_feeds", "add_feed"},
+        "sst-v2-app/functions/poll.py": {"run"},
+        "sst-v2-app/packages/web/preview.js": {"render"},
     }
 
 

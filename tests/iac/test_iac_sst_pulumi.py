@@ -78,3 +78,16 @@ def test_pulumi_runtime_enum_names():
     assert runtime_from_enum("NODE_JS22D_X") == "nodejs22.x"
     assert runtime_from_enum("Python3d12") == "python3.12"
     assert runtime_from_enum("PYTHON3D9") == "python3.9"
+
+
+def test_sst_v2_constructs_with_the_app_default_runtime():
+    root = FIXTURES / "sst-v2-app"
+    stack = root / "stacks" / "Feeds.ts"
+    f, s = "stacks/Feeds.ts", "sst"
+    assert rows(discover(root), root) == [
+        # app.setDefaultFunctionProps({ runtime: "python3.11" }) in sst.config.ts
+        (f, line_of(stack, '"GET /feeds"'), s, "list_feeds", "list_feeds", "python3.11", "functions/feeds.py"),
+        (f, line_of(stack, '"POST /feeds"'), s, "add_feed", "add_feed", "python3.11", "functions/feeds.py"),
+        (f, line_of(stack, "job:"), s, "run", "run", "python3.11", "functions/poll.py"),
+        (f, line_of(stack, 'handler: "packages/web/preview.render"'), s, "render", "render", "nodejs18.x", "packages/web/preview.js"),
+    ]

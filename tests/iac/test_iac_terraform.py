@@ -206,3 +206,14 @@ def test_files_without_lambda_markers_are_not_parsed(tmp_path: Path, monkeypatch
     monkeypatch.setattr(terraform, "_parse", lambda data, tfvars: parsed.append(data) or original(data, tfvars))
     assert discover(tmp_path) == []
     assert parsed == []
+
+
+def test_modules_downloaded_by_terraform_init_are_not_read(tmp_path: Path):
+    write(tmp_path, {
+        "app.js": "exports.handler = async () => 1;\n",
+        "main.tf": 'module "fn" {\n  source      = "terraform-aws-modules/lambda/aws"\n  handler     = "app.handler"\n'
+                   '  runtime     = "nodejs20.x"\n  source_path = "."\n}\n',
+        # the registry module's own code, as `terraform init` leaves it
+        ".terraform/modules/fn/main.tf": 'resource "aws_lambda_function" "this" {\n  handler = var.handler\n}\n',
+    })
+    assert rows(discover(tmp_path), tmp_path.resolve()) == [("main.tf", 2, "main.tf", "handler", "handler", "nodejs20.x", "app.js")]

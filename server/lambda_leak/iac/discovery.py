@@ -123,6 +123,9 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
         if suffix in JS_SUFFIXES and b"sst.aws." in data:
             app = sst.app_dir(path, root)
             return (sst.declarations(_text(data), path, app) if app is not None else []), False
+        if suffix in JS_SUFFIXES and b"sst/constructs" in data:
+            app = sst.app_dir(path, root)
+            return (sst.v2_declarations(_text(data), path, app) if app is not None else []), False
         if suffix in JS_SUFFIXES:
             if b"aws-cdk" not in data or b"Function" not in data:
                 return [], True

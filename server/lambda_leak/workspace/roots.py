@@ -38,7 +38,7 @@ def may_declare_handlers(path: str) -> bool:
                 data = handle.read(1 << 20)
         except OSError:
             return False
-        return any(marker in data for marker in (b"aws-cdk", b"aws_cdk", b"@pulumi/aws", b"pulumi_aws", b"sst.aws."))
+        return any(marker in data for marker in (b"aws-cdk", b"aws_cdk", b"@pulumi/aws", b"pulumi_aws", b"sst.aws.", b"sst/constructs"))
     return False
 
 
