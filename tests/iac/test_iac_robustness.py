@@ -17,8 +17,14 @@ PIECES = [
     "Globals:\n", "  Function: 3\n", "Parameters: {X: {Default: [1]}}\n", "functions:\n", "  a: {handler: ${file(x)}}\n",
     "  - ${file(./serverless.yml)}\n", "&a [*a]\n", "!Ref\n", "- ", ": ", "{", "}", "[", "]", "\t", "'", '"', "\n", "\\", "é",
 ]
-NAMES = ["template.yaml", "serverless.yml", "stack.json", "stack.ts", "stack.py"]
-CDK_PREFIX = {"stack.ts": "import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(", "stack.py": "from aws_cdk import aws_lambda\naws_lambda.Function("}
+NAMES = ["template.yaml", "serverless.yml", "stack.json", "stack.ts", "stack.py", "sst.config.ts", "pulumi.ts", "pulumi.py"]
+CDK_PREFIX = {
+    "stack.ts": "import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(",
+    "stack.py": "from aws_cdk import aws_lambda\naws_lambda.Function(",
+    "sst.config.ts": "new sst.aws.Function('F', { handler: ",
+    "pulumi.ts": "import * as aws from '@pulumi/aws';\nnew aws.lambda.Function('f', { handler: ",
+    "pulumi.py": "import pulumi_aws as aws\naws.lambda_.Function('f', handler=",
+}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

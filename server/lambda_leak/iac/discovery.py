@@ -27,6 +27,7 @@ TEMPLATE_MARKERS = (b"AWS::Serverless::Function", b"AWS::Lambda::Function")
 NOT_TEMPLATES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json", "pnpm-lock.yaml"})
 JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
 TERRAFORM_SUFFIX = ".tf"
+JS_PROGRAM_MARKERS = (b"@pulumi/aws", b"sst.aws.", b"sst/constructs")
 
 
 def discover(root: Path) -> list[DeclaredHandler]:
@@ -118,14 +119,8 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
             if not any(marker in data for marker in terraform.MARKERS):
                 return [], True
             return terraform.declarations(path), False  # locals, variables and tfvars live in sibling files
-        if suffix in JS_SUFFIXES and b"@pulumi/aws" in data and b"Function" in data:
-            return pulumi.js_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
-        if suffix in JS_SUFFIXES and b"sst.aws." in data:
-            app = sst.app_dir(path, root)
-            return (sst.declarations(_text(data), path, app) if app is not None else []), False
-        if suffix in JS_SUFFIXES and b"sst/constructs" in data:
-            app = sst.app_dir(path, root)
-            return (sst.v2_declarations(_text(data), path, app) if app is not None else []), False
+        if suffix in JS_SUFFIXES and any(marker in data for marker in JS_PROGRAM_MARKERS):
+            return _js_program(path, data, root), False  # paths resolve against the project folder
         if suffix in JS_SUFFIXES:
             if b"aws-cdk" not in data or b"Function" not in data:
                 return [], True
@@ -143,6 +138,18 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
     return [], True
+
+
+def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:
+    """Pulumi programs and SST apps written in TypeScript or JavaScript."""
+    if _compiled_from_typescript(path):
+        return []
+    if b"@pulumi/aws" in data:
+        return pulumi.js_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")) if b"Function" in data else []
+    app = sst.app_dir(path, root)
+    if app is None:
+        return []  # sst.aws.* outside an SST app: nothing to resolve paths against
+    return sst.declarations(_text(data), path, app) if b"sst.aws." in data else sst.v2_declarations(_text(data), path, app)
 
 
 def _compiled_from_typescript(path: Path) -> bool:
