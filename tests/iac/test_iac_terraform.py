@@ -74,7 +74,12 @@ resource "aws_lambda_function" "set" {
   filename = "fn/${each.key}.zip"
 }
 resource "aws_lambda_function" "py" {
-  handler  = element(local.names, 1)
+  handler  = format("%s.%s", "b", "run")
+  runtime  = var.python
+  filename = "fn/b.zip"
+}
+resource "aws_lambda_function" "random" {
+  handler  = "b.${uuid()}"
   runtime  = var.python
   filename = "fn/b.zip"
 }
@@ -87,8 +92,9 @@ resource "aws_lambda_function" "legacy" {
     write(tmp_path, {"fn/a.js": "exports.go = async () => 1;\n", "fn/b.py": "def run(event, context):\n    pass\n", "lambda.tf": tf})
     assert rows(discover(tmp_path), tmp_path.resolve()) == [
         ("lambda.tf", at(tf, "local.enabled ?"), "lambda.tf", "go", "go", "nodejs22.x", "fn/a.js"),
-        # element(): not evaluated, so not guessed
-        ("lambda.tf", at(tf, "element("), "lambda.tf", "", "", "python3.12", None),
+        ("lambda.tf", at(tf, "format("), "lambda.tf", "run", "run", "python3.12", "fn/b.py"),
+        # uuid(): not evaluated, so not guessed
+        ("lambda.tf", at(tf, "uuid()"), "lambda.tf", "", "", "python3.12", None),
         ("lambda.tf", at(tf, "local.names.1"), "lambda.tf", "run", "run", "python3.12", "fn/b.py"),
     ]
 
@@ -217,3 +223,25 @@ def test_modules_downloaded_by_terraform_init_are_not_read(tmp_path: Path):
         ".terraform/modules/fn/main.tf": 'resource "aws_lambda_function" "this" {\n  handler = var.handler\n}\n',
     })
     assert rows(discover(tmp_path), tmp_path.resolve()) == [("main.tf", 2, "main.tf", "handler", "handler", "nodejs20.x", "app.js")]
+
+
+def test_string_functions(tmp_path: Path):
+    expressions = {
+        'join(".", ["app", "main"])': "app.main",
+        'replace("app-main", "-", ".")': "app.main",
+        'replace("app.x", "/x/", "main")': None,  # a regular expression: not evaluated
+        'trimsuffix("app.main.js", ".js")': "app.main",
+        'trimprefix("./app.main", "./")': "app.main",
+        'coalesce(null, "", "app.main")': "app.main",
+        'lower("APP.MAIN")': "app.main",
+        'format("%s.%d", "app", 1)': None,  # only %s
+        'element(["x.y", "app.main"], 3)': "app.main",  # wraps around, as Terraform does
+    }
+    (tmp_path / "app.js").write_text("exports.main = async () => 1;\n")
+    blocks = "".join(
+        f'resource "aws_lambda_function" "f{i}" {{\n  handler  = {e}\n  runtime  = "nodejs20.x"\n  filename = "a.zip"\n}}\n'
+        for i, e in enumerate(expressions)
+    )
+    (tmp_path / "main.tf").write_text(blocks)
+    got = [h.export_path and "app." + h.export_path for h in discover(tmp_path)]
+    assert got == [value or "" for value in expressions.values()]

@@ -9,7 +9,8 @@ A configuration is a folder: its `locals`, `variable` defaults (overridden by th
 terraform.tfvars and *.auto.tfvars, which Terraform loads by itself) and `data "archive_file"`
 blocks are shared by all its .tf files. Values are evaluated only as far as they are literal:
 strings, numbers, lists, maps, templates, `local.`, `var.`, `each.key`/`each.value` of a literal
-`for_each`, `path.module`, `toset`/`tolist`/`tomap`/`merge`/`lookup`/`concat`, `==`/`!=`/`!`/`&&`/`||`
+`for_each`, `path.module`, `toset`/`tolist`/`tomap`/`merge`/`lookup`/`concat`, the string functions
+(`format` with `%s`, `join`, `element`, `coalesce`, `replace`, `trimsuffix`, …), `==`/`!=`/`!`/`&&`/`||`
 and `? :`. Anything else is UNKNOWN, and a handler that depends on it is reported as unresolved,
 never guessed."""
 
@@ -536,7 +537,8 @@ class _Scope:
             if arguments[1] in arguments[0]:
                 return arguments[0][arguments[1]]
             return arguments[2] if len(arguments) == 3 else UNKNOWN
-        return UNKNOWN
+        return _string_function(name, arguments)
+
 
     def _operation(self, node: ts.Node, depth: int) -> Any:
         children = [c for c in node.children if c.type != "comment"]
@@ -560,6 +562,37 @@ class _Scope:
         if op in ("&&", "||") and isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right)
         return UNKNOWN
+
+
+def _string_function(name: str, arguments: list[Any]) -> Any:
+    """The pure string functions handler names are built with; anything else is UNKNOWN."""
+    strings = all(isinstance(a, str) for a in arguments)
+    if name == "element" and len(arguments) == 2 and isinstance(arguments[0], list) and arguments[0]:
+        index = arguments[1]
+        return arguments[0][index % len(arguments[0])] if isinstance(index, int) and not isinstance(index, bool) else UNKNOWN
+    if name == "join" and len(arguments) == 2 and isinstance(arguments[0], str) and isinstance(arguments[1], list):
+        return arguments[0].join(arguments[1]) if all(isinstance(v, str) for v in arguments[1]) else UNKNOWN
+    if name == "coalesce" and arguments:
+        return next((a for a in arguments if a is not None and a != ""), UNKNOWN)
+    if name == "format" and arguments and strings and arguments[0].count("%") == 2 * arguments[0].count("%%") + len(arguments) - 1:
+        pieces = arguments[0].replace("%%", "\0").split("%s")
+        if len(pieces) != len(arguments):
+            return UNKNOWN  # verbs other than %s
+        out = pieces[0]
+        for value, piece in zip(arguments[1:], pieces[1:]):
+            out += value + piece
+        return out.replace("\0", "%")
+    if not strings:
+        return UNKNOWN
+    if name in ("lower", "upper") and len(arguments) == 1:
+        return arguments[0].lower() if name == "lower" else arguments[0].upper()
+    if name == "trimsuffix" and len(arguments) == 2:
+        return arguments[0][: -len(arguments[1])] if arguments[1] and arguments[0].endswith(arguments[1]) else arguments[0]
+    if name == "trimprefix" and len(arguments) == 2:
+        return arguments[0][len(arguments[1]) :] if arguments[0].startswith(arguments[1]) else arguments[0]
+    if name == "replace" and len(arguments) == 3 and not (arguments[1].startswith("/") and arguments[1].endswith("/")):
+        return arguments[0].replace(arguments[1], arguments[2])  # a /regex/ pattern is not evaluated
+    return UNKNOWN
 
 
 # --- small helpers
