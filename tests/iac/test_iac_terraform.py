@@ -245,3 +245,14 @@ def test_string_functions(tmp_path: Path):
     (tmp_path / "main.tf").write_text(blocks)
     got = [h.export_path and "app." + h.export_path for h in discover(tmp_path)]
     assert got == [value or "" for value in expressions.values()]
+
+
+def test_a_broken_variables_file_is_reported_and_its_values_unknown(tmp_path: Path, caplog):
+    write(tmp_path, {
+        "variables.tf": 'variable "entry" {\n  default = "app.handler\n',
+        "main.tf": 'resource "aws_lambda_function" "f" {\n  handler = var.entry\n  runtime = "nodejs20.x"\n}\n',
+    })
+    with caplog.at_level(logging.WARNING, logger="lambda_leak.iac"):
+        assert [h.unresolved for h in discover(tmp_path)] == ["handler = var.entry is not known before deployment"]
+        discover(tmp_path)  # unchanged: not reported again
+    assert [Path(r.getMessage().split(":")[1]).name for r in caplog.records if "HCL syntax error" in r.getMessage()] == ["variables.tf"]

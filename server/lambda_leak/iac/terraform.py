@@ -72,7 +72,7 @@ _cache: dict[Path, tuple[tuple[int, int], _FileFacts | None]] = {}  # None: hold
 
 def declarations(path: Path) -> list[Declaration]:
     """Handlers declared by the .tf file `path`, evaluated with its whole folder's configuration."""
-    facts = _facts(path, report_errors=True)
+    facts = _facts(path)
     if facts is None or not facts.functions:
         return []
     scope = _Scope(path.parent, _folder_facts(path.parent, path, facts))
@@ -84,8 +84,9 @@ def declarations(path: Path) -> list[Declaration]:
 
 
 # --- parsing, one file at a time (cached while its size and mtime stay the same)
-def _facts(path: Path, report_errors: bool = False, wanted: tuple[bytes, ...] = ()) -> _FileFacts | None:
-    """The file's facts; None when it cannot be read or (with `wanted`) holds none of those markers."""
+def _facts(path: Path, wanted: tuple[bytes, ...] = ()) -> _FileFacts | None:
+    """The file's facts; None when it cannot be read or (with `wanted`) holds none of those markers.
+    A syntax error is reported once, when the file is parsed (not again while it is unchanged)."""
     try:
         stat = path.stat()
         stamp = (stat.st_size, stat.st_mtime_ns)
@@ -96,16 +97,14 @@ def _facts(path: Path, report_errors: bool = False, wanted: tuple[bytes, ...] = 
             data = path.read_bytes()
             # iam.tf, outputs.tf, …: nothing the Lambda blocks could refer to, not parsed
             facts = _parse(data, path.suffix == ".tfvars") if not wanted or any(m in data for m in wanted) else None
+            if facts is not None and facts.error_line is not None:
+                log.warning("lambda-leak: %s:%d: HCL syntax error; blocks that do not parse are skipped", path, facts.error_line + 1)
             if len(_cache) >= _CACHE_LIMIT:
                 _cache.clear()
             _cache[path] = (stamp, facts)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", path, error)
         return None
-    if facts is None:
-        return None
-    if report_errors and facts.error_line is not None:
-        log.warning("lambda-leak: %s:%d: HCL syntax error; blocks that do not parse are skipped", path, facts.error_line + 1)
     return facts
 
 
