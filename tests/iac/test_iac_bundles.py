@@ -119,3 +119,13 @@ def test_nothing_above_the_discovery_root_is_read(tmp_path: Path):
     })
     inner = project(tmp_path / "inner", {"svc/readme.md": "built elsewhere\n"})
     assert traced(inner) == (None, "")
+
+
+def test_a_bundler_entry_wins_over_a_same_named_file_in_the_tsconfig_root(tmp_path: Path):
+    root = project(tmp_path, {
+        "svc/package.json": json.dumps({"scripts": {"build": "ncc build src/lambda.ts -o dist"}}),
+        "svc/tsconfig.json": '{ "compilerOptions": { "outDir": "lib", "rootDir": "src" } }',
+        "svc/src/lambda.ts": LAMBDA_TS,
+        "svc/src/index.ts": "export async function start() {}\n",  # a local dev server, not the deployed entry
+    })
+    assert traced(root)[0] == "svc/src/lambda.ts"

@@ -2,10 +2,12 @@
 tsup or tsc writes from src/lambda.ts. When the named file is not in the source, the project's own
 build declarations say where it comes from, tried in this order:
 
-1. tsconfig.json `outDir`/`rootDir` (the built file's path mapped back to the source tree);
+1. tsconfig.json `outDir`/`rootDir`, when the code folder is the outDir (the built file's path
+   mapped back to the source tree);
 2. entry points in package.json build scripts (`esbuild src/lambda.ts --outfile=dist/index.js`,
    `ncc build src/lambda.ts`, `tsup src/lambda.ts`) and in esbuild/webpack config files;
-3. package.json `main` naming the built file, mapped back as in 1;
+3. tsconfig again, for a zip of outDir's contents (the handler relative to outDir); then
+   package.json `main` naming the built file, mapped back as in 1;
 4. failing all that, when the package does build its code (a tsconfig.json, a bundler or compiler in
    package.json), the one exported function of the handler's name in its source folder — when
    exactly one exists; two or more is no answer. A missing file in a package that builds nothing
@@ -60,13 +62,17 @@ def _trace(handler: str, code_dir: Path, root: Path) -> Resolved | None:
         return Resolved(source, export_path, export_name, f"{built_name}.js built from {_shown(source, package)} via {how}")
 
     tsconfig = _tsconfig(package)
-    for candidate in _tsconfig_sources(tsconfig, join(code_dir, module), module):
-        return found(candidate, f"tsconfig outDir {tsconfig[1]}, rootDir {tsconfig[2]}")  # type: ignore[index]
-    for entry, output, where in _build_entries(package):
+    tsc = f"tsconfig outDir {tsconfig[1]}, rootDir {tsconfig[2]}" if tsconfig else ""
+    built = join(code_dir, module)
+    for candidate in _tsconfig_sources(tsconfig, built, None):  # the code folder is tsc's outDir
+        return found(candidate, tsc)
+    for entry, output, where in _build_entries(package):  # a bundler's entry: more specific than a zip of outDir
         if output == built_name:
             source = node_module_file(package, entry) if not os.path.splitext(entry)[1] else join(package, entry)
             if source is not None and source.is_file():
                 return found(source, where)
+    for candidate in _tsconfig_sources(tsconfig, built, module):  # a zip of outDir's contents
+        return found(candidate, tsc)
     main = _package_json(package).get("main")
     if isinstance(main, str) and os.path.splitext(os.path.basename(main))[0] == built_name:
         source = _source_of_built(package, main, tsconfig)
@@ -121,25 +127,25 @@ def _tsconfig(package: Path) -> tuple[Path, str, str] | None:
     return package, os.path.normpath(options["outDir"]), os.path.normpath(root_dir)
 
 
-def _tsconfig_sources(tsconfig: tuple[Path, str, str] | None, built: Path, module: str) -> Iterator[Path]:
+def _tsconfig_sources(tsconfig: tuple[Path, str, str] | None, built: Path, module: str | None) -> Iterator[Path]:
+    """The source tsc compiles to `built`: when `built` lies in outDir (module None), or when the
+    zip holds outDir's contents and the handler's `module` is relative to it."""
     if tsconfig is None:
         return
     folder, out_dir, root_dir = tsconfig
     out_path = join(folder, out_dir)
-    relatives = []
-    if out_path == built or out_path in built.parents:
-        relatives.append(os.path.relpath(built, out_path))  # the code folder is the outDir itself
-    relatives.append(module)  # a zip of outDir's contents, the handler relative to it
-    for relative in relatives:
-        source = node_module_file(join(folder, root_dir), relative, TS_EXTENSIONS + NODE_EXTENSIONS)
-        if source is not None:
-            yield source
+    if module is None:
+        if out_path != built and out_path not in built.parents:
             return
+        module = os.path.relpath(built, out_path)
+    source = node_module_file(join(folder, root_dir), module, TS_EXTENSIONS + NODE_EXTENSIONS)
+    if source is not None:
+        yield source
 
 
 def _source_of_built(package: Path, built: str, tsconfig: tuple[Path, str, str] | None) -> Path | None:
     stem = os.path.splitext(os.path.normpath(built))[0]
-    for source in _tsconfig_sources(tsconfig, join(package, stem), os.path.basename(stem)):
+    for source in _tsconfig_sources(tsconfig, join(package, stem), None):
         return source
     parts = Path(stem).parts
     for i, part in enumerate(parts):  # dist/index.js → src/index.ts or index.ts
