@@ -99,7 +99,7 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         elif source is None and _inside(key(handler.declared_in), roots):
             where = key(handler.declared_in)
             found[(where, handler.export_path)] = ListedHandler(
-                _display(where, shown), handler.line, handler.export_path, handler.origin
+                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.how
             )
     return sorted(found.values())
 

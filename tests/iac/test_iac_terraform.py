@@ -256,3 +256,30 @@ def test_a_broken_variables_file_is_reported_and_its_values_unknown(tmp_path: Pa
         assert [h.unresolved for h in discover(tmp_path)] == ["handler = var.entry is not known before deployment"]
         discover(tmp_path)  # unchanged: not reported again
     assert [Path(r.getMessage().split(":")[1]).name for r in caplog.records if "HCL syntax error" in r.getMessage()] == ["variables.tf"]
+
+
+def test_handlers_whose_code_is_not_on_disk_say_why(tmp_path: Path):
+    write(tmp_path, {"main.tf": """
+resource "aws_lambda_function" "s3" {
+  handler   = "app.handler"
+  runtime   = "nodejs20.x"
+  s3_bucket = "artifacts"
+  s3_key    = "app.zip"
+}
+resource "aws_lambda_function" "passed_in" {
+  handler  = "app.handler"
+  runtime  = "nodejs20.x"
+  filename = var.config.zip
+}
+resource "aws_lambda_function" "image" {
+  package_type = "Image"
+  image_config {
+    command = ["app.handler"]
+  }
+}
+"""})
+    assert [(h.export_path, h.source_file, h.how) for h in discover(tmp_path)] == [
+        ("handler", None, "the code is in S3"),
+        ("handler", None, "code folder unknown: filename = var.config.zip"),
+        ("handler", None, "the code is in a container image"),
+    ]

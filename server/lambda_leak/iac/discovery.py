@@ -216,5 +216,6 @@ def _resolve(declaration: Declaration, root: Path, builds: dict | None = None) -
             resolved = builds[key]
     if resolved.source_file is None and declaration.code_dir is not None and family != "python":
         resolved = trace_build(declaration.handler, declaration.code_dir, root, builds) or resolved  # a bundler's output
+    how = resolved.how or (declaration.note if resolved.source_file is None else "")
     return DeclaredHandler(resolved.source_file, resolved.export_path, resolved.export_name, declaration.runtime,
-                           declaration.declared_in, declaration.line, declaration.origin, how=resolved.how)
+                           declaration.declared_in, declaration.line, declaration.origin, how=how)

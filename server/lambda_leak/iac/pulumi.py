@@ -17,7 +17,7 @@ import tree_sitter as ts
 from lambda_leak.iac import cdk_js, cdk_python
 from lambda_leak.iac.cdk_common import place
 from lambda_leak.iac.handler_paths import runtime_family
-from lambda_leak.iac.model import Declaration
+from lambda_leak.iac.model import Declaration, one_line
 from lambda_leak.javascript.parser import parse
 from lambda_leak.javascript.syntax import text as node_text
 from lambda_leak.source import language_for
@@ -66,7 +66,7 @@ def _js_function(reader: cdk_js.StackReader, node: ts.Node, path: Path, project_
         return None
     handler = reader.string(value)
     if not handler:
-        return Declaration("", None, runtime, path, line, ORIGIN, unresolved=f"handler: {node_text(value)}")
+        return Declaration("", None, runtime, path, line, ORIGIN, unresolved=f"handler: {one_line(node_text(value))}")
     code_dir = _js_code_dir(reader, props["code"][0], path, project_dir) if "code" in props else None
     return Declaration(handler, code_dir, runtime, path, line, ORIGIN)
 
@@ -130,7 +130,7 @@ def _py_function(reader: cdk_python.StackReader, call: ast.Call, path: Path, pro
         return None
     handler = reader.string(keywords["handler"].value)
     if not handler:
-        return Declaration("", None, runtime, path, line, ORIGIN, unresolved=f"handler={ast.unparse(keywords['handler'].value)}")
+        return Declaration("", None, runtime, path, line, ORIGIN, unresolved=f"handler={one_line(ast.unparse(keywords['handler'].value))}")
     code_dir = _py_code_dir(reader, keywords["code"].value, path, project_dir) if "code" in keywords else None
     return Declaration(handler, code_dir, runtime, path, line, ORIGIN)
 

@@ -18,7 +18,7 @@ import tree_sitter as ts
 
 from lambda_leak.iac import cdk_js
 from lambda_leak.iac.handler_paths import runtime_family
-from lambda_leak.iac.model import Declaration
+from lambda_leak.iac.model import Declaration, one_line
 from lambda_leak.javascript.parser import parse
 from lambda_leak.javascript.syntax import text as node_text
 from lambda_leak.source import language_for
@@ -190,7 +190,7 @@ def _function(reader: cdk_js.StackReader, value: ts.Node, where: ts.Node, path: 
     runtime = reader.string(props["runtime"][0]) if "runtime" in props else default_runtime
     handler = reader.string(handler_value)
     if not handler:
-        return [Declaration("", None, runtime, path, pair.start_point[0], ORIGIN, unresolved=f"handler: {node_text(handler_value)}")]
+        return [Declaration("", None, runtime, path, pair.start_point[0], ORIGIN, unresolved=f"handler: {one_line(node_text(handler_value))}")]
     return [_declaration(handler, runtime, path, pair.start_point[0], app)]
 
 

@@ -26,7 +26,7 @@ import tree_sitter as ts
 import tree_sitter_hcl
 
 from lambda_leak.iac.handler_paths import join
-from lambda_leak.iac.model import Declaration
+from lambda_leak.iac.model import Declaration, one_line
 
 log = logging.getLogger("lambda_leak.iac")
 
@@ -264,7 +264,7 @@ class _Scope:
             elif isinstance(each, list) and all(isinstance(v, str) for v in each):
                 instances = [(v, v) for v in each]
             else:
-                reason = f"for_each = {_text(attributes['for_each'])} is not a literal map or set"
+                reason = f"for_each = {_shown(attributes['for_each'])} is not a literal map or set"
                 return [Declaration("", None, runtime, path, line, origin, unresolved=reason)]
         found = []
         for instance in instances:
@@ -283,13 +283,22 @@ class _Scope:
             command = self.value(image_command)
             handler = command[0] if isinstance(command, list) and command and isinstance(command[0], str) else None
             if handler is None:
-                return Declaration("", None, runtime, path, line, origin, unresolved=f"command = {_text(image_command)}")
-            return Declaration(handler, None, runtime, path, line, origin)  # the code is inside an image
+                return Declaration("", None, runtime, path, line, origin, unresolved=f"command = {_shown(image_command)}")
+            return Declaration(handler, None, runtime, path, line, origin, note="the code is in a container image")
         handler = self.value(handler_node)
         if not isinstance(handler, str) or not handler.strip():
-            return Declaration("", None, runtime, path, line, origin, unresolved=f"handler = {_text(handler_node)} is not known before deployment")
+            return Declaration("", None, runtime, path, line, origin, unresolved=f"handler = {_shown(handler_node)} is not known before deployment")
         code_dir = self._code_dir(kind, attributes)
-        return Declaration(handler.strip(), code_dir, runtime, path, line, origin)
+        note = "" if code_dir is not None else self._no_code_note(kind, attributes)
+        return Declaration(handler.strip(), code_dir, runtime, path, line, origin, note=note)
+
+    def _no_code_note(self, kind: str, attributes: dict[str, ts.Node]) -> str:
+        for name in ("filename", "source_path", "local_existing_package"):
+            if name in attributes:
+                return f"code folder unknown: {name} = {_shown(attributes[name])}"
+        if "s3_bucket" in attributes:
+            return "the code is in S3"
+        return "no code folder declared"
 
     def _image_command(self, kind: str, attributes: dict[str, ts.Node], blocks: dict[str, list[ts.Node]]) -> ts.Node | None:
         if kind == "module":
@@ -595,6 +604,10 @@ def _string_function(name: str, arguments: list[Any]) -> Any:
 
 
 # --- small helpers
+def _shown(node: ts.Node | None) -> str:
+    return one_line(_text(node))
+
+
 def _text(node: ts.Node | None) -> str:
     return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
 
