@@ -235,7 +235,7 @@ def main() -> None:
             assert code == 1, "the generated services leak: the check must find it"
         found = sum(1 for h in handlers if h.source_file is not None)
         discovery, check = min(discovery_times), min(check_times)
-        parsed = sum(1 for _, facts in terraform._cache.values() if facts is not None)
+        parsed = sum(1 for entry in terraform._cache.values() if entry[1] is not None)
         print(f"{args.modules} Terraform module folders, {tf_files} .tf files ({parsed} parsed, the rest skipped by marker),"
               f" {found} handlers found")
         print(f"IaC discovery (fresh, CPU): {discovery * 1000:.0f} ms; whole `lambda-leak check` (CPU, one process): {check * 1000:.0f} ms;"

@@ -283,3 +283,79 @@ resource "aws_lambda_function" "image" {
         ("handler", None, "code folder unknown: filename = var.config.zip"),
         ("handler", None, "the code is in a container image"),
     ]
+
+
+def test_a_local_module_is_evaluated_with_each_callers_arguments(tmp_path: Path):
+    root_tf = """
+locals {
+  base = merge(var.shared, { handler = "index.merged" })
+}
+variable "shared" {}
+module "up" {
+  source  = "./modules/fn"
+  handler = "index.scaleUp"
+  zip     = "${path.module}/svc/svc.zip"
+}
+module "jobs" {
+  source   = "./modules/fn"
+  for_each = { a = "x.a", b = "x.b" }
+  handler  = each.value
+  zip      = "${path.module}/jobs/x.zip"
+  runtime  = "nodejs22.x"
+}
+module "partial" {
+  source  = "./modules/fn"
+  handler = local.base.handler
+  zip     = local.base.zip
+}
+module "many" {
+  source   = "./modules/fn"
+  for_each = var.shared
+  handler  = "index.scaleUp"
+  zip      = "${path.module}/svc/svc.zip"
+}
+"""
+    write(tmp_path, {
+        "main.tf": root_tf,
+        "modules/fn/main.tf": """
+variable "handler" {}
+variable "zip" {}
+variable "runtime" { default = "nodejs20.x" }
+resource "aws_lambda_function" "this" {
+  handler  = var.handler
+  runtime  = var.runtime
+  filename = var.zip
+}
+""",
+        "svc/package.json": '{ "scripts": { "build": "ncc build src/lambda.ts -o dist" } }',
+        "svc/src/lambda.ts": "export async function scaleUp() {}\nexport async function merged() {}\n",
+        "jobs/x.js": "exports.a = async () => 1;\nexports.b = async () => 2;\n",
+    })
+    assert rows(discover(tmp_path), tmp_path.resolve()) == [
+        ("main.tf", at(root_tf, 'module "up"'), "main.tf", "scaleUp", "scaleUp", "nodejs20.x", "svc/src/lambda.ts"),
+        ("main.tf", at(root_tf, 'module "jobs"'), "main.tf", "a", "a", "nodejs22.x", "jobs/x.js"),
+        ("main.tf", at(root_tf, 'module "jobs"'), "main.tf", "b", "b", "nodejs22.x", "jobs/x.js"),
+        # merge(unknown, { handler = … }): the handler is known, the zip is not
+        ("main.tf", at(root_tf, 'module "partial"'), "main.tf", "merged", "merged", "nodejs20.x", None),
+        ("main.tf", at(root_tf, 'module "many"'), "main.tf", "", "", None, None),
+    ]
+    notes = [h.how or h.unresolved for h in discover(tmp_path)]
+    assert notes[3] == "code folder unknown: filename = var.zip"
+    assert notes[4] == "for_each = var.shared is not a literal map or set"
+
+
+def test_a_caller_without_locals_or_variables_is_still_found(tmp_path: Path):
+    # the caller folder's plain file is first seen as a sibling (not parsed), then as a possible caller
+    write(tmp_path, {
+        "svc/app.js": "exports.go = async () => 1;\n",
+        "lambda.tf": 'resource "aws_lambda_function" "direct" {\n  handler  = "app.go"\n  runtime  = "nodejs20.x"\n'
+                     '  filename = "svc/a.zip"\n}\n',
+        "calls.tf": 'module "fn" {\n  source  = "./modules/fn"\n  handler = "app.go"\n  zip     = "svc/a.zip"\n}\n',
+        "modules/fn/main.tf": 'variable "handler" {}\nvariable "zip" {}\n'
+                              'resource "aws_lambda_function" "x" {\n  handler  = var.handler\n  runtime  = "nodejs20.x"\n'
+                              '  filename = "${path.module}/../../${var.zip}"\n}\n',
+    })
+    assert [(h.declared_in.name, h.line, h.source_file.name if h.source_file else None) for h in discover(tmp_path)] == [
+        ("lambda.tf", 1, "app.js"),
+        ("calls.tf", 0, "app.js"),
+    ]

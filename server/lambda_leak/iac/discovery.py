@@ -47,6 +47,7 @@ class HandlerDiscovery:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
+        terraform.start_discovery()
         for path in walk_files(root, _is_candidate):
             for declaration in self._declarations(path, root):
                 handler = _resolve(declaration, root, builds)
@@ -118,7 +119,7 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
         if suffix == TERRAFORM_SUFFIX:
             if not any(marker in data for marker in terraform.MARKERS):
                 return [], True
-            return terraform.declarations(path), False  # locals, variables and tfvars live in sibling files
+            return terraform.declarations(path, root), False  # locals, variables, tfvars and callers: other files
         if suffix in JS_SUFFIXES and any(marker in data for marker in JS_PROGRAM_MARKERS):
             return _js_program(path, data, root), False  # paths resolve against the project folder
         if suffix in JS_SUFFIXES:

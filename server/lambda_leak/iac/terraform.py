@@ -12,19 +12,25 @@ strings, numbers, lists, maps, templates, `local.`, `var.`, `each.key`/`each.val
 `for_each`, `path.module`, `toset`/`tolist`/`tomap`/`merge`/`lookup`/`concat`, the string functions
 (`format` with `%s`, `join`, `element`, `coalesce`, `replace`, `trimsuffix`, …), `==`/`!=`/`!`/`&&`/`||`
 and `? :`. Anything else is UNKNOWN, and a handler that depends on it is reported as unresolved,
-never guessed."""
+never guessed.
+
+A local module (`modules/lambda`) whose `aws_lambda_function` takes its handler or code from
+`var.*` is evaluated once per `module` block that calls it (`source = "./modules/lambda"`, found
+anywhere under the discovery root), with the caller's arguments; the handler is then reported
+where the module is called. One level of calls is followed."""
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import tree_sitter as ts
 import tree_sitter_hcl
 
+from lambda_leak.files import walk_files
 from lambda_leak.iac.handler_paths import join
 from lambda_leak.iac.model import Declaration, one_line
 
@@ -47,6 +53,11 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
+class _PartialMap(dict):
+    """`merge(var.config, { handler = "index.x" })` with var.config unknown: the keys written after
+    the unknown map are certain, any other key is UNKNOWN, and the map cannot be iterated."""
+
+
 @dataclass(frozen=True)
 class _Archive:
     """`data.archive_file.X.output_path`: a zip of `source_dir` (or of `source_file`)."""
@@ -64,14 +75,24 @@ class _FileFacts:
     assignments: dict[str, ts.Node] = field(default_factory=dict)  # tfvars: name = value
     archives: dict[str, dict[str, ts.Node]] = field(default_factory=dict)
     functions: list[tuple[str, ts.Node]] = field(default_factory=list)  # ('resource' | 'module', block body)
+    module_calls: list[tuple[str, ts.Node]] = field(default_factory=list)  # (local source, block body)
     error_line: int | None = None  # 0-based line of the first syntax error
 
 
-_cache: dict[Path, tuple[tuple[int, int], _FileFacts | None]] = {}  # None: holds nothing worth parsing
+# path → (size and mtime, facts or None when the markers asked for were missing, those markers)
+_cache: dict[Path, tuple[tuple[int, int], _FileFacts | None, tuple]] = {}
+_tf_files: dict[Path, list[Path]] = {}  # discovery root → its .tf files, for finding module calls
+MODULE_META_ARGUMENTS = frozenset({"source", "version", "for_each", "count", "providers", "depends_on"})
 
 
-def declarations(path: Path) -> list[Declaration]:
-    """Handlers declared by the .tf file `path`, evaluated with its whole folder's configuration."""
+def start_discovery() -> None:
+    """A new discovery: the files that may call a module are listed again."""
+    _tf_files.clear()
+
+
+def declarations(path: Path, root: Path | None = None) -> list[Declaration]:
+    """Handlers declared by the .tf file `path`, evaluated with its whole folder's configuration
+    (and, for a local module that takes them from its variables, with each caller's arguments)."""
     facts = _facts(path)
     if facts is None or not facts.functions:
         return []
@@ -79,33 +100,92 @@ def declarations(path: Path) -> list[Declaration]:
     found: list[Declaration] = []
     for kind, body in facts.functions:
         attributes, blocks = _members(body)
-        found.extend(scope.declarations(kind, attributes, blocks, path))
+        own = scope.declarations(kind, attributes, blocks, path)
+        if root is not None and kind == "resource" and any(_incomplete(d) for d in own):
+            own = _through_callers(path, root, scope, attributes, blocks) or own
+        found.extend(own)
+    return found
+
+
+def _incomplete(declaration: Declaration) -> bool:
+    return declaration.unresolved is not None or declaration.note.startswith("code folder unknown")
+
+
+def _through_callers(path: Path, root: Path, child: _Scope, attributes, blocks) -> list[Declaration]:
+    """The resource evaluated once per `module` block calling its folder, reported at the call."""
+    found: list[Declaration] = []
+    for caller_path, call in _callers(path.parent, root):
+        caller_facts = _facts(caller_path)
+        if caller_facts is None:
+            continue
+        caller = _Scope(caller_path.parent, _folder_facts(caller_path.parent, caller_path, caller_facts))
+        arguments, _ = _members(call)
+        line = call.parent.start_point[0] if call.parent is not None else call.start_point[0]
+        instances = caller.instances(arguments)
+        if instances is None:
+            reason = f"for_each = {_shown(arguments['for_each'])} is not a literal map or set"
+            found.append(Declaration("", None, None, caller_path, line, caller_path.name, unresolved=reason))
+            continue
+        for instance in instances:
+            caller.each = instance
+            given = {name: caller.value(node) for name, node in arguments.items() if name not in MODULE_META_ARGUMENTS}
+            caller.each = None
+            child.given = given
+            try:
+                for declaration in child.declarations("resource", attributes, blocks, path):
+                    found.append(replace(declaration, declared_in=caller_path, line=line, origin=caller_path.name))
+            finally:
+                child.given = {}
+    return found
+
+
+def _callers(folder: Path, root: Path) -> list[tuple[Path, ts.Node]]:
+    """`module` blocks under `root` whose local `source` is `folder`."""
+    files = _tf_files.get(root)
+    if files is None:
+        files = _tf_files[root] = list(walk_files(root, lambda name: name.endswith(".tf")))
+    wanted = (b"module", b"/" + folder.name.encode("utf-8"))  # a caller's `source` ends with the folder
+    found = []
+    for path in files:
+        facts = _facts(path, wanted, every=True)
+        if facts is None:
+            continue
+        for source, body in facts.module_calls:
+            if join(path.parent, source) == folder:
+                found.append((path, body))
     return found
 
 
 # --- parsing, one file at a time (cached while its size and mtime stay the same)
-def _facts(path: Path, wanted: tuple[bytes, ...] = ()) -> _FileFacts | None:
-    """The file's facts; None when it cannot be read or (with `wanted`) holds none of those markers.
-    A syntax error is reported once, when the file is parsed (not again while it is unchanged)."""
+def _facts(path: Path, wanted: tuple[bytes, ...] = (), every: bool = False) -> _FileFacts | None:
+    """The file's facts; None when it cannot be read or holds none (`every`: not all) of the
+    `wanted` markers — then it is not parsed. A syntax error is reported once, when the file is
+    parsed (not again while it is unchanged)."""
     try:
         stat = path.stat()
         stamp = (stat.st_size, stat.st_mtime_ns)
         cached = _cache.get(path)
-        if cached is not None and cached[0] == stamp and (cached[1] is not None or wanted):
-            facts = cached[1]
-        else:
-            data = path.read_bytes()
-            # iam.tf, outputs.tf, …: nothing the Lambda blocks could refer to, not parsed
-            facts = _parse(data, path.suffix == ".tfvars") if not wanted or any(m in data for m in wanted) else None
-            if facts is not None and facts.error_line is not None:
-                log.warning("lambda-leak: %s:%d: HCL syntax error; blocks that do not parse are skipped", path, facts.error_line + 1)
-            if len(_cache) >= _CACHE_LIMIT:
-                _cache.clear()
-            _cache[path] = (stamp, facts)
+        if cached is not None and cached[0] == stamp and (cached[1] is not None or cached[2] == (wanted, every)):
+            return cached[1]
+        data = path.read_bytes()
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", path, error)
         return None
+    if wanted and not (all if every else any)(marker in data for marker in wanted):
+        if cached is None or cached[0] != stamp:
+            _remember(path, (stamp, None, (wanted, every)))  # iam.tf, outputs.tf, …: not parsed
+        return None
+    facts = _parse(data, path.suffix == ".tfvars")
+    if facts.error_line is not None:
+        log.warning("lambda-leak: %s:%d: HCL syntax error; blocks that do not parse are skipped", path, facts.error_line + 1)
+    _remember(path, (stamp, facts, ((), False)))
     return facts
+
+
+def _remember(path: Path, entry: tuple) -> None:
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[path] = entry
 
 
 def _parse(data: bytes, tfvars: bool) -> _FileFacts:
@@ -147,6 +227,8 @@ def _block(node: ts.Node, facts: _FileFacts) -> None:
         source = _string_literal(attributes["source"]) or ""
         if any(marker in source for marker in LAMBDA_MODULE_SOURCES):
             facts.functions.append(("module", body))
+        elif source.startswith(("./", "../")):
+            facts.module_calls.append((source, body))
 
 
 def _first_error_line(root: ts.Node) -> int:
@@ -244,7 +326,19 @@ class _Scope:
             for name, value in item.assignments.items():
                 self.variables[name] = value
         self.each: tuple[Any, Any] | None = None
+        self.given: dict[str, Any] = {}  # a module call's arguments: they win over the variables' defaults
         self._active: set[int] = set()
+
+    def instances(self, attributes: dict[str, ts.Node]) -> list[tuple[Any, Any] | None] | None:
+        """One `each` per `for_each` entry ([None] without for_each); None when it is not literal."""
+        if "for_each" not in attributes:
+            return [None]
+        each = self.value(attributes["for_each"])
+        if isinstance(each, dict) and not isinstance(each, _PartialMap):
+            return list(each.items())
+        if isinstance(each, list) and all(isinstance(v, str) for v in each):
+            return [(v, v) for v in each]
+        return None
 
     # the declarations of one resource or module block
     def declarations(self, kind: str, attributes: dict[str, ts.Node], blocks: dict[str, list[ts.Node]], path: Path) -> list[Declaration]:
@@ -256,16 +350,10 @@ class _Scope:
         origin = path.name
         runtime = self.value(attributes["runtime"]) if "runtime" in attributes else None
         runtime = runtime if isinstance(runtime, str) and runtime else None
-        instances: list[tuple[Any, Any] | None] = [None]
-        if "for_each" in attributes:
-            each = self.value(attributes["for_each"])
-            if isinstance(each, dict):
-                instances = list(each.items())
-            elif isinstance(each, list) and all(isinstance(v, str) for v in each):
-                instances = [(v, v) for v in each]
-            else:
-                reason = f"for_each = {_shown(attributes['for_each'])} is not a literal map or set"
-                return [Declaration("", None, runtime, path, line, origin, unresolved=reason)]
+        instances = self.instances(attributes)
+        if instances is None:
+            reason = f"for_each = {_shown(attributes['for_each'])} is not a literal map or set"
+            return [Declaration("", None, runtime, path, line, origin, unresolved=reason)]
         found = []
         for instance in instances:
             self.each = instance
@@ -394,6 +482,8 @@ class _Scope:
         for suffix in suffixes[:3]:
             key = self._suffix_key(suffix, depth) if suffix.type == "get_attr" else UNKNOWN
             keys.append(key)
+        if name == "var" and keys and isinstance(keys[0], str) and keys[0] in self.given:
+            return self._apply(self.given[keys[0]], suffixes[1:], depth)
         if name in ("local", "var") and keys and isinstance(keys[0], str):
             table = self.locals if name == "local" else self.variables
             node = table.get(keys[0])
@@ -528,17 +618,14 @@ class _Scope:
         name = _text(name_node) if name_node is not None else ""
         arguments_node = next((c for c in node.named_children if c.type == "function_arguments"), None)
         arguments = [self.value(c, depth + 1) for c in (arguments_node.named_children if arguments_node else []) if c.type == "expression"]
-        if any(a is UNKNOWN for a in arguments):
+        if name == "merge" and all(isinstance(a, dict) or a is UNKNOWN for a in arguments):
+            return _merge(arguments)
+        if any(a is UNKNOWN or isinstance(a, _PartialMap) for a in arguments):
             return UNKNOWN
         if name in ("toset", "tolist") and len(arguments) == 1 and isinstance(arguments[0], list):
             return list(dict.fromkeys(arguments[0])) if name == "toset" and _hashable(arguments[0]) else arguments[0]
         if name == "tomap" and len(arguments) == 1 and isinstance(arguments[0], dict):
             return arguments[0]
-        if name == "merge" and all(isinstance(a, dict) for a in arguments):
-            merged: dict[str, Any] = {}
-            for argument in arguments:
-                merged.update(argument)
-            return merged
         if name == "concat" and all(isinstance(a, list) for a in arguments):
             return [item for argument in arguments for item in argument]
         if name == "lookup" and len(arguments) in (2, 3) and isinstance(arguments[0], dict) and isinstance(arguments[1], str):
@@ -563,6 +650,8 @@ class _Scope:
         op = children[split].type
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if isinstance(left, _PartialMap) or isinstance(right, _PartialMap):
+            return UNKNOWN
         if op == "==":
             return left == right
         if op == "!=":
@@ -570,6 +659,18 @@ class _Scope:
         if op in ("&&", "||") and isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right)
         return UNKNOWN
+
+
+def _merge(maps: list[Any]) -> Any:
+    merged: dict[str, Any] = {}
+    partial = False
+    for value in maps:
+        if value is UNKNOWN or isinstance(value, _PartialMap):
+            partial = True
+            merged = dict(value) if isinstance(value, _PartialMap) else {}  # it may override anything before it
+        else:
+            merged.update(value)
+    return _PartialMap(merged) if partial else merged
 
 
 def _string_function(name: str, arguments: list[Any]) -> Any:
