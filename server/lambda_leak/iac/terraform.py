@@ -81,7 +81,7 @@ class _FileFacts:
 
 # path → (size and mtime, facts or None when the markers asked for were missing, those markers)
 _cache: dict[Path, tuple[tuple[int, int], _FileFacts | None, tuple]] = {}
-_tf_files: dict[Path, list[Path]] = {}  # discovery root → its .tf files, for finding module calls
+_tf_files: dict[Path, list[tuple[Path, bytes]]] = {}  # discovery root → .tf files that call local modules
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "for_each", "count", "providers", "depends_on"})
 
 
@@ -142,15 +142,21 @@ def _through_callers(path: Path, root: Path, child: _Scope, attributes, blocks) 
 def _callers(folder: Path, root: Path) -> list[tuple[Path, ts.Node]]:
     """`module` blocks under `root` whose local `source` is `folder`."""
     files = _tf_files.get(root)
-    if files is None:
-        files = _tf_files[root] = list(walk_files(root, lambda name: name.endswith(".tf")))
-    wanted = (b"module", b"/" + folder.name.encode("utf-8"))  # a caller's `source` ends with the folder
+    if files is None:  # once per discovery: the .tf files that may call a local module, with their bytes
+        files = _tf_files[root] = []
+        for path in walk_files(root, lambda name: name.endswith(".tf")):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"module" in data and b"./" in data:
+                files.append((path, data))
+    name = b"/" + folder.name.encode("utf-8")
+    needles = (name + b'"', name + b'/"')  # a caller's `source = "…/lambda"` ends with the folder's name
     found = []
-    for path in files:
-        facts = _facts(path, wanted, every=True)
-        if facts is None:
-            continue
-        for source, body in facts.module_calls:
+    for path, data in files:
+        facts = _facts(path) if any(needle in data for needle in needles) else None
+        for source, body in facts.module_calls if facts is not None else ():
             if join(path.parent, source) == folder:
                 found.append((path, body))
     return found
