@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) bench/check_speed.py
 	$(PY) bench/python_speed.py
 	$(PY) bench/lsp_latency.py
+	$(PY) bench/iac_speed.py
 
 e2e-vscode: $(STAMP)
 	@if [ -f tests/e2e-vscode/run.sh ]; then bash tests/e2e-vscode/run.sh; fi

@@ -193,7 +193,8 @@ def _list_handlers(paths: list[Path], overrides: dict) -> int:
 
     for handler in find_handlers(paths, overrides):
         runtime = f"; {handler.runtime}" if handler.runtime else ""
-        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin}{runtime})")
+        how = f"; {handler.how}" if handler.how else ""
+        print(f"{handler.path}:{handler.line + 1} {handler.name} (from {handler.origin}{runtime}{how})")
     return EXIT_CLEAN
 
 

@@ -16,6 +16,7 @@ SKIPPED_DIRECTORIES = frozenset(
     {"node_modules", ".git", ".venv", "venv", "cdk.out", ".aws-sam", "dist", "build", ".serverless", "__pycache__"}
     # bundler and framework output (serverless-esbuild/-webpack/-plugin-typescript, Next, OpenNext) and coverage reports
     | {".esbuild", ".webpack", ".build", ".next", ".open-next", ".vercel", ".netlify", ".turbo", "coverage"}
+    | {".terraform", ".sst"}  # modules `terraform init` downloads; SST's generated platform code
 )
 BOM = "\ufeff"
 

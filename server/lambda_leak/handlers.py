@@ -28,8 +28,9 @@ class ListedHandler:
     path: str  # as the user named it (relative when under the current folder)
     line: int  # 0-based
     name: str  # the export (for declared handlers: the export path, e.g. "nested.fn")
-    origin: str  # "code", or the declaring file's name ("template.yaml", "serverless.yml", "cdk")
+    origin: str  # "code", or the declaring file's name ("template.yaml", "serverless.yml", "main.tf"), "cdk", …
     runtime: str = ""  # as declared ("nodejs24.x"), "nodejs24.x assumed" from the config, or ""
+    how: str = ""  # how a handler naming a built file was traced to this source; for unresolved ones, why not
 
 
 class _Declared:
@@ -81,7 +82,8 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
             origin = declared[name].origin if name in declared else "code"
             export = declared[name].export_path if name in declared else name
             runtime = declared[name].runtime if name in declared and declared[name].runtime else assumed
-            found[(path_key, name)] = ListedHandler(str(path), line, export, origin, runtime or "")
+            how = declared[name].how if name in declared else ""
+            found[(path_key, name)] = ListedHandler(str(path), line, export, origin, runtime or "", how)
     # Declared handlers the code finders did not list (re-exports, unreadable files, files not on disk).
     for handler in declared_handlers:
         source = key(handler.source_file) if handler.source_file is not None else None
@@ -90,12 +92,18 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         if source is not None and _inside(source, roots):
             line = _declared_line(source, handler.export_name)
             found[(source, handler.export_name)] = ListedHandler(
-                _display(source, shown), line, handler.export_path, handler.origin, handler.runtime or ""
+                _display(source, shown), line, handler.export_path, handler.origin, handler.runtime or "", handler.how
+            )
+        elif handler.unresolved is not None and _inside(key(handler.declared_in), roots):
+            where = key(handler.declared_in)  # never guessed: listed where it is declared, with why
+            found[(where, f"?{handler.line}")] = ListedHandler(
+                _display(where, shown), handler.line, "?", handler.origin, handler.runtime or "",
+                f"unresolved: {handler.unresolved}",
             )
         elif source is None and _inside(key(handler.declared_in), roots):
             where = key(handler.declared_in)
             found[(where, handler.export_path)] = ListedHandler(
-                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.runtime or ""
+                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.runtime or "", handler.how
             )
     return sorted(found.values())
 

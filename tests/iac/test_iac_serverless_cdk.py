@@ -147,6 +147,22 @@ def test_declared_handlers_by_file_over_all_fixtures():
         "cdk-python/lambda_src/ingest/app.py": {"handler"},
         "cdk-python/functions/report/report.py": {"build"},
         "cdk-python/assets/node/notify.mjs": {"handler"},
+        "terraform-app/functions/orders/create.js": {"handler"},
+        "terraform-app/functions/reports/build.py": {"main"},
+        "terraform-app/lambdas/scaler/src/lambda.ts": {"scaleUp", "scaleDown"},
+        "terraform-app/py/audit.py": {"record"},
+        "terraform-app/services/billing/src/app.ts": {"generateInvoice"},
+        "sst-app/packages/functions/src/notes.ts": {"list", "create"},
+        "sst-app/packages/functions/src/thumbnail.ts": {"handler"},
+        "sst-app/packages/functions/src/audit.ts": {"record"},
+        "sst-app/packages/jobs/nightly.py": {"run"},
+        "pulumi-ts/app/resize.js": {"onUpload"},
+        "pulumi-ts/app/notify.js": {"handler"},
+        "pulumi-py/handlers/ledger.py": {"post_entry"},
+        "pulumi-py/handlers/export.py": {"main"},
+        "sst-v2-app/functions/feeds.py": {"list_feeds", "add_feed"},
+        "sst-v2-app/functions/poll.py": {"run"},
+        "sst-v2-app/packages/web/preview.js": {"render"},
     }
 
 

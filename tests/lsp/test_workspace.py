@@ -103,3 +103,42 @@ async def test_added_workspace_folder_is_indexed_and_listed(fresh_editor, fresh_
         return [h["name"] for h in result if h["path"].endswith("worker.js")]
 
     assert await eventually(listed) == ["workerHandler"]
+
+
+SCALER = """async function publish(count) {
+  return count;
+}
+
+export async function scaleUp(event) {
+  publish(event.count);
+  return "ok";
+}
+"""
+
+SCALER_TF = """resource "aws_lambda_function" "scale_up" {
+  function_name = "scale-up"
+  filename      = "${path.module}/scaler/scaler.zip"
+  handler       = "index.scaleUp"
+  runtime       = "nodejs20.x"
+}
+"""
+
+
+async def test_a_terraform_file_that_declares_a_handler_brings_its_findings(editor, client):
+    (editor.root / "scaler" / "src").mkdir(parents=True)
+    (editor.root / "scaler" / "package.json").write_text('{ "scripts": { "build": "ncc build src/lambda.ts -o dist" } }\n')
+    doc = await editor.open("scaler/src/lambda.ts", SCALER)
+    assert await editor.diagnostics(doc) == []  # `scaleUp` is not named like a handler
+    main_tf = editor.root / "main.tf"
+    main_tf.write_text(SCALER_TF)
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+        changes=[lsp.FileEvent(uri=main_tf.as_uri(), type=lsp.FileChangeType.Created)]))
+
+    async def flagged():
+        return await codes_now(editor, client, doc) == ["floating-promise"]
+
+    assert await eventually(flagged), await codes_now(editor, client, doc)
+    result = await client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+        command="lambdaLeak.listHandlers", arguments=[editor.root.as_uri()]))
+    listed = [(h["name"], h["origin"], h["how"]) for h in result if h["path"].endswith("lambda.ts")]
+    assert listed == [("scaleUp", "main.tf", "index.js built from src/lambda.ts via ncc build in package.json scripts.build")]

@@ -54,7 +54,7 @@ EXPECTED_HANDLERS = {
     "src/hooks/process-hooks.js handler (code)",
     "src/hooks/watchdog.js handler (code)",
     "src/jobs/cleanup.js handler (code)",
-    "src/jobs/export-orders.ts exportOrders (template.yaml)",
+    "src/jobs/export-orders.ts exportOrders (template.yaml; export-orders.js built from export-orders.ts via esbuild EntryPoints)",
     "src/legacy/v2-promise.js handler (code)",
     "src/misc/analytics.js handler (code)",
     "src/misc/callbacks-in-executor.js handler (code)",
@@ -145,9 +145,9 @@ def test_list_handlers_finds_exactly_the_project_handlers(capsys, monkeypatch):
     assert main(["check", "--list-handlers", "."]) == 0
     listed = set()
     for line in capsys.readouterr().out.splitlines():
-        match = re.fullmatch(r"(.+):\d+ (\S+) \(from ([^;]+)(?:; \S+)?\)", line)
+        match = re.fullmatch(r"(.+):\d+ (\S+) \(from ([^;]+)(?:; (?:nodejs|python)[^;]*)?((?:; .+)?)\)", line)
         assert match, line
-        listed.add(f"{Path(match[1]).as_posix()} {match[2]} ({match[3]})")
+        listed.add(f"{Path(match[1]).as_posix()} {match[2]} ({match[3]}{match[4]})")  # runtime left out
     assert listed == EXPECTED_HANDLERS, (
         f"missing: {sorted(EXPECTED_HANDLERS - listed)}\nunexpected: {sorted(listed - EXPECTED_HANDLERS)}"
     )

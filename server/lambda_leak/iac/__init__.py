@@ -1,4 +1,5 @@
-"""Handlers declared by deployment files: SAM/CloudFormation templates, serverless.yml and CDK apps.
+"""Handlers declared by deployment files: SAM/CloudFormation templates, serverless.yml, CDK apps,
+Terraform configurations, SST apps and Pulumi programs.
 
     discover(root) -> list[DeclaredHandler]
     declared_handlers_by_file(root) -> dict[Path, set[str]]

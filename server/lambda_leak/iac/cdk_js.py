@@ -34,7 +34,7 @@ _MAX_DEPTH = 12
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     language = language_for(path.name) or "javascript"  # the engine's grammars (per-thread parsers)
     tree = parse(text.encode("utf-8", "surrogatepass"), language)
-    reader = _StackReader(path, app_dir)
+    reader = StackReader(path, app_dir)
     reader.collect(tree.root_node)
     found = []
     for node in reader.new_expressions:
@@ -46,7 +46,7 @@ def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     return found
 
 
-def _unwrap(node: ts.Node | None) -> ts.Node | None:
+def unwrap(node: ts.Node | None) -> ts.Node | None:
     while node is not None and node.type in TRANSPARENT:
         node = node.named_children[0] if node.named_children else None
     return node
@@ -56,7 +56,7 @@ def _node_join(parts: list[str]) -> str:
     return os.path.normpath("/".join(p for p in parts if p)) if any(parts) else "."
 
 
-class _StackReader:
+class StackReader:
     def __init__(self, path: Path, app_dir: Path) -> None:
         self.path = path
         self.app_dir = app_dir
@@ -90,7 +90,7 @@ class _StackReader:
 
     def _declarator(self, node: ts.Node) -> None:
         name = node.child_by_field_name("name")
-        value = _unwrap(node.child_by_field_name("value"))
+        value = unwrap(node.child_by_field_name("value"))
         if name is None or value is None:
             return
         required = self._required_module(value)
@@ -112,7 +112,7 @@ class _StackReader:
     def _required_module(self, node: ts.Node) -> str | None:
         """`require('x')` (or `require('x').member`) as a qualified name."""
         if node.type == "member_expression":
-            inner = self._required_module(_unwrap(node.child_by_field_name("object")))
+            inner = self._required_module(unwrap(node.child_by_field_name("object")))
             prop = node.child_by_field_name("property")
             return f"{inner}.{_text(prop)}" if inner is not None and prop is not None else None
         if node.type != "call_expression":
@@ -126,7 +126,7 @@ class _StackReader:
 
     # --- names and values
     def qualify(self, node: ts.Node | None) -> str | None:
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None:
             return None
         if node.type == "identifier":
@@ -146,7 +146,7 @@ class _StackReader:
 
     def string(self, node: ts.Node | None, depth: int = 0) -> str | None:
         """The string an expression always evaluates to, or None when that is not known statically."""
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None or depth > _MAX_DEPTH:
             return None
         kind = node.type
@@ -220,7 +220,7 @@ class _StackReader:
 
     # --- constructs
     def construct_call(self, node: ts.Node) -> ConstructCall | None:
-        callee = _unwrap(node.child_by_field_name("constructor"))
+        callee = unwrap(node.child_by_field_name("constructor"))
         if callee is None:
             return None
         if callee.type == "identifier":
@@ -240,7 +240,7 @@ class _StackReader:
         if len(arguments) >= 2:
             call.construct_id = self.string(arguments[1])
         props: dict[str, tuple[ts.Node, ts.Node]] = {}
-        if len(arguments) >= 3 and not self._read_props(arguments[2], props, 0):
+        if len(arguments) >= 3 and not self.read_props(arguments[2], props, 0):
             return None  # props we cannot read may hold `entry`/`handler`: no guess
         if "handler" in props:
             value, pair = props["handler"]
@@ -259,14 +259,14 @@ class _StackReader:
             call.index = self.string(props["index"][0])
         return call
 
-    def _read_props(self, node: ts.Node | None, props: dict[str, tuple[ts.Node, ts.Node]], depth: int) -> bool:
+    def read_props(self, node: ts.Node | None, props: dict[str, tuple[ts.Node, ts.Node]], depth: int) -> bool:
         """Collect an object literal's properties (following `const` names and spreads) into `props`;
         False when some of them cannot be known statically."""
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None or depth > 4:
             return False
         if node.type == "identifier":
-            return self._read_props(self.constants.get(_text(node)), props, depth + 1)
+            return self.read_props(self.constants.get(_text(node)), props, depth + 1)
         if node.type != "object":
             return False
         for child in node.named_children:
@@ -282,12 +282,12 @@ class _StackReader:
             elif child.type == "shorthand_property_identifier":
                 props[_text(child)] = (child, child)
             elif child.type == "spread_element":
-                if not child.named_children or not self._read_props(child.named_children[0], props, depth + 1):
+                if not child.named_children or not self.read_props(child.named_children[0], props, depth + 1):
                     return False
         return True
 
     def _runtime(self, node: ts.Node, depth: int = 0) -> str | None:
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None or depth > 4:
             return None
         if node.type == "member_expression":  # lambda.Runtime.NODEJS_20_X
@@ -302,7 +302,7 @@ class _StackReader:
         return None
 
     def _code(self, node: ts.Node, depth: int = 0) -> tuple[str, str | None] | None:
-        node = _unwrap(node)
+        node = unwrap(node)
         if node is None or depth > 4:
             return None
         if node.type in ("identifier", "shorthand_property_identifier"):
@@ -316,7 +316,7 @@ class _StackReader:
             return ("other", None)
         if node.type != "call_expression":
             return ("other", None)
-        callee = _unwrap(node.child_by_field_name("function"))
+        callee = unwrap(node.child_by_field_name("function"))
         method = callee.child_by_field_name("property") if callee is not None and callee.type == "member_expression" else None
         name = _text(method) if method is not None else ""
         arguments = self.arguments(node)

@@ -21,7 +21,7 @@ _PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPat
 
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     tree = ast.parse(text, filename=str(path))
-    reader = _StackReader(path, app_dir)
+    reader = StackReader(path, app_dir)
     reader.collect(tree)
     found = []
     for node in reader.calls:
@@ -33,7 +33,7 @@ def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     return found
 
 
-class _StackReader:
+class StackReader:
     def __init__(self, path: Path, app_dir: Path) -> None:
         self.path = path
         self.app_dir = app_dir

@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from lambda_leak.files import walk_files
-from lambda_leak.iac import cdk_js, cdk_python, serverless, templates
+from lambda_leak.iac import cdk_js, cdk_python, pulumi, serverless, sst, templates, terraform
+from lambda_leak.iac.bundles import trace_build
 from lambda_leak.iac.cfn_yaml import load_json, load_yaml
 from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family
 from lambda_leak.iac.model import Declaration, DeclaredHandler
@@ -25,6 +26,8 @@ TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 TEMPLATE_MARKERS = (b"AWS::Serverless::Function", b"AWS::Lambda::Function")
 NOT_TEMPLATES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json", "pnpm-lock.yaml"})
 JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
+TERRAFORM_SUFFIX = ".tf"
+JS_PROGRAM_MARKERS = (b"@pulumi/aws", b"sst.aws.", b"sst/constructs")
 
 
 def discover(root: Path) -> list[DeclaredHandler]:
@@ -43,9 +46,11 @@ class HandlerDiscovery:
     def discover(self, root: Path) -> list[DeclaredHandler]:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
+        builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
+        terraform.start_discovery()
         for path in walk_files(root, _is_candidate):
             for declaration in self._declarations(path, root):
-                handler = _resolve(declaration)
+                handler = _resolve(declaration, root, builds)
                 if handler is not None:
                     found.append(handler)
         return found
@@ -85,7 +90,7 @@ def _by_file(handlers: list[DeclaredHandler]) -> dict[Path, set[str]]:
 
 def _is_candidate(name: str) -> bool:
     suffix = os.path.splitext(name)[1].lower()
-    if suffix not in TEMPLATE_SUFFIXES and suffix not in JS_SUFFIXES and suffix != ".py":
+    if suffix not in TEMPLATE_SUFFIXES and suffix not in JS_SUFFIXES and suffix not in (".py", TERRAFORM_SUFFIX):
         return False
     return name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
@@ -111,6 +116,12 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
             if not any(marker in data for marker in TEMPLATE_MARKERS):
                 return [], True
             return templates.declarations(_load(data, suffix), path), True
+        if suffix == TERRAFORM_SUFFIX:
+            if not any(marker in data for marker in terraform.MARKERS):
+                return [], True
+            return terraform.declarations(path, root), False  # locals, variables, tfvars and callers: other files
+        if suffix in JS_SUFFIXES and any(marker in data for marker in JS_PROGRAM_MARKERS):
+            return _js_program(path, data, root), False  # paths resolve against the project folder
         if suffix in JS_SUFFIXES:
             if b"aws-cdk" not in data or b"Function" not in data:
                 return [], True
@@ -118,6 +129,8 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
                 return [], False
             # CDK paths resolve against the app folder and the default entry looks for sibling files
             return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
+        if suffix == ".py" and b"pulumi_aws" in data and b"Function" in data:
+            return pulumi.python_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
         if suffix == ".py":
             if b"aws_cdk" not in data or b"Function" not in data:
                 return [], True
@@ -126,6 +139,18 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
     return [], True
+
+
+def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:
+    """Pulumi programs and SST apps written in TypeScript or JavaScript."""
+    if _compiled_from_typescript(path):
+        return []
+    if b"@pulumi/aws" in data:
+        return pulumi.js_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")) if b"Function" in data else []
+    app = sst.app_dir(path, root)
+    if app is None:
+        return []  # sst.aws.* outside an SST app: nothing to resolve paths against
+    return sst.declarations(_text(data), path, app) if b"sst.aws." in data else sst.v2_declarations(_text(data), path, app)
 
 
 def _compiled_from_typescript(path: Path) -> bool:
@@ -152,19 +177,27 @@ def _first_line(error: Exception) -> str:
 
 def _app_dir(stack_file: Path, root: Path) -> Path:
     """The CDK app's working folder: the nearest folder with cdk.json, up to `root`."""
+    return _project_dir(stack_file, root, "cdk.json")
+
+
+def _project_dir(stack_file: Path, root: Path, marker: str) -> Path:
+    """The nearest folder with `marker` (cdk.json, Pulumi.yaml) above the file, up to `root`."""
     folder = stack_file.parent
     while True:
-        if (folder / "cdk.json").is_file():
+        if (folder / marker).is_file():
             return folder
         if folder == root or folder.parent == folder:
             return root if root.is_dir() else stack_file.parent
         folder = folder.parent
 
 
-def _resolve(declaration: Declaration) -> DeclaredHandler | None:
+def _resolve(declaration: Declaration, root: Path, builds: dict | None = None) -> DeclaredHandler | None:
     family = declaration.family or runtime_family(declaration.runtime)
     if family == "other":
         return None  # Java, Go, .NET, Ruby, custom runtimes: not code lambda-leak reads
+    if declaration.unresolved is not None:
+        return DeclaredHandler(None, "", "", declaration.runtime, declaration.declared_in, declaration.line,
+                               declaration.origin, unresolved=declaration.unresolved)
     if declaration.entry is not None:
         source = declaration.entry if declaration.entry.is_file() else None
         export_path = declaration.handler
@@ -175,6 +208,15 @@ def _resolve(declaration: Declaration) -> DeclaredHandler | None:
     if declaration.entry_points and declaration.code_dir is not None and family != "python":
         resolved = resolve_entry_points(declaration.handler, declaration.code_dir, list(declaration.entry_points))
     if resolved is None:
-        resolved = resolve(declaration.handler, declaration.code_dir, family)
+        key = ("resolve", declaration.handler, declaration.code_dir, family)
+        if builds is None or key not in builds:
+            resolved = resolve(declaration.handler, declaration.code_dir, family)
+            if builds is not None:
+                builds[key] = resolved
+        else:
+            resolved = builds[key]
+    if resolved.source_file is None and declaration.code_dir is not None and family != "python":
+        resolved = trace_build(declaration.handler, declaration.code_dir, root, builds) or resolved  # a bundler's output
+    how = resolved.how or (declaration.note if resolved.source_file is None else "")
     return DeclaredHandler(resolved.source_file, resolved.export_path, resolved.export_name, declaration.runtime,
-                           declaration.declared_in, declaration.line, declaration.origin)
+                           declaration.declared_in, declaration.line, declaration.origin, how=how)

@@ -25,6 +25,7 @@ class Resolved:
     source_file: Path | None
     export_path: str
     export_name: str
+    how: str = ""  # set when the handler names a built file and this is its source
 
 
 def runtime_family(runtime: str | None) -> str | None:
@@ -119,7 +120,11 @@ def resolve(handler: str, base: Path | None, family: str | None) -> Resolved:
         file = python_module_file(base, py_module) if base is not None else None
         return Resolved(file, python.export_path, python.export_name)
     if base is not None:
-        file = source_of_build_output(base, node_module) or node_module_file(base, node_module)
+        built = source_of_build_output(base, node_module)
+        if built is not None:
+            how = f"{os.path.basename(node_module)}.js built from {built.name} via the compiled output folder"
+            return Resolved(built, node.export_path, node.export_name, how)
+        file = node_module_file(base, node_module)
         if file is not None:
             return Resolved(file, node.export_path, node.export_name)
         if family is None:
@@ -150,5 +155,6 @@ def resolve_entry_points(handler: str, base: Path, entry_points: list[str]) -> R
                 found = node_module_file(base, entry)
                 file = found if found is not None else file
             if file.is_file():
-                return Resolved(file, export_path, export_path.split(".", 1)[0])
+                how = f"{os.path.basename(module)}.js built from {entry} via esbuild EntryPoints"
+                return Resolved(file, export_path, export_path.split(".", 1)[0], how)
     return None

@@ -14,7 +14,9 @@ class DeclaredHandler:
     runtime: str | None  # as declared ("nodejs20.x", "python3.12"), None when not declared
     declared_in: Path  # the template / serverless.yml / CDK source that declares it
     line: int  # 0-based line of the Handler property (or of the construct when defaulted)
-    origin: str  # "template.yaml", "serverless.yml", … (the declaring file's name) or "cdk"
+    origin: str  # "template.yaml", "serverless.yml", "main.tf", … (the declaring file's name), "cdk", "sst", "pulumi"
+    how: str = ""  # how a handler naming a built file was traced to its source, or why its code is not on disk
+    unresolved: str | None = None  # why the handler could not be known (then source_file is None, export_path "")
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,11 @@ class Declaration:
     entry_points: tuple[str, ...] = field(default=())  # SAM esbuild Metadata.BuildProperties.EntryPoints
     family: str | None = None  # forces 'node'/'python' resolution when the construct implies it
     entry: Path | None = None  # CDK NodejsFunction/PythonFunction: the file itself; `handler` is then the export
+    unresolved: str | None = None  # the handler depends on something only known at deploy time (then handler is "")
+    note: str = ""  # why the code is not on disk (S3, an image, a code path only known at deploy time)
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Source text (an expression) as one short line, for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -83,5 +83,6 @@ class WorkspaceIndex:
                 "line": handler.line,
                 "origin": handler.origin,
                 "runtime": handler.runtime,
+                "how": handler.how,  # a bundled handler's trace, or why it is unresolved ("" otherwise)
             })
         return found

@@ -18,6 +18,7 @@ DEPLOYMENT_FILES = frozenset(
     {
         "template.yaml", "template.yml", "template.json", "serverless.yml", "serverless.yaml",
         "serverless.json", "cdk.json", "samconfig.toml",
+        "main.tf", "sst.config.ts", "sst.config.js", "Pulumi.yaml", "Pulumi.yml",
     }
 )
 _MAX_LEVELS = 6
@@ -27,7 +28,7 @@ def may_declare_handlers(path: str) -> bool:
     """Could a change to this file change the declared handlers? Templates and serverless files
     by name; CDK sources by their imports (a deleted file is judged by name alone)."""
     name = os.path.basename(path).lower()
-    if name in DEPLOYMENT_FILES or name.endswith((".yaml", ".yml", ".template")):
+    if name in DEPLOYMENT_FILES or name.endswith((".yaml", ".yml", ".template", ".tf", ".tfvars")):
         return True
     if name.endswith(".json"):
         return "template" in name or name not in ("package.json", "package-lock.json", "tsconfig.json")
@@ -37,7 +38,7 @@ def may_declare_handlers(path: str) -> bool:
                 data = handle.read(1 << 20)
         except OSError:
             return False
-        return b"aws-cdk" in data or b"aws_cdk" in data
+        return any(marker in data for marker in (b"aws-cdk", b"aws_cdk", b"@pulumi/aws", b"pulumi_aws", b"sst.aws.", b"sst/constructs"))
     return False
 
 
