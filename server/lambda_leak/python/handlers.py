@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from astroid import nodes
 
+from lambda_leak.config import DEFAULT_HANDLER_NAMES
 from lambda_leak.python.names import assigned_value, local_definition, qualified
 
 # Decorators (last attribute of their qualified name) that wrap a function as a Lambda handler.
@@ -120,13 +121,17 @@ def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, d
 
 def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str] = frozenset()) -> list[Handler]:
     found: list[Handler] = []
+    # A deployment file that names this module's handlers is the truth: the default name
+    # patterns add none (an `async def main` beside the declared `app.handler` is a helper).
+    # Names the user configured still count, and so do Lambda decorators.
+    by_pattern = not declared or patterns != DEFAULT_HANDLER_NAMES
     for statement in module.body:
         if isinstance(statement, nodes.FunctionDef):
             if statement.name in declared:
                 found.append(Handler(statement.name, statement, "iac", [statement]))
             elif not takes_event_context(statement):
                 continue
-            elif name_matches(statement.name, patterns):
+            elif by_pattern and name_matches(statement.name, patterns):
                 found.append(Handler(statement.name, statement, "name", [statement]))
             elif statement.decorators and any(is_lambda_decorator(d) for d in statement.decorators.nodes):
                 found.append(Handler(statement.name, statement, "decorator", [statement]))
@@ -134,7 +139,7 @@ def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str]
             targets = statement.targets if isinstance(statement, nodes.Assign) else [statement.target]
             for target in targets:
                 if isinstance(target, nodes.AssignName) and (
-                    target.name in declared or name_matches(target.name, patterns)
+                    target.name in declared or (by_pattern and name_matches(target.name, patterns))
                 ):
                     if assigned_value(target) is None:
                         continue
@@ -147,4 +152,27 @@ def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str]
     by_name: dict[str, Handler] = {}
     for handler in found:
         by_name[handler.name] = handler
-    return sorted(by_name.values(), key=lambda h: h.line)
+    return sorted(_without_helpers(list(by_name.values())), key=lambda h: h.line)
+
+
+def _referenced_names(function: nodes.NodeNG) -> set[str]:
+    return {n.name for n in function.nodes_of_class(nodes.Name)}
+
+
+def _without_helpers(handlers: list[Handler]) -> list[Handler]:
+    """A function found only by its name is a helper when another handler of the module calls
+    it: `def lambda_handler(event, context): return loop.run_until_complete(main(event, context))`
+    makes `main` the coroutine the real handler drives, not a second entry point."""
+    if len(handlers) < 2:
+        return handlers
+    uses = {id(h): set().union(*(_referenced_names(r) for r in h.roots or [h.node])) for h in handlers}
+
+    def helper(handler: Handler) -> bool:
+        if handler.origin != "name":
+            return False
+        return any(
+            other is not handler and handler.name in uses[id(other)] and other.name not in uses[id(handler)]
+            for other in handlers
+        )
+
+    return [h for h in handlers if not helper(h)]

@@ -1,0 +1,125 @@
+"""Python code shaped like real handlers (issue 12): which functions are handlers, wrappers and
+decorators on the handler path, threads and executors across files, async libraries,
+frameworks behind the handler, partial parsing."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from lambda_leak.cli import main
+from lambda_leak.config import Config
+from lambda_leak.engine import analyse_source
+from lambda_leak.python import find_handlers
+
+
+def _findings(path: str, text: str, workspace=None, **config) -> list[tuple[str, int]]:
+    report = analyse_source(path, textwrap.dedent(text), Config(**config), workspace=workspace)
+    assert report.error is None, report.error
+    return [(f.rule, f.range.start.line + 1) for f in report.findings]
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def _check(root: Path, capsys, *extra: str) -> list[tuple[str, str, int]]:
+    main(["check", str(root), "--format", "json", "--select", "ALL", *extra])
+    found = json.loads(capsys.readouterr().out)
+    return sorted((Path(f["path"]).relative_to(root).as_posix(), f["rule"], f["line"]) for f in found)
+
+
+class Declared:
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def declared_handler_names(self, path):
+        return self.names
+
+
+# --- 1. handler identification ------------------------------------------------------------------
+
+DRIVEN = """
+import asyncio
+
+async def main(event, context):
+    await asyncio.sleep(0)
+    return {"ok": True}
+
+def lambda_handler(event, context):
+    return asyncio.get_event_loop().run_until_complete(main(event, context))
+"""
+
+
+def test_handler_named_function_driven_by_another_handler_is_a_helper():
+    assert find_handlers(textwrap.dedent(DRIVEN)) == [("lambda_handler", 7)]
+    assert _findings("bot.py", DRIVEN) == []
+
+
+def test_mutually_calling_handlers_both_stay():
+    text = """
+    def handler(event, context):
+        return other_handler(event, context)
+
+    def other_handler(event, context):
+        return handler(event, context) if event else None
+    """
+    assert [name for name, _ in find_handlers(textwrap.dedent(text))] == ["handler", "other_handler"]
+
+
+def test_declared_handlers_replace_the_default_name_patterns():
+    text = """
+    import asyncio
+
+    async def main(event, context):
+        return await asyncio.sleep(0)
+
+    def _drive(event, context):
+        return asyncio.run(main(event, context))
+
+    def entry(event, context):
+        return _drive(event, context)
+    """
+    # Without a deployment file `main` looks like a handler; with one naming `entry` it does not.
+    assert _findings("app.py", text) == [("async-handler", 4)]
+    assert _findings("app.py", text, workspace=Declared({"entry"})) == []
+    assert [n for n, _ in find_handlers(textwrap.dedent(text), workspace=Declared({"entry"}))] == ["entry"]
+    # Names the user configured still count beside the declared ones.
+    configured = _findings("app.py", text, workspace=Declared({"entry"}), handler_names=("main",))
+    assert configured == [("async-handler", 4)]
+
+
+def test_sam_template_naming_the_handler_silences_a_helper_main(tmp_path, capsys):
+    root = _project(
+        tmp_path,
+        {
+            "template.yaml": """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Bot:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: src/
+                      Handler: app.webhook
+                      Runtime: python3.12
+                """,
+            "src/app.py": """
+                import asyncio
+
+                async def main(event, context):
+                    await asyncio.sleep(0)
+
+                def run(event, context):
+                    return asyncio.run(main(event, context))
+
+                def webhook(event, context):
+                    return run(event, context)
+                """,
+        },
+    )
+    assert _check(root, capsys) == []
