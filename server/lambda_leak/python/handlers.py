@@ -54,9 +54,15 @@ def _pattern(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
 
 
+# Decorators that call the function with one more argument than Lambda passes the wrapper.
+_INJECTING = frozenset({"aws_embedded_metrics.metric_scope"})  # (event, context, metrics)
+
+
 def takes_event_context(function: nodes.FunctionDef) -> bool:
     arguments = function.args
     positional = list(arguments.posonlyargs or []) + list(arguments.args or [])
+    if len(positional) == 3 and function.decorators:
+        return any(qualified(d) in _INJECTING for d in function.decorators.nodes)
     return len(positional) == 2
 
 
