@@ -7,7 +7,7 @@ from typing import Any
 
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.python import parsing, project, pruning
+from lambda_leak.python import parsing, project, pruning, wrappers
 from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
@@ -36,7 +36,11 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     everything = config.scope == "all"
     on_disk = os.path.isfile(path)
     elsewhere: set[str] = set()
-    if not everything and not parsing.may_hold_handler(source.text, config.handler_names, declared):
+    if (
+        not everything
+        and not parsing.may_hold_handler(source.text, config.handler_names, declared)
+        and not wrappers.may_hold_wrapper(source.text)
+    ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
         if not elsewhere:
@@ -51,7 +55,7 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     if everything:
         functions = all_functions(module)
     else:
-        roots = [f for h in handlers for f in h.roots]
+        roots = [f for h in handlers for f in h.roots] + wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
         roots += [f for f in all_functions(module) if f.qname() in elsewhere]

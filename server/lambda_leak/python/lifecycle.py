@@ -9,15 +9,16 @@ from typing import Iterator
 from astroid import nodes
 
 from lambda_leak.python.context import PythonContext
-from lambda_leak.python.flow import WaitSpec, origin, track, waited_on_every_path
+from lambda_leak.python.flow import Handle, WaitSpec, block_waits, origin, track, waited_on_every_path
 from lambda_leak.python.names import constructs
+from lambda_leak.python.wrappers import wrapped_calls
 
 
 @dataclass(frozen=True)
 class Leak:
     function: nodes.FunctionDef
     node: nodes.NodeNG  # the `.start()` call
-    kind: str  # "unreferenced" | "never" | "not-waited" | "only-last"
+    kind: str  # "unreferenced" | "never" | "not-waited" | "only-last" | "on-raise"
 
 
 def _start_call(function: nodes.FunctionDef, name: str, after: int) -> nodes.Call | None:
@@ -72,6 +73,48 @@ def started_and_not_waited(context: PythonContext, classes: frozenset[str], spec
             if not verdict.waited:
                 kind = "only-last" if verdict.only_last else "not-waited" if handle.waits else "never"
                 yield Leak(function, start, kind)
+            elif _raise_skips_wait(anchor, function, handle):
+                yield Leak(function, start, "on-raise")
+
+
+_BROAD = frozenset({None, "Exception", "BaseException"})
+
+
+def _catches_and_waits(try_: nodes.Try, handle: Handle) -> bool:
+    """An `except Exception:` that waits, or that swallows the error so the wait after the
+    `try` still runs."""
+    for handler in try_.handlers:
+        caught = handler.type.as_string() if handler.type is not None else None
+        if caught in _BROAD and (
+            block_waits(handler.body, handle) or not any(isinstance(s, nodes.Raise) for s in handler.body)
+        ):
+            return True
+    return False
+
+
+def _protected(call: nodes.Call, function: nodes.FunctionDef, handle: Handle) -> bool:
+    node = call
+    while node is not function and node.parent is not None:
+        parent = node.parent
+        if isinstance(parent, nodes.Try) and node in parent.body:
+            if block_waits(parent.finalbody, handle) or _catches_and_waits(parent, handle):
+                return True
+        node = parent
+    return False
+
+
+def _raise_skips_wait(anchor: nodes.NodeNG, function: nodes.FunctionDef, handle: Handle) -> bool:
+    """In a wrapper, the wrapped handler is called after the start and before the wait,
+    outside a `try` whose `finally` (or `except`) waits: when the handler raises, the timer
+    or thread is left running into the next invocation."""
+    waits = [s.lineno for s in handle.waits if s.lineno > anchor.lineno]
+    if not waits:
+        return False
+    first_wait = min(waits)
+    return any(
+        anchor.lineno < call.lineno < first_wait and not _protected(call, function, handle)
+        for call in wrapped_calls(function)
+    )
 
 
 def findings(context: PythonContext, rule, classes: frozenset[str], spec: WaitSpec, noun: str, waited: str, why: str):
@@ -82,6 +125,11 @@ def findings(context: PythonContext, rule, classes: frozenset[str], spec: WaitSp
             text = f"{noun} started in {where(leak.function)} without keeping a reference, so it is never {waited}"
         elif leak.kind == "never":
             text = f"{noun} started in {where(leak.function)} is never {waited}"
+        elif leak.kind == "on-raise":
+            text = (
+                f"{noun} started in {where(leak.function)} is not {waited} when the wrapped handler raises "
+                f"(stop it in a `finally`)"
+            )
         elif leak.kind == "only-last":
             text = f"{noun}s started in a loop in {where(leak.function)}: only the last one is {waited}"
         else:
