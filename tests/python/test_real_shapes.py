@@ -123,3 +123,69 @@ def test_sam_template_naming_the_handler_silences_a_helper_main(tmp_path, capsys
         },
     )
     assert _check(root, capsys) == []
+
+
+# --- 3. threads and executors across files ------------------------------------------------------
+
+
+def test_thread_subclass_and_executor_imported_from_another_module(tmp_path, capsys):
+    root = _project(
+        tmp_path,
+        {
+            "lib/__init__.py": "",
+            "lib/watchdog.py": """
+                import threading
+                import time
+                from concurrent.futures import ThreadPoolExecutor
+
+                UPLOADS = ThreadPoolExecutor(max_workers=4)
+
+                class TimeoutThread(threading.Thread):
+                    def __init__(self, seconds):
+                        super().__init__(daemon=True)
+                        self.seconds = seconds
+
+                    def run(self):
+                        time.sleep(self.seconds)
+
+                class StrictTimeout(TimeoutThread):
+                    pass
+                """,
+            "lib/base.py": """
+                from lib.watchdog import TimeoutThread
+
+                class LoggingTimeout(TimeoutThread):
+                    pass
+                """,
+            "app.py": """
+                from lib.base import LoggingTimeout
+                from lib.watchdog import UPLOADS, StrictTimeout, TimeoutThread
+
+                def upload(item):
+                    return item
+
+                def handler(event, context):
+                    TimeoutThread(1).start()
+                    strict = StrictTimeout(2)
+                    strict.start()
+                    LoggingTimeout(3).start()
+                    UPLOADS.submit(upload, event)
+                    return {"ok": True}
+
+                def clean_handler(event, context):
+                    watchdog = TimeoutThread(1)
+                    watchdog.start()
+                    done = UPLOADS.submit(upload, event)
+                    try:
+                        return done.result()
+                    finally:
+                        watchdog.join()
+                """,
+        },
+    )
+    assert _check(root, capsys) == [
+        ("app.py", "executor-leak", 13),
+        ("app.py", "thread-leak", 9),
+        ("app.py", "thread-leak", 11),
+        ("app.py", "thread-leak", 12),
+    ]
