@@ -55,7 +55,9 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     if everything:
         functions = all_functions(module)
     else:
-        roots = [f for h in handlers for f in h.roots] + wrappers.wrapper_functions(module)
+        roots = [f for h in handlers for f in h.roots]
+        if wrappers.may_hold_wrapper(source.text):
+            roots += wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
         roots += [f for f in all_functions(module) if f.qname() in elsewhere]
