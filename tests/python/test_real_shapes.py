@@ -189,3 +189,93 @@ def test_thread_subclass_and_executor_imported_from_another_module(tmp_path, cap
         ("app.py", "thread-leak", 11),
         ("app.py", "thread-leak", 12),
     ]
+
+
+# --- 5. frameworks behind the handler -----------------------------------------------------------
+
+
+def test_fastapi_routes_in_another_module_under_mangum(tmp_path, capsys):
+    root = _project(
+        tmp_path,
+        {
+            "api/__init__.py": "",
+            "api/main.py": """
+                import asyncio
+                import threading
+
+                from fastapi import APIRouter, BackgroundTasks, FastAPI
+
+                app = FastAPI()
+                orders = APIRouter(prefix="/orders")
+
+                def audit(order_id):
+                    print("audited", order_id)
+
+                @app.get("/health")
+                async def health():
+                    asyncio.create_task(asyncio.sleep(1))
+                    return {"ok": True}
+
+                @orders.post("/")
+                def create(background_tasks: BackgroundTasks):
+                    background_tasks.add_task(audit, "new")
+                    threading.Thread(target=audit, args=("again",)).start()
+                    return {"id": "new"}
+
+                @orders.delete("/{order_id}")
+                async def remove(order_id: str, background_tasks: BackgroundTasks):
+                    background_tasks.add_task(audit, order_id)
+                    return {"id": order_id}
+
+                app.include_router(orders)
+                """,
+            "api/lambda_entry.py": """
+                from mangum import Mangum
+
+                from api.main import app
+
+                handler = Mangum(app, lifespan="off")
+                """,
+        },
+    )
+    assert _check(root, capsys) == [("api/main.py", "dangling-task", 15), ("api/main.py", "thread-leak", 21)]
+
+
+def test_flask_routes_under_wsgi_adapters(tmp_path, capsys):
+    root = _project(
+        tmp_path,
+        {
+            "web.py": """
+                import threading
+
+                import awsgi
+                import serverless_wsgi
+                from flask import Blueprint, Flask
+
+                app = Flask(__name__)
+                admin = Blueprint("admin", __name__)
+
+                def notify(text):
+                    print(text)
+
+                @app.route("/signup", methods=["POST"])
+                def signup():
+                    threading.Thread(target=notify, args=("welcome",)).start()
+                    return "ok"
+
+                @admin.route("/purge")
+                def purge():
+                    worker = threading.Thread(target=notify, args=("purge",))
+                    worker.start()
+                    worker.join()
+                    return "done"
+
+                def lambda_handler(event, context):
+                    return awsgi.response(app, event, context)
+
+                def sls_handler(event, context):
+                    return serverless_wsgi.handle_request(app, event, context)
+                """,
+        },
+    )
+    assert _check(root, capsys) == [("web.py", "thread-leak", 16)]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from astroid import nodes
 
 from lambda_leak.config import DEFAULT_HANDLER_NAMES
+from lambda_leak.python import frameworks
 from lambda_leak.python.names import assigned_value, local_definition, qualified
 
 # Decorators (last attribute of their qualified name) that wrap a function as a Lambda handler.
@@ -26,10 +27,6 @@ _POWERTOOLS_DECORATORS = frozenset(
 _OTHER_WRAPPERS = frozenset(
     {"datadog_lambda.wrapper.datadog_lambda_wrapper", "lumigo_tracer.lumigo_tracer", "epsagon.lambda_wrapper"}
 )
-# Calls that turn a web app into a Lambda handler: `handler = Mangum(app)`.
-_ADAPTERS = frozenset({"mangum.Mangum", "apig_wsgi.make_lambda_handler", "serverless_wsgi.handle_request"})
-
-
 @dataclass
 class Handler:
     name: str
@@ -90,16 +87,6 @@ def is_lambda_decorator(decorator: nodes.NodeNG) -> bool:
     return False
 
 
-def _decorated_by_app(function: nodes.FunctionDef, app: str) -> bool:
-    for decorator in function.decorators.nodes if function.decorators else ():
-        target = _decorator_target(decorator)
-        while isinstance(target, nodes.Attribute):
-            target = target.expr
-        if isinstance(target, nodes.Name) and target.name == app:
-            return True
-    return False
-
-
 def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, declared: bool) -> Handler | None:
     value = assign.value
     if isinstance(value, (nodes.Name, nodes.Attribute)):  # handler = real_handler
@@ -114,15 +101,32 @@ def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, d
         inner = [n for n in factory.body if isinstance(n, nodes.FunctionDef)]
         wrapped = [f for f in map(local_definition, value.args) if isinstance(f, nodes.FunctionDef)]
         return Handler(name, assign, "assignment", (inner or [factory]) + wrapped)
-    if qualified(value.func) in _ADAPTERS or declared:
-        apps = {a.name for a in value.args if isinstance(a, nodes.Name)}
-        roots = [
-            f
-            for f in module.body
-            if isinstance(f, nodes.FunctionDef) and any(_decorated_by_app(f, app) for app in apps)
-        ]
+    if qualified(value.func) in frameworks.ADAPTERS or declared:
+        roots = [f for app in value.args for f in frameworks.app_routes(app)]
         return Handler(name, assign, "assignment", roots)
     return None
+
+
+_ADAPTER_PACKAGES = ("mangum", "awsgi", "aws_wsgi", "serverless_wsgi", "apig_wsgi")
+
+
+def _imports_adapter(module: nodes.Module) -> bool:
+    for statement in module.body:
+        if isinstance(statement, nodes.ImportFrom) and statement.modname.startswith(_ADAPTER_PACKAGES):
+            return True
+        if isinstance(statement, nodes.Import) and any(n.startswith(_ADAPTER_PACKAGES) for n, _ in statement.names):
+            return True
+    return False
+
+
+def _with_routes(module: nodes.Module, handlers: list[Handler]) -> None:
+    """A handler function that hands an app to an adapter (`awsgi.response(app, event, context)`,
+    `Mangum(app)(event, context)`) runs the app's routes."""
+    if not _imports_adapter(module):
+        return
+    for handler in handlers:
+        if isinstance(handler.node, nodes.FunctionDef):
+            handler.roots += [r for app in frameworks.adapter_apps(handler.node) for r in frameworks.app_routes(app)]
 
 
 def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str] = frozenset()) -> list[Handler]:
@@ -158,7 +162,9 @@ def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str]
     by_name: dict[str, Handler] = {}
     for handler in found:
         by_name[handler.name] = handler
-    return sorted(_without_helpers(list(by_name.values())), key=lambda h: h.line)
+    kept = _without_helpers(list(by_name.values()))
+    _with_routes(module, kept)
+    return sorted(kept, key=lambda h: h.line)
 
 
 def _referenced_names(function: nodes.NodeNG) -> set[str]:
