@@ -279,3 +279,49 @@ def test_flask_routes_under_wsgi_adapters(tmp_path, capsys):
         },
     )
     assert _check(root, capsys) == [("web.py", "thread-leak", 16)]
+
+
+# --- 7. files that do not fully parse -----------------------------------------------------------
+
+BROKEN = """\
+import threading
+
+
+def work():
+    pass
+
+
+def unfinished(x:
+    return x
+
+
+@retry
+def missing_colon()
+    pass
+
+
+def handler(event, context):
+    threading.Thread(target=work).start()
+    return {"ok": True}
+"""
+
+
+def test_broken_statements_are_skipped_and_the_rest_is_analysed():
+    report = analyse_source("app.py", BROKEN, Config())
+    assert [(f.rule, f.range.start.line + 1) for f in report.findings] == [("thread-leak", 18)]
+    assert report.error.startswith("syntax error at line 8")
+    assert "findings may be incomplete (2 broken statements skipped)" in report.error
+
+
+def test_a_broken_handler_is_not_guessed_at():
+    text = BROKEN.replace("def handler(event, context):", "def handler(event, context:")
+    report = analyse_source("app.py", text, Config())
+    assert report.findings == [] and "syntax error" in report.error
+
+
+def test_fixes_are_not_written_into_a_file_that_does_not_parse(tmp_path):
+    path = tmp_path / "app.py"
+    text = BROKEN + "\n\nasync def later(event):\n    pass\n\n\nasync def main_handler(event, context):\n    later(event)\n"
+    path.write_text(text)
+    main(["check", str(path), "--fix", "--unsafe-fixes"])
+    assert path.read_text() == text

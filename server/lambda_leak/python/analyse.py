@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.python import parsing, project, pruning, wrappers
+from lambda_leak.python import parsing, partial, project, pruning, wrappers
 from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
@@ -45,10 +46,20 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
         if not elsewhere:
             return LanguageResult(findings=[])
+    partial_note = None
     try:
         module = parsing.parse_buffer(source.text, path)
     except AstroidSyntaxError as error:
-        return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        # Analyse what parses: the broken top-level statements blanked (positions unchanged).
+        rest = partial.parsable_part(source.text)
+        if rest is None:
+            return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        try:
+            module = parsing.parse_buffer(rest[0], path)
+        except (AstroidSyntaxError, RecursionError, MemoryError, ValueError):
+            return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        skipped = f"{rest[1]} broken statement{'s' if rest[1] > 1 else ''} skipped"
+        partial_note = _syntax_message(error).replace("; not analysed", f"; findings may be incomplete ({skipped})")
     except (RecursionError, MemoryError, ValueError):
         return LanguageResult(findings=[], syntax_error="file too deeply nested or invalid; not analysed")
     handlers = discover(module, config.handler_names, declared)
@@ -71,6 +82,8 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     )
     errors: list[str] = []
     findings = run_rules(rules, context, errors)
+    if partial_note:  # no fix is offered for a file that does not parse: it could not be checked
+        findings = [dataclasses.replace(f, fixes=()) for f in findings]
     # No tree for the engine to keep: the language server's incremental re-parse is tree-sitter's;
     # astroid trees are reused by text in `parsing` instead.
-    return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None)
+    return LanguageResult(findings=findings, syntax_error="; ".join(filter(None, [partial_note, *errors])) or None)
