@@ -33,6 +33,7 @@ class Handler:
     node: nodes.NodeNG  # the FunctionDef, or the Assign of `handler = Mangum(app)`
     origin: str  # "name", "decorator", "assignment" or "iac"
     roots: list[nodes.FunctionDef] = field(default_factory=list)  # where the handler path starts
+    routes: list[nodes.FunctionDef] = field(default_factory=list)  # the web app's routes among the roots
 
     @property
     def line(self) -> int:
@@ -103,7 +104,7 @@ def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, d
         return Handler(name, assign, "assignment", (inner or [factory]) + wrapped)
     if qualified(value.func) in frameworks.ADAPTERS or declared:
         roots = [f for app in value.args for f in frameworks.app_routes(app)]
-        return Handler(name, assign, "assignment", roots)
+        return Handler(name, assign, "assignment", roots, routes=list(roots))
     return None
 
 
@@ -126,7 +127,9 @@ def _with_routes(module: nodes.Module, handlers: list[Handler]) -> None:
         return
     for handler in handlers:
         if isinstance(handler.node, nodes.FunctionDef):
-            handler.roots += [r for app in frameworks.adapter_apps(handler.node) for r in frameworks.app_routes(app)]
+            routes = [r for app in frameworks.adapter_apps(handler.node) for r in frameworks.app_routes(app)]
+            handler.roots += routes
+            handler.routes += routes
 
 
 def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str] = frozenset()) -> list[Handler]:
