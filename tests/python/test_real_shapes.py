@@ -325,3 +325,21 @@ def test_fixes_are_not_written_into_a_file_that_does_not_parse(tmp_path):
     path.write_text(text)
     main(["check", str(path), "--fix", "--unsafe-fixes"])
     assert path.read_text() == text
+
+
+def test_a_chat_library_callback_with_a_typed_context_is_not_a_handler():
+    text = """
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from telegram import Update
+    from telegram.ext import ContextTypes
+
+    async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        print(context.error)
+
+    async def command_handler(update: Update, context: "LambdaContext") -> None:
+        print(update)
+
+    async def typed_handler(event: dict, context: LambdaContext):
+        return event
+    """
+    assert [n for n, _ in find_handlers(textwrap.dedent(text))] == ["command_handler", "typed_handler"]

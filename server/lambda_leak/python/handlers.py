@@ -61,7 +61,26 @@ def takes_event_context(function: nodes.FunctionDef) -> bool:
     positional = list(arguments.posonlyargs or []) + list(arguments.args or [])
     if len(positional) == 3 and function.decorators:
         return any(qualified(d) in _INJECTING for d in function.decorators.nodes)
-    return len(positional) == 2
+    if len(positional) != 2:
+        return False
+    annotations = list(arguments.posonlyargs_annotations or []) + list(arguments.annotations or [])
+    return len(annotations) < 2 or _could_be_lambda_context(annotations[1])
+
+
+_TYPING_PACKAGES = frozenset({"typing", "typing_extensions", "collections", "types"})
+
+
+def _could_be_lambda_context(annotation: nodes.NodeNG | None) -> bool:
+    """`context: ContextTypes.DEFAULT_TYPE` imported from a chat-bot library is not a Lambda
+    context, so `async def error_handler(update, context)` is that library's callback. Unknown
+    or unannotated types, typing's, the project's own and anything named for Lambda may be."""
+    name = qualified(annotation) if annotation is not None else None
+    if not name or "lambda" in name.lower() or name.split(".")[0] in _TYPING_PACKAGES:
+        return True
+    from lambda_leak.python import project
+
+    file = annotation.root().file
+    return bool(file and file != "<?>" and project.resolve_qualified(name, file))
 
 
 def _decorator_target(decorator: nodes.NodeNG) -> nodes.NodeNG:
