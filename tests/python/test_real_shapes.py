@@ -343,3 +343,14 @@ def test_a_chat_library_callback_with_a_typed_context_is_not_a_handler():
         return event
     """
     assert [n for n, _ in find_handlers(textwrap.dedent(text))] == ["command_handler", "typed_handler"]
+
+
+def test_pytest_functions_named_like_handlers_are_tests():
+    text = """
+    def lambda_handler(event, context):
+        return event
+
+    def test_lambda_handler(apigw_event, mocker):
+        assert lambda_handler(apigw_event, None)
+    """
+    assert [n for n, _ in find_handlers(textwrap.dedent(text))] == ["lambda_handler"]

@@ -163,7 +163,7 @@ def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str]
                 found.append(Handler(statement.name, statement, "iac", [statement]))
             elif not takes_event_context(statement):
                 continue
-            elif by_pattern and name_matches(statement.name, patterns):
+            elif by_pattern and name_matches(statement.name, patterns) and not statement.name.startswith("test_"):
                 found.append(Handler(statement.name, statement, "name", [statement]))
             elif statement.decorators and any(is_lambda_decorator(d) for d in statement.decorators.nodes):
                 found.append(Handler(statement.name, statement, "decorator", [statement]))

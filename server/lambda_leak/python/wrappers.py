@@ -20,10 +20,10 @@ from lambda_leak.python.names import bindings
 
 # A nested def whose second parameter is a Lambda context: `    def decorated(event, context):`.
 _NESTED_EVENT_CONTEXT = re.compile(
-    r"^[ \t]+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\w+[ \t]*(?::[^,)]*)?,[ \t]*(?:context|ctx|lambda_context)\b",
+    r"^[ \t]+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\w+[ \t]*(?::[^,)]*)?,[ \t]*\w*(?:context|ctx)\b",
     re.M,
 )
-_CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context"})
+_CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "aws_context"})
 
 
 def may_hold_wrapper(text: str) -> bool:
@@ -33,7 +33,7 @@ def may_hold_wrapper(text: str) -> bool:
 
 def _event_context(function: nodes.FunctionDef) -> bool:
     positional = list(function.args.posonlyargs or []) + list(function.args.args or [])
-    return len(positional) == 2 and positional[1].name in _CONTEXT_NAMES
+    return len(positional) == 2 and (positional[1].name in _CONTEXT_NAMES or positional[1].name.endswith("_context"))
 
 
 def wrapper_functions(module: nodes.Module) -> list[nodes.FunctionDef]:
