@@ -354,3 +354,38 @@ def test_pytest_functions_named_like_handlers_are_tests():
         assert lambda_handler(apigw_event, None)
     """
     assert [n for n, _ in find_handlers(textwrap.dedent(text))] == ["lambda_handler"]
+
+
+# --- 2. wrappers and decorators across files ----------------------------------------------------
+
+
+def test_project_decorator_in_another_module_puts_its_wrapper_on_the_handler_path(tmp_path, capsys):
+    root = _project(
+        tmp_path,
+        {
+            "shared/__init__.py": "",
+            "shared/apm.py": """
+                import threading
+
+                def _flush():
+                    print("flushing spans")
+
+                def traced(handler):
+                    def run(*args, **kwargs):
+                        flusher = threading.Timer(0.5, _flush)
+                        flusher.start()
+                        return handler(*args, **kwargs)
+
+                    return run
+                """,
+            "orders.py": """
+                from shared.apm import traced
+
+                @traced
+                def handler(event, context):
+                    return {"ok": True}
+                """,
+        },
+    )
+    # `run(*args, **kwargs)` is not (event, context)-shaped: it is on the path because a handler wears it.
+    assert _check(root, capsys) == [("shared/apm.py", "timer-leak", 10)]
