@@ -389,3 +389,42 @@ def test_project_decorator_in_another_module_puts_its_wrapper_on_the_handler_pat
     )
     # `run(*args, **kwargs)` is not (event, context)-shaped: it is on the path because a handler wears it.
     assert _check(root, capsys) == [("shared/apm.py", "timer-leak", 10)]
+
+
+def test_starlette_and_flask_endpoints_registered_by_call():
+    text = """
+    import asyncio
+    import threading
+
+    from flask import Flask
+    from mangum import Mangum
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    async def homepage(request):
+        asyncio.ensure_future(asyncio.sleep(1))
+        return None
+
+    async def unused(request):
+        asyncio.ensure_future(asyncio.sleep(1))
+
+    app = Starlette(routes=[Route("/", homepage)])
+    handler = Mangum(app)
+    """
+    assert _findings("asgi.py", text) == [("dangling-task", 11)]
+    flask = """
+    import threading
+
+    import apig_wsgi
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    def export():
+        threading.Thread(target=print).start()
+        return "ok"
+
+    app.add_url_rule("/export", "export", view_func=export)
+    lambda_handler = apig_wsgi.make_lambda_handler(app)
+    """
+    assert _findings("wsgi_app.py", flask) == [("thread-leak", 10)]

@@ -51,15 +51,41 @@ def _routers(module: nodes.Module) -> set[str]:
     return names
 
 
+# Calls that register an endpoint function: `Route("/", homepage)`, `app.add_api_route("/", f)`,
+# `app.add_url_rule("/", view_func=f)`, with the argument position of the endpoint.
+_ENDPOINT_CALLS = {"Route": 1, "WebSocketRoute": 1, "add_api_route": 1, "add_route": 1, "add_url_rule": 2}
+_ENDPOINT_KEYWORDS = frozenset({"endpoint", "view_func"})
+
+
+def _registered(module: nodes.Module) -> set[str]:
+    """Names of functions handed to a route registration anywhere at module level."""
+    names = set()
+    for call in module.nodes_of_class(nodes.Call, skip_klass=(nodes.FunctionDef, nodes.ClassDef)):
+        func = call.func
+        called = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", None)
+        position = _ENDPOINT_CALLS.get(called)
+        if position is None:
+            continue
+        candidates = list(call.args[position : position + 1]) + [
+            k.value for k in call.keywords or () if k.arg in _ENDPOINT_KEYWORDS
+        ]
+        names.update(c.name for c in candidates if isinstance(c, nodes.Name))
+    return names
+
+
 def routes(module: nodes.Module, app: str) -> list[nodes.FunctionDef]:
-    """Functions of `module` registered as routes on `app` or on a router of the module."""
+    """Functions of `module` registered as routes on `app` or on a router of the module, by
+    decorator or by a route registration (`Route("/", homepage)`, `add_url_rule`)."""
     owners = {app} | _routers(module)
+    registered = _registered(module)
     return [
         f
         for f in module.body
         if isinstance(f, nodes.FunctionDef)
-        and f.decorators
-        and any(_decorator_base(d) in owners for d in f.decorators.nodes)
+        and (
+            f.name in registered
+            or (f.decorators and any(_decorator_base(d) in owners for d in f.decorators.nodes))
+        )
     ]
 
 
