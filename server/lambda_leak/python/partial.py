@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 MAX_BLANKED = 8  # broken statements blanked before giving up
+MAX_SIZE = 1024 * 1024  # characters: larger broken files are reported, not re-parsed 9 times
 # Lines at column 0 that continue the statement above them rather than start one.
 _CONTINUATIONS = ("else", "elif", "except", "finally", ")", "]", "}", "#")
 
@@ -53,13 +54,16 @@ def _blank_statement(lines: list[str], broken: int) -> bool:
 
 def parsable_part(text: str) -> tuple[str, int] | None:
     """The text with its broken top-level statements blanked, and how many were blanked;
-    None when nothing useful is left."""
+    None when nothing useful is left (or the file is too large to re-parse several times)."""
+    if len(text) > MAX_SIZE:
+        return None
     lines = text.split("\n")
+    broken = _error_line(text)
     for blanked in range(1, MAX_BLANKED + 1):
-        broken = _error_line("\n".join(lines))
         if broken is None or not _blank_statement(lines, broken):
             return None
         remaining = "\n".join(lines)
-        if _error_line(remaining) is None:
+        broken = _error_line(remaining)
+        if broken is None:
             return (remaining, blanked) if remaining.strip() else None
     return None
