@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.python import parsing, project, pruning
+from lambda_leak.python import parsing, partial, project, pruning, wrappers
 from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
@@ -36,15 +37,29 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     everything = config.scope == "all"
     on_disk = os.path.isfile(path)
     elsewhere: set[str] = set()
-    if not everything and not parsing.may_hold_handler(source.text, config.handler_names, declared):
+    if (
+        not everything
+        and not parsing.may_hold_handler(source.text, config.handler_names, declared)
+        and not wrappers.may_hold_wrapper(source.text)
+    ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
         if not elsewhere:
             return LanguageResult(findings=[])
+    partial_note = None
     try:
         module = parsing.parse_buffer(source.text, path)
     except AstroidSyntaxError as error:
-        return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        # Analyse what parses: the broken top-level statements blanked (positions unchanged).
+        rest = partial.parsable_part(source.text)
+        if rest is None:
+            return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        try:
+            module = parsing.parse_buffer(rest[0], path)
+        except (AstroidSyntaxError, RecursionError, MemoryError, ValueError):
+            return LanguageResult(findings=[], syntax_error=_syntax_message(error))
+        skipped = f"{rest[1]} broken statement{'s' if rest[1] > 1 else ''} skipped"
+        partial_note = _syntax_message(error).replace("; not analysed", f"; findings may be incomplete ({skipped})")
     except (RecursionError, MemoryError, ValueError):
         return LanguageResult(findings=[], syntax_error="file too deeply nested or invalid; not analysed")
     handlers = discover(module, config.handler_names, declared)
@@ -52,6 +67,8 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
         functions = all_functions(module)
     else:
         roots = [f for h in handlers for f in h.roots]
+        if wrappers.may_hold_wrapper(source.text):
+            roots += wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
         roots += [f for f in all_functions(module) if f.qname() in elsewhere]
@@ -65,6 +82,8 @@ def analyse(source: SourceText, config, rules, workspace: Any = None, previous_t
     )
     errors: list[str] = []
     findings = run_rules(rules, context, errors)
+    if partial_note:  # no fix is offered for a file that does not parse: it could not be checked
+        findings = [dataclasses.replace(f, fixes=()) for f in findings]
     # No tree for the engine to keep: the language server's incremental re-parse is tree-sitter's;
     # astroid trees are reused by text in `parsing` instead.
-    return LanguageResult(findings=findings, syntax_error="; ".join(errors) or None)
+    return LanguageResult(findings=findings, syntax_error="; ".join(filter(None, [partial_note, *errors])) or None)

@@ -47,7 +47,7 @@ class PythonContext:
 
     def in_handler(self, function: nodes.FunctionDef) -> str:
         """How the message names the place: "the handler" or "`helper` (on the handler path)"."""
-        if any(function in h.roots for h in self.handlers):
+        if any(function in h.roots and function not in h.routes for h in self.handlers):
             return "the handler"
         if self.config.scope == "all":
             return f"`{function.name}`"

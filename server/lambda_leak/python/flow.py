@@ -40,6 +40,8 @@ class Handle:
     containers: set[str] = field(default_factory=set)  # lists/sets holding it
     waits: dict[nodes.NodeNG, str] = field(default_factory=dict)  # statement -> "name" | "container"
     escaped: bool = False
+    module_containers: set[str] = field(default_factory=set)  # module-level lists it was put in
+    escaped_otherwise: bool = False  # escaped for another reason than a module-level container
 
 
 def origin(expr: nodes.NodeNG) -> tuple[str, object]:
@@ -163,7 +165,9 @@ def track(function: nodes.FunctionDef, names: set[str], spec: WaitSpec, containe
         handle.escaped = True  # globals and closures: someone else may wait
         return handle
     _collect(function, handle, spec)
-    if any(c not in function.locals for c in handle.containers):
+    handle.escaped_otherwise = handle.escaped
+    handle.module_containers = {c for c in handle.containers if c not in function.locals}
+    if handle.module_containers:
         handle.escaped = True
     return handle
 
@@ -290,10 +294,11 @@ def _container_waited(statement: nodes.NodeNG, handle: Handle) -> bool:
     return any(handle.waits.get(s) == "container" for s in statement.nodes_of_class(nodes.NodeNG) if s in handle.waits)
 
 
-def waited_anywhere(module: nodes.Module, container: str, spec: WaitSpec) -> bool:
-    """Whether any code in the module waits for what a module-level container holds."""
+def waited_anywhere(module: nodes.Module, container: str, spec: WaitSpec, or_taken: bool = False) -> bool:
+    """Whether any code in the module waits for what a module-level container holds (with
+    `or_taken`: or takes it out, `pop()`, or hands the container on: someone may wait)."""
     handle = Handle(containers={container})
     for name in module.nodes_of_class(nodes.Name):
         if name.name == container:
             _classify(name, handle, spec, True)
-    return bool(handle.waits)
+    return bool(handle.waits) or (or_taken and handle.escaped)

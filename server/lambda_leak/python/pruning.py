@@ -21,6 +21,11 @@ from lambda_leak.python import project
 
 # Substrings, not words: `asyncio` counts as `async` (a superset is safe, and `in` is fast).
 TRIGGERS = ("Thread", "Timer", "Process", "submit", ".map", "create_task", "ensure_future", "async", "await")
+# Constructors of async clients (`self.http = httpx.AsyncClient()` in `__init__`), whose calls
+# `async_apis` knows return coroutines: a body making one is kept.
+TRIGGERS += ("Async", "ClientSession", "aioboto", "create_metrics_logger")
+# Adapters that run a web app's routes inside the handler (`awsgi.response(app, event, context)`).
+TRIGGERS += ("Mangum", "wsgi")
 _WORD = re.compile(r"\w+")
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))", re.M)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from lambda_leak.python.flow import Handle, WaitSpec, origin, track, waited_on_every_path, waits_for
+from lambda_leak.python.imported import imported_instance_of
 from lambda_leak.python.names import is_instance_of
 from lambda_leak.rules import RuleInfo
 
@@ -90,7 +91,9 @@ def check(context):
             if not (isinstance(func, nodes.Attribute) and func.attrname in ("submit", "map")):
                 continue
             receiver = func.expr
-            if not is_instance_of(receiver, EXECUTORS) or _inside_with_of(call, receiver, function):
+            if not (is_instance_of(receiver, EXECUTORS) or imported_instance_of(receiver, EXECUTORS)):
+                continue
+            if _inside_with_of(call, receiver, function):
                 continue
             spec = FUTURES if func.attrname == "submit" else MAP_RESULTS
             handle = _handle(call, function, spec)

@@ -13,7 +13,8 @@ RULE = RuleInfo(
 )
 
 THREADS = frozenset({"threading.Thread"})
-SPEC = WaitSpec(methods=frozenset({"join"}))
+# `stop()`/`cancel()`: a thread class's own way to end it (a timeout watchdog's), like Timer.cancel.
+SPEC = WaitSpec(methods=frozenset({"join", "stop", "cancel"}))
 WHY = "Lambda freezes it when the handler returns, and it resumes in a later invocation or never"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from astroid import nodes
 
 from lambda_leak.fixes.python.add_await import add_await
+from lambda_leak.python.async_apis import returns_coroutine
 from lambda_leak.python.coroutines import calls_coroutine_function
 from lambda_leak.python.flow import WaitSpec, origin, track
 from lambda_leak.rules import RuleInfo
@@ -40,7 +41,7 @@ def check(context):
     for function in context.functions:
         for call in context.calls(function):
             kind, detail = origin(call)
-            if kind not in ("dropped", "bound") or not calls_coroutine_function(call):
+            if kind not in ("dropped", "bound") or not (calls_coroutine_function(call) or returns_coroutine(call)):
                 continue
             name = call.func.as_string()
             if kind == "dropped":

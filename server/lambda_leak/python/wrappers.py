@@ -1,0 +1,87 @@
+"""Handler wrappers: error-reporting and APM decorators whose inner function *becomes* the
+handler (`def wrap(handler): def decorated(event, context): ...; return decorated`).
+
+Two facts the rules need:
+- a nested `(event, context)` function that its enclosing function returns is a handler
+  wrapper, on the handler path even when the decoration site is out of view (a decorator
+  module analysed alone, a wrapper shipped in a shared package of the project);
+- inside a wrapper, the call of the wrapped handler (a parameter of the enclosing function,
+  or `self.<attr>` set from a constructor parameter) is where the user's code may raise: a
+  timer or thread started before it and stopped only after it leaks when the handler raises.
+"""
+
+from __future__ import annotations
+
+import re
+
+from astroid import nodes
+
+from lambda_leak.python.names import bindings
+
+# A nested def whose second parameter is a Lambda context: `    def decorated(event, context):`.
+_NESTED_EVENT_CONTEXT = re.compile(
+    r"^[ \t]+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\w+[ \t]*(?::[^,)]*)?,[ \t]*\w*(?:context|ctx)\b",
+    re.M,
+)
+_CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "aws_context"})
+
+
+def may_hold_wrapper(text: str) -> bool:
+    """A cheap look at the text before parsing: could the module define a handler wrapper?"""
+    return _NESTED_EVENT_CONTEXT.search(text) is not None
+
+
+def _event_context(function: nodes.FunctionDef) -> bool:
+    positional = list(function.args.posonlyargs or []) + list(function.args.args or [])
+    return len(positional) == 2 and (positional[1].name in _CONTEXT_NAMES or positional[1].name.endswith("_context"))
+
+
+def wrapper_functions(module: nodes.Module) -> list[nodes.FunctionDef]:
+    """Nested `(event, context)` functions returned by the function that defines them."""
+    found = []
+    for outer in module.nodes_of_class(nodes.FunctionDef):
+        for inner in outer.body:
+            if not (isinstance(inner, nodes.FunctionDef) and _event_context(inner)):
+                continue
+            returned = (
+                r.value
+                for r in outer.nodes_of_class(nodes.Return, skip_klass=(nodes.FunctionDef, nodes.ClassDef))
+                if isinstance(r.value, nodes.Name)
+            )
+            if any(name.name == inner.name for name in returned):
+                found.append(inner)
+    return found
+
+
+def _parameter(name: nodes.Name) -> bool:
+    found = bindings(name, name.name)
+    return bool(found) and all(isinstance(b, nodes.AssignName) and isinstance(b.parent, nodes.Arguments) for b in found)
+
+
+def _stored_callable(call: nodes.Call, function: nodes.FunctionDef) -> bool:
+    """`self.handler(event, context)`: a callable the class stored (not one of its methods),
+    handed this method's own arguments, as wrapper classes call the handler they wrap."""
+    attribute = call.func
+    if not (isinstance(attribute.expr, nodes.Name) and attribute.expr.name == "self"):
+        return False
+    klass = function.parent
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    if any(isinstance(d, nodes.FunctionDef) for d in klass.locals.get(attribute.attrname, [])):
+        return False
+    own = {a.name for a in function.args.args or []} - {"self"}
+    passed = {a.name for a in call.args if isinstance(a, nodes.Name)}
+    return bool(own) and own <= passed
+
+
+def wrapped_calls(function: nodes.FunctionDef) -> list[nodes.Call]:
+    """Calls in `function` of a callable it was handed (its own parameter or its enclosing
+    function's, or one stored on `self`): in a wrapper, the wrapped handler."""
+    calls = []
+    for call in function.nodes_of_class(nodes.Call, skip_klass=(nodes.FunctionDef, nodes.ClassDef)):
+        func = call.func
+        if isinstance(func, nodes.Name) and func.name not in _CONTEXT_NAMES and _parameter(func):
+            calls.append(call)
+        elif isinstance(func, nodes.Attribute) and _stored_callable(call, function):
+            calls.append(call)
+    return calls

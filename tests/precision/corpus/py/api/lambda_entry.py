@@ -1,0 +1,5 @@
+from mangum import Mangum
+
+from api.main import app
+
+handler = Mangum(app, lifespan="off")
