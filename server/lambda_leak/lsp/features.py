@@ -109,7 +109,8 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             return []
-        actions = CodeActions(ls.client_has("workspace.workspace_edit.document_changes"), ls.encoding)
+        actions = CodeActions(ls.client_has("workspace.workspace_edit.document_changes"), ls.encoding,
+                              ls.fix_text, ls.client_has("text_document.code_action.disabled_support"))
         # Off the loop: fix-all checks that the fixed text still parses.
         return await asyncio.get_running_loop().run_in_executor(
             ls.index_executor, actions.actions, document, ls.store.get(document.uri), params

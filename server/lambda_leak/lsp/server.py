@@ -26,6 +26,7 @@ from lambda_leak.lsp.positions import negotiated
 from lambda_leak.lsp.scheduler import Scheduler
 from lambda_leak.lsp.settings import LOG_LEVELS, Settings
 from lambda_leak.lsp.workspace_index import WorkspaceIndex
+from lambda_leak.model import FileReport
 
 log = logging.getLogger("lambda_leak.lsp")
 SECTION = "lambdaLeak"
@@ -111,6 +112,15 @@ class LambdaLeakServer(LanguageServer):
         if error:
             self.warn_once(error)
         return config
+
+    def fix_text(self, path: str, text: str, findings: list) -> tuple[str, str | None]:
+        """What `check --fix` makes of `text` (whose analysis found `findings`): the one fix
+        policy, for Fix All."""
+        from lambda_leak.fixing import fix_source
+
+        first = FileReport(path, list(findings))
+        outcome = fix_source(path, text, self.config_for(path), workspace=self.index.workspace, first_report=first)
+        return outcome.text, outcome.refused
 
     def run_mode(self, path: str) -> str:
         return self.settings.for_path(path).run

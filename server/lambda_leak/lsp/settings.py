@@ -68,7 +68,7 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
                 parse_settings({key: value}, origin)
                 good[key] = value
             except ConfigError as error:
-                errors.append(str(error))
+                errors.extend(str(error).splitlines())
             except Exception as error:  # noqa: BLE001 - e.g. a rule module that fails to import
                 log.exception("checking setting %s failed", key)
                 errors.append(f"{origin}: `{key}` could not be checked ({type(error).__name__}: {error})")

@@ -7,12 +7,13 @@ from typing import Iterator
 from lambda_leak.fixes.javascript.convert_to_async import convert_to_async
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="callback-handler",
     family="javascript",
     summary="A handler takes a callback instead of returning a promise",
+    fixes=(FixInfo("Convert to async handler", True),),
 )
 
 

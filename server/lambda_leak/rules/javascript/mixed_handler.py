@@ -7,12 +7,13 @@ from typing import Iterator
 from lambda_leak.fixes.javascript.convert_to_async import callback_settles, convert_to_async
 from lambda_leak.javascript.syntax import is_async, parameter_names, parameter_nodes
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="mixed-handler",
     family="javascript",
     summary="An async handler also takes and calls a callback",
+    fixes=(FixInfo("Convert to async handler", True),),
 )
 
 
