@@ -31,7 +31,7 @@ test-vscode: $(STAMP)
 	  echo "make test: skipping the VS Code extension (it needs Node.js 20+ and npm); the Python suite still runs" >&2; \
 	  exit 0; \
 	fi; \
-	$(MAKE) -C vscode-client ci
+	$(MAKE) -C vscode-client ci PYTHON=$(abspath $(PY))
 
 bench: $(STAMP)
 	$(PY) bench/check_speed.py
