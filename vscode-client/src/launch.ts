@@ -92,7 +92,7 @@ function nonEmpty(value: string | undefined): value is string {
 function pythonCommand(python: string[], source: LaunchSource, bundled?: string): ServerCommand {
   const [program, ...leading] = python;
   if (bundled) {
-    return { command: program ?? "python3", args: [...leading, bundled], source, python, bundled };
+    return { command: program ?? "python3", args: [...leading, bundled, ...SERVER_SUBCOMMAND], source, python, bundled };
   }
   return { command: program ?? "python3", args: [...leading, ...MODULE_ARGS], source, python };
 }

@@ -36,13 +36,13 @@ describe("the bundled server (lambdaLeak.importStrategy)", () => {
     const bundled = resolveServerCommand({ interpreter: "/usr/bin/python3.12", context, bundledLauncher: launcher });
     assert.deepEqual(bundled, {
       command: "/usr/bin/python3.12",
-      args: [launcher],
+      args: [launcher, "server"],
       source: "interpreter",
       python: ["/usr/bin/python3.12"],
       bundled: launcher,
     });
     const fromPath = resolveServerCommand({ context, bundledLauncher: launcher, findExecutable: () => "/usr/bin/python3" });
-    assert.deepEqual(fromPath?.args, [launcher]);
+    assert.deepEqual(fromPath?.args, [launcher, "server"]);
     const installed = resolveServerCommand({ interpreter: "/venv/bin/python", context, bundledLauncher: launcher, importStrategy: "fromEnvironment" });
     assert.deepEqual(installed?.args, ["-m", "lambda_leak", "server"]);
     assert.equal(installed.bundled, undefined);
@@ -87,6 +87,11 @@ describe("the bundled server (lambdaLeak.importStrategy)", () => {
     });
     assert.equal(check.status, 1, check.stderr);
     assert.match(check.stdout, /timer-leak/);
+    // As vscode-languageclient runs it: the resolved command plus `--stdio`; stdin at EOF ends it cleanly.
+    const command = resolveServerCommand({ interpreter: python, context, bundledLauncher: realLauncher });
+    assert.ok(command);
+    const served = spawnSync(command.command, [...command.args, "--stdio"], { input: "", encoding: "utf8", timeout: 30000 });
+    assert.equal(served.status, 0, served.stderr);
     const legacy = ["/root/.pyenv/versions/3.9.18/bin/python", "/usr/bin/python3.9"].find((p) => fs.existsSync(p));
     if (legacy) {
       const refused = spawnSync(legacy, [realLauncher, "--probe"], { encoding: "utf8" });
