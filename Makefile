@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) bench/check_speed.py
 	$(PY) bench/python_speed.py
 	$(PY) bench/lsp_latency.py
+	$(PY) bench/workspace_problems.py
 
 e2e-vscode: $(STAMP)
 	@if [ -f tests/e2e-vscode/run.sh ]; then bash tests/e2e-vscode/run.sh; fi

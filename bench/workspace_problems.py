@@ -4,7 +4,8 @@ Drives the real `lambda-leak server` over stdio (a push client, like Neovim) on 
 1,000-file workspace of `lsp_latency.py`, once per mode, and reports for each: the time from
 `initialized` until the server is done (the index built; in workspace mode, every file's
 diagnostics published), its CPU time, and its RSS then. Then, in workspace mode, the time until
-the dependents of a changed library file are published again.
+the dependents of a changed library file are published again. Last, as a pull client (VS Code),
+what each of the `workspace/diagnostic` requests VS Code repeats every 2 s costs once all is listed.
 """
 
 from __future__ import annotations
@@ -77,6 +78,48 @@ async def measure(root: Path, mode: str) -> dict:
     return result
 
 
+async def measure_pull(root: Path) -> dict:
+    """A pull client (VS Code): until `workspace/diagnostic` lists every file, then the cost of
+    the pulls VS Code repeats every 2 s, with the previous result ids (all unchanged)."""
+    files = [p.as_uri() for p in iter_source_files([root])]
+    client = Client()
+    await client.start_io(sys.executable, "-m", "lambda_leak", "server")
+
+    async def drain():
+        while await client._server.stderr.readline():
+            pass
+
+    drainer = asyncio.get_running_loop().create_task(drain())
+    capabilities = lsp.ClientCapabilities(
+        window=lsp.WindowClientCapabilities(work_done_progress=True),
+        workspace=lsp.WorkspaceClientCapabilities(configuration=True),
+        text_document=lsp.TextDocumentClientCapabilities(diagnostic=lsp.DiagnosticClientCapabilities()))
+    started = time.perf_counter()
+    await client.initialize_async(lsp.InitializeParams(
+        initialization_options={"diagnostics": "workspace"}, capabilities=capabilities, process_id=os.getpid(),
+        root_uri=root.as_uri(), workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="bench")]))
+    client.initialized(lsp.InitializedParams())
+    while True:
+        report = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        if len(report.items) >= len(files):
+            break
+        await asyncio.sleep(0.2)
+    ready = time.perf_counter() - started
+    previous = [lsp.PreviousResultId(uri=item.uri, value=item.result_id) for item in report.items]
+    pid = client._server.pid
+    cpu_before, pulls = cpu_seconds(pid), 10
+    sent = time.perf_counter()
+    for _ in range(pulls):
+        await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=previous))
+    per_pull = (time.perf_counter() - sent) / pulls
+    server_cpu = (cpu_seconds(pid) - cpu_before) / pulls
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    drainer.cancel()
+    return {"files": len(files), "ready_s": ready, "pull_ms": per_pull * 1000, "pull_cpu_ms": server_cpu * 1000}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
@@ -90,6 +133,11 @@ def main() -> int:
         if "change_s" in r:
             line += f"; a library change re-published {r['republished']} dependents in {r['change_s']:.2f} s"
         print(line, flush=True)
+    with tempfile.TemporaryDirectory(prefix="ws-problems-") as folder:
+        make_workspace(Path(folder), args.files)
+        r = asyncio.run(measure_pull(Path(folder)))
+    print(f"     pull: {r['files']} files listed in {r['ready_s']:.2f} s; each repeated workspace/diagnostic "
+          f"(VS Code sends one every 2 s) {r['pull_ms']:.0f} ms, {r['pull_cpu_ms']:.0f} ms of server CPU", flush=True)
     return 0
 
 
