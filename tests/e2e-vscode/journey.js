@@ -218,6 +218,16 @@ async function main() {
       assert(!left, `lambda-leak check still reports findings in the fixed axios.js:\n${left}\n${text}`);
     });
 
+    await step('"Fix All Leaks in File" on a leak with only an unsafe fix says so, and changes nothing', async () => {
+      await wb.openFile('timer.js');
+      const before = read('timer.js');
+      await wb.runCommand('Lambda Leak: Fix All Leaks in File');
+      const text = await wb.until(async () => `a notification about unsafe fixes (showing: ${(await wb.notifications()).join(' || ') || 'none'})`,
+        async () => (await wb.notifications()).find((t) => t.includes('only unsafe fixes')), { timeout: 20000 });
+      assert(text.includes('1 leak has only unsafe fixes: use the quick fix on each'), `unexpected message: ${text}`);
+      assert(read('timer.js') === before, 'Fix All changed timer.js although its only fix is unsafe');
+    });
+
     await step('Command Palette: "Lambda Leak: Show Handlers" lists the handlers', async () => {
       await wb.openFile('timer.js');
       await wb.runCommand('Lambda Leak: Show Handlers');
