@@ -25,13 +25,20 @@ test-python: $(STAMP)
 	$(PY) -m pytest -q
 
 test-vscode: $(STAMP)
-	@if [ -f vscode-client/package.json ]; then $(MAKE) -C vscode-client ci; fi
+	@if [ ! -f vscode-client/package.json ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+	  if [ -n "$$CI" ]; then echo "make test: npm is missing, and CI must test the VS Code extension" >&2; exit 1; fi; \
+	  echo "make test: skipping the VS Code extension (it needs Node.js 20+ and npm); the Python suite still runs" >&2; \
+	  exit 0; \
+	fi; \
+	$(MAKE) -C vscode-client ci PYTHON=$(abspath $(PY))
 
 bench: $(STAMP)
 	$(PY) bench/check_speed.py
 	$(PY) bench/python_speed.py
 	$(PY) bench/lsp_latency.py
 	$(PY) bench/iac_speed.py
+	$(PY) bench/workspace_problems.py
 
 e2e-vscode: $(STAMP)
 	@if [ -f tests/e2e-vscode/run.sh ]; then bash tests/e2e-vscode/run.sh; fi

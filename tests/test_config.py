@@ -28,9 +28,13 @@ def test_severity_and_scope():
 @pytest.mark.parametrize(
     "settings, message",
     [
-        ({"selct": []}, "unknown key `selct`"),
-        ({"select": ["timer-leek"]}, "unknown rule(s): timer-leek"),
-        ({"select": "timer-leak,x"}, "unknown rule(s)"),
+        ({"selct": []}, "unknown key `selct`; did you mean `select`?"),
+        ({"select": ["timer-leek"]}, "`select`: unknown rule `timer-leek`; did you mean `timer-leak`?"),
+        ({"select": "timer-leak"}, '`select` must be a list of strings (write `select = ["timer-leak"]`)'),
+        ({"ignore": ["zzz"]}, "`ignore`: unknown rule `zzz`"),
+        ({"handler-names": "main"}, "`handler-names` must be a list of strings"),
+        ({"max-file-size": "2MB"}, "positive number of bytes"),
+        ({"severity": ["timer-leak"]}, "`severity` must be a table"),
         ({"severity": {"timer-leak": "loud"}}, "`severity.timer-leak` must be one of"),
         ({"scope": "everything"}, "`scope` must be"),
         ({"max-file-size": -1}, "positive number of bytes"),
@@ -62,3 +66,21 @@ def test_invalid_toml_is_a_config_error(tmp_path):
     config_for_directory.cache_clear()
     with pytest.raises(ConfigError, match="not valid TOML"):
         config_for_directory(tmp_path)
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(ConfigError) as error:
+        parse_settings({"selct": ["ALL"], "ignore": ["timer-leek", "floating-promis"], "scope": "every"}, "a/lambda-leak.toml")
+    lines = str(error.value).splitlines()
+    assert lines == [
+        "a/lambda-leak.toml: unknown key `selct`; did you mean `select`?",
+        "a/lambda-leak.toml: `ignore`: unknown rule `timer-leek`; did you mean `timer-leak`?",
+        "a/lambda-leak.toml: `ignore`: unknown rule `floating-promis`; did you mean `floating-promise`?",
+        'a/lambda-leak.toml: `scope` must be "handlers" or "all"',
+    ]
+
+
+def test_no_suggestion_for_a_word_nothing_resembles():
+    with pytest.raises(ConfigError) as error:
+        parse_settings({"colour": True}, "x")
+    assert str(error.value) == "x: unknown key `colour`"

@@ -1,4 +1,4 @@
-// floating-promise: the seed article's axios example. The .then callback can run in another invocation.
+// floating-promise: an axios call nothing awaits. The .then callback can run in another invocation.
 const axios = require("axios");
 
 exports.handler = async (event, context) => {

@@ -1,4 +1,4 @@
-// timer-leak: the seed article's first example. The timer fires during the next invocation.
+// timer-leak: a timer the handler does not wait for. It fires during the next invocation.
 const randomBetween1To10 = () => Math.floor(Math.random() * 10);
 
 exports.handler = async (event, context) => {

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from functools import partial
 from pathlib import Path
 from typing import Sequence
 
 from lambda_leak import __version__
-from lambda_leak.config import Config, ConfigError, config_for_file, parse_runtime
+from lambda_leak.config import Config, ConfigError, config_for_file, parse_runtime, unknown_rule_message
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
 from lambda_leak.fixing import fix_source
@@ -68,7 +69,9 @@ def _cli_overrides(args: argparse.Namespace) -> dict:
             rules = frozenset(rule for group in values for rule in group)
             unknown = sorted(rules - known)
             if unknown:
-                raise UsageError(f"--{option}: unknown rule(s): {', '.join(unknown)}")
+                problems = "; ".join(unknown_rule_message(rule) for rule in unknown)
+                valid = ", ".join(sorted(known - {"ALL"} - set(PRESETS)))
+                raise UsageError(f"--{option}: {problems}\nvalid rules: ALL, {valid}; presets: {', '.join(sorted(PRESETS))}")
             changes[option] = expand_presets(rules)
     if getattr(args, "target_runtime", None):
         changes["runtime"] = parse_runtime(args.target_runtime, "--target-runtime", "command line")
@@ -79,6 +82,12 @@ def _diff(path: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}")
     )
+
+
+def _fix_labels(display: str, applied: list) -> str:
+    """`# path: rule: fix title (safe)` per distinct fix, above the file's diff."""
+    labels = dict.fromkeys(f"# {display}: {rule}: {fix.title} ({'safe' if fix.safe else 'unsafe'})\n" for rule, fix in applied)
+    return "".join(labels)
 
 
 def _process(display: str, decoded: Decoded, config: Config, args, workspace, out_findings: list[Finding],
@@ -96,8 +105,11 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, ou
         if report.error:
             print(f"{display}: {report.error}", file=sys.stderr)
         out_findings.extend(report.findings)
+    if outcome.refused:
+        print(f"{display}: {outcome.refused}", file=sys.stderr)
     if args.diff:
         if outcome.text != decoded.text:
+            sys.stdout.write(_fix_labels(display, outcome.applied))
             sys.stdout.write(_diff(display, decoded.text, outcome.text))
     elif from_stdin:  # editors and pre-commit read the whole (fixed or not) text back
         sys.stdout.write(decoded.encode(outcome.text).decode("utf-8"))
@@ -135,17 +147,64 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     return True
 
 
+def _project_root(path: Path) -> Path:
+    """The folder a path run would have checked for a file read from stdin: the current folder
+    when the file is inside it (editors and hooks run there), else the nearest folder above the
+    file holding a deployment file or a repository, else just the file (never a stray folder
+    such as /tmp)."""
+    path = path.resolve()
+    cwd = Path.cwd().resolve()
+    if cwd in path.parents:
+        return cwd
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in _PROJECT_MARKERS):
+            return folder
+    return path
+
+
+_PROJECT_MARKERS = (".git", "template.yaml", "template.yml", "serverless.yml", "serverless.yaml", "cdk.json", "lambda-leak.toml")
+
+
+def _check_stdin(args: argparse.Namespace, overrides: dict, findings: list[Finding]) -> int | None:
+    if not args.stdin_filename:
+        raise UsageError("reading stdin (-) needs --stdin-filename NAME: the file's path decides its language, config and handlers")
+    name = args.stdin_filename
+    decoded = decode(sys.stdin.buffer.read())
+    config = config_for_file(Path(name)).merged(**overrides)
+    if args.list_handlers:
+        return _list_handlers([Path(name)], overrides)
+    # The same deployment files and cross-file index as a path run, with stdin's text for this file.
+    workspace = _workspace_for([_project_root(Path(name))])
+    if workspace is not None:
+        workspace.update_file(Path(name).resolve(), decoded.text)
+    _process(name, decoded, config, args, workspace, findings, from_stdin=True)
+    return None
+
+
+def _configured_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Config]]:
+    """Each file to check with its config; every broken config file is reported, then exit 2."""
+    files, problems = [], {}
+    for path in iter_source_files(paths):
+        try:
+            config = config_for_file(path).merged(**overrides)
+        except ConfigError as error:
+            problems.setdefault(str(error), None)
+            continue
+        if path not in paths and is_excluded(path, config.exclude, config.root):
+            continue
+        files.append((path, config))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return files
+
+
 def run_check(args: argparse.Namespace) -> int:
     overrides = _cli_overrides(args)
     findings: list[Finding] = []
     if args.paths == ["-"]:
-        name = args.stdin_filename or "-"
-        decoded = decode(sys.stdin.buffer.read())
-        config = config_for_file(Path(name)) if name != "-" else Config()
-        config = config.merged(**overrides)
-        if args.list_handlers:
-            return _list_handlers([Path(name)], overrides)
-        _process(name, decoded, config, args, None, findings, from_stdin=True)
+        listed = _check_stdin(args, overrides, findings)
+        if listed is not None:
+            return listed
     else:
         paths = [Path(p) for p in args.paths]
         for path in paths:
@@ -153,12 +212,9 @@ def run_check(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: no such file or folder")
         if args.list_handlers:
             return _list_handlers(paths, overrides)
-        files = []
-        for path in iter_source_files(paths):
-            config = config_for_file(path).merged(**overrides)
-            if path not in paths and is_excluded(path, config.exclude, config.root):
-                continue
-            files.append((path, config))
+        files = _configured_files(paths, overrides)
+        if not files:
+            print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
         if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
             files = [(path, config) for path, config in files if args.shard.takes(path)]
         if not _check_in_parallel(files, paths, args, findings):
@@ -172,8 +228,12 @@ def run_check(args: argparse.Namespace) -> int:
                     continue
                 _process(display, decoded, config, args, workspace, findings)
     fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
+    out = sys.stderr if fixed_to_stdout else sys.stdout
+    if args.diff and findings and args.format == "text":
+        out.write("\n# Not fixed (no fix, or only unsafe fixes without --unsafe-fixes):\n" if not args.unsafe_fixes
+                  else "\n# Not fixed (no fix for these):\n")
     checked = [args.stdin_filename or "-"] if args.paths == ["-"] else [str(path) for path, _ in files]
-    _reporter(args, checked)(findings, sys.stderr if fixed_to_stdout else sys.stdout)
+    _reporter(args, checked)(findings, out)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
@@ -204,6 +264,15 @@ def run_server(args: argparse.Namespace) -> int:
     return serve(tcp=args.tcp)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -224,12 +293,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("--shard splits files, not stdin")
         return run_check(args)
     except (UsageError, ConfigError) as error:
-        print(f"lambda-leak: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"lambda-leak: {line}", file=sys.stderr)
         return EXIT_ERROR
     except UnreadableFile as error:
         print(f"lambda-leak: -: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:  # `lambda-leak check --diff | head`: the reader has all it wants
+        _silence_stdout()
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - say what went wrong, never a traceback
         print(f"lambda-leak: internal error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -7,12 +7,13 @@ language server passes editor settings (camelCase) through `parse_settings` too.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from lambda_leak.model import Severity
 
@@ -52,76 +53,122 @@ def _kebab(key: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "-" + m.group(1).lower(), key).replace("_", "-")
 
 
-def _str_list(value: Any, key: str, origin: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean `x`?` for a close match, else nothing."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _rule_names() -> frozenset[str]:
+    """What `select`/`ignore` accept: rule ids, ALL, and presets such as node24."""
+    from lambda_leak.rules import PRESETS
+
+    return _known_rule_ids() | {"ALL"} | frozenset(PRESETS)
+
+
+def unknown_rule_message(rule: str) -> str:
+    return f"unknown rule `{rule}`{did_you_mean(rule, _rule_names())}"
+
+
+SETTING_KEYS = (
+    "select", "ignore", "severity", "scope", "handler-names", "promise-functions", "exclude", "max-file-size", "runtime",
+)
+
+
+class _Problems:
+    """Every problem in one settings table, so a user fixes them all in one go."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.messages.append(f"{self.origin}: {message}")
+
+
+def _str_list(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{origin}: `{key}` must be a list of strings")
+        example = f' (write `{key} = ["{value}"]`)' if isinstance(value, str) else ""
+        problems.add(f"`{key}` must be a list of strings{example}")
+        return None
     return tuple(value)
 
 
-def _rule_set(value: Any, key: str, origin: str) -> frozenset[str]:
-    from lambda_leak.rules import PRESETS, expand_presets
+def _rule_set(value: Any, key: str, problems: _Problems, presets: bool = True) -> frozenset[str] | None:
+    from lambda_leak.rules import expand_presets
 
-    rules = frozenset(_str_list(value, key, origin))
-    unknown = sorted(rules - _known_rule_ids() - {"ALL"} - set(PRESETS))
-    if unknown:
-        raise ConfigError(f"{origin}: `{key}` names unknown rule(s): {', '.join(unknown)}")
-    return expand_presets(rules)
+    names = _str_list(value, key, problems)
+    if names is None:
+        return None
+    accepted = _rule_names() if presets else _known_rule_ids() | {"ALL"}
+    unknown = [rule for rule in dict.fromkeys(names) if rule not in accepted]
+    for rule in unknown:
+        problems.add(f"`{key}`: {unknown_rule_message(rule)}")
+    return None if unknown else expand_presets(frozenset(names))
 
 
 RUNTIME_PATTERN = re.compile(r"nodejs\d+\.x|python3\.\d+")
 
 
 def parse_runtime(value: Any, key: str, origin: str) -> str:
+    """A Lambda runtime identifier (`--target-runtime`, the `runtime` key), or ConfigError."""
     if not isinstance(value, str) or not RUNTIME_PATTERN.fullmatch(value):
         raise ConfigError(f'{origin}: `{key}` must be a Lambda runtime identifier such as "nodejs24.x" or "python3.13"')
     return value
 
 
+def _severities(value: Any, key: str, problems: _Problems) -> dict[str, Severity] | None:
+    if not isinstance(value, dict):
+        problems.add(f"`{key}` must be a table of rule = severity")
+        return None
+    levels: dict[str, Severity] = {}
+    ok = _rule_set(list(value), key, problems, presets=False) is not None
+    for rule, level in value.items():
+        try:
+            levels[rule] = Severity(level.lower() if isinstance(level, str) else "")
+        except ValueError:
+            problems.add(f"`{key}.{rule}` must be one of error, warning, info, hint")
+            ok = False
+    return levels if ok else None
+
+
 def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None) -> Config:
-    """Validate a settings table onto `base`. Unknown keys are errors, so typos surface."""
+    """Validate a settings table onto `base`. Unknown keys and wrong types are errors, all of
+    them reported at once (one line each) so typos surface."""
     config = base or Config()
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: settings must be a table")
+    problems = _Problems(origin)
     changes: dict[str, Any] = {}
     for raw_key, value in data.items():
         key = _kebab(raw_key)
-        if key == "select":
-            changes["select"] = _rule_set(value, raw_key, origin)
-        elif key == "ignore":
-            changes["ignore"] = _rule_set(value, raw_key, origin)
+        if key in ("select", "ignore"):
+            parsed: Any = _rule_set(value, raw_key, problems)
         elif key == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{origin}: `{raw_key}` must be a table of rule = severity")
-            _rule_set(list(value), raw_key, origin)
-            levels = {}
-            for rule, level in value.items():
-                try:
-                    levels[rule] = Severity(str(level).lower())
-                except ValueError:
-                    raise ConfigError(
-                        f"{origin}: `{raw_key}.{rule}` must be one of error, warning, info, hint"
-                    ) from None
-            changes["severity"] = levels
+            parsed = _severities(value, raw_key, problems)
         elif key == "scope":
-            if value not in ("handlers", "all"):
-                raise ConfigError(f'{origin}: `{raw_key}` must be "handlers" or "all"')
-            changes["scope"] = value
-        elif key == "handler-names":
-            changes["handler_names"] = _str_list(value, raw_key, origin)
-        elif key == "promise-functions":
-            changes["promise_functions"] = _str_list(value, raw_key, origin)
-        elif key == "exclude":
-            changes["exclude"] = _str_list(value, raw_key, origin)
+            parsed = value if value in ("handlers", "all") else None
+            if parsed is None:
+                problems.add(f'`{raw_key}` must be "handlers" or "all"')
+        elif key in ("handler-names", "promise-functions", "exclude"):
+            parsed = _str_list(value, raw_key, problems)
         elif key == "runtime":
-            changes["runtime"] = parse_runtime(value, raw_key, origin)
+            try:
+                parsed = parse_runtime(value, raw_key, problems.origin)
+            except ConfigError as error:
+                problems.messages.append(str(error))
+                parsed = None
         elif key == "max-file-size":
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{origin}: `{raw_key}` must be a positive number of bytes")
-            changes["max_file_size"] = value
+            parsed = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+            if parsed is None:
+                problems.add(f"`{raw_key}` must be a positive number of bytes")
         else:
-            raise ConfigError(f"{origin}: unknown key `{raw_key}`")
+            problems.add(f"unknown key `{raw_key}`{did_you_mean(key, SETTING_KEYS)}")
+            continue
+        if parsed is not None:
+            changes[key.replace("-", "_")] = parsed
+    if problems.messages:
+        raise ConfigError("\n".join(problems.messages))
     return replace(config, **changes)
 
 

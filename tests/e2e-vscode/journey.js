@@ -1,7 +1,10 @@
-// The user journey of issue 7, in a real VS Code workbench (code-server) driven by headless Debian Chromium:
-// open each handler, see the warnings, read a hover, apply two quick fixes and check the files on disk,
-// run "Show Handlers" and "Restart Server" from the Command Palette.
-// Inputs (from run.sh): E2E_URL, E2E_WORKSPACE, E2E_ARTIFACTS, E2E_IMAGES, E2E_PYTHON, E2E_PGID.
+// The user journey of issues 7 and 14, in a real VS Code workbench (code-server) driven by headless Debian Chromium:
+// in a remote window with importStrategy fromEnvironment, the "not installed" message leads to the Remote settings;
+// back to the default (the server bundled in the .vsix, run by a Python with nothing installed), every handler's
+// leaks are in the Problems panel before any file is opened; then open each handler, see the warnings, read a
+// hover, apply two quick fixes and check the files on disk, run "Show Handlers" and "Restart Server".
+// Inputs (from run.sh): E2E_URL, E2E_WORKSPACE, E2E_ARTIFACTS, E2E_IMAGES, E2E_PYTHON, E2E_LAUNCHER, E2E_PGID,
+// E2E_MACHINE_SETTINGS, E2E_LOGS.
 'use strict';
 
 const { execFileSync, spawnSync } = require('child_process');
@@ -20,6 +23,9 @@ const ARTIFACTS = env('E2E_ARTIFACTS');
 const IMAGES = env('E2E_IMAGES');
 const PYTHON = env('E2E_PYTHON');
 const PGID = env('E2E_PGID');
+const LAUNCHER = env('E2E_LAUNCHER');
+const MACHINE_SETTINGS = env('E2E_MACHINE_SETTINGS');
+const LOGS = env('E2E_LOGS');
 
 // The workspace's handlers: the rule each one breaks and a text on the line the warning is on.
 const FILES = [
@@ -36,9 +42,9 @@ function assert(ok, message) {
   if (!ok) throw new Error(message);
 }
 
-// The project's CLI on the saved file: exit 0 means no findings left.
+// The CLI of the extension's own bundled lambda-leak on the saved file: exit 0 means no findings left.
 function cliFindings(name) {
-  const run = spawnSync(PYTHON, ['-m', 'lambda_leak', 'check', path.join(WS, name)], { encoding: 'utf8' });
+  const run = spawnSync(PYTHON, [LAUNCHER, 'check', path.join(WS, name)], { encoding: 'utf8' });
   assert(run.status === 0 || run.status === 1, `lambda-leak check ${name} failed (exit ${run.status}): ${run.stderr}`);
   return run.status === 0 ? '' : run.stdout.trim();
 }
@@ -49,9 +55,9 @@ function nodeParses(name) {
 }
 
 // The language server processes code-server started (our own process group only).
-function serverPids() {
+function serverPids(pattern = 'lambda_leak') {
   try {
-    return execFileSync('pgrep', ['-g', PGID, '-f', 'lambda_leak'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-g', PGID, '-f', pattern], { encoding: 'utf8' })
       .split('\n').filter(Boolean).filter((pid) => Number(pid) !== process.pid);
   } catch {
     return [];
@@ -111,16 +117,49 @@ async function main() {
   try {
     await step('workbench loads', () => wb.open(env('E2E_URL')));
 
-    let expected = 0;
+    await step('remote window, fromEnvironment: "not installed" leads to the Remote settings', async () => {
+      const notice = 'lambda-leak is not installed for the Python at';
+      const text = await wb.until(async () => `the "not installed" notification (showing: ${(await wb.notifications()).join(' || ') || 'none'})`,
+        async () => (await wb.notifications()).find((t) => t.includes(notice)), { timeout: 60000 });
+      assert(/in the Remote \[[^\]]+\] settings/.test(text), `the notification does not point to the Remote settings: ${text}`);
+      await wb.clickNotificationButton(notice, 'Open settings');
+      const scope = await wb.settingsScope();
+      assert(/^Remote/.test(scope), `"Open settings" opened the ${scope} settings, not the Remote settings`);
+      console.log(`[e2e-vscode]      notification: ${text.slice(0, 200)}…; opened the "${scope}" settings`);
+      await wb.closeEditor();
+    });
+
+    await step('back to the default (useBundled): the .vsix\'s own server runs, nothing installed', async () => {
+      const settings = JSON.parse(fs.readFileSync(MACHINE_SETTINGS, 'utf8'));
+      delete settings['lambdaLeak.importStrategy'];
+      fs.writeFileSync(MACHINE_SETTINGS, JSON.stringify(settings, null, 2) + '\n');
+      await wb.until(() => `a server process running the bundled launcher (${LAUNCHER})`,
+        async () => serverPids('bundled/tool/lambda_leak_server.py').length > 0, { timeout: 60000 });
+      const plain = spawnSync(PYTHON, ['-c', 'import lambda_leak'], { encoding: 'utf8' });
+      assert(plain.status !== 0, `${PYTHON} can import lambda_leak: the bundle is not what is being tested`);
+    });
+
+    await step('every handler\'s leaks in the Problems panel before any file is opened', async () => {
+      await wb.showProblemsPanel();
+      await wb.until(async () => `a row per handler in the Problems panel (rows: ${(await wb.problemsPanelRows()).join(' | ')})`, async () => {
+        const rows = await wb.problemsPanelRows();
+        return FILES.every((f) => rows.some((r) => r.includes(f.name)) && rows.some((r) => r.includes(f.rule)));
+      }, { timeout: 60000 });
+      shots['workspace-problems'] = path.join(ARTIFACTS, 'vscode-workspace-problems.png');
+      await page.screenshot({ path: shots['workspace-problems'] });
+      await wb.hidePanel();
+    });
+
+    // Every handler is already listed (workspace Problems): opening one must show its squiggles and list
+    // its problems once, not a second time next to the workspace's entry for the same file.
+    const expected = FILES.length;
     for (const file of FILES) {
-      await step(`open ${file.name}: squiggles and a Problems count`, async () => {
+      await step(`open ${file.name}: squiggles, and the Problems count stays ${expected}`, async () => {
         await wb.openFile(file.name);
         await wb.waitForSquiggles(file.name);
         if (file.line) await wb.squiggleOn(file.line, file.name);
-        expected += 1;
-        await wb.until(async () => `the status bar to count at least ${expected} problems (it says "${await wb.problemsLabel()}")`,
-          async () => (await wb.problemCount()) >= expected, { timeout: 30000 });
-        expected = await wb.problemCount();
+        await wb.until(async () => `the status bar to count ${expected} problems (it says "${await wb.problemsLabel()}")`,
+          async () => (await wb.problemCount()) === expected, { timeout: 30000 });
       });
     }
 
@@ -134,6 +173,8 @@ async function main() {
       const squiggle = await wb.squiggleOn('setTimeout', 'timer.js');
       const text = await wb.hover(squiggle, 'timer-leak');
       assert(text.includes('setTimeout'), `the hover does not explain the setTimeout leak: ${text}`);
+      const message = 'is not awaited or cleared';
+      assert(text.split(message).length === 2, `the hover shows the message more than once: ${text}`);
       assert(/lambda-leak/i.test(text), `the hover does not say it comes from lambda-leak: ${text}`);
       console.log(`[e2e-vscode]      hover: ${text.slice(0, 160)}…`);
       shots.diagnostics = path.join(ARTIFACTS, 'vscode-diagnostics.png');
@@ -177,6 +218,16 @@ async function main() {
       assert(!left, `lambda-leak check still reports findings in the fixed axios.js:\n${left}\n${text}`);
     });
 
+    await step('"Fix All Leaks in File" on a leak with only an unsafe fix says so, and changes nothing', async () => {
+      await wb.openFile('timer.js');
+      const before = read('timer.js');
+      await wb.runCommand('Lambda Leak: Fix All Leaks in File');
+      const text = await wb.until(async () => `a notification about unsafe fixes (showing: ${(await wb.notifications()).join(' || ') || 'none'})`,
+        async () => (await wb.notifications()).find((t) => t.includes('only unsafe fixes')), { timeout: 20000 });
+      assert(text.includes('1 leak has only unsafe fixes: use the quick fix on each'), `unexpected message: ${text}`);
+      assert(read('timer.js') === before, 'Fix All changed timer.js although its only fix is unsafe');
+    });
+
     await step('Command Palette: "Lambda Leak: Show Handlers" lists the handlers', async () => {
       await wb.openFile('timer.js');
       await wb.runCommand('Lambda Leak: Show Handlers');
@@ -212,6 +263,19 @@ async function main() {
       await wb.until(async () => `the Problems count back at ${count} (it says "${await wb.problemsLabel()}")`,
         async () => (await wb.problemCount()) === count, { timeout: 60000 });
       await wb.waitForSquiggles('timer.js after the restart');
+    });
+
+    await step('the output logs the server\'s warnings as warnings, not errors', async () => {
+      const logs = [];
+      const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full); else if (e.name === 'Lambda Leak.log') logs.push(full);
+      });
+      walk(LOGS);
+      assert(logs.length > 0, `no "Lambda Leak.log" under ${LOGS}`);
+      const wrong = logs.flatMap((log) => fs.readFileSync(log, 'utf8').split('\n'))
+        .filter((line) => /\[error\]\s+lambda-leak (WARNING|INFO|DEBUG) /.test(line));
+      assert(!wrong.length, `server warnings logged as errors:\n${wrong.join('\n')}`);
     });
   } finally {
     await browser.close().catch(() => {});

@@ -5,7 +5,8 @@
 # Environment:
 #   LAMBDA_LEAK_E2E_CACHE  tool cache (default ~/.cache/lambda-leak-e2e; first install 3-6 min, then instant)
 #   LAMBDA_LEAK_VSIX       test this prebuilt .vsix as is (default: vscode-client/lambda-leak.vsix, rebuilt if stale)
-#   LAMBDA_LEAK_PYTHON     the Python that runs the language server (default: the clone's .venv)
+#   LAMBDA_LEAK_PYTHON     a Python 3.11+ for the extension to run its bundled server with (default: python3 on
+#                          PATH, run with -S so that nothing installed in it is seen: no pip install anywhere)
 #   E2E_ARTIFACTS          failure screenshots and logs (default .e2e-artifacts/); E2E_KEEP=1 keeps the temp folder
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${LAMBDA_LEAK_E2E_CACHE:-${HOME:-/tmp}/.cache/lambda-leak-e2e}
 ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
 VSIX=${LAMBDA_LEAK_VSIX:-$ROOT/vscode-client/lambda-leak.vsix}   # override: test a prebuilt package as is
-PYTHON=${LAMBDA_LEAK_PYTHON:-$ROOT/.venv/bin/python}
+PYTHON=${LAMBDA_LEAK_PYTHON:-$(command -v python3 || true)}
 START=$(date +%s)
 say() { echo "[e2e-vscode] $*"; }
 die() { echo "[e2e-vscode] FAILED: $*" >&2; exit 1; }
@@ -22,8 +23,8 @@ if [ ! -f "$ROOT/vscode-client/package.json" ]; then
   say "skipped: vscode-client/package.json does not exist yet (no extension to test)"
   exit 0
 fi
-[ -x "$PYTHON" ] || die "no Python at $PYTHON (run 'make' first, or set LAMBDA_LEAK_PYTHON)"
-"$PYTHON" -c 'import lambda_leak' 2>/dev/null || die "$PYTHON cannot import lambda_leak"
+[ -n "$PYTHON" ] && [ -x "$PYTHON" ] || die "no python3 on PATH (or set LAMBDA_LEAK_PYTHON)"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$PYTHON is older than Python 3.11"
 
 # 1. Tools (cached outside the clone).
 CACHE=$CACHE bash "$HERE/install.sh"
@@ -82,9 +83,16 @@ trap 'exit 130' INT TERM
 
 rm -rf "$ARTIFACTS"; mkdir -p "$ARTIFACTS" "$BASE/ud/User" "$BASE/exts"
 cp -r "$HERE/workspace" "$WS"
-"$NODE24" "$HERE/settings.js" "$PYTHON" > "$BASE/ud/User/settings.json"
-# code-server is a remote window: machine-scoped settings (lambdaLeak.interpreter) are read from Machine/, not User/
-mkdir -p "$BASE/ud/Machine" && cp "$BASE/ud/User/settings.json" "$BASE/ud/Machine/settings.json"
+# The Python the extension runs: the machine's python3 without its site-packages (-S), so the server can only
+# come from the .vsix. code-server's window is a remote window: machine-scoped settings (lambdaLeak.interpreter,
+# importStrategy) are read from Machine/ (its Remote settings), not User/. The journey starts with
+# importStrategy fromEnvironment there, so the "not installed" message and its way to the Remote settings show.
+PLAIN_PYTHON=$BASE/bin/python3
+mkdir -p "$BASE/bin" "$BASE/ud/Machine"
+printf '#!/bin/sh\nexec "%s" -S "$@"\n' "$PYTHON" > "$PLAIN_PYTHON" && chmod +x "$PLAIN_PYTHON"
+"$PLAIN_PYTHON" -c 'import lambda_leak' 2>/dev/null && die "$PLAIN_PYTHON imports lambda_leak: the test would not prove the bundle"
+"$NODE24" "$HERE/settings.js" user "$PLAIN_PYTHON" > "$BASE/ud/User/settings.json"
+"$NODE24" "$HERE/settings.js" machine "$PLAIN_PYTHON" fromEnvironment > "$BASE/ud/Machine/settings.json"
 
 say "installing $(basename "$VSIX") into code-server"
 "$CODE_SERVER" --user-data-dir "$BASE/ud" --extensions-dir "$BASE/exts" --install-extension "$VSIX" \
@@ -107,8 +115,11 @@ say "code-server (pgid $PGID) on http://127.0.0.1:$PORT/, workspace $WS"
 
 # 4. The user journey.
 T0=$(date +%s)
+LAUNCHER=$(ls "$BASE"/exts/lambda-leak.lambda-leak-*/bundled/tool/lambda_leak_server.py 2>/dev/null | head -1)
+[ -n "$LAUNCHER" ] || die "the installed extension carries no bundled server (bundled/tool/lambda_leak_server.py)"
 E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" E2E_WORKSPACE=$WS E2E_ARTIFACTS=$ARTIFACTS \
-E2E_IMAGES=$ROOT/docs/images E2E_PYTHON=$PYTHON E2E_PGID=$PGID NODE_PATH=$CACHE/driver/node_modules \
+E2E_IMAGES=$ROOT/docs/images E2E_PYTHON=$PLAIN_PYTHON E2E_LAUNCHER=$LAUNCHER E2E_PGID=$PGID \
+E2E_MACHINE_SETTINGS=$BASE/ud/Machine/settings.json E2E_LOGS=$BASE/ud/logs NODE_PATH=$CACHE/driver/node_modules \
   timeout 900 "$NODE24" "$HERE/journey.js"
 say "timings: install/check ${T_INSTALL}s, journey $(( $(date +%s) - T0 ))s, total $(( $(date +%s) - START ))s"
 echo "e2e-vscode: $(cat "$ARTIFACTS/steps-passed") passed, 0 failed"  # the plain closing line CI reads

@@ -1,8 +1,10 @@
-// User settings for the code-server under test: a quiet workbench, and the extension pointed at the
-// project's own language server (argv[2]: the Python that has lambda_leak installed).
+// Settings for the code-server under test: a quiet workbench (User settings), and what a remote window reads
+// for the machine-scoped lambdaLeak settings (Machine settings: the Remote settings of code-server's window).
+// argv[2]: "user" or "machine"; argv[3]: the plain Python (no lambda-leak installed) the extension runs;
+// argv[4] (machine only): the importStrategy to start with.
 'use strict';
-const python = process.argv[2];
-const settings = {
+const [scope, python, importStrategy] = process.argv.slice(2);
+const user = {
   'workbench.startupEditor': 'none',
   'chat.disableAIFeatures': true, // otherwise an AI agent process starts
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -21,6 +23,9 @@ const settings = {
   'editor.minimap.enabled': false,
   // keep the Ctrl+. menu to our fixes (TypeScript's suggestions would add "Convert to ES module" etc.)
   'javascript.suggestionActions.enabled': false,
-  'lambdaLeak.interpreter': python,
+  // What a user who set it in User settings expects to apply; a remote window ignores it (machine scope).
+  'lambdaLeak.interpreter': '/nowhere/in/a/remote/window/python3',
 };
-process.stdout.write(JSON.stringify(settings, null, 2) + '\n');
+const machine = { 'lambdaLeak.interpreter': python };
+if (importStrategy) machine['lambdaLeak.importStrategy'] = importStrategy;
+process.stdout.write(JSON.stringify(scope === 'machine' ? machine : user, null, 2) + '\n');

@@ -223,6 +223,41 @@ class Workbench {
     await this.page.waitForSelector('.markers-panel', { hidden: true, timeout: 15000 });
   }
 
+  // The notification toasts on screen, as text.
+  async notifications() {
+    return this.page.$$eval('.notification-toast', (els) => els
+      .filter((el) => el.getBoundingClientRect().height > 0)
+      .map((el) => el.innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  // Clicks the button `label` on the notification whose text includes `text`.
+  async clickNotificationButton(text, label) {
+    const button = await this.until(`a notification saying "${text}" with a "${label}" button`, async () => {
+      for (const toast of await this.page.$$('.notification-toast')) {
+        if (!(await toast.evaluate((el, t) => el.innerText.includes(t), text))) continue;
+        for (const b of await toast.$$('.monaco-button')) {
+          if ((await b.evaluate((el) => el.innerText.trim())) === label) return b;
+        }
+      }
+      return null;
+    }, { timeout: 60000 });
+    await button.click();
+  }
+
+  // The Settings editor's selected scope tab ("User", "Remote [...]", "Workspace"), once it is open.
+  async settingsScope() {
+    return this.until('the Settings editor to open', () => this.page.evaluate(() => {
+      const editor = document.querySelector('.settings-editor');
+      if (!editor || editor.getBoundingClientRect().height === 0) return null;
+      const checked = editor.querySelector('.settings-tabs-widget .action-item .action-label.checked');
+      return checked ? checked.innerText.replace(/\s+/g, ' ').trim() : null;
+    }), { timeout: 20000 });
+  }
+
+  async closeEditor() {
+    await this.chord('Control', 'KeyW');
+  }
+
   async problemsPanelRows() {
     return this.page.$$eval('.markers-panel .monaco-list-row', (rows) => rows
       .map((row) => `${row.innerText} ${row.getAttribute('aria-label') || ''}`.replace(/\s+/g, ' ').trim()));

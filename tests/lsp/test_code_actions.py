@@ -97,7 +97,17 @@ async def test_fix_all_applies_every_safe_fix(editor):
     assert "await fetch('https://example.com');\n  await fetch('https://example.org');" in doc.text
     remaining = await editor.diagnostics(doc)
     assert [d.code for d in remaining] == ["timer-leak"]  # its fix is unsafe: left for the user
-    assert await editor.actions(doc, [], only=[lsp.CodeActionKind.SourceFixAll]) == []
+    left = await editor.actions(doc, [], only=[lsp.CodeActionKind.SourceFixAll])
+    # A client that shows disabled actions learns why nothing is left to fix; others get nothing.
+    assert all(a.edit is None and a.disabled.reason == "1 leak has only unsafe fixes: use the quick fix on each" for a in left)
+
+
+async def test_fix_all_leaves_a_file_with_broken_syntax_alone(editor):
+    doc = await editor.open("broken.js", FLOATING + "\nfunction broken( {\n")
+    diagnostics = await editor.diagnostics(doc)
+    assert [d.code for d in diagnostics] == ["floating-promise"] and diagnostics[0].data["fixes"]
+    for action in await editor.actions(doc, [], only=[lsp.CodeActionKind.SourceFixAll]):
+        assert action.edit is None and "syntax error" in action.disabled.reason
 
 
 async def test_only_filter_and_stale_diagnostics(editor):

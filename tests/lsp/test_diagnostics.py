@@ -87,6 +87,8 @@ async def test_hover_explains_the_finding(editor, client):
     result = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(doc.uri), position))
     assert result is not None and result.contents.kind == lsp.MarkupKind.Markdown
     assert "floating-promise" in result.contents.value and "not awaited" in result.contents.value
+    (diagnostic,) = await editor.diagnostics(doc)
+    assert diagnostic.message not in result.contents.value  # the editor shows it already: once is enough
     # From docs/rules/floating-promise.md, shipped in the package:
     assert "**Why it leaks on Lambda**" in result.contents.value and "**Fix**" in result.contents.value
     assert text_of(doc.text, result.range, editor.encoding).startswith("axios.post(")

@@ -42,7 +42,8 @@ def test_project_file_wins_where_it_speaks(tmp_path):
 
 def test_bad_values_are_reported_and_skipped():
     settings = Settings()
-    errors = settings.load({"ignore": "timer-leak", "select": ["nope"], "colour": 1, "run": 3}, "editor")
-    assert len(errors) == 3 and any("nope" in e for e in errors) and any("colour" in e for e in errors)
-    assert settings.global_settings.config.ignore == frozenset({"timer-leak"})  # a lone string is a list of one
+    errors = settings.load({"ignore": "timer-leak", "select": ["nope"], "colour": 1, "run": 3, "scope": "all"}, "editor")
+    assert len(errors) == 4 and any("nope" in e for e in errors) and any("colour" in e for e in errors)
+    assert any("`ignore` must be a list of strings" in e for e in errors)  # a lone string is a mistake
+    assert settings.global_settings.config.scope == "all"  # the good settings still apply
     assert settings.load("not a dict", "editor") == ["editor: settings must be an object"]

@@ -1,7 +1,9 @@
 /** The `vscode-languageclient` side: a LanguageClient for a resolved server command. */
 import * as vscode from "vscode";
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import * as readline from "node:readline";
 import type { ServerCommand } from "./launch";
+import { ServerLogReader } from "./serverLog";
 import type { ClientState, ManagedClient } from "./serverManager";
 import { SECTION, answerConfiguration, documentSelector, initializationOptions, serverSettings } from "./settings";
 
@@ -42,6 +44,14 @@ export function createLanguageClient(command: ServerCommand, output: vscode.LogO
     documentSelector: currentDocumentSelector(),
     outputChannel: output,
     traceOutputChannel: output,
+    // The server's stderr at the level it logged (the client's default logs every line as an error).
+    stdioOptions: {
+      stdout: (input, channel) => readline.createInterface({ input, crlfDelay: Infinity }).on("line", (line) => channel.info(line)),
+      stderr: (input, channel) => {
+        const reader = new ServerLogReader(channel);
+        readline.createInterface({ input, crlfDelay: Infinity }).on("line", (line) => reader.line(line));
+      },
+    },
     initializationOptions: currentInitializationOptions(),
     middleware: {
       workspace: {

@@ -117,8 +117,9 @@ export async function fixAllInActiveEditor(languages: readonly string[]): Promis
       1, // resolve the edit when the server computes it lazily
     )) ?? [];
   const fixAll = actions.filter(isCodeAction).find((action) => isFixAllKind(action.kind?.value));
-  if (!fixAll || (!fixAll.edit && !fixAll.command)) {
-    void vscode.window.showInformationMessage("Lambda Leak: no leaks to fix in this file.");
+  if (!fixAll || fixAll.disabled || (!fixAll.edit && !fixAll.command)) {
+    const why = fixAll?.disabled?.reason ?? unsafeOnlyReason(vscode.languages.getDiagnostics(document.uri));
+    void vscode.window.showInformationMessage(`Lambda Leak: ${why ?? "no leaks to fix in this file."}`);
     return;
   }
   if (fixAll.edit && !(await vscode.workspace.applyEdit(fixAll.edit))) {
@@ -128,4 +129,26 @@ export async function fixAllInActiveEditor(languages: readonly string[]): Promis
   if (fixAll.command) {
     await vscode.commands.executeCommand(fixAll.command.command, ...((fixAll.command.arguments ?? []) as unknown[]));
   }
+}
+
+/** The fixes the server attached to one of its diagnostics (`data.fixes`). */
+function fixesOf(diagnostic: vscode.Diagnostic): { safe?: unknown }[] {
+  const data = (diagnostic as { data?: unknown }).data;
+  const fixes = typeof data === "object" && data !== null ? (data as { fixes?: unknown }).fixes : undefined;
+  return Array.isArray(fixes) ? (fixes as { safe?: unknown }[]) : [];
+}
+
+/**
+ * "2 leaks have only unsafe fixes: use the quick fix on each", when the file's lambda-leak
+ * diagnostics have fixes but none is safe (Fix All applies safe fixes only); else undefined.
+ */
+export function unsafeOnlyReason(diagnostics: readonly vscode.Diagnostic[]): string | undefined {
+  const count = diagnostics.filter((diagnostic) => {
+    const fixes = fixesOf(diagnostic);
+    return diagnostic.source === "lambda-leak" && fixes.length > 0 && fixes.every((fix) => fix.safe !== true);
+  }).length;
+  if (count === 0) {
+    return undefined;
+  }
+  return `${count} ${count === 1 ? "leak has" : "leaks have"} only unsafe fixes: use the quick fix on each`;
 }

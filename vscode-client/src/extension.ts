@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { LANGUAGES, createLanguageClient } from "./client";
 import { fixAllInActiveEditor, showHandlers } from "./commands";
-import { defaultVariableContext, resolveServerCommand } from "./launch";
+import { bundledLauncherIn, defaultVariableContext, resolveServerCommand, type ImportStrategy } from "./launch";
 import { MissingServerNotifier } from "./missingServer";
 import { probeServer } from "./probe";
 import { activePythonCommand, onDidChangeActivePython } from "./python";
@@ -21,8 +21,13 @@ let manager: ServerManager | undefined;
 let output: vscode.LogOutputChannel | undefined;
 
 /** The server is one process per window: its program comes from the window-level settings. */
-async function resolveCommand() {
+async function resolveCommand(extensionPath: string | undefined) {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const importStrategy = config.get<ImportStrategy>("importStrategy") ?? "useBundled";
+  const bundledLauncher = extensionPath ? bundledLauncherIn(extensionPath) : undefined;
+  if (importStrategy === "useBundled" && !bundledLauncher) {
+    output?.info("This build of the extension carries no server: using the lambda-leak installed for the Python (fromEnvironment).");
+  }
   const firstFolder = vscode.workspace.workspaceFolders?.[0];
   const serverPath = config.get<string>("serverPath");
   const interpreter = config.get<string>("interpreter");
@@ -32,6 +37,8 @@ async function resolveCommand() {
     interpreter,
     pythonExtension: explicit ? undefined : await activePythonCommand(firstFolder?.uri, (message) => output?.warn(message)),
     context: defaultVariableContext(firstFolder?.uri.fsPath),
+    importStrategy,
+    bundledLauncher,
   });
 }
 
@@ -43,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const isEnabled = () =>
     anyEnabled(vscode.workspace.workspaceFolders, (folder) => vscode.workspace.getConfiguration(SECTION, folder?.uri as vscode.Uri | undefined));
   const server = new ServerManager({
-    resolveCommand,
+    resolveCommand: () => resolveCommand(context.extensionPath),
     probe: (command) => probeServer(command),
     createClient: (command) => createLanguageClient(command, log),
     isEnabled,

@@ -15,12 +15,22 @@ export const MODULE_ARGS = ["-m", "lambda_leak", "server"];
 
 export type LaunchSource = "serverPath" | "interpreter" | "pythonExtension" | "path";
 
+/** `lambdaLeak.importStrategy`: the server shipped in the extension, or the Python's own install. */
+export type ImportStrategy = "useBundled" | "fromEnvironment";
+
+/** The bundled server's launcher, relative to the extension's folder (see scripts/bundle-server.mjs). */
+export const BUNDLED_LAUNCHER = ["bundled", "tool", "lambda_leak_server.py"];
+/** Its exit code when asked `--probe` and lambda_leak cannot be imported from the bundle. */
+export const BUNDLED_PROBE_ARG = "--probe";
+
 export interface ServerCommand {
   command: string;
   args: string[];
   source: LaunchSource;
-  /** The Python command (program + leading args) when the server runs as `-m lambda_leak`. */
+  /** The Python command (program + leading args) when the server runs as `-m lambda_leak` or bundled. */
   python?: string[];
+  /** The bundled launcher this Python runs (useBundled), instead of `-m lambda_leak`. */
+  bundled?: string;
 }
 
 export interface VariableContext {
@@ -39,6 +49,10 @@ export interface LaunchInputs {
   context: VariableContext;
   /** Looks names up on PATH; injectable for tests. */
   findExecutable?: (names: string[]) => string | undefined;
+  /** `lambdaLeak.importStrategy` (default useBundled). */
+  importStrategy?: ImportStrategy;
+  /** The bundled launcher's path when the extension carries one (undefined: not bundled). */
+  bundledLauncher?: string;
 }
 
 export function defaultVariableContext(workspaceFolder?: string): VariableContext {
@@ -75,8 +89,11 @@ function nonEmpty(value: string | undefined): value is string {
   return typeof value === "string" && value.trim() !== "";
 }
 
-function pythonCommand(python: string[], source: LaunchSource): ServerCommand {
+function pythonCommand(python: string[], source: LaunchSource, bundled?: string): ServerCommand {
   const [program, ...leading] = python;
+  if (bundled) {
+    return { command: program ?? "python3", args: [...leading, bundled, ...SERVER_SUBCOMMAND], source, python, bundled };
+  }
   return { command: program ?? "python3", args: [...leading, ...MODULE_ARGS], source, python };
 }
 
@@ -89,15 +106,23 @@ export function resolveServerCommand(inputs: LaunchInputs): ServerCommand | unde
   if (nonEmpty(inputs.serverPath)) {
     return { command: expandVariables(inputs.serverPath, context), args: [...SERVER_SUBCOMMAND], source: "serverPath" };
   }
+  // useBundled (the default): the same Python choice, running the server the extension carries.
+  const bundled = inputs.importStrategy !== "fromEnvironment" ? inputs.bundledLauncher : undefined;
   if (nonEmpty(inputs.interpreter)) {
-    return pythonCommand([expandVariables(inputs.interpreter, context)], "interpreter");
+    return pythonCommand([expandVariables(inputs.interpreter, context)], "interpreter", bundled);
   }
   if (inputs.pythonExtension && inputs.pythonExtension.length > 0 && nonEmpty(inputs.pythonExtension[0])) {
-    return pythonCommand(inputs.pythonExtension, "pythonExtension");
+    return pythonCommand(inputs.pythonExtension, "pythonExtension", bundled);
   }
   const find = inputs.findExecutable ?? ((names: string[]) => findOnPath(names, context.env));
   const found = find(pythonNamesFor(process.platform));
-  return found ? pythonCommand([found], "path") : undefined;
+  return found ? pythonCommand([found], "path", bundled) : undefined;
+}
+
+/** The bundled launcher inside the extension folder, when the package carries a server. */
+export function bundledLauncherIn(extensionPath: string, exists: (file: string) => boolean = fs.existsSync): string | undefined {
+  const launcher = path.join(extensionPath, ...BUNDLED_LAUNCHER);
+  return exists(launcher) && exists(path.join(extensionPath, "bundled", "libs", "lambda_leak")) ? launcher : undefined;
 }
 
 export function pythonNamesFor(platform: NodeJS.Platform): string[] {

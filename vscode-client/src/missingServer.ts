@@ -29,7 +29,7 @@ export class MissingServerNotifier implements vscode.Disposable {
     this.shown.add(key);
     if (result.kind === "missing-module") {
       const choice = await vscode.window.showErrorMessage(
-        `Lambda Leak: lambda-leak is not installed for the Python at ${program}. Install it there, or set "lambdaLeak.interpreter" or "lambdaLeak.serverPath".`,
+        `Lambda Leak: lambda-leak is not installed for the Python at ${program}. Install it there, or set "lambdaLeak.interpreter" or "lambdaLeak.serverPath"${whereToSet(vscode.env.remoteName)}.`,
         INSTALL,
         OPEN_SETTINGS,
       );
@@ -41,7 +41,7 @@ export class MissingServerNotifier implements vscode.Disposable {
       return;
     }
     const choice = await vscode.window.showErrorMessage(
-      `Lambda Leak: cannot start the server (${result.detail}). Set "lambdaLeak.interpreter" to a Python with lambda-leak installed, or "lambdaLeak.serverPath" to the lambda-leak executable.`,
+      `Lambda Leak: cannot start the server (${result.detail}). Set "lambdaLeak.interpreter" to a Python 3.11+ (with lambda-leak installed, unless the bundled server is used), or "lambdaLeak.serverPath" to the lambda-leak executable${whereToSet(vscode.env.remoteName)}.`,
       OPEN_SETTINGS,
     );
     if (choice === OPEN_SETTINGS) {
@@ -74,6 +74,25 @@ export class MissingServerNotifier implements vscode.Disposable {
   }
 }
 
+/** Where the interpreter and server settings take effect. */
+export const SETTINGS_QUERY = "@ext:lambda-leak.lambda-leak";
+export const OPEN_USER_SETTINGS = "workbench.action.openSettings";
+/** In a remote window (Remote-SSH, WSL, Dev Containers, Codespaces, code-server) machine-scoped
+ * settings such as `lambdaLeak.interpreter` are read from the Remote settings, not the User ones. */
+export const OPEN_REMOTE_SETTINGS = "workbench.action.openRemoteSettings";
+
+export function settingsCommandFor(remoteName: string | undefined): { command: string; args: unknown[] } {
+  return remoteName
+    ? { command: OPEN_REMOTE_SETTINGS, args: [{ query: SETTINGS_QUERY }] }
+    : { command: OPEN_USER_SETTINGS, args: [SETTINGS_QUERY] };
+}
+
+/** Where to set the interpreter, in the words of the window the user is in. */
+export function whereToSet(remoteName: string | undefined): string {
+  return remoteName ? ` in the Remote [${remoteName}] settings (User settings do not apply in a remote window)` : "";
+}
+
 export async function openSettings(): Promise<void> {
-  await vscode.commands.executeCommand("workbench.action.openSettings", "@ext:lambda-leak.lambda-leak");
+  const { command, args } = settingsCommandFor(vscode.env.remoteName);
+  await vscode.commands.executeCommand(command, ...args);
 }

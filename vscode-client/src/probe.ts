@@ -4,7 +4,7 @@
  * No `vscode` import: the integration test uses the same check to decide whether a server is there.
  */
 import { execFile } from "node:child_process";
-import type { ServerCommand } from "./launch";
+import { BUNDLED_PROBE_ARG, type ServerCommand } from "./launch";
 
 export type ProbeResult =
   | { kind: "ok" }
@@ -29,6 +29,11 @@ export interface ProbeCommand {
 }
 
 export function probeCommandFor(server: ServerCommand): ProbeCommand {
+  if (server.python && server.bundled) {
+    // The launcher checks the Python version (3.11+) and that the bundle imports, without serving.
+    const [program, ...leading] = server.python;
+    return { command: program ?? server.command, args: [...leading, server.bundled, BUNDLED_PROBE_ARG] };
+  }
   if (server.python) {
     const [program, ...leading] = server.python;
     return { command: program ?? server.command, args: [...leading, "-c", FIND_SERVER_MODULE] };
@@ -73,7 +78,7 @@ export async function probeServer(server: ServerCommand, run: Runner = runProces
     // A slow machine is not a broken install: let the client try and report what happens.
     return { kind: "ok" };
   }
-  if (server.python && result.exitCode === MODULE_MISSING_EXIT) {
+  if (server.python && !server.bundled && result.exitCode === MODULE_MISSING_EXIT) {
     return { kind: "missing-module", python: server.python };
   }
   const stderr = result.stderr.trim().split("\n").slice(-3).join("\n");

@@ -7,17 +7,17 @@
 export const SECTION = "lambdaLeak";
 
 /**
- * Keys passed to the server: the config file's plus the editor-only `run` and `logLevel`.
+ * Keys passed to the server: the config file's plus the editor-only `run`, `logLevel` and `diagnostics`.
  * `enable` stays in the client: it decides which documents the server sees (see `documentSelector`).
  */
-export const SERVER_KEYS = ["select", "ignore", "severity", "scope", "run", "logLevel"] as const;
+export const SERVER_KEYS = ["select", "ignore", "severity", "scope", "run", "logLevel", "diagnostics"] as const;
 export type ServerKey = (typeof SERVER_KEYS)[number];
 
 /** Always sent: they have no config-file equivalent, so the editor's value (or default) is the truth. */
-const EDITOR_KEYS: ReadonlySet<ServerKey> = new Set<ServerKey>(["run", "logLevel"]);
+const EDITOR_KEYS: ReadonlySet<ServerKey> = new Set<ServerKey>(["run", "logLevel", "diagnostics"]);
 
 /** Changing these needs a new server process; the rest are sent to the running one. */
-export const RESTART_KEYS = ["interpreter", "serverPath", "enable"] as const;
+export const RESTART_KEYS = ["interpreter", "serverPath", "importStrategy", "enable"] as const;
 
 export type ServerSettings = Partial<Record<ServerKey, unknown>>;
 export interface FolderSettings {

@@ -1,21 +1,23 @@
 """Code actions: the fixes carried in each diagnostic's data, "Ignore <rule> on this line",
-and `source.fixAll.lambda-leak` (every safe fix in the file).
+and `source.fixAll.lambda-leak` (what `check --fix` would do to the file).
 
-Nothing is re-analysed here: edits come from the diagnostics store's entry for the document
-version the client is looking at, and each `WorkspaceEdit` names that version.
+Quick fixes are never recomputed: edits come from the diagnostics store's entry for the
+document version the client is looking at, and each `WorkspaceEdit` names that version. Fix
+All starts from that entry's findings too; only when fixes overlap does it analyse again (the
+fixed text), exactly as `check --fix` does.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from lsprotocol import types as lsp
 
-from lambda_leak.fixing import OverlappingEdits, apply_edits, syntax_ok
 from lambda_leak.lsp.diagnostics import SOURCE, Entry
 from lambda_leak.lsp.documents import Document
 from lambda_leak.lsp.positions import to_lsp_range
-from lambda_leak.model import Fix, Position, Range, TextEdit
+from lambda_leak.model import Finding, Fix, Position, Range, TextEdit
 from lambda_leak.source import language_for
 from lambda_leak.suppression import comment_for
 
@@ -46,9 +48,13 @@ def _fixes(diagnostic: lsp.Diagnostic) -> tuple[int | None, list[Fix]]:
 
 
 class CodeActions:
-    def __init__(self, supports_document_changes: bool, encoding: str) -> None:
+    def __init__(self, supports_document_changes: bool, encoding: str,
+                 fix_text: Callable[[str, str, list[Finding]], tuple[str, str | None]] | None = None,
+                 disabled_support: bool = False) -> None:
         self.document_changes = supports_document_changes
         self.encoding = encoding
+        self.fix_text = fix_text  # (path, text, findings) -> (the fixed text, why nothing was fixed)
+        self.disabled_support = disabled_support
 
     def workspace_edit(self, document: Document, version: int | None, lines: list[str], edits: list[TextEdit]) -> lsp.WorkspaceEdit:
         newline = document.newline
@@ -106,33 +112,41 @@ class CodeActions:
         return actions
 
     def fix_all(self, document: Document, entry: Entry) -> lsp.CodeAction | None:
-        """Every finding's first safe fix whose edits do not overlap one already taken; if the
-        result would not parse, only the fixes that keep it parsing."""
-        chosen: list[Fix] = []
-        edits: list[TextEdit] = []
-        for finding in entry.findings:
-            fix = next((f for f in finding.fixes if f.safe), None)
-            if fix is None:
-                continue
-            try:
-                apply_edits(entry.text, edits + list(fix.edits))
-            except OverlappingEdits:
-                continue
-            chosen.append(fix)
-            edits += fix.edits
-        if not chosen:
+        """`check --fix`'s result for this text (the same `fix_source`, starting from the findings
+        at hand), as one edit. With nothing safe to fix but unsafe fixes left, a disabled action
+        whose reason says so, for clients that show it."""
+        if self.fix_text is None:
             return None
-        if syntax_ok(document.path, entry.text) and not syntax_ok(document.path, apply_edits(entry.text, edits)):
-            edits = []
-            for fix in chosen:
-                trial = edits + list(fix.edits)
-                if syntax_ok(document.path, apply_edits(entry.text, trial)):
-                    edits = trial
-            if not edits:
-                return None
-        return lsp.CodeAction(
-            title="Fix all safe lambda-leak issues",
-            kind=FIX_ALL,
-            edit=self.workspace_edit(document, entry.version, entry.lines, edits),
+        text = entry.text.replace("\r\n", "\n")  # as `check` reads it; positions stay the same
+        fixed, outcome_note = self.fix_text(document.path, text, entry.findings)
+        if fixed != text:
+            return lsp.CodeAction(
+                title="Fix all safe lambda-leak issues",
+                kind=FIX_ALL,
+                edit=self.workspace_edit(document, entry.version, entry.lines, [_one_edit(text, fixed)]),
+            )
+        unsafe_only = sum(1 for f in entry.findings if f.fixes and not any(fix.safe for fix in f.fixes))
+        reason = outcome_note or (
+            f"{unsafe_only} leak{'s have' if unsafe_only != 1 else ' has'} only unsafe fixes: use the quick fix on each"
+            if unsafe_only else None
         )
+        if reason is None or not self.disabled_support:
+            return None
+        return lsp.CodeAction(title="Fix all safe lambda-leak issues", kind=FIX_ALL, disabled=lsp.CodeActionDisabled(reason=reason))
 
+
+def _one_edit(before: str, after: str) -> TextEdit:
+    """The smallest single edit that turns `before` into `after`."""
+    prefix = 0
+    limit = min(len(before), len(after))
+    while prefix < limit and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    return TextEdit(Range(_position(before, prefix), _position(before, len(before) - suffix)), after[prefix:len(after) - suffix])
+
+
+def _position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset)
+    return Position(line, offset - (text.rfind("\n", 0, offset) + 1))

@@ -50,6 +50,7 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LambdaLeakServer, params: lsp.DidOpenTextDocumentParams):
         ls.documents.open(params.text_document)
+        ls.workspace_problems.opened(params.text_document.uri)
         ls.scheduler.schedule(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -65,12 +66,16 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
             ls.scheduler.schedule(document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: LambdaLeakServer, params: lsp.DidCloseTextDocumentParams):
+    async def did_close(ls: LambdaLeakServer, params: lsp.DidCloseTextDocumentParams):
         uri = params.text_document.uri
+        document = ls.documents.get(uri)
         ls.documents.close(uri)
         ls.scheduler.forget(uri)
         ls.store.remove(uri)
-        if not ls.pull_client:
+        if ls.workspace_problems.active and document is not None:
+            # The file on disk (maybe without the unsaved edits) is listed again, as a closed file.
+            await asyncio.get_running_loop().run_in_executor(ls.index_executor, ls.workspace_problems.analyse, Path(document.path))
+        elif not ls.pull_client:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(lsp.TEXT_DOCUMENT_DIAGNOSTIC, lsp.DiagnosticOptions(
@@ -102,6 +107,12 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
             else:
                 items.append(lsp.WorkspaceFullDocumentDiagnosticReport(
                     uri=document.uri, version=entry.version, items=entry.diagnostics, result_id=entry.result_id))
+        for uri, entry in ls.workspace_problems.entries():  # closed files, with `diagnostics = "workspace"`
+            if previous.get(uri) == entry.result_id:
+                items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=None, result_id=entry.result_id))
+            else:
+                items.append(lsp.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, version=None, items=entry.diagnostics, result_id=entry.result_id))
         return lsp.WorkspaceDiagnosticReport(items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=KINDS))
@@ -109,7 +120,8 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         document = ls.documents.get(params.text_document.uri)
         if document is None:
             return []
-        actions = CodeActions(ls.client_has("workspace.workspace_edit.document_changes"), ls.encoding)
+        actions = CodeActions(ls.client_has("workspace.workspace_edit.document_changes"), ls.encoding,
+                              ls.fix_text, ls.client_has("text_document.code_action.disabled_support"))
         # Off the loop: fix-all checks that the fixed text still parses.
         return await asyncio.get_running_loop().run_in_executor(
             ls.index_executor, actions.actions, document, ls.store.get(document.uri), params
@@ -131,6 +143,7 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         else:
             await ls.pull_configuration()
         ls.reanalyse_open_documents()
+        await ls.sync_workspace_problems()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_workspace_folders(ls: LambdaLeakServer, params: lsp.DidChangeWorkspaceFoldersParams):
@@ -156,8 +169,13 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
             except Exception:  # noqa: BLE001 - e.g. deleted while being read: the index keeps going
                 log.exception("updating the index for %s failed", path)
                 affected = None
-            changed = None if affected is None or changed is None else changed | affected
+            changed = None if affected is None or changed is None else changed | affected | {Path(path)}
         ls.reanalyse_open_documents(changed)
+        if ls.workspace_problems.active:
+            if changed is None:
+                await loop.run_in_executor(ls.index_executor, ls.workspace_problems.analyse_all, ls.index.folders)
+            else:
+                await loop.run_in_executor(ls.index_executor, ls.workspace_problems.refresh, changed)
 
     @server.command(LIST_HANDLERS)
     async def list_handlers(ls: LambdaLeakServer, *args):

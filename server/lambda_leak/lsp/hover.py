@@ -19,9 +19,11 @@ def _section(sections: dict[str, str], title: str) -> str | None:
     return next((body for name, body in sections.items() if name.lower().startswith(title.lower())), None)
 
 
-def hover_text(rule: str, message: str) -> str:
+def hover_text(rule: str) -> str:
+    """The rule's explanation. Not the finding's message: editors already show the diagnostic's
+    message in the same hover (VS Code) or beside the line, and twice is noise."""
     info = rule_info(rule)
-    parts = [f"**{rule}** (lambda-leak): {message}"]
+    parts = [f"**{rule}** (lambda-leak): {info.summary}" if info else f"**{rule}** (lambda-leak)"]
     doc = rule_doc(rule)
     if doc:
         sections = doc_sections(doc)
@@ -29,8 +31,6 @@ def hover_text(rule: str, message: str) -> str:
             body = _section(sections, title)
             if body:
                 parts.append(f"**{title}**\n\n{body}")
-    elif info:
-        parts.append(info.summary)
     if info:
         parts.append(f"[Rule documentation]({info.docs_url})")
     return "\n\n".join(parts)
@@ -44,7 +44,9 @@ def hover(entry: Entry | None, lines: list[str], position: lsp.Position, encodin
     first = None
     for finding in entry.findings:
         if finding.range.start <= point <= finding.range.end:
-            texts.append(hover_text(finding.rule, finding.message))
+            text = hover_text(finding.rule)
+            if text not in texts:  # two findings of one rule here: one explanation
+                texts.append(text)
             first = first or finding
     if first is None:
         return None

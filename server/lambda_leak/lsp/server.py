@@ -25,7 +25,9 @@ from lambda_leak.lsp.documents import Documents
 from lambda_leak.lsp.positions import negotiated
 from lambda_leak.lsp.scheduler import Scheduler
 from lambda_leak.lsp.settings import LOG_LEVELS, Settings
+from lambda_leak.lsp.workspace_diagnostics import WORKSPACE, WorkspaceDiagnostics
 from lambda_leak.lsp.workspace_index import WorkspaceIndex
+from lambda_leak.model import FileReport
 
 log = logging.getLogger("lambda_leak.lsp")
 SECTION = "lambdaLeak"
@@ -73,6 +75,12 @@ class LambdaLeakServer(LanguageServer):
             self.documents, self.store, self.config_for, lambda: self.index.workspace, self.on_result, lambda: self.encoding
         )
         self._shown: set[str] = set()
+        self.workspace_problems = WorkspaceDiagnostics(
+            self.config_for, lambda: self.index.workspace, lambda uri: self.documents.get(uri) is not None,
+            lambda: self.encoding, self._workspace_problem_changed,
+        )
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._refresh_pending = False
 
     # -- client facts -------------------------------------------------------------------------
     @property
@@ -112,6 +120,15 @@ class LambdaLeakServer(LanguageServer):
             self.warn_once(error)
         return config
 
+    def fix_text(self, path: str, text: str, findings: list) -> tuple[str, str | None]:
+        """What `check --fix` makes of `text` (whose analysis found `findings`): the one fix
+        policy, for Fix All."""
+        from lambda_leak.fixing import fix_source
+
+        first = FileReport(path, list(findings))
+        outcome = fix_source(path, text, self.config_for(path), workspace=self.index.workspace, first_report=first)
+        return outcome.text, outcome.refused
+
     def run_mode(self, path: str) -> str:
         return self.settings.for_path(path).run
 
@@ -120,6 +137,34 @@ class LambdaLeakServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=entry.diagnostics, version=entry.version)
             )
+
+    # -- the workspace's problems (lambdaLeak.diagnostics = "workspace") ---------------------------
+    def _workspace_problem_changed(self, uri: str, entry: Entry | None) -> None:
+        """From a worker thread: push the file's diagnostics, or ask a pull client to pull again."""
+        if self._loop is None:
+            return
+        if not self.pull_client:
+            diagnostics = entry.diagnostics if entry is not None else []
+            self._loop.call_soon_threadsafe(self.text_document_publish_diagnostics,
+                                            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        elif not self._refresh_pending:
+            self._refresh_pending = True
+            self._loop.call_soon_threadsafe(self._refresh_workspace_problems)
+
+    def _refresh_workspace_problems(self) -> None:
+        self._refresh_pending = False
+        if self.client_has("workspace.diagnostics.refresh_support"):
+            self.workspace_diagnostic_refresh(None)
+
+    async def sync_workspace_problems(self) -> None:
+        """Start or stop listing every file's problems, as the `diagnostics` setting says."""
+        self._loop = asyncio.get_running_loop()
+        wanted = self.settings.global_settings.diagnostics == WORKSPACE
+        if wanted:
+            count = await self._loop.run_in_executor(self.index_executor, self.workspace_problems.analyse_all, self.index.folders)
+            log.info("problems listed for %d workspace files", count)
+        elif self.workspace_problems.active:
+            await self._loop.run_in_executor(self.index_executor, self.workspace_problems.stop)
 
     def reanalyse_open_documents(self, only: set[Path] | None = None) -> None:
         """Re-analyse every open document, or those whose path is in `only` (index keys)."""
@@ -177,6 +222,7 @@ class LambdaLeakServer(LanguageServer):
             if progress:
                 self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="Indexing failed; see the log"))
         self.reanalyse_open_documents()
+        await self.sync_workspace_problems()
 
     @property
     def index_executor(self):

@@ -29,6 +29,7 @@ _FOLDER_KEYS = ("workspace", "workspaceFolder", "scopeUri", "uri")
 _DEFAULTS = Config()
 _MERGED_FIELDS = [f.name for f in fields(Config) if f.name != "root"]
 RUN_MODES = ("onType", "onSave")
+DIAGNOSTICS_MODES = ("openFiles", "workspace")
 LOG_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
 
 
@@ -37,6 +38,7 @@ class EditorSettings:
     config: Config = field(default_factory=Config)
     run: str = "onType"
     log_level: str = "warning"
+    diagnostics: str = "openFiles"  # or "workspace": every file's problems, open or not
 
 
 def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[str]]:
@@ -48,7 +50,7 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
         return EditorSettings(), [f"{origin}: settings must be an object"]
     if isinstance(data.get("lambdaLeak"), dict):
         data = data["lambdaLeak"]
-    run, level = "onType", "warning"
+    run, level, scope = "onType", "warning", "openFiles"
     good: dict[str, Any] = {}
     for key, value in data.items():
         if key == "run":
@@ -61,6 +63,11 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
                 level = value.lower()
             else:
                 errors.append(f"{origin}: `{key}` must be one of {', '.join(LOG_LEVELS)}")
+        elif key == "diagnostics":
+            if value in DIAGNOSTICS_MODES:
+                scope = value
+            else:
+                errors.append(f'{origin}: `diagnostics` must be "openFiles" or "workspace"')
         elif key in _FOLDER_KEYS:
             continue
         else:
@@ -68,7 +75,7 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
                 parse_settings({key: value}, origin)
                 good[key] = value
             except ConfigError as error:
-                errors.append(str(error))
+                errors.extend(str(error).splitlines())
             except Exception as error:  # noqa: BLE001 - e.g. a rule module that fails to import
                 log.exception("checking setting %s failed", key)
                 errors.append(f"{origin}: `{key}` could not be checked ({type(error).__name__}: {error})")
@@ -76,7 +83,7 @@ def parse_editor_settings(data: Any, origin: str) -> tuple[EditorSettings, list[
         config = parse_settings(good, origin) if good else Config()
     except Exception as error:  # noqa: BLE001
         config, errors = Config(), errors + [f"{origin}: {error}"]
-    return EditorSettings(config, run, level), errors
+    return EditorSettings(config, run, level, scope), errors
 
 
 def _folder_path(value: Any) -> str | None:

@@ -25,8 +25,26 @@ def render(findings: list[Finding], stream: TextIO) -> None:
         else:
             stream.write(f"{where} {f.rule}{fixable} {f.message}\n")
     if findings:
-        fixable_count = sum(1 for f in findings if any(fix.safe for fix in f.fixes))
-        summary = f"Found {len(findings)} leak{'s' if len(findings) != 1 else ''}"
-        if fixable_count:
-            summary += f" ({fixable_count} fixable with --fix)"
-        stream.write((f"{_DIM}{summary}.{_RESET}\n") if colour else f"{summary}.\n")
+        summary = summary_lines(findings)
+        stream.write("".join(f"{_DIM}{line}{_RESET}\n" if colour else f"{line}\n" for line in summary))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def summary_lines(findings: list[Finding]) -> list[str]:
+    """`Found 3 leaks and 1 hint.` then what `[*]` means and how many fixes wait for --unsafe-fixes.
+    Hints (rules such as require-await) are advice, not leaks: counted apart."""
+    hints = sum(1 for f in findings if f.severity.value == "hint")
+    leaks = len(findings) - hints
+    counts = [_plural(leaks, "leak")] if leaks or not hints else []
+    counts += [_plural(hints, "hint")] if hints else []
+    lines = [f"Found {' and '.join(counts)}."]
+    safe = sum(1 for f in findings if any(fix.safe for fix in f.fixes))
+    unsafe_only = sum(1 for f in findings if f.fixes and not any(fix.safe for fix in f.fixes))
+    if safe:
+        lines.append(f"[*] {safe} fixable with --fix.")
+    if unsafe_only:
+        lines.append(f"{unsafe_only} more with --fix --unsafe-fixes (review those changes).")
+    return lines

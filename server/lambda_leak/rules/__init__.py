@@ -21,6 +21,20 @@ DOCS_URL = "https://github.com/lambda-leak/lambda-leak/blob/main/docs/rules/{id}
 RULE_FAMILY = {"javascript": "javascript", "typescript": "javascript", "tsx": "javascript", "python": "python"}
 
 
+# The languages each rule folder reads, as users name them.
+FAMILY_LANGUAGES = {"javascript": ("JavaScript", "TypeScript"), "python": ("Python",)}
+
+
+@dataclass(frozen=True)
+class FixInfo:
+    """A fix a rule offers: its title (as editors show it) and whether it is safe. `note`: when
+    the safety differs case by case, or where the fix applies (shown in the docs)."""
+
+    title: str
+    safe: bool
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     id: str
@@ -28,10 +42,16 @@ class RuleInfo:
     summary: str  # one line: what the rule finds
     severity: Severity = Severity.WARNING
     default_enabled: bool = True
+    fixes: tuple[FixInfo, ...] = ()  # what its findings may offer; the README and docs follow it
+    severity_note: str = ""  # when the severity can differ (e.g. by runtime), as the docs say it
 
     @property
     def docs_url(self) -> str:
         return DOCS_URL.format(id=self.id)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return FAMILY_LANGUAGES.get(self.family, ())
 
 
 @lru_cache(maxsize=None)

@@ -1,4 +1,4 @@
-// The seed's axios example: the request is never awaited, so its .then runs in another invocation.
+// An axios request nothing awaits: its .then runs in another invocation.
 const axios = require("axios");
 
 exports.handler = async (event, context) => {

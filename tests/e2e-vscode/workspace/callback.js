@@ -1,4 +1,4 @@
-// A callback-style handler (the seed's second handler style): Lambda waits for an empty event loop.
+// A callback-style handler: Lambda waits for an empty event loop, and Node.js 24 drops this style.
 const greet = (name) => `Hello, ${name}`;
 
 exports.handler = (event, context, callback) => {

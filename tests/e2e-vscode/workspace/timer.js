@@ -1,4 +1,4 @@
-// The seed's first example: the timer fires in a later invocation (or never).
+// A timer the handler does not wait for: it fires in a later invocation (or never).
 const randomBetween1To10 = () => Math.floor(Math.random() * 10);
 
 exports.handler = async (event, context) => {

@@ -1,7 +1,7 @@
 /**
  * The real language server, started with the command line the extension builds, spoken to over
  * stdio as VS Code would: per-folder settings in `initializationOptions`, `workspace/configuration`
- * answered by the extension's own code, pull diagnostics, and the seed's callback handler fixed with
+ * answered by the extension's own code, pull diagnostics, and a callback handler fixed with
  * "Convert to async handler".
  *
  * The Python comes from LAMBDA_LEAK_PYTHON, else the project's `.venv` beside vscode-client/.
@@ -31,7 +31,7 @@ import { LspProcess } from "./lspClient";
 const CLIENT_ROOT = path.resolve(__dirname, "..", "..", "..");
 const PYTHON = process.env.LAMBDA_LEAK_PYTHON ?? path.resolve(CLIENT_ROOT, "..", ".venv", "bin", "python");
 
-/** The seed article's callback-based handler. */
+/** A callback-based handler. */
 const SEED_CALLBACK_HANDLER = `exports.handler = (event, context, callback) => {
     // Our handler code
     callback(null, "OK");
@@ -199,7 +199,7 @@ describe("the real language server, launched as the extension launches it", func
     return resolved;
   }
 
-  it("reports the seed's callback handler and converts it to an async handler", async () => {
+  it("reports a callback handler and converts it to an async handler", async () => {
     const process = await startServer();
     const document = open(process, path.join(api, "handler.js"));
     const found = await diagnostics(process, document);

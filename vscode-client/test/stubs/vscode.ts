@@ -141,6 +141,10 @@ export const stub = {
   configurationChange: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
   foldersChange: new EventEmitter<unknown>(),
   activeTextEditor: undefined as unknown,
+  /** `vscode.env.remoteName`: set for a remote window (ssh-remote, wsl, ...). */
+  remoteName: undefined as string | undefined,
+  /** `vscode.languages.getDiagnostics(uri)` answers, by URI string. */
+  diagnostics: new Map<string, unknown[]>(),
   reset(): void {
     stub.settings = { user: {}, workspace: {}, folders: {} };
     stub.messages = [];
@@ -159,6 +163,8 @@ export const stub = {
     stub.configurationChange = new EventEmitter();
     stub.foldersChange = new EventEmitter();
     stub.activeTextEditor = undefined;
+    stub.remoteName = undefined;
+    stub.diagnostics = new Map();
     workspace.workspaceFolders = undefined;
   },
 };
@@ -337,6 +343,18 @@ export const commands = {
       return Promise.resolve(own(...args));
     }
     return Promise.resolve(stub.executeResults.get(command));
+  },
+};
+
+export const env = {
+  get remoteName(): string | undefined {
+    return stub.remoteName;
+  },
+};
+
+export const languages = {
+  getDiagnostics(uri: Uri): unknown[] {
+    return stub.diagnostics.get(uri.toString()) ?? [];
   },
 };
 

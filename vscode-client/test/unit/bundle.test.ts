@@ -16,7 +16,10 @@ describe("the bundle VS Code loads", () => {
     assert.doesNotMatch(source, /require\(["']vscode-languageclient/, "vscode-languageclient must be bundled, not required");
   });
 
-  it("activates on the five languages it checks", () => {
-    assert.deepEqual(manifest.activationEvents, ["javascript", "typescript", "javascriptreact", "typescriptreact", "python"].map((language) => `onLanguage:${language}`));
+  it("activates on the five languages it checks, and in a folder holding such files (workspace Problems)", () => {
+    assert.deepEqual(manifest.activationEvents, [
+      ...["javascript", "typescript", "javascriptreact", "typescriptreact", "python"].map((language) => `onLanguage:${language}`),
+      "workspaceContains:**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py}",
+    ]);
   });
 });

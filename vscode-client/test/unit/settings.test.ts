@@ -19,7 +19,7 @@ describe("server settings", () => {
   beforeEach(() => stub.reset());
 
   it("sends the editor-only keys always and the rule keys only when the user set them", () => {
-    assert.deepEqual(serverSettings(configFor(undefined)), { run: "onType", logLevel: "warning" });
+    assert.deepEqual(serverSettings(configFor(undefined)), { run: "onType", logLevel: "warning", diagnostics: "workspace" });
     stub.settings.user = { "lambdaLeak.scope": "all", "lambdaLeak.select": ["floating-promise"], "lambdaLeak.severity": { "timer-leak": "error" } };
     assert.deepEqual(serverSettings(configFor(undefined)), {
       select: ["floating-promise"],
@@ -27,17 +27,18 @@ describe("server settings", () => {
       severity: { "timer-leak": "error" },
       run: "onType",
       logLevel: "warning",
+      diagnostics: "workspace",
     });
   });
 
   it("does not send an empty select (it would turn every rule off)", () => {
     stub.settings.user = { "lambdaLeak.select": [], "lambdaLeak.ignore": [] };
-    assert.deepEqual(serverSettings(configFor(undefined)), { ignore: [], run: "onType", logLevel: "warning" });
+    assert.deepEqual(serverSettings(configFor(undefined)), { ignore: [], run: "onType", logLevel: "warning", diagnostics: "workspace" });
   });
 
   it("sends a dict when no folder is open", () => {
     stub.settings.user = { "lambdaLeak.run": "onSave" };
-    assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), { run: "onSave", logLevel: "warning" });
+    assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), { run: "onSave", logLevel: "warning", diagnostics: "workspace" });
   });
 
   it("sends one entry per folder in a multi-root workspace, each with its own settings", () => {
@@ -48,8 +49,8 @@ describe("server settings", () => {
       "file:///ws/worker": { "lambdaLeak.enable": false, "lambdaLeak.scope": "all" },
     };
     assert.deepEqual(initializationOptions(vscode.workspace.workspaceFolders, configFor), [
-      { uri: "file:///ws/api", settings: { ignore: ["timer-leak"], run: "onSave", logLevel: "warning" } },
-      { uri: "file:///ws/worker", settings: { scope: "all", run: "onSave", logLevel: "warning" } },
+      { uri: "file:///ws/api", settings: { ignore: ["timer-leak"], run: "onSave", logLevel: "warning", diagnostics: "workspace" } },
+      { uri: "file:///ws/worker", settings: { scope: "all", run: "onSave", logLevel: "warning", diagnostics: "workspace" } },
     ]);
   });
 
@@ -93,7 +94,7 @@ describe("server settings", () => {
         return serverSettings(vscode.workspace.getConfiguration(SECTION, scopeUri ? vscode.Uri.parse(scopeUri) : undefined));
       },
     );
-    assert.deepEqual(answers, [{ scope: "all", run: "onType", logLevel: "warning" }, { tabSize: 4 }, { run: "onType", logLevel: "warning" }]);
+    assert.deepEqual(answers, [{ scope: "all", run: "onType", logLevel: "warning", diagnostics: "workspace" }, { tabSize: 4 }, { run: "onType", logLevel: "warning", diagnostics: "workspace" }]);
     assert.deepEqual(scopes, ["file:///ws/api/handler.js", undefined]);
   });
 });
@@ -119,7 +120,7 @@ describe("package.json settings", () => {
   const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string; markdownDescription?: string; default?: unknown }>;
 
   it("contributes and documents every setting the extension reads", () => {
-    for (const key of [...SERVER_KEYS, "enable", "interpreter", "serverPath", "trace.server"]) {
+    for (const key of [...SERVER_KEYS, "enable", "interpreter", "serverPath", "importStrategy", "trace.server"]) {
       const property = properties[`${SECTION}.${key}`];
       assert.ok(property, `lambdaLeak.${key} is not contributed`);
       assert.ok(property.markdownDescription && property.markdownDescription.length > 20, `lambdaLeak.${key} has no description`);
@@ -131,7 +132,7 @@ describe("package.json settings", () => {
     for (const key of ["enable", "select", "ignore", "severity", "scope", "run"]) {
       assert.equal(properties[`${SECTION}.${key}`]?.scope, "resource", key);
     }
-    for (const key of ["interpreter", "serverPath"]) {
+    for (const key of ["interpreter", "serverPath", "importStrategy"]) {
       assert.equal(properties[`${SECTION}.${key}`]?.scope, "machine-overridable", key);
     }
   });

@@ -20,12 +20,13 @@ from lambda_leak.javascript.syntax import (
     unwrap,
 )
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="async-foreach",
     family="javascript",
     summary="forEach/map with an async callback whose promises nobody awaits",
+    fixes=(FixInfo("Await all with Promise.all", True),),
 )
 
 # How the array of promises from `map(async …)` is dropped.

@@ -26,12 +26,13 @@ from lambda_leak.javascript.syntax import (
     unwrap,
 )
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="callback-api-leak",
     family="javascript",
     summary="A callback API is called from an async function that does not wait for its callback",
+    fixes=(FixInfo("Wrap in an awaited promise", True),),
 )
 
 ERROR_NAMES = frozenset({"err", "error", "er", "_err", "_error"})

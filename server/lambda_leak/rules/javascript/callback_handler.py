@@ -16,13 +16,18 @@ from lambda_leak.javascript.arity import exported_arity
 from lambda_leak.javascript.node24 import INIT_ERROR, escalate, handler_runtime, init_failure
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
+from lambda_leak.rules import FixInfo, RuleInfo
 from lambda_leak.workspace.entries import binding_ref
-from lambda_leak.rules import RuleInfo
 
 RULE = RuleInfo(
     id="callback-handler",
     family="javascript",
     summary="A handler Node.js 24 treats as callback-based: it declares (event, context, callback)",
+    fixes=(
+        FixInfo("Remove the unused callback parameter", True, note="unsafe on a synchronous handler"),
+        FixInfo("Convert to async handler", True),
+    ),
+    severity_note="**error** on `nodejs24.x` and later",
 )
 _LEAK = (
     "work still pending when the callback is called leaks into the next invocation unless the runtime waits"

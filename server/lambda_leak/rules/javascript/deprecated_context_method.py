@@ -10,12 +10,14 @@ from lambda_leak.fixes.javascript.convert_to_async import convert_to_async
 from lambda_leak.javascript.node24 import escalate, file_runtime, handler_runtime
 from lambda_leak.javascript.syntax import parameter_names, text, unwrap
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="deprecated-context-method",
     family="javascript",
     summary="context.succeed/fail/done ends the invocation early and is gone in Node.js 24",
+    fixes=(FixInfo("Convert to async handler", True),),
+    severity_note="**error** on `nodejs24.x` and later",
 )
 METHODS = frozenset({"succeed", "fail", "done"})
 # The Lambda context handed on to helpers under these names.

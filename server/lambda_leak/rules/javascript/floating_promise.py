@@ -15,12 +15,13 @@ from lambda_leak.javascript.fate import (
 )
 from lambda_leak.javascript.syntax import text
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="floating-promise",
     family="javascript",
     summary="A promise started on the handler path is not awaited or returned",
+    fixes=(FixInfo("Add await", True),),
 )
 
 

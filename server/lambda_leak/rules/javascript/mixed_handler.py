@@ -8,12 +8,14 @@ from lambda_leak.fixes.javascript.convert_to_async import callback_settles, conv
 from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
 from lambda_leak.javascript.syntax import declared_arity, is_async, parameter_names, parameter_nodes
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="mixed-handler",
     family="javascript",
     summary="An async handler also takes and calls a callback",
+    fixes=(FixInfo("Convert to async handler", True),),
+    severity_note="**error** on `nodejs24.x` and later",
 )
 
 

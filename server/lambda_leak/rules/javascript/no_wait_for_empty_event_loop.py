@@ -10,12 +10,13 @@ from tree_sitter import Node
 from lambda_leak.fixes.javascript.remove_code import remove_statement, remove_unused_import, remove_use
 from lambda_leak.javascript.syntax import text, unwrap
 from lambda_leak.model import Finding, Fix
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="no-wait-for-empty-event-loop",
     family="javascript",
     summary="callbackWaitsForEmptyEventLoop = false lets pending work freeze into the next invocation",
+    fixes=(FixInfo("Remove callbackWaitsForEmptyEventLoop = false", False), FixInfo("Remove the doNotWaitForEmptyEventLoop middleware", False)),
 )
 _MIDDY_STAGES = frozenset({"use", "before", "after", "onError"})
 MIDDY_PACKAGE = "@middy/do-not-wait-for-empty-event-loop"
@@ -58,7 +59,7 @@ def check(context) -> Iterator[Finding]:
             continue
         statement = assignment.parent
         edit = remove_statement(source, statement) if statement.type == "expression_statement" else None
-        fix = Fix("Remove callbackWaitsForEmptyEventLoop = false", False, (edit,)) if edit else None
+        fix = Fix(RULE.fixes[0].title, RULE.fixes[0].safe, (edit,)) if edit else None
         yield context.finding(RULE, assignment, f"`callbackWaitsForEmptyEventLoop = false`: {_WHY}", (fix,))
     for call in _middleware_calls(context):
         name = text(call.child_by_field_name("function"))
@@ -67,7 +68,7 @@ def check(context) -> Iterator[Finding]:
         if edit is not None:
             import_edit = remove_unused_import(context, name, call)
             edits = (edit,) if import_edit is None else (import_edit, edit)
-            fix = Fix("Remove the doNotWaitForEmptyEventLoop middleware", False, edits)
+            fix = Fix(RULE.fixes[1].title, RULE.fixes[1].safe, edits)
         yield context.finding(
             RULE, call, f"`{name}` sets `callbackWaitsForEmptyEventLoop = false`: {_WHY}", (fix,)
         )

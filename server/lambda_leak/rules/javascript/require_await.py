@@ -1,4 +1,4 @@
-"""require-await: an async function on the handler path that never awaits (the seed's ESLint advice)."""
+"""require-await: an async function on the handler path that never awaits (ESLint's require-await, for Lambda handler paths)."""
 
 from __future__ import annotations
 
@@ -95,5 +95,5 @@ def check(context) -> Iterator[Finding]:
             RULE,
             keyword,
             f"{label} never awaits: any promise or callback it starts is not waited for and can "
-            "outlive the invocation (ESLint's require-await, as the seed article advises)",
+            "outlive the invocation (like ESLint's require-await)",
         )

@@ -8,12 +8,13 @@ from lambda_leak.fixes.javascript.await_timer import await_timer
 from lambda_leak.javascript.fate import settled_by_executor
 from lambda_leak.javascript.timers import continues_callback, is_cleared, timer_kind
 from lambda_leak.model import Finding
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="timer-leak",
     family="javascript",
     summary="setTimeout/setInterval/setImmediate outlives the invocation that started it",
+    fixes=(FixInfo("Await the timer", False, "`setTimeout` only"),),
 )
 
 _WHY = {

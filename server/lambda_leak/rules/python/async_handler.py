@@ -9,12 +9,13 @@ from astroid import nodes
 from lambda_leak.fixes.python.run_with_asyncio import run_with_asyncio
 from lambda_leak.model import Range
 from lambda_leak.python.handlers import is_lambda_decorator
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="async-handler",
     family="python",
     summary="an async def is used as the Lambda handler, which the Python runtime does not await",
+    fixes=(FixInfo("Run with asyncio.run", True, "unsafe when the module itself calls the handler"),),
 )
 
 

@@ -9,12 +9,13 @@ from lambda_leak.fixes.python.add_await import add_await
 from lambda_leak.python.async_apis import returns_coroutine
 from lambda_leak.python.coroutines import calls_coroutine_function
 from lambda_leak.python.flow import WaitSpec, origin, track
-from lambda_leak.rules import RuleInfo
+from lambda_leak.rules import FixInfo, RuleInfo
 
 RULE = RuleInfo(
     id="unawaited-coroutine",
     family="python",
     summary="a coroutine is created on the handler path and never awaited",
+    fixes=(FixInfo("Add await", False),),
 )
 
 # What makes a stored coroutine run: awaiting it, or handing it to asyncio.
