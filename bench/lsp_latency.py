@@ -3,7 +3,7 @@
 Drives the real `lambda-leak server` over stdio, like an editor that takes push diagnostics:
   1. a generated workspace of 1,000 handler files (plus shared libraries) is indexed in the
      background; the server's RSS is read from /proc once `$/progress` reports the end;
-  2. a ~3,000-line handler file is opened, then edited 50 times, one single-line edit at a
+  2. a ~3,600-line handler file is opened, then edited 50 times, one single-line edit at a
      time; each latency runs from sending `didChange` to receiving the `publishDiagnostics`
      for that version. Reports p50/p95 (targets: p95 <= 30 ms, RSS <= 150 MB).
 """
@@ -52,8 +52,8 @@ exports.handler = async (event) => {{
 """
 
 
-def big_handler(steps: int = 300) -> str:
-    """About 3,000 lines: helpers, then a handler awaiting each one (and leaking a few)."""
+def big_handler(steps: int = 400) -> str:
+    """About 3,600 lines: helpers, then a handler awaiting each one (and leaking a few)."""
     parts = ["const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');",
              "const db = new DynamoDBClient({});", ""]
     for i in range(steps):
