@@ -304,11 +304,11 @@ def main() -> int:
             print("generated tree: " + ", ".join(f"{n:,} {kind}" for kind, n in counts.items()) + f"; {size:.0f} MB")
         cache_dir = Path(folder) / "cache"
         ours = lambda_leak_command()
-        cold = [*ours, "check", ".", "--exit-zero", "--format", "json"]
+        cold = [*ours, "check", ".", "--exit-zero"]  # text output, like the other two
         warm = None
         if supports("--no-cache"):
             cold.append("--no-cache")
-            warm = [*ours, "check", ".", "--exit-zero", "--format", "json", "--cache-dir", str(cache_dir)]
+            warm = [*ours, "check", ".", "--exit-zero", "--cache-dir", str(cache_dir)]
         tools = {
             "lambda-leak": cold,
             "oxlint": [str(oxlint), "."],

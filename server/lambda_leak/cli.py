@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from lambda_leak import __version__
-from lambda_leak.config import Config, ConfigError, config_for_file
+from lambda_leak.config import Config, ConfigError, config_for_directory, config_for_file
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
 from lambda_leak.fixing import fix_source
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--stdin-filename", metavar="NAME", help="the path of the text read from stdin (with PATH -)")
     check.add_argument("--list-handlers", action="store_true", help="print the handlers found and exit")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core for large trees)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    check.add_argument("--cache-dir", metavar="DIR", help="the result cache's folder (default: .lambda-leak-cache, or cache-dir in the config)")
 
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
@@ -56,11 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cli_overrides(args: argparse.Namespace) -> dict:
-    known = all_rule_ids() | {"ALL"}
     changes = {}
     for option in ("select", "ignore"):
         values = getattr(args, option)
         if values:
+            known = all_rule_ids() | {"ALL"}  # only now: it imports every rule
             rules = frozenset(rule for group in values for rule in group)
             unknown = sorted(rules - known)
             if unknown:
@@ -147,12 +149,11 @@ def run_check(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: no such file or folder")
         if args.list_handlers:
             return _list_handlers(paths, overrides)
-        files = []
-        for path in iter_source_files(paths):
-            config = config_for_file(path).merged(**overrides)
-            if path not in paths and is_excluded(path, config.exclude, config.root):
-                continue
-            files.append((path, config))
+        cache = None if args.fix or args.diff or args.no_cache else _open_cache(args)
+        if cache is not None:
+            _check_with_cache(cache, args, paths, overrides, findings)
+            return _report(args, findings)
+        files = _source_files(paths, overrides)
         if not _check_in_parallel(files, paths, args, findings):
             workspace = _workspace_for(paths)
             for path, config in files:
@@ -163,11 +164,52 @@ def run_check(args: argparse.Namespace) -> int:
                     print(f"{display}: {error}", file=sys.stderr)
                     continue
                 _process(display, decoded, config, args, workspace, findings)
+    return _report(args, findings)
+
+
+def _report(args: argparse.Namespace, findings: list[Finding]) -> int:
     fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
     REPORTERS[args.format](findings, sys.stderr if fixed_to_stdout else sys.stdout)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _source_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Config]]:
+    files = []
+    for path in iter_source_files(paths):
+        config = config_for_file(path).merged(**overrides)
+        if path not in paths and is_excluded(path, config.exclude, config.root):
+            continue
+        files.append((path, config))
+    return files
+
+
+def _open_cache(args: argparse.Namespace):
+    from lambda_leak.cache import DEFAULT_FOLDER, ResultCache
+
+    if args.cache_dir:
+        return ResultCache(Path(args.cache_dir))
+    config = config_for_directory(Path.cwd())
+    if config.cache_dir:
+        return ResultCache((config.root or Path.cwd()) / config.cache_dir)
+    return ResultCache(Path(DEFAULT_FOLDER))
+
+
+def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overrides: dict, findings: list[Finding]) -> None:
+    """Serve an unchanged run from the cache (a stat per file); else check what changed."""
+    from lambda_leak import cached_check
+
+    run = cached_check.run_key(args, paths)
+    results = cache.run_results(run)
+    if results is None:
+        cache.prepare()
+        results, stamps = cached_check.check(_source_files(paths, overrides), paths, args.jobs, cache)
+        cache.save(run, stamps, results)
+    for display, found, error in results:
+        if error:
+            print(f"{display}: {error}", file=sys.stderr)
+        findings.extend(found)
 
 
 def _list_handlers(paths: list[Path], overrides: dict) -> int:

@@ -35,6 +35,7 @@ class Config:
     promise_functions: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    cache_dir: str | None = None  # `check`'s result cache, relative to the config file's folder
     root: Path | None = None  # folder of the config file, for `exclude` patterns
 
     def merged(self, **changes: Any) -> "Config":
@@ -106,6 +107,10 @@ def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{origin}: `{raw_key}` must be a positive number of bytes")
             changes["max_file_size"] = value
+        elif key == "cache-dir":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{origin}: `{raw_key}` must be a folder name")
+            changes["cache_dir"] = value
         else:
             raise ConfigError(f"{origin}: unknown key `{raw_key}`")
     return replace(config, **changes)

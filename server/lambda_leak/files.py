@@ -106,13 +106,14 @@ def walk_names(root: str, accept: Callable[[str], bool]) -> Iterator[str]:
         folder = stack.pop()
         try:
             with os.scandir(folder) as entries:
-                items = sorted((entry.name, entry.is_dir(follow_symlinks=True)) for entry in entries)
+                # a link to a folder is a folder, not walked into (as os.walk does): no loops
+                items = sorted((entry.name, entry.is_dir(), entry.is_symlink()) for entry in entries)
         except OSError:
             continue
         below = []
-        for name, is_dir in items:
+        for name, is_dir, is_link in items:
             if is_dir:
-                if name not in SKIPPED_DIRECTORIES:
+                if name not in SKIPPED_DIRECTORIES and not is_link:
                     below.append(os.path.join(folder, name))
             elif accept(name):
                 yield os.path.join(folder, name)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from lambda_leak.model import Position, Range
 
@@ -23,10 +24,11 @@ LANGUAGE_BY_SUFFIX = {
 
 def language_for(path: str) -> str | None:
     """The dialect a path is analysed as, or None for files lambda-leak does not read."""
-    name = PurePath(path).name
-    if name.endswith(".d.ts") or name.endswith(".d.mts") or name.endswith(".d.cts"):
+    name = os.path.basename(path)  # strings, not PurePath: this runs for every file of a walk
+    if name.endswith((".d.ts", ".d.mts", ".d.cts")):
         return None
-    return LANGUAGE_BY_SUFFIX.get(PurePath(path).suffix.lower())
+    dot = name.rfind(".")
+    return LANGUAGE_BY_SUFFIX.get(name[dot:].lower()) if dot > 0 else None
 
 
 @dataclass

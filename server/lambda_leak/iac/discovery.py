@@ -53,6 +53,13 @@ class HandlerDiscovery:
                     found.append(handler)
         return found
 
+    def remembered(self) -> dict:
+        """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
+        return dict(self._read_cache)
+
+    def remember(self, entries: dict) -> None:
+        self._read_cache.update(entries)
+
     def declared_handlers_by_file(self, root: Path) -> dict[Path, set[str]]:
         return _by_file(self.discover(root))
 

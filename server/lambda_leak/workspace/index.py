@@ -108,6 +108,16 @@ class Workspace:
             self.summaries[key(path)] = summary
             self._invalidate()
 
+    @property
+    def deployment_reader(self):
+        """The IaC reader (its per-file cache outlives a run in the CLI's cache)."""
+        return self._discovery
+
+    def summarise_text(self, path: str, text: str) -> FileSummary | None:
+        """Parse and summarise `path` from `text` (kept for the analysis when `keep_modules`)."""
+        with self._lock:
+            return self._summarise(key(path), text)
+
     def _summarise(self, path: str, text: str | None = None) -> FileSummary | None:
         config = config_of(path)
         if text is None:
