@@ -25,6 +25,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Any, Iterable
 
 import lambda_leak
@@ -73,6 +74,15 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+_NOT_IN_RUN_KEY = frozenset({"format", "exit_zero", "jobs", "no_cache", "cache_dir", "paths", "command"})
+
+
+def run_key(args: Any, paths: list[Path]) -> str:
+    """The command's identity: folder, paths and every option that can change findings."""
+    options = sorted((name, repr(value)) for name, value in vars(args).items() if name not in _NOT_IN_RUN_KEY)
+    return _hash(repr((os.getcwd(), [str(p) for p in paths], options)))
+
+
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -88,7 +98,7 @@ def _stamp(path: str) -> Stamp:
         stat = os.stat(path)
     except OSError:
         return None
-    return (-1, stat.st_mtime_ns) if os.path.isdir(path) else (stat.st_size, stat.st_mtime_ns)
+    return (-1, stat.st_mtime_ns) if S_ISDIR(stat.st_mode) else (stat.st_size, stat.st_mtime_ns)
 
 
 def scan(folders: Iterable[str], skip: str) -> dict[str, Stamp]:
@@ -238,13 +248,14 @@ class ResultCache:
             return None
         return record.results
 
-    def save(self, run_key: str, stamps: dict[str, Stamp], results: list[tuple[str, list, str | None]]) -> None:
+    def save(self, run_key: str | None, stamps: dict[str, Stamp], results: list[tuple[str, list, str | None]]) -> None:
         """Write atomically; a folder we cannot write costs the cache, never the run. Files of other
-        builds of lambda-leak and the oldest run records go."""
+        builds of lambda-leak and the oldest run records go. No `run_key`: the run is not served again."""
         try:
             self.prepare()
             self._write(self.file, self.data)
-            self._write(self._run_file(run_key), RunRecord(self.tool, stamps, results))
+            if run_key is not None:
+                self._write(self._run_file(run_key), RunRecord(self.tool, stamps, results))
             for old in self.folder.glob("files-*.pickle"):
                 if old != self.file:
                     old.unlink(missing_ok=True)

@@ -18,15 +18,6 @@ from lambda_leak.workspace.index import is_js, key
 from lambda_leak.workspace import parallel
 
 Result = tuple[str, list, "str | None"]  # (displayed path, findings, error message)
-_NOT_IN_RUN_KEY = frozenset({"format", "exit_zero", "jobs", "no_cache", "cache_dir", "paths", "command"})
-
-
-def run_key(args, paths: list[Path]) -> str:
-    """The command's identity: folder, paths and every option that can change findings."""
-    options = sorted((name, repr(value)) for name, value in vars(args).items() if name not in _NOT_IN_RUN_KEY)
-    return _hash(repr((os.getcwd(), [str(p) for p in paths], options)))
-
-
 def _package_root(path: str) -> str:
     folder = os.path.dirname(path)
     while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
@@ -97,7 +88,8 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
         else:
             report = analyse_source(display, text, config, workspace)
             found, error = report.findings, report.error
-        data.files[name] = FileResult(digest, file_key, found, error)
+        if error is None or "internal error" not in error:  # a crash may be a passing one: try it again next time
+            data.files[name] = FileResult(digest, file_key, found, error)
         out.append((display, found, error))
     _remember_index(workspace, files, texts, data, stamps)
     return out, stamps
@@ -134,3 +126,6 @@ def _remember_index(workspace: Workspace, files, texts, data, stamps: dict[str, 
     reader = workspace.deployment_reader
     if reader is not None:
         data.deployment = reader.remembered()
+    for table in (data.files, data.summaries):  # files deleted since: forget them
+        for name in [n for n in table if n not in stamps and not os.path.exists(n)]:
+            del table[name]

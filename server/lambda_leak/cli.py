@@ -198,14 +198,17 @@ def _open_cache(args: argparse.Namespace):
 
 def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overrides: dict, findings: list[Finding]) -> None:
     """Serve an unchanged run from the cache (a stat per file); else check what changed."""
-    from lambda_leak import cached_check
+    from lambda_leak.cache import run_key
 
-    run = cached_check.run_key(args, paths)
+    run = run_key(args, paths)
     results = cache.run_results(run)
     if results is None:
+        from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
+
         cache.prepare()
         results, stamps = cached_check.check(_source_files(paths, overrides), paths, args.jobs, cache)
-        cache.save(run, stamps, results)
+        served_again = not any(error and "internal error" in error for _, _, error in results)
+        cache.save(run if served_again else None, stamps, results)
     for display, found, error in results:
         if error:
             print(f"{display}: {error}", file=sys.stderr)
