@@ -58,7 +58,19 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
+_CONFIG_FINGERPRINTS: dict[int, tuple[Config, str]] = {}  # id -> (the config, kept alive; its fingerprint)
+
+
 def config_fingerprint(config: Config) -> str:
+    known = _CONFIG_FINGERPRINTS.get(id(config))
+    if known is not None and known[0] is config:
+        return known[1]
+    found = _config_fingerprint(config)
+    _CONFIG_FINGERPRINTS[id(config)] = (config, found)
+    return found
+
+
+def _config_fingerprint(config: Config) -> str:
     parts = []
     for field in dataclasses.fields(config):
         value = getattr(config, field.name)

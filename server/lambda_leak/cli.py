@@ -178,7 +178,9 @@ def _report(args: argparse.Namespace, findings: list[Finding]) -> int:
 def _source_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Config]]:
     files = []
     for path in iter_source_files(paths):
-        config = config_for_file(path).merged(**overrides)
+        config = config_for_file(path)
+        if overrides:  # else the folder's own config object: shared, so its cache fingerprint is too
+            config = config.merged(**overrides)
         if path not in paths and is_excluded(path, config.exclude, config.root):
             continue
         files.append((path, config))
