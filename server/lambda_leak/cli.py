@@ -102,13 +102,13 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, ou
         print(f"{display}: fixed {len(outcome.applied)} leak{'s' if len(outcome.applied) != 1 else ''}", file=sys.stderr)
 
 
-def _workspace_for(paths: list[Path]):
+def _workspace_for(paths: list[Path], files: list[Path]):
     """The cross-file index, when the workspace module provides one."""
     try:
         from lambda_leak.workspace import Workspace
     except ImportError:
         return None
-    return Workspace.for_paths(paths, keep_modules=True)
+    return Workspace.for_paths(paths, keep_modules=True, files=files)
 
 
 def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, findings: list[Finding]) -> bool:
@@ -153,9 +153,10 @@ def run_check(args: argparse.Namespace) -> int:
         if cache is not None:
             _check_with_cache(cache, args, paths, overrides, findings)
             return _report(args, findings)
-        files = _source_files(paths, overrides)
+        walked: list[Path] = []
+        files = _source_files(paths, overrides, walked)
         if not _check_in_parallel(files, paths, args, findings):
-            workspace = _workspace_for(paths)
+            workspace = _workspace_for(paths, walked)
             for path, config in files:
                 display = str(path)
                 try:
@@ -175,9 +176,13 @@ def _report(args: argparse.Namespace, findings: list[Finding]) -> int:
     return EXIT_CLEAN
 
 
-def _source_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Config]]:
+def _source_files(paths: list[Path], overrides: dict, walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
+    """The files to check with their configs; `walked` receives every source file found, the
+    excluded ones too (the cross-file index reads them)."""
     files = []
     for path in iter_source_files(paths):
+        if walked is not None:
+            walked.append(path)
         config = config_for_file(path)
         if overrides:  # else the folder's own config object: shared, so its cache fingerprint is too
             config = config.merged(**overrides)

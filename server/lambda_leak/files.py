@@ -107,16 +107,16 @@ def walk_names(root: str, accept: Callable[[str], bool]) -> Iterator[str]:
         try:
             with os.scandir(folder) as entries:
                 # a link to a folder is a folder, not walked into (as os.walk does): no loops
-                items = sorted((entry.name, entry.is_dir(), entry.is_symlink()) for entry in entries)
+                items = sorted((entry.name, entry.path, entry.is_dir(), entry.is_symlink()) for entry in entries)
         except OSError:
             continue
         below = []
-        for name, is_dir, is_link in items:
+        for name, path, is_dir, is_link in items:
             if is_dir:
                 if name not in SKIPPED_DIRECTORIES and not is_link:
-                    below.append(os.path.join(folder, name))
+                    below.append(path)
             elif accept(name):
-                yield os.path.join(folder, name)
+                yield path
         stack.extend(reversed(below))
 
 

@@ -82,11 +82,13 @@ class Workspace:
     # -- building --------------------------------------------------------------------------
 
     @classmethod
-    def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False) -> "Workspace":
+    def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,
+                  files: Iterable[Path] | None = None) -> "Workspace":
+        """The index of `paths`; `files`: their source files when the caller has walked them already."""
         paths = [Path(p) for p in paths]
         workspace = cls(paths, keep_modules)
         workspace.load_declarations()
-        for path in iter_source_files(paths):
+        for path in iter_source_files(paths) if files is None else files:
             if is_js(str(path)):
                 workspace._summarise(key(path))
         return workspace
