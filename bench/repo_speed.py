@@ -293,7 +293,10 @@ def main() -> int:
                          / "lambda-leak-bench", help="where oxlint and ruff are installed")
     options.add_argument("--tree", type=Path, help="measure this folder instead of the generated tree")
     args = options.parse_args()
-    oxlint, ruff = install_tools(args.tools)
+    try:
+        oxlint, ruff = install_tools(args.tools)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(f"repo_speed: cannot install oxlint (npm) and ruff (pip) into {args.tools}: {error}") from None
     with tempfile.TemporaryDirectory(prefix="lambda-leak-repo-") as folder:
         if args.tree:
             root = args.tree.resolve()
