@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 from stat import S_ISDIR
@@ -44,10 +46,20 @@ _ABOVE_NAMES = (*CONFIG_FILE_NAMES, "template.yaml", "template.yml", "template.j
 Stamp = tuple[int, int] | None  # (size, mtime_ns) of a file, (-1, mtime_ns) of a folder; None: absent
 
 
+_PARSERS = ("tree_sitter", "tree_sitter_javascript", "tree_sitter_typescript", "astroid", "yaml")
+
+
 def tool_fingerprint() -> str:
-    """The version and the size/mtime of every source file of lambda-leak itself: a changed rule
-    (or an upgrade) never reads results computed by another build."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
+    """The version and the size/mtime of every source file of lambda-leak itself, the Python
+    version and the installed parsers: a changed rule, an upgrade or another parser never reads
+    results computed by another build."""
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=12)
+    for name in _PARSERS:
+        spec = importlib.util.find_spec(name)  # locates the package without importing it
+        origin = spec.origin if spec is not None else None
+        if origin and os.path.exists(origin):
+            stat = os.stat(origin)
+            digest.update(f"{origin}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     package = os.path.dirname(lambda_leak.__file__)
     for folder, directories, files in os.walk(package):
         directories[:] = sorted(d for d in directories if d != "__pycache__")
