@@ -3,7 +3,7 @@
 Drives the real `lambda-leak server` over stdio, like an editor that takes push diagnostics:
   1. a generated workspace of 1,000 handler files (plus shared libraries) is indexed in the
      background; the server's RSS is read from /proc once `$/progress` reports the end;
-  2. a ~3,000-line handler file is opened, then edited 50 times, one single-line edit at a
+  2. a ~3,600-line handler file is opened, then edited 50 times, one single-line edit at a
      time; each latency runs from sending `didChange` to receiving the `publishDiagnostics`
      for that version. Reports p50/p95 (targets: p95 <= 30 ms, RSS <= 150 MB).
 """
@@ -22,6 +22,9 @@ from pathlib import Path
 
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
+from lambda_leak.files import iter_source_files  # noqa: E402
 
 LIBRARY = """\
 const {{ DynamoDBClient, PutItemCommand }} = require('@aws-sdk/client-dynamodb');
@@ -52,8 +55,8 @@ exports.handler = async (event) => {{
 """
 
 
-def big_handler(steps: int = 300) -> str:
-    """About 3,000 lines: helpers, then a handler awaiting each one (and leaking a few)."""
+def big_handler(steps: int = 400) -> str:
+    """About 3,600 lines: helpers, then a handler awaiting each one (and leaking a few)."""
     parts = ["const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');",
              "const db = new DynamoDBClient({});", ""]
     for i in range(steps):
@@ -152,10 +155,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def run(files: int, edits: int, profile: str | None = None, verbose: bool = False) -> dict:
+async def run(files: int, edits: int, profile: str | None = None, verbose: bool = False,
+              existing: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="lsp-bench-") as folder:
         root = Path(folder)
         big = make_workspace(root, files)
+        if existing is not None:  # index that folder instead; the big file joins it as a second workspace folder
+            files = sum(1 for _ in iter_source_files([existing]))
         client = Client()
         profiler = ["-m", "cProfile", "-o", profile] if profile else []
         await client.start_io(sys.executable, *profiler, "-m", "lambda_leak", "server")
@@ -176,8 +182,8 @@ async def run(files: int, edits: int, profile: str | None = None, verbose: bool 
         started = time.perf_counter()
         await client.initialize_async(lsp.InitializeParams(
             initialization_options={"logLevel": "debug"} if verbose else None,
-            capabilities=capabilities, process_id=os.getpid(), root_uri=root.as_uri(),
-            workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="bench")]))
+            capabilities=capabilities, process_id=os.getpid(), root_uri=(existing or root).as_uri(),
+            workspace_folders=[lsp.WorkspaceFolder(uri=(existing or root).as_uri(), name="bench")]))
         client.initialized(lsp.InitializedParams())
         await asyncio.wait_for(client.indexed.wait(), 300)
         index_seconds = time.perf_counter() - started
@@ -241,8 +247,9 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=50)
     parser.add_argument("--profile", metavar="FILE", help="run the server under cProfile, writing FILE")
     parser.add_argument("--verbose", action="store_true", help="print the server's analysis times")
+    parser.add_argument("--workspace", type=Path, help="index this folder (a real repository) instead of the generated one")
     args = parser.parse_args()
-    result = asyncio.run(run(args.files, args.edits, args.profile, args.verbose))
+    result = asyncio.run(run(args.files, args.edits, args.profile, args.verbose, args.workspace))
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                 if l.startswith("model name")), platform.processor())
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from lambda_leak import __version__
-from lambda_leak.config import Config, ConfigError, config_for_file, parse_runtime, unknown_rule_message
+from lambda_leak.config import Config, ConfigError, config_for_directory, config_for_file, parse_runtime, unknown_rule_message
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
 from lambda_leak.fixing import fix_source
@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target-runtime", metavar="RUNTIME", help="the Lambda runtime to assume where no deployment file declares one (e.g. nodejs24.x)")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core for large trees)")
     check.add_argument("--shard", type=Shard.parse, metavar="K/N", help="check only shard K of N of the files (a stable split, for CI matrices)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    check.add_argument("--cache-dir", metavar="DIR", help="the result cache's folder (default: .lambda-leak-cache, or cache-dir in the config)")
 
     server = commands.add_parser("server", help="run the language server (stdio by default)")
     server.add_argument("--stdio", action="store_true", help="speak LSP over stdin/stdout (the default)")
@@ -61,11 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cli_overrides(args: argparse.Namespace) -> dict:
-    known = all_rule_ids() | {"ALL"} | set(PRESETS)
     changes = {}
     for option in ("select", "ignore"):
         values = getattr(args, option)
         if values:
+            known = all_rule_ids() | {"ALL"} | set(PRESETS)  # only now: it imports every rule
             rules = frozenset(rule for group in values for rule in group)
             unknown = sorted(rules - known)
             if unknown:
@@ -118,13 +120,13 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, ou
         print(f"{display}: fixed {len(outcome.applied)} leak{'s' if len(outcome.applied) != 1 else ''}", file=sys.stderr)
 
 
-def _workspace_for(paths: list[Path]):
+def _workspace_for(paths: list[Path], files: list[Path] | None = None):
     """The cross-file index, when the workspace module provides one."""
     try:
         from lambda_leak.workspace import Workspace
     except ImportError:
         return None
-    return Workspace.for_paths(paths, keep_modules=True)
+    return Workspace.for_paths(paths, keep_modules=True, files=files)
 
 
 def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, findings: list[Finding]) -> bool:
@@ -181,12 +183,17 @@ def _check_stdin(args: argparse.Namespace, overrides: dict, findings: list[Findi
     return None
 
 
-def _configured_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Config]]:
-    """Each file to check with its config; every broken config file is reported, then exit 2."""
+def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
+    """Each file to check with its config; every broken config file is reported, then exit 2.
+    `walked` receives every source file found, the excluded ones too (the cross-file index reads them)."""
     files, problems = [], {}
     for path in iter_source_files(paths):
+        if walked is not None:
+            walked.append(path)
         try:
-            config = config_for_file(path).merged(**overrides)
+            config = config_for_file(path)
+            if overrides:  # else the folder's own config object: shared, so its cache fingerprint is too
+                config = config.merged(**overrides)
         except ConfigError as error:
             problems.setdefault(str(error), None)
             continue
@@ -201,6 +208,7 @@ def _configured_files(paths: list[Path], overrides: dict) -> list[tuple[Path, Co
 def run_check(args: argparse.Namespace) -> int:
     overrides = _cli_overrides(args)
     findings: list[Finding] = []
+    checked: list[str] = [args.stdin_filename or "-"]
     if args.paths == ["-"]:
         listed = _check_stdin(args, overrides, findings)
         if listed is not None:
@@ -212,13 +220,15 @@ def run_check(args: argparse.Namespace) -> int:
                 raise UsageError(f"{path}: no such file or folder")
         if args.list_handlers:
             return _list_handlers(paths, overrides)
-        files = _configured_files(paths, overrides)
-        if not files:
-            print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
-        if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
-            files = [(path, config) for path, config in files if args.shard.takes(path)]
+        cache = None if args.fix or args.diff or args.no_cache else _open_cache(args)
+        if cache is not None:
+            checked = _check_with_cache(cache, args, paths, overrides, findings)
+            return _report(args, findings, checked)
+        walked: list[Path] = []
+        files = _files_to_check(paths, overrides, args, walked)
+        checked = [str(path) for path, _ in files]
         if not _check_in_parallel(files, paths, args, findings):
-            workspace = _workspace_for(paths)
+            workspace = _workspace_for(paths, walked)
             for path, config in files:
                 display = str(path)
                 try:
@@ -227,12 +237,15 @@ def run_check(args: argparse.Namespace) -> int:
                     print(f"{display}: {error}", file=sys.stderr)
                     continue
                 _process(display, decoded, config, args, workspace, findings)
+    return _report(args, findings, checked)
+
+
+def _report(args: argparse.Namespace, findings: list[Finding], checked: list[str]) -> int:
     fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
     out = sys.stderr if fixed_to_stdout else sys.stdout
     if args.diff and findings and args.format == "text":
         out.write("\n# Not fixed (no fix, or only unsafe fixes without --unsafe-fixes):\n" if not args.unsafe_fixes
                   else "\n# Not fixed (no fix for these):\n")
-    checked = [args.stdin_filename or "-"] if args.paths == ["-"] else [str(path) for path, _ in files]
     _reporter(args, checked)(findings, out)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
@@ -246,6 +259,50 @@ def _reporter(args: argparse.Namespace, checked: list[str]):
     if args.format == "junit":
         return partial(REPORTERS["junit"], checked=checked)
     return REPORTERS[args.format]
+
+
+def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace,
+                    walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
+    files = _configured_files(paths, overrides, walked)
+    if not files:
+        print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
+    if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
+        files = [(path, config) for path, config in files if args.shard.takes(path)]
+    return files
+
+
+def _open_cache(args: argparse.Namespace):
+    from lambda_leak.cache import DEFAULT_FOLDER, ResultCache
+
+    if args.cache_dir:
+        return ResultCache(Path(args.cache_dir))
+    config = config_for_directory(Path.cwd())
+    if config.cache_dir:
+        return ResultCache((config.root or Path.cwd()) / config.cache_dir)
+    return ResultCache(Path(DEFAULT_FOLDER))
+
+
+def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overrides: dict, findings: list[Finding]) -> list[str]:
+    """Serve an unchanged run from the cache (a stat per file); else check what changed. Returns the
+    files checked (displayed paths)."""
+    from lambda_leak.cache import run_key
+
+    run = run_key(args, paths)
+    results = cache.run_results(run)
+    if results is None:
+        from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
+
+        cache.prepare()
+        results, stamps = cached_check.check(_files_to_check(paths, overrides, args), paths, args.jobs, cache)
+        served_again = not any(error and "internal error" in error for _, _, error in results)
+        cache.save(run if served_again else None, stamps, results)
+    elif not results:
+        print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
+    for display, found, error in results:
+        if error:
+            print(f"{display}: {error}", file=sys.stderr)
+        findings.extend(found)
+    return [display for display, _, _ in results]
 
 
 def _list_handlers(paths: list[Path], overrides: dict) -> int:

@@ -8,6 +8,7 @@ language server passes editor settings (camelCase) through `parse_settings` too.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     runtime: str | None = None  # the Lambda runtime to assume where no deployment file declares one
+    cache_dir: str | None = None  # `check`'s result cache, relative to the config file's folder
     root: Path | None = None  # folder of the config file, for `exclude` patterns
 
     def merged(self, **changes: Any) -> "Config":
@@ -72,6 +74,7 @@ def unknown_rule_message(rule: str) -> str:
 
 SETTING_KEYS = (
     "select", "ignore", "severity", "scope", "handler-names", "promise-functions", "exclude", "max-file-size", "runtime",
+    "cache-dir",
 )
 
 
@@ -162,6 +165,10 @@ def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None
             parsed = value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
             if parsed is None:
                 problems.add(f"`{raw_key}` must be a positive number of bytes")
+        elif key == "cache-dir":
+            parsed = value if isinstance(value, str) and value.strip() else None
+            if parsed is None:
+                problems.add(f"`{raw_key}` must be a folder name")
         else:
             problems.add(f"unknown key `{raw_key}`{did_you_mean(key, SETTING_KEYS)}")
             continue
@@ -183,19 +190,41 @@ def _read_config_file(path: Path) -> dict[str, Any] | None:
     return data
 
 
-@lru_cache(maxsize=1024)
 def config_for_directory(directory: Path) -> Config:
     """The config that governs files in `directory`: the nearest config file going up, or defaults."""
-    for folder in (directory, *directory.parents):
-        for name in CONFIG_FILE_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                data = _read_config_file(candidate)
-                if data is None:  # a pyproject.toml without our table
-                    continue
-                return parse_settings(data, str(candidate), Config(root=folder))
-    return Config()
+    return _config_in(os.path.abspath(directory))
+
+
+@lru_cache(maxsize=16384)
+def _config_in(folder: str) -> Config:
+    # Strings, and each folder asks its parent (cached): a walk over thousands of folders costs a
+    # few stats per folder instead of a pathlib walk to the root per folder.
+    for name in CONFIG_FILE_NAMES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            data = _read_config_file(Path(candidate))
+            if data is None:  # a pyproject.toml without our table
+                continue
+            return parse_settings(data, candidate, Config(root=Path(folder)))
+    parent = os.path.dirname(folder)
+    return Config() if parent == folder else _config_in(parent)
+
+
+@lru_cache(maxsize=16384)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _clear_caches() -> None:
+    _config_in.cache_clear()
+    _real_folder.cache_clear()
+
+
+config_for_directory.cache_clear = _clear_caches  # type: ignore[attr-defined] - config files changed
 
 
 def config_for_file(path: Path) -> Config:
-    return config_for_directory(path.resolve().parent)
+    name = os.path.abspath(path)
+    if os.path.islink(name):
+        return _config_in(os.path.dirname(os.path.realpath(name)))
+    return _config_in(_real_folder(os.path.dirname(name)))

@@ -95,17 +95,37 @@ def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> boo
     return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
 
 
+def walk_names(root: str, accept: Callable[[str], bool]) -> Iterator[str]:
+    """Like `walk_files`, as strings: one `scandir` per folder and no `Path` per file, which is most
+    of the walk's cost on a large tree."""
+    if not os.path.isdir(root):
+        if os.path.exists(root):
+            yield root
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                # a link to a folder is a folder, not walked into (as os.walk does): no loops
+                items = sorted((entry.name, entry.path, entry.is_dir(), entry.is_symlink()) for entry in entries)
+        except OSError:
+            continue
+        below = []
+        for name, path, is_dir, is_link in items:
+            if is_dir:
+                if name not in SKIPPED_DIRECTORIES and not is_link:
+                    below.append(path)
+            elif accept(name):
+                yield path
+        stack.extend(reversed(below))
+
+
 def walk_files(root: Path, accept: Callable[[str], bool]) -> Iterator[Path]:
     """Files below `root` whose names `accept` takes, in a stable order, skipping dependency and
     build folders; `root` itself when it is a file."""
-    if root.is_file():
-        yield root
-        return
-    for folder, directories, files in os.walk(root):
-        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
-        for name in sorted(files):
-            if accept(name):
-                yield Path(folder) / name
+    for name in walk_names(os.fspath(root), accept):
+        yield Path(name)
 
 
 def iter_source_files(paths: list[Path]) -> Iterator[Path]:

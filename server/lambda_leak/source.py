@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from functools import cached_property
 
 from lambda_leak.model import Position, Range
 
@@ -23,10 +25,14 @@ LANGUAGE_BY_SUFFIX = {
 
 def language_for(path: str) -> str | None:
     """The dialect a path is analysed as, or None for files lambda-leak does not read."""
-    name = PurePath(path).name
-    if name.endswith(".d.ts") or name.endswith(".d.mts") or name.endswith(".d.cts"):
+    name = os.path.basename(path)  # strings, not PurePath: this runs for every file of a walk
+    if name.endswith((".d.ts", ".d.mts", ".d.cts")):
         return None
-    return LANGUAGE_BY_SUFFIX.get(PurePath(path).suffix.lower())
+    dot = name.rfind(".")
+    return LANGUAGE_BY_SUFFIX.get(name[dot:].lower()) if dot > 0 else None
+
+
+_NEWLINE = re.compile(b"\n")
 
 
 @dataclass
@@ -35,19 +41,16 @@ class SourceText:
     text: str
     language: str
     data: bytes = field(init=False, repr=False)
-    _line_starts: list[int] = field(init=False, repr=False)
     _ascii: bool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.data = self.text.encode("utf-8", "surrogatepass")
         self._ascii = len(self.data) == len(self.text)
-        starts = [0]
-        find = self.data.find
-        i = find(b"\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find(b"\n", i + 1)
-        self._line_starts = starts
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Byte offset of each line; built on first use (most files of a run never report)."""
+        return [0, *(match.end() for match in _NEWLINE.finditer(self.data))]
 
     @property
     def lines(self) -> list[str]:

@@ -63,7 +63,7 @@ def test_large_trees_use_worker_processes(tmp_path, capsys, monkeypatch):
     write_tree(tmp_path, PROJECT)
     calls = []
     original = parallel.check_in_parallel
-    monkeypatch.setattr(parallel, "check_in_parallel", lambda files, roots, jobs: calls.append(jobs) or original(files, roots, jobs))
+    monkeypatch.setattr(parallel, "check_in_parallel", lambda files, roots, jobs, *more: calls.append(jobs) or original(files, roots, jobs, *more))
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(parallel, "FILES_PER_WORKER", 1)
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)

@@ -32,8 +32,30 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line if default is None else default)
 
 
+_SCALAR_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}  # (plain scalar, implicit) -> its resolved tag
+
+
 class TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that accepts CloudFormation short-form tags and records key lines."""
+
+    # libyaml calls back into Python to resolve every scalar's tag; templates repeat the same
+    # scalars (`Type`, `Properties`, `!Ref` targets) thousands of times, so remember the answers.
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        found = _SCALAR_TAGS.get((value, implicit))
+        if found is None:
+            found = super().resolve(kind, value, implicit)
+            if len(_SCALAR_TAGS) > 50_000:
+                _SCALAR_TAGS.clear()
+            _SCALAR_TAGS[(value, implicit)] = found
+        return found
+
+    def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
+        pass  # no path resolvers are registered: skip the per-node bookkeeping
+
+    def ascend_resolver(self):  # type: ignore[no-untyped-def]
+        pass
 
 
 def _construct_mapping(loader: TemplateLoader, node: yaml.MappingNode) -> LineDict:
@@ -77,12 +99,56 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=TemplateLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-def load_json(text: str) -> Any:
+# What a template reader needs: the function resources and what they may refer to.
+FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
+_UNREAD_SECTIONS = frozenset({"Outputs", "Conditions", "Mappings", "Rules"})
+
+
+def load_template(text: str) -> Any:
+    """A CloudFormation/SAM template's first document, with only its function resources built:
+    libyaml composes the nodes, and most of a template (queues, tables, roles, outputs) is never
+    turned into Python objects. Same result as `load_yaml` for everything a template reader uses."""
+    loader = TemplateLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if isinstance(node, yaml.MappingNode):
+            _prune(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _prune(root: yaml.MappingNode) -> None:
+    kept = []
+    for key_node, value_node in root.value:
+        name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if name in _UNREAD_SECTIONS:
+            continue
+        if name == "Resources" and isinstance(value_node, yaml.MappingNode):
+            value_node = yaml.MappingNode(value_node.tag, [
+                (k, v) for k, v in value_node.value if not isinstance(v, yaml.MappingNode) or _is_function(v)
+            ], value_node.start_mark, value_node.end_mark, value_node.flow_style)
+        kept.append((key_node, value_node))
+    root.value = kept
+
+
+def _is_function(resource: yaml.MappingNode) -> bool:
+    for key_node, value_node in resource.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
+            return True  # a merge key may bring the type in: build it to be sure
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "Type":
+            return isinstance(value_node, yaml.ScalarNode) and value_node.value in FUNCTION_TYPES
+    return False
+
+
+def load_json(text: str, template: bool = False) -> Any:
     """JSON with key lines. Valid JSON is YAML except for tab indentation, and a raw tab can only be
     whitespace in valid JSON (inside strings it must be escaped), so replacing tabs keeps meaning and
     line numbers. If the YAML reader still disagrees, fall back to json (lines then all read 0)."""
     try:
-        return load_yaml(text.replace("\t", " "))
+        return (load_template if template else load_yaml)(text.replace("\t", " "))
     except yaml.YAMLError:
         return json.loads(text, object_pairs_hook=_json_pairs)
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import yaml
 
-from lambda_leak.files import walk_files
+from lambda_leak.files import walk_names
 from lambda_leak.iac import cdk_js, cdk_python, pulumi, serverless, sst, templates, terraform
 from lambda_leak.iac.bundles import trace_build
-from lambda_leak.iac.cfn_yaml import load_json, load_yaml
+from lambda_leak.iac.cfn_yaml import load_json, load_template, load_yaml
 from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family
 from lambda_leak.iac.model import Declaration, DeclaredHandler
 
@@ -23,7 +24,9 @@ log = logging.getLogger("lambda_leak.iac")
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-TEMPLATE_MARKERS = (b"AWS::Serverless::Function", b"AWS::Lambda::Function")
+# A function resource's `Type` key, in YAML (block or flow, quoted or not) or JSON: cheaper than
+# parsing, and it tells templates from files that only mention the type (vendored API models).
+_FUNCTION_TYPE = re.compile(rb"""Type["']?[ \t]*:\s*["']?AWS::(?:Serverless|Lambda)::Function\b""")
 NOT_TEMPLATES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json", "pnpm-lock.yaml"})
 JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
 TERRAFORM_SUFFIX = ".tf"
@@ -41,33 +44,40 @@ class HandlerDiscovery:
     Handler strings are resolved again on every call: the files they name may have appeared since."""
 
     def __init__(self) -> None:
-        self._read_cache: dict[Path, tuple[tuple[int, int], Path, list[Declaration]]] = {}
+        self._read_cache: dict[str, tuple[tuple[int, int], Path, list[Declaration]]] = {}
 
     def discover(self, root: Path) -> list[DeclaredHandler]:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
         terraform.start_discovery()
-        for path in walk_files(root, _is_candidate):
-            for declaration in self._declarations(path, root):
+        for name in walk_names(str(root), _is_candidate):
+            for declaration in self._declarations(name, root):
                 handler = _resolve(declaration, root, builds)
                 if handler is not None:
                     found.append(handler)
         return found
 
+    def remembered(self) -> dict:
+        """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
+        return dict(self._read_cache)
+
+    def remember(self, entries: dict) -> None:
+        self._read_cache.update(entries)
+
     def declared_handlers_by_file(self, root: Path) -> dict[Path, set[str]]:
         return _by_file(self.discover(root))
 
-    def _declarations(self, path: Path, root: Path) -> list[Declaration]:
+    def _declarations(self, path: str, root: Path) -> list[Declaration]:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return []
         stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self._read_cache.get(path)
         if cached is not None and cached[0] == stamp and cached[1] == root:
             return cached[2]
-        declarations, cacheable = _read(path, root)
+        declarations, cacheable = _read(path, root, stat.st_size)
         if cacheable:
             self._read_cache[path] = (stamp, root, declarations)
         else:
@@ -95,17 +105,22 @@ def _is_candidate(name: str) -> bool:
     return name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
-def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
-    """What `path` declares, and whether that answer depends on this file alone (cacheable)."""
+def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
+    """What the file declares, and whether that answer depends on this file alone (cacheable).
+    Strings until a file is known to matter: most candidates are dismissed by their bytes."""
+    if size > MAX_FILE_SIZE:
+        return [], True
     try:
-        if path.stat().st_size > MAX_FILE_SIZE:
-            return [], True
-        data = path.read_bytes()
+        with open(name_, "rb") as handle:
+            data = handle.read()
     except OSError as error:
-        log.info("lambda-leak: %s: cannot read: %s", path, error)
+        log.info("lambda-leak: %s: cannot read: %s", name_, error)
         return [], False
-    name = path.name
-    suffix = path.suffix.lower()
+    name = os.path.basename(name_)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in TEMPLATE_SUFFIXES and name not in serverless.SERVERLESS_FILE_NAMES and not _FUNCTION_TYPE.search(data):
+        return [], True
+    path = Path(name_)
     try:
         if name in serverless.SERVERLESS_FILE_NAMES:
             if b"functions" not in data:
@@ -113,9 +128,7 @@ def _read(path: Path, root: Path) -> tuple[list[Declaration], bool]:
             # `${file(...)}` pulls in other files, whose changes this file's mtime does not show
             return serverless.declarations(_load(data, suffix), path), b"${file(" not in data
         if suffix in TEMPLATE_SUFFIXES:
-            if not any(marker in data for marker in TEMPLATE_MARKERS):
-                return [], True
-            return templates.declarations(_load(data, suffix), path), True
+            return templates.declarations(_load(data, suffix, template=True), path), True
         if suffix == TERRAFORM_SUFFIX:
             if not any(marker in data for marker in terraform.MARKERS):
                 return [], True
@@ -161,10 +174,12 @@ def _compiled_from_typescript(path: Path) -> bool:
     return any(stem.with_name(stem.name + ext).is_file() for ext in (".ts", ".mts", ".cts", ".tsx"))
 
 
-def _load(data: bytes, suffix: str):
+def _load(data: bytes, suffix: str, template: bool = False):
     text = _text(data)
     # `.template` files are either; JSON is told by its first character (tabs need load_json).
-    return load_json(text) if suffix == ".json" or text.lstrip().startswith("{") else load_yaml(text)
+    if suffix == ".json" or text.lstrip().startswith("{"):
+        return load_json(text, template)
+    return load_template(text) if template else load_yaml(text)
 
 
 def _text(data: bytes) -> str:

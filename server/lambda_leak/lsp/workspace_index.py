@@ -38,17 +38,21 @@ class WorkspaceIndex:
     def __init__(self) -> None:
         self.folders: list[Path] = []
         self.workspace: Any = None
+        self._walked: list[Path] | None = None
 
     def count_files(self) -> int:
-        return sum(1 for _ in iter_source_files(self.folders))
+        self._walked = list(iter_source_files(self.folders))  # kept for the `build` that follows
+        return len(self._walked)
 
     def build(self) -> int:
         """Index every folder (runs in a worker thread). Returns the number of source files."""
-        count = self.count_files()
+        files, self._walked = self._walked, None  # walked once, for the count and the index
+        if files is None:
+            files = list(iter_source_files(self.folders))
         workspace_class = _workspace_class()
         if workspace_class is not None and self.folders:
-            self.workspace = workspace_class.for_paths(list(self.folders))
-        return count
+            self.workspace = workspace_class.for_paths(list(self.folders), files=files)
+        return len(files)
 
     def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:
         """Bring the index up to date with one file (worker thread). Returns the files whose

@@ -84,11 +84,13 @@ class Workspace:
     # -- building --------------------------------------------------------------------------
 
     @classmethod
-    def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False) -> "Workspace":
+    def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,
+                  files: Iterable[Path] | None = None) -> "Workspace":
+        """The index of `paths`; `files`: their source files when the caller has walked them already."""
         paths = [Path(p) for p in paths]
         workspace = cls(paths, keep_modules)
         workspace.load_declarations()
-        for path in iter_source_files(paths):
+        for path in iter_source_files(paths) if files is None else files:
             if is_js(str(path)):
                 workspace._summarise(key(path))
         return workspace
@@ -113,6 +115,16 @@ class Workspace:
         with self._lock:
             self.summaries[key(path)] = summary
             self._invalidate()
+
+    @property
+    def deployment_reader(self):
+        """The IaC reader (its per-file cache outlives a run in the CLI's cache)."""
+        return self._discovery
+
+    def summarise_text(self, path: str, text: str) -> FileSummary | None:
+        """Parse and summarise `path` from `text` (kept for the analysis when `keep_modules`)."""
+        with self._lock:
+            return self._summarise(key(path), text)
 
     def _summarise(self, path: str, text: str | None = None) -> FileSummary | None:
         config = config_of(path)

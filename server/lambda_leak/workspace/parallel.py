@@ -89,8 +89,10 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int) -> list[tuple[list[Finding], str | None]]:
-    """(findings, error message) per file, in the order of `files`."""
+def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int,
+                      index_out: list | None = None) -> list[tuple[list[Finding], str | None]]:
+    """(findings, error message) per file, in the order of `files`; the index built on the way is
+    appended to `index_out` when given (the result cache keys files on its facts)."""
     context = _context()
     shares = [list(range(i, len(files), jobs)) for i in range(jobs)]
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
@@ -102,6 +104,8 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         for future in summaries:
             for path, summary in future.result():
                 workspace.add_summary(path, summary)
+        if index_out is not None:
+            index_out.append(workspace)
         analyses = []
         for worker, share in zip(workers, shares):
             items = [(str(files[j][0]), files[j][1], workspace.facts_for(str(files[j][0]))) for j in share]

@@ -1,0 +1,24 @@
+"""The folder walk `check`, IaC discovery and the result cache share: order, skipped folders, links."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lambda_leak.cache import scan
+from lambda_leak.files import iter_source_files, walk_names
+
+
+def test_walk_order_skips_and_links(tmp_path: Path):
+    for relative in ("b.js", "a/z.py", "a/b/c.ts", "node_modules/x/index.js", "a/readme.md", "c.d.ts"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "b" / "loop")  # a link back up: never walked into
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in iter_source_files([tmp_path])]
+    # a folder's files (sorted) before its subfolders (sorted): the order os.walk gave
+    assert found == ["b.js", "a/z.py", "a/b/c.ts"]
+    assert list(walk_names(str(tmp_path / "b.js"), lambda name: False)) == [str(tmp_path / "b.js")]
+    assert list(walk_names(str(tmp_path / "missing"), lambda name: True)) == []
+    stamps = scan([str(tmp_path)], skip="")
+    assert str(tmp_path / "a" / "b" / "c.ts") in stamps and str(tmp_path / "a" / "readme.md") not in stamps
+    assert not any("node_modules" in p or "loop" in p for p in stamps)
