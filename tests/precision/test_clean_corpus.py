@@ -104,6 +104,7 @@ EXPECTED_HANDLERS = {
     "src/trace/otel.mjs handler (code)",
     "src/trace/xray.js handler (code)",
     "src/web/ssr.tsx handler (code)",
+    "src/real/checkout.ts handler (code)",
 }
 
 

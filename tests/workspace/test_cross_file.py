@@ -4,8 +4,13 @@ re-exports; and handlers that only a SAM template names."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from tree_helpers import check_json, run_check, write_tree
+
+from lambda_leak.cli import main
 
 RULES = ("--select", "floating-promise,timer-leak")
 
@@ -371,3 +376,64 @@ def test_a_declared_handler_that_is_re_exported_is_analysed_where_it_is_defined(
         ("cjs/impl.js", "timer-leak", 1, 31),
         ("esm/impl.mjs", "timer-leak", 2, 3),
     ]
+
+
+SERVICE_TREE = {
+    "src/notify.ts": """
+        import { Mailer } from "mail-kit";
+        export class NotificationService {
+          constructor(private readonly mailer: Mailer) {}
+          async trigger(message: string): Promise<void> {
+            await this.mailer.deliver({ body: message });
+          }
+        }
+    """,
+    "src/repo.js": """
+        class Repo {
+          save(item) { return fetch('https://db.internal', { method: 'POST', body: item }); }
+          label(item) { return `item ${item}`; }
+        }
+        module.exports = { Repo };
+    """,
+    "src/orders.ts": """
+        import type { NotificationService } from "./notify";
+        import { Repo } from "./repo";
+        export class OrderService {
+          private repo = new Repo();
+          constructor(private readonly notifications: NotificationService) {}
+          async place(order: string) {
+            this.notifications.trigger("placed");
+            this.repo.label(order);
+            this.audit(order);
+          }
+          audit(order: string) {
+            this.repo.save(order);
+          }
+        }
+    """,
+    "src/signup.ts": """
+        import { Mailer } from "mail-kit";
+        import { OrderService } from "./orders";
+        import { NotificationService } from "./notify";
+        const mailer = new Mailer();
+        const service = new OrderService(new NotificationService(mailer));
+        export const handler = async (event: { email: string }) => {
+          mailer.deliver({ to: event.email });
+          mailer.close();
+          await service.place(event.email);
+          return { ok: true };
+        };
+    """,
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_services_in_other_files_and_package_callees_awaited_elsewhere(tmp_path, capsys, jobs):
+    write_tree(tmp_path, SERVICE_TREE)
+    code = main(["check", str(tmp_path), "--format", "json", "--select", "floating-promise", "--jobs", jobs])
+    findings = json.loads(capsys.readouterr().out)
+    assert code == 1
+    found = [(Path(f["path"]).relative_to(tmp_path).as_posix(), f["line"]) for f in findings]
+    assert sorted(found) == [("src/orders.ts", 7), ("src/orders.ts", 12), ("src/signup.ts", 7)]
+    evidence = next(f["message"] for f in findings if f["path"].endswith("signup.ts"))
+    assert "awaited at" in evidence and "notify.ts:5" in evidence

@@ -53,6 +53,12 @@ def _imported_async(workspace: Any, path: str):
     return lambda binding, member: workspace.imported_is_async(path, binding.module, binding.imported, member)
 
 
+def _awaited_elsewhere(workspace: Any, path: str):
+    if workspace is None or not hasattr(workspace, "awaited_elsewhere"):
+        return None
+    return lambda callee: workspace.awaited_elsewhere(path, callee)
+
+
 def _module(source: SourceText, workspace: Any, previous_tree: Any) -> JsModule:
     """The module the workspace index already parsed (same text), or a fresh parse."""
     module = workspace.take_module(source.path, source.data) if hasattr(workspace, "take_module") else None
@@ -73,7 +79,9 @@ def _external(workspace: Any, module: JsModule) -> list:
 
 def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
     module = _module(source, workspace, previous_tree)
-    promises = PromiseKnowledge(module, config.promise_functions, _imported_async(workspace, source.path))
+    promises = PromiseKnowledge(
+        module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
+    )
     handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
     external = _external(workspace, module)
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)

@@ -16,6 +16,7 @@ class FileFacts:
     declared: frozenset[str]
     external: dict[Entry, bool]
     async_refs: dict[Ref, bool]
+    awaited: dict[str, str] = field(default_factory=dict)  # package callee key -> where another file awaits it
     module: object = field(default=None, repr=False, compare=False)  # the worker's parsed module, if any
 
     def declared_handler_names(self, path: str) -> frozenset[str]:
@@ -31,6 +32,9 @@ class FileFacts:
                 return False
             imported, member = base, imported
         return self.async_refs.get((specifier, imported, member), False)
+
+    def awaited_elsewhere(self, path: str, callee: str) -> str | None:
+        return self.awaited.get(callee)
 
     def take_module(self, path: str, data: bytes):
         module, self.module = self.module, None

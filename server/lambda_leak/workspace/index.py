@@ -22,6 +22,7 @@ from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.entries import Entry, Ref
 from lambda_leak.workspace.resolve import resolve_specifier
+from lambda_leak.javascript.promises import display_path
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Workspace:
         self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
+        self._awaited: dict[str, str] | None = None  # callee key -> "path:line" where some file awaits it
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
 
@@ -140,6 +142,7 @@ class Workspace:
 
     def _invalidate(self) -> None:
         self._derived = None
+        self._awaited = None
         self._async_cache.clear()
 
     # -- the language server's updates ---------------------------------------------------------
@@ -237,6 +240,16 @@ class Workspace:
                 imported, member = base, imported
             return self._ref_async(key(path), (specifier, imported, member), set())
 
+    def awaited_elsewhere(self, path: str, callee: str) -> str | None:
+        """Where another file of the project awaits the package callee `callee` ("src/x.ts:42")."""
+        with self._lock:
+            if self._awaited is None:
+                self._awaited = {}
+                for source, summary in sorted(self.summaries.items()):
+                    for awaited, line in summary.awaited if summary is not None else ():
+                        self._awaited.setdefault(awaited, f"{display_path(source)}:{line + 1}")
+            return self._awaited.get(callee)
+
     def facts_for(self, path: str):
         """Everything the analysis of `path` needs from the index, precomputed and picklable."""
         from lambda_leak.workspace.facts import FileFacts
@@ -248,7 +261,12 @@ class Workspace:
             answers = {}
             for ref in summary.refs if summary is not None else ():
                 answers[ref] = self._ref_async(path_key, ref, set())
-            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers)
+            awaited = {}
+            for callee in summary.dropped if summary is not None else ():
+                where = self.awaited_elsewhere(path_key, callee)
+                if where is not None:
+                    awaited[callee] = where
+            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited)
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

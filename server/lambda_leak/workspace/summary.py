@@ -16,7 +16,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.handlers import JsHandler, discover
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths, reach
-from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.javascript.promises import PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import is_async
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
@@ -40,6 +40,8 @@ class FileSummary:
     handlers: tuple[tuple[str, int], ...]  # handlers found in code: (export name, 0-based line)
     specifiers: tuple[str, ...]  # relative module specifiers the file imports
     refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
+    awaited: tuple[tuple[str, int], ...] = ()  # package callees the file awaits (callee_key, 0-based line)
+    dropped: tuple[str, ...] = ()  # package callees whose result the file drops (asked of the others)
 
 
 class _Recorder:
@@ -112,7 +114,28 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         handlers=tuple((h.name, h.export_node.start_point[0]) for h in handlers),
         specifiers=_specifiers(module, refs, entries),
         refs=tuple(refs),
+        awaited=tuple((k, line) for k, line in awaited_keys(module).items() if _shared(module, k)),
+        dropped=_dropped_keys(module),
     )
+
+
+def _shared(module: JsModule, key: str) -> bool:
+    """Keys other files can share (not a field or variable of this file)."""
+    return not key.startswith(module.source.path + "#")
+
+
+def _dropped_keys(module: JsModule) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for call in module.calls:
+        callee = call.child_by_field_name("function")
+        parent = call.parent
+        if callee is None or callee.type != "member_expression" or parent is None:
+            continue
+        if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
+            key = callee_key(module, callee)
+            if key and _shared(module, key):
+                found[key] = None
+    return tuple(found)
 
 
 def _calls_within(module: JsModule, functions: set) -> list:

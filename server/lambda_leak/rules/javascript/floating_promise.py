@@ -54,4 +54,7 @@ def check(context) -> Iterator[Finding]:
                 f"`{_describe(outcome.anchor)}` is not awaited: the handler returns and Lambda freezes this "
                 "work, which resumes in a later invocation or never runs"
             )
+        evidence = promises.evidence.get(call)
+        if evidence is not None:
+            message += f" (it returns a promise: the same call is awaited at {evidence})"
         yield context.finding(RULE, where, message, (add_await(context, outcome),))
