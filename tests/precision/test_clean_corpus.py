@@ -105,6 +105,7 @@ EXPECTED_HANDLERS = {
     "src/trace/xray.js handler (code)",
     "src/web/ssr.tsx handler (code)",
     "src/real/checkout.ts handler (code)",
+    "src/real/fanout.js handler (code)",
 }
 
 

@@ -137,6 +137,9 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     ]
     if not uses:
         return Outcome(FLOATING, outcome.anchor, variable=variable)
+    uses = [use for use in uses if not only_inspects(use)]
+    if not uses:  # only its length is read, or it is logged: nothing waits for it
+        return Outcome(FLOATING, outcome.anchor, variable=variable)
     for use in uses:
         result = follow(use)
         if result.fate == STORED and result.variable is not None and text(result.variable) != name:
@@ -145,6 +148,24 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
             return Outcome(HANDLED, outcome.anchor)
     # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
     return Outcome(HANDLED, outcome.anchor)
+
+
+def only_inspects(use: Node) -> bool:
+    """A use that looks at a promise (or an array of them) without waiting: `pending.length`,
+    `console.log(pending)`, `${pending}`."""
+    node = use
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "member_expression" and _field_is(parent, "object", node):
+        return text(parent.child_by_field_name("property")) == "length"
+    if parent.type == "template_substitution":
+        return True
+    if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
+        return dotted_name(parent.parent.child_by_field_name("function")).startswith("console.")
+    return False
 
 
 def _is_assignment_target(identifier: Node) -> bool:

@@ -45,9 +45,11 @@ def check(context) -> Iterator[Finding]:
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
         if outcome.variable is not None:
+            pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
             message = (
-                f"`{text(outcome.variable)}` holds a promise that is never awaited: the handler returns and "
-                "Lambda freezes the work, which resumes in a later invocation or never runs"
+                f"`{text(outcome.variable)}` "
+                + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
+                + ": the handler returns and Lambda freezes the work, which resumes in a later invocation or never runs"
             )
         else:
             message = (
