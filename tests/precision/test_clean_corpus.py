@@ -106,6 +106,7 @@ EXPECTED_HANDLERS = {
     "src/web/ssr.tsx handler (code)",
     "src/real/checkout.ts handler (code)",
     "src/real/fanout.js handler (code)",
+    "src/real/quota.mjs handler (code)",
 }
 
 

@@ -31,6 +31,12 @@ class Outcome:
     anchor: Node  # the outermost expression that carries the promise (whole chain, combinator)
     variable: Node | None = None  # STORED: the identifier it is stored in
     void: Node | None = None  # FLOATING through `void expr`: the unary expression
+    misuse: str = ""  # FLOATING because its value is used as a plain value: "condition" or "value"
+
+
+_CONDITIONS = frozenset({"if_statement", "while_statement", "do_statement", "for_statement"})
+# Operators that turn a promise into a string, NaN or a meaningless comparison.
+_VALUE_OPERATORS = frozenset({"+", "-", "*", "/", "%", "**", "<", ">", "<=", ">="})
 
 
 def is_combinator(call: Node) -> bool:
@@ -65,22 +71,40 @@ def follow(node: Node) -> Outcome:
                 return Outcome(ESCAPES, current)
         elif kind == "ternary_expression":
             if _field_is(parent, "condition", current):
-                return Outcome(ESCAPES, current)
+                return Outcome(FLOATING, current, misuse="condition")
             current = parent
+        elif kind in _CONDITIONS and _field_is(parent, "condition", current):
+            if current.type == "parenthesized_expression" and current.named_child_count:  # the statement's own ( )
+                current = current.named_children[0]
+            return Outcome(FLOATING, current, misuse="condition")  # if (isAllowed(user)): always truthy
         elif kind == "binary_expression":
-            operator = parent.child_by_field_name("operator")
-            if text(operator) in ("&&", "||", "??") and _field_is(parent, "right", current):
-                current = parent
+            operator = text(parent.child_by_field_name("operator"))
+            if operator in ("&&", "||", "??"):
+                if _field_is(parent, "right", current):
+                    current = parent
+                elif operator == "??":
+                    return Outcome(ESCAPES, current)
+                else:
+                    return Outcome(FLOATING, current, misuse="condition")
+            elif operator in _VALUE_OPERATORS:
+                return Outcome(FLOATING, current, misuse="value")  # total + countUsers(batch)
             else:
                 return Outcome(ESCAPES, current)
+        elif kind == "augmented_assignment_expression" and _field_is(parent, "right", current):
+            return Outcome(FLOATING, current, misuse="value")  # processed += countUsers(batch)
+        elif kind == "template_substitution":
+            return Outcome(FLOATING, current, misuse="value")  # `${loadName()}`
         elif kind == "sequence_expression":
             if parent.named_children and parent.named_children[-1] == current:
                 current = parent
             else:
                 return Outcome(FLOATING, current)
         elif kind == "unary_expression":
-            if text(parent.child_by_field_name("operator")) == "void":
+            operator = text(parent.child_by_field_name("operator"))
+            if operator == "void":
                 return Outcome(FLOATING, current, void=parent)
+            if operator == "!":
+                return Outcome(FLOATING, current, misuse="condition")
             return Outcome(ESCAPES, current)
         elif kind == "expression_statement":
             return Outcome(FLOATING, current)

@@ -51,6 +51,12 @@ def check(context) -> Iterator[Finding]:
                 + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
                 + ": the handler returns and Lambda freezes the work, which resumes in a later invocation or never runs"
             )
+        elif outcome.misuse:
+            message = f"`{_describe(outcome.anchor)}` is a promise used as " + (
+                "a condition: it is always truthy, whatever it resolves to"
+                if outcome.misuse == "condition"
+                else "a plain value (`[object Promise]`, NaN)"
+            ) + "; and nothing awaits it, so Lambda freezes its work when the handler returns"
         else:
             message = (
                 f"`{_describe(outcome.anchor)}` is not awaited: the handler returns and Lambda freezes this "
