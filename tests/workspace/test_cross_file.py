@@ -437,3 +437,36 @@ def test_services_in_other_files_and_package_callees_awaited_elsewhere(tmp_path,
     assert sorted(found) == [("src/orders.ts", 7), ("src/orders.ts", 12), ("src/signup.ts", 7)]
     evidence = next(f["message"] for f in findings if f["path"].endswith("signup.ts"))
     assert "awaited at" in evidence and "notify.ts:5" in evidence
+
+
+def test_a_handler_that_wraps_an_imported_function_puts_that_function_on_the_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/handler.js": """
+            const middy = require("@middy/core");
+            const Sentry = require("@sentry/aws-serverless");
+            const { processOrder } = require("./orders");
+            const { refund } = require("./refunds");
+            exports.handler = middy(processOrder).use({ before: async () => {} });
+            exports.refundHandler = Sentry.wrapHandler(refund);
+        """,
+        "src/orders.js": """
+            async function processOrder(event) {
+              fetch("https://orders.internal/received");
+              return { ok: true };
+            }
+            module.exports = { processOrder };
+        """,
+        "src/refunds.mjs": """
+            export async function refund(event) {
+              fetch("https://refunds.internal/started");
+              return { ok: true };
+            }
+            export async function unrelated() {
+              fetch("https://never.internal");
+            }
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("src/orders.js", "floating-promise", 2, 3),
+        ("src/refunds.mjs", "floating-promise", 2, 3),
+    ]

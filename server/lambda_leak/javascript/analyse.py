@@ -11,10 +11,11 @@ from tree_sitter import Node
 from lambda_leak.config import Config
 from lambda_leak.engine import LanguageResult, run_rules
 from lambda_leak.javascript import parser
-from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.handlers import JsHandler, discover, returned_handlers
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths
 from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding, Fix, Range
 from lambda_leak.rules import RuleInfo
 from lambda_leak.source import SourceText
@@ -77,13 +78,27 @@ def _external(workspace: Any, module: JsModule) -> list:
     return entry_functions(module, workspace.external_entries(module.source.path))
 
 
+def _returned(module: JsModule, handlers: list[JsHandler], promises: PromiseKnowledge) -> list:
+    """Handlers that wrappers build and return, with whether their invocation ends without waiting."""
+    if b"return" not in module.source.data and b"=>" not in module.source.data:
+        return []
+    known = {h.function for h in handlers}
+    roots = []
+    for function in returned_handlers(module):
+        if function not in known:
+            names = parameter_names(function)
+            leaky = is_async(function) or (len(names) < 3 and promises.function_returns_promise(function))
+            roots.append((function, leaky))
+    return roots
+
+
 def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
     module = _module(source, workspace, previous_tree)
     promises = PromiseKnowledge(
         module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
     )
     handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
-    external = _external(workspace, module)
+    external = _external(workspace, module) + _returned(module, handlers, promises)
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
     return JsContext(source, module, config, promises, handlers, paths, workspace)
 

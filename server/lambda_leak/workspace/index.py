@@ -340,6 +340,12 @@ class Workspace:
                 for target, (export, member) in self._lookup(path, name, None):
                     if target != path and member is None:
                         declared.setdefault(target, set()).add(export)
+        for path, summary in list(self.summaries.items()):  # handler = middy(imported): the import is one
+            for name, named, ref in summary.wrapped if summary is not None else ():
+                if named or name in self._declared.get(path, ()):
+                    for target, (export, member) in self._targets(path, ref):
+                        if member is None:
+                            declared.setdefault(target, set()).add(export)
         return {p: frozenset(names) for p, names in declared.items()}
 
     def _reach_across_files(self, declared: dict[str, frozenset[str]]) -> dict[str, dict[Entry, bool]]:

@@ -10,10 +10,11 @@ questions from these facts alone, so each file is parsed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
-from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths, reach
 from lambda_leak.javascript.promises import PromiseKnowledge, awaited_keys, callee_key
@@ -42,6 +43,7 @@ class FileSummary:
     refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
     awaited: tuple[tuple[str, int], ...] = ()  # package callees the file awaits (callee_key, 0-based line)
     dropped: tuple[str, ...] = ()  # package callees whose result the file drops (asked of the others)
+    wrapped: tuple[tuple[str, bool, Ref], ...] = ()  # exports wrapping an imported function: (name, named like a handler, ref)
 
 
 class _Recorder:
@@ -116,7 +118,19 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         refs=tuple(refs),
         awaited=tuple((k, line) for k, line in awaited_keys(module).items() if _shared(module, k)),
         dropped=_dropped_keys(module),
+        wrapped=_wrapped(module, config),
     )
+
+
+def _wrapped(module: JsModule, config: Config) -> tuple[tuple[str, bool, Ref], ...]:
+    """`export const handler = middy(baseHandler)` with `baseHandler` imported: the import runs as the handler."""
+    found = []
+    for name, value, _ in _exports(module):
+        bound = wrapped_import(module, value) if value is not None else None
+        ref = binding_ref(bound, None) if bound is not None else None
+        if ref is not None:
+            found.append((name, any(fnmatchcase(name, p) for p in config.handler_names), ref))
+    return tuple(found)
 
 
 def _shared(module: JsModule, key: str) -> bool:
