@@ -470,3 +470,42 @@ def test_a_handler_that_wraps_an_imported_function_puts_that_function_on_the_pat
         ("src/orders.js", "floating-promise", 2, 3),
         ("src/refunds.mjs", "floating-promise", 2, 3),
     ]
+
+
+ROUTER = """
+    const { Router } = require("express");
+    const router = Router();
+    async function notify(id) { await fetch(`https://hooks.internal/${id}`); }
+    router.post("/:id", async (req, res) => {
+      notify(req.params.id);
+      res.status(202).end();
+    });
+    module.exports = router;
+"""
+
+
+def test_routes_in_another_module_of_an_app_served_by_lambda_are_on_the_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/app.js": """
+            const express = require("express");
+            const serverless = require("serverless-http");
+            const app = express();
+            app.use("/items", require("./items"));
+            module.exports.handler = serverless(app);
+        """,
+        "src/items.js": ROUTER,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [("src/items.js", "floating-promise", 5, 3)]
+
+
+def test_an_express_server_without_a_lambda_adapter_is_not_a_handler_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/server.js": """
+            const express = require("express");
+            const app = express();
+            app.use("/items", require("./items"));
+            app.listen(3000);
+        """,
+        "src/items.js": ROUTER,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == []

@@ -11,6 +11,7 @@ from tree_sitter import Node
 from lambda_leak.config import Config
 from lambda_leak.engine import LanguageResult, run_rules
 from lambda_leak.javascript import parser
+from lambda_leak.javascript.frameworks import imports_adapter, route_handlers
 from lambda_leak.javascript.handlers import JsHandler, discover, returned_handlers
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths
@@ -32,6 +33,7 @@ class JsContext:
     handlers: list[JsHandler]
     paths: HandlerPaths
     workspace: Any = None
+    routes: frozenset = frozenset()  # route handlers and middleware of a framework app served by Lambda
 
     def finding(self, rule: RuleInfo, where: Node | Range, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
         span = where if isinstance(where, Range) else self.source.node_range(where)
@@ -98,9 +100,20 @@ def build_context(source: SourceText, config: Config, workspace: Any = None, pre
         module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
     )
     handlers = discover(module, config.handler_names, _declared_names(workspace, source.path))
-    external = _external(workspace, module) + _returned(module, handlers, promises)
+    routes = _routes(module, workspace)
+    external = _external(workspace, module) + _returned(module, handlers, promises) + [(r, True) for r in routes]
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
-    return JsContext(source, module, config, promises, handlers, paths, workspace)
+    return JsContext(source, module, config, promises, handlers, paths, workspace, frozenset(routes))
+
+
+def _routes(module: JsModule, workspace: Any) -> list:
+    """Route handlers of a framework app, when this file or the project serves one through an adapter."""
+    routes = route_handlers(module)
+    if not routes:
+        return []
+    if imports_adapter(module) or (workspace is not None and hasattr(workspace, "serverless_app") and workspace.serverless_app()):
+        return routes
+    return []
 
 
 def analyse(source: SourceText, config: Config, rules: list, workspace: Any = None, previous_tree: Any = None) -> LanguageResult:

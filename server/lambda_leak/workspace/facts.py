@@ -17,6 +17,7 @@ class FileFacts:
     external: dict[Entry, bool]
     async_refs: dict[Ref, bool]
     awaited: dict[str, str] = field(default_factory=dict)  # package callee key -> where another file awaits it
+    serves_lambda: bool = False  # some file of the project serves a framework app through a Lambda adapter
     module: object = field(default=None, repr=False, compare=False)  # the worker's parsed module, if any
 
     def declared_handler_names(self, path: str) -> frozenset[str]:
@@ -32,6 +33,9 @@ class FileFacts:
                 return False
             imported, member = base, imported
         return self.async_refs.get((specifier, imported, member), False)
+
+    def serverless_app(self) -> bool:
+        return self.serves_lambda
 
     def awaited_elsewhere(self, path: str, callee: str) -> str | None:
         return self.awaited.get(callee)

@@ -240,6 +240,11 @@ class Workspace:
                 imported, member = base, imported
             return self._ref_async(key(path), (specifier, imported, member), set())
 
+    def serverless_app(self) -> bool:
+        """Does some file of the project serve a web framework app through a Lambda adapter?"""
+        with self._lock:
+            return any(s is not None and s.serves_lambda for s in self.summaries.values())
+
     def awaited_elsewhere(self, path: str, callee: str) -> str | None:
         """Where another file of the project awaits the package callee `callee` ("src/x.ts:42")."""
         with self._lock:
@@ -266,7 +271,10 @@ class Workspace:
                 where = self.awaited_elsewhere(path_key, callee)
                 if where is not None:
                     awaited[callee] = where
-            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited)
+            return FileFacts(
+                declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited,
+                any(s is not None and s.serves_lambda for s in self.summaries.values()),
+            )
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

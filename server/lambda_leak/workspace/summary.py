@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase
 
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
+from lambda_leak.javascript.frameworks import imports_adapter
 from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths, reach
@@ -43,6 +44,7 @@ class FileSummary:
     refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
     awaited: tuple[tuple[str, int], ...] = ()  # package callees the file awaits (callee_key, 0-based line)
     dropped: tuple[str, ...] = ()  # package callees whose result the file drops (asked of the others)
+    serves_lambda: bool = False  # imports a serverless adapter (serverless-http, serverless-express, …)
     wrapped: tuple[tuple[str, bool, Ref], ...] = ()  # exports wrapping an imported function: (name, named like a handler, ref)
 
 
@@ -119,6 +121,7 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         awaited=tuple((k, line) for k, line in awaited_keys(module).items() if _shared(module, k)),
         dropped=_dropped_keys(module),
         wrapped=_wrapped(module, config),
+        serves_lambda=imports_adapter(module),
     )
 
 

@@ -13,6 +13,7 @@ from lambda_leak.javascript.fate import (
     settled_by_executor,
     stored_outcome,
 )
+from lambda_leak.javascript.frameworks import sends_response
 from lambda_leak.javascript.syntax import text
 from lambda_leak.model import Finding
 from lambda_leak.rules import RuleInfo
@@ -29,6 +30,11 @@ def _describe(node) -> str:
     return snippet if len(snippet) <= 40 else snippet[:37] + "..."
 
 
+def _responds(context, anchor) -> bool:
+    """In a framework route, a chain that sends the response itself: the adapter waits for it."""
+    return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
+
+
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     reported = set()
@@ -41,6 +47,8 @@ def check(context) -> Iterator[Finding]:
         if outcome.fate != FLOATING or outcome.anchor in reported:
             continue
         if settled_by_executor(outcome.anchor, module) or observes_waited_promise(module, promises, outcome.anchor):
+            continue
+        if context.routes and _responds(context, outcome.anchor):
             continue
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
