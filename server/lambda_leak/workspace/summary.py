@@ -17,7 +17,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.frameworks import imports_adapter
 from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
-from lambda_leak.javascript.paths import HandlerPaths, reach
+from lambda_leak.javascript.paths import HandlerPaths, ends_with_context_method, reach
 from lambda_leak.javascript.promises import PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import is_async
 from lambda_leak.source import SourceText
@@ -94,7 +94,8 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         leaky = (
             wrapper in ("middy", "streamify")
             or is_async(function)
-            or (promise and not has_callback)
+            or promise
+            or ends_with_context_method(module, function)
             or any(_inside(a, reached) for a in no_wait)
         )
         facts[entry] = EntryFacts(
@@ -103,7 +104,7 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
             promise_via=promise_via,
             calls=tuple(calls),
             leaky=leaky,
-            leaky_via=() if leaky or has_callback else promise_via,
+            leaky_via=() if leaky else promise_via,
         )
     handlers = discover(module, config.handler_names)
     refs: list[Ref] = []
