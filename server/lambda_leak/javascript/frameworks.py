@@ -27,7 +27,7 @@ APP_FACTORIES = frozenset({"express", "fastify", "Fastify", "Hono", "Koa", "Apol
 
 def imports_adapter(module: JsModule) -> bool:
     data = module.source.data
-    if not any(name.encode() in data for name in ("serverless", "lambda", "hono")):
+    if b"serverless-" not in data and b"aws-lambda" not in data:
         return False
     return any(b.kind == "import" and b.module.split("#")[0] in ADAPTERS for b in module.module_scope.values())
 
@@ -57,9 +57,8 @@ def _framework_object(module: JsModule, obj: Node) -> bool:
 
 def route_handlers(module: JsModule) -> list[Node]:
     """Functions registered as routes or middleware on a framework app or router of this file."""
-    data = module.source.data
-    if not any(name.encode() in data for name in ("express", "fastify", "hono", "koa", "router")):
-        return []
+    if not any(b.kind == "import" and b.module.split("#")[0].split("/")[0] in FRAMEWORKS | {"@koa"} for b in module.module_scope.values()):
+        return []  # routers made in functions from a module-scope import still need that import
     found: list[Node] = []
     for call in module.calls:
         callee = unwrap(call.child_by_field_name("function"))

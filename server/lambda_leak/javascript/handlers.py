@@ -47,7 +47,15 @@ class JsHandler:
 
 
 def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
-    """(export name, exported value, statement) for each module-level export."""
+    """(export name, exported value, statement) for each module-level export (memoised on the module:
+    handler discovery, the index's entries and its wrapped imports all ask)."""
+    memo = module.__dict__.get("_exports_memo")
+    if memo is None:
+        memo = module.__dict__["_exports_memo"] = _find_exports(module)
+    return memo
+
+
+def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     found: list[tuple[str, Node, Node]] = []
     for statement in module.root.named_children:
         if statement.type == "expression_statement":
@@ -212,12 +220,14 @@ def returned_handlers(module: JsModule) -> list[Node]:
     handler an instrumentation or error-reporting wrapper builds, wherever it is applied."""
     found: list[Node] = []
     for function in module.functions:
-        names = parameter_names(function)
+        parent = function.parent
+        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
+            continue
+        names = module.parameters(function)
         if len(names) < 2 or len(names) > 3 or names[0] not in _EVENT_PARAMETERS or names[1] not in _CONTEXT_PARAMETERS:
             continue
         if names[0] in ("_", "e", "_e") and names[1] == "_":
             continue
-        parent = function.parent
         while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
             parent = parent.parent
         returned = parent is not None and (

@@ -33,6 +33,8 @@ _DECLARATION_TYPES = frozenset(
     {"variable_declarator", "lexical_declaration", "variable_declaration", "export_statement", "pair",
      "public_field_definition", "field_definition", "assignment_expression", "expression_statement"}
 )
+# Methods whose promise the engine knows by itself (SDK v3 `send`, v2 `.promise()`, chains, combinators).
+_KNOWN_PROMISE_METHODS = frozenset({"send", "promise", "then", "catch", "finally", "all", "allSettled", "race", "any"})
 PROMISE_MODULES = frozenset({"fs/promises", "timers/promises", "stream/promises", "dns/promises", "readline/promises"})
 
 
@@ -290,8 +292,12 @@ def _project_import(module: JsModule, name: str, at: Node) -> bool:
 
 
 def awaited_keys(module: JsModule) -> dict[str, int]:
-    """Callee keys this file awaits, `.then`s or hands to an awaited combinator, with the first line."""
-    found: dict[str, int] = {}
+    """Callee keys this file awaits, `.then`s or hands to an awaited combinator, with the first line
+    (memoised on the module: the index and the analysis both ask)."""
+    memo = module.__dict__.get("_awaited_keys")
+    if memo is not None:
+        return memo
+    found: dict[str, int] = module.__dict__.setdefault("_awaited_keys", {})
     data = module.source.data
     if b"await" not in data and b".then(" not in data:
         return found
@@ -299,6 +305,8 @@ def awaited_keys(module: JsModule) -> dict[str, int]:
         callee = call.child_by_field_name("function")
         if callee is None or callee.type != "member_expression" or not _waited_directly(call):
             continue
+        if module.text(callee.child_by_field_name("property")) in _KNOWN_PROMISE_METHODS:
+            continue  # known without evidence: no other file needs to learn it from here
         key = callee_key(module, callee)
         if key and key not in found:
             found[key] = call.start_point[0]

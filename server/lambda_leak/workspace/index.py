@@ -77,6 +77,7 @@ class Workspace:
         self._declared: dict[str, frozenset[str]] = {}  # file -> names the deployment calls
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
+        self._serves: bool | None = None  # some file serves a framework app through a Lambda adapter
         self._awaited: dict[str, str] | None = None  # callee key -> "path:line" where some file awaits it
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
@@ -143,6 +144,7 @@ class Workspace:
     def _invalidate(self) -> None:
         self._derived = None
         self._awaited = None
+        self._serves = None
         self._async_cache.clear()
 
     # -- the language server's updates ---------------------------------------------------------
@@ -243,7 +245,9 @@ class Workspace:
     def serverless_app(self) -> bool:
         """Does some file of the project serve a web framework app through a Lambda adapter?"""
         with self._lock:
-            return any(s is not None and s.serves_lambda for s in self.summaries.values())
+            if self._serves is None:
+                self._serves = any(s is not None and s.serves_lambda for s in self.summaries.values())
+            return self._serves
 
     def awaited_elsewhere(self, path: str, callee: str) -> str | None:
         """Where another file of the project awaits the package callee `callee` ("src/x.ts:42")."""
@@ -273,7 +277,7 @@ class Workspace:
                     awaited[callee] = where
             return FileFacts(
                 declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited,
-                any(s is not None and s.serves_lambda for s in self.summaries.values()),
+                self.serverless_app(),
             )
 
     # -- cross-file reasoning ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from lambda_leak.javascript.frameworks import imports_adapter
 from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths, ends_with_context_method, reach
-from lambda_leak.javascript.promises import PromiseKnowledge, awaited_keys, callee_key
+from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import is_async
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
@@ -150,6 +150,8 @@ def _dropped_keys(module: JsModule) -> tuple[str, ...]:
         if callee is None or callee.type != "member_expression" or parent is None:
             continue
         if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
+            if module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
+                continue
             key = callee_key(module, callee)
             if key and _shared(module, key):
                 found[key] = None

@@ -208,8 +208,10 @@ def check(context) -> Iterator[Finding]:
         if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
             continue
         function = enclosing_function(call)
-        settles_on_promise = function is not None and not is_async(function) and _returns_promise_handler(context, function)
-        if function is None or not (is_async(function) or settles_on_promise) or not paths.on_path(call):
+        if function is None or not paths.on_path(call):
+            continue
+        settles_on_promise = not is_async(function) and _returns_promise_handler(context, function)
+        if not (is_async(function) or settles_on_promise):
             continue
         callback = _callback(module, last)
         if callback is None:

@@ -199,8 +199,7 @@ def _cached(context, node: Node, function: Node) -> bool:
 
 
 def per_invocation_apps(context) -> Iterator[Finding]:
-    data = context.source.data
-    if not any(word in data for word in (b"express", b"fastify", b"hono", b"koa", b"apollo", b"createServer", b"NestFactory", b"hapi")):
+    if not any(b.kind == "import" and b.module.split("#")[0] in _APP_MODULES for b in context.module.module_scope.values()):
         return
     for node in [*context.module.calls, *context.module.news]:
         if not context.paths.on_path(node, leaky_only=False):
