@@ -6,8 +6,10 @@ from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
 from lambda_leak.javascript.fate import (
+    ESCAPES,
     FLOATING,
     STORED,
+    Outcome,
     follow,
     observes_waited_promise,
     settled_by_executor,
@@ -30,6 +32,21 @@ def _describe(node) -> str:
     return snippet if len(snippet) <= 40 else snippet[:37] + "..."
 
 
+def _in_returned_response(context, anchor) -> bool:
+    """`return { statusCode: 200, body: load() }` in a handler (not a helper: its caller may await the field)."""
+    pair = anchor.parent
+    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != anchor:
+        return False
+    obj = pair.parent
+    returned = obj.parent if obj is not None and obj.type == "object" else None
+    while returned is not None and returned.type == "parenthesized_expression":
+        returned = returned.parent
+    if returned is None or returned.type not in ("return_statement", "arrow_function"):
+        return False
+    function = context.module.enclosing_function(obj)
+    return function is not None and context.paths.handler_of(function) is not None
+
+
 def _responds(context, anchor) -> bool:
     """In a framework route, a chain that sends the response itself: the adapter waits for it."""
     return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
@@ -44,6 +61,8 @@ def check(context) -> Iterator[Finding]:
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)
+        if outcome.fate == ESCAPES and _in_returned_response(context, outcome.anchor):
+            outcome = Outcome(FLOATING, outcome.anchor, misuse="response")
         if outcome.fate != FLOATING or outcome.anchor in reported:
             continue
         if settled_by_executor(outcome.anchor, module) or observes_waited_promise(module, promises, outcome.anchor):
@@ -58,6 +77,11 @@ def check(context) -> Iterator[Finding]:
                 f"`{text(outcome.variable)}` "
                 + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
                 + ": the handler returns and Lambda freezes the work, which resumes in a later invocation or never runs"
+            )
+        elif outcome.misuse == "response":
+            message = (
+                f"`{_describe(outcome.anchor)}` is a promise returned inside the handler's response object: the runtime "
+                "serialises it without waiting (as `{}`), and Lambda freezes its work when the handler returns"
             )
         elif outcome.misuse:
             message = f"`{_describe(outcome.anchor)}` is a promise used as " + (
