@@ -17,6 +17,7 @@ from lambda_leak.javascript.syntax import (
     dotted_name,
     enclosing_function,
     is_async,
+    outermost,
     parameter_names,
     text,
     unwrap,
@@ -177,9 +178,7 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
 def only_inspects(use: Node) -> bool:
     """A use that looks at a promise (or an array of them) without waiting: `pending.length`,
     `console.log(pending)`, `${pending}`."""
-    node = use
-    while node.parent is not None and node.parent.type in TRANSPARENT:
-        node = node.parent
+    node = outermost(use)
     parent = node.parent
     if parent is None:
         return False

@@ -15,10 +15,10 @@ from tree_sitter import Node
 
 from lambda_leak.javascript.module import Binding, JsModule
 from lambda_leak.javascript.syntax import (
-    TRANSPARENT,
     body,
     descendants,
     is_async,
+    outermost,
     unwrap,
 )
 
@@ -314,15 +314,10 @@ def awaited_keys(module: JsModule) -> dict[str, int]:
 
 
 def _waited_directly(call: Node) -> bool:
-    current = call
-    while current.parent is not None and current.parent.type in TRANSPARENT:
-        current = current.parent
+    """`await call` or `call.then(...)`: what the code does with a promise, and only with one."""
+    current = outermost(call)
     parent = current.parent
-    if parent is None:
-        return False
-    if parent.type == "await_expression":
-        return True
-    if parent.type == "member_expression" and parent.child_by_field_name("object") == current:
-        return parent.child_by_field_name("property") is not None and parent.child_by_field_name("property").text in (
-            b"then", b"catch", b"finally")
-    return False
+    if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == current:
+        prop = parent.child_by_field_name("property")
+        return prop is not None and prop.text in (b"then", b"catch", b"finally")
+    return parent is not None and parent.type == "await_expression"
