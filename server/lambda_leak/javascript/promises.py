@@ -265,7 +265,9 @@ def callee_key(module: JsModule, callee: Node) -> str:
     if kind:
         if module.local_class(kind, obj) is not None or _project_import(module, kind.split(".")[0], obj):
             return ""
-        return f"{kind}.{prop}"
+        head = module.resolve(kind.split(".")[0], obj)  # express's `Response` is not fetch's
+        origin = f"{head.module}:{head.imported}" if head is not None and head.kind == "import" else "global"
+        return f"{origin}:{kind}.{prop}"
     dotted = module.dotted(obj)
     if not dotted:
         return ""
