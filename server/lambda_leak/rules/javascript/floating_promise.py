@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
+from lambda_leak.fixes.javascript.await_all import await_collected
 from lambda_leak.javascript.fate import (
     ESCAPES,
     FLOATING,
@@ -71,8 +72,8 @@ def check(context) -> Iterator[Finding]:
             continue
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
+        pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
         if outcome.variable is not None:
-            pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
             message = (
                 f"`{text(outcome.variable)}` "
                 + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
@@ -94,7 +95,10 @@ def check(context) -> Iterator[Finding]:
                 f"`{_describe(outcome.anchor)}` is not awaited: the handler returns and Lambda freezes this "
                 "work, which resumes in a later invocation or never runs"
             )
+        fix = add_await(context, outcome)
+        if outcome.variable is not None and pushed:
+            fix = await_collected(context, outcome.variable, outcome.anchor) or fix
         evidence = promises.evidence.get(call)
         if evidence is not None:
             message += f" (it returns a promise: the same call is awaited at {evidence})"
-        yield context.finding(RULE, where, message, (add_await(context, outcome),))
+        yield context.finding(RULE, where, message, (fix,))
