@@ -153,6 +153,12 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     if declared is None or declared.kind == "param":
         return Outcome(ESCAPES, outcome.anchor)  # parameters and globals belong to someone else
     declaration = declared.node
+    if declaration is not None and _pushed(outcome) and unwrap(declaration).type == "array":
+        # `items.forEach((x) => pending.push(work(x)))`: the array belongs to the function around the callback
+        while function is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
+            function = enclosing_function(function)
+        if function is None:
+            return Outcome(ESCAPES, outcome.anchor)
     if declaration is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
         return Outcome(ESCAPES, outcome.anchor)  # a variable of an outer scope (a cache, a module promise)
     uses = [  # `return { promise }` uses it too (a shorthand property)
@@ -173,6 +179,11 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
             return Outcome(HANDLED, outcome.anchor)
     # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
     return Outcome(HANDLED, outcome.anchor)
+
+
+def _pushed(outcome: Outcome) -> bool:
+    parent = outcome.anchor.parent
+    return parent is not None and parent.type == "arguments" and outcome.variable is not None
 
 
 def only_inspects(use: Node) -> bool:

@@ -65,8 +65,8 @@ def await_collected(context, variable: Node, pushed: Node) -> Fix | None:
     block = declared.node.parent.parent.parent if declared.node.parent is not None else None  # declarator → declaration → block
     if block is None or block.type != "statement_block":
         return None
-    function = enclosing_function(pushed)
-    if function is None or enclosing_function(block) != function and block.parent != function:
+    function = enclosing_function(block)  # the function that declares the array (pushes may be in callbacks)
+    if function is None:
         return None
     statements = [s for s in block.named_children if s.type != "comment"]
     holder = next((s for s in statements if s.start_byte <= pushed.start_byte < s.end_byte), None)
