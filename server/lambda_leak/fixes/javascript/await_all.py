@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import insert, replace
-from lambda_leak.fixes.javascript.make_async import async_edit, can_become_async
+from lambda_leak.fixes.javascript.make_async import async_edits
 from lambda_leak.javascript.syntax import descendants, enclosing_function, is_async, unwrap
 from lambda_leak.model import Fix
 
@@ -32,11 +32,10 @@ def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
         function = enclosing_function(call)
         if function is None:
             return None
-        if not is_async(function):
-            edit = async_edit(context, function) if can_become_async(context, function) else None
-            if edit is None:
-                return None
-            edits.append(edit)
+        made_async = async_edits(context, function)
+        if made_async is None:
+            return None
+        edits.extend(made_async)
         edits.append(insert(source, call.start_byte, "await Promise.all("))
     elif problem in ("awaited-array", "forEach-awaited"):
         edits.append(insert(source, call.start_byte, "Promise.all("))
@@ -80,12 +79,9 @@ def await_collected(context, variable: Node, pushed: Node) -> Fix | None:
             break
     if target is None:
         return None
-    edits = []
-    if not is_async(function):
-        edit = async_edit(context, function) if can_become_async(context, function) else None
-        if edit is None:
-            return None
-        edits.append(edit)
+    edits = async_edits(context, function)
+    if edits is None:
+        return None
     indent = context.source.indent_of_line(target.start_point[0])
     edits.append(insert(context.source, target.start_byte, f"await Promise.all({name});\n{indent}"))
     return Fix(TITLE, True, tuple(edits))
