@@ -261,6 +261,13 @@ def callee_key(module: JsModule, callee: Node) -> str:
     prop = module.text(callee.child_by_field_name("property"))
     if not prop:
         return ""
+    root = obj
+    while root.type == "member_expression":
+        root = unwrap(root.child_by_field_name("object"))
+    if root.type == "identifier" and module.resolve(module.text(root), root) is None:
+        return ""  # a global (`console.log`, `JSON.parse`): nothing of the project to compare
+    if root.type not in ("identifier", "this"):
+        return ""
     kind = module.receiver_class(obj)
     if kind:
         if module.local_class(kind, obj) is not None or _project_import(module, kind.split(".")[0], obj):
