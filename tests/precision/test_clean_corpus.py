@@ -114,6 +114,9 @@ EXPECTED_HANDLERS = {
     "py/reports/daily.py handler (code)",
     "py/sam/bot/ingest.py entry (template.yaml)",
     "py/web/app.py handler (code)",
+    "src/real/checkout.ts handler (code)",
+    "src/real/fanout.js handler (code)",
+    "src/real/quota.mjs handler (code)",
 }
 
 

@@ -4,8 +4,13 @@ re-exports; and handlers that only a SAM template names."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from tree_helpers import check_json, run_check, write_tree
+
+from lambda_leak.cli import main
 
 RULES = ("--select", "floating-promise,timer-leak")
 
@@ -371,3 +376,136 @@ def test_a_declared_handler_that_is_re_exported_is_analysed_where_it_is_defined(
         ("cjs/impl.js", "timer-leak", 1, 31),
         ("esm/impl.mjs", "timer-leak", 2, 3),
     ]
+
+
+SERVICE_TREE = {
+    "src/notify.ts": """
+        import { Mailer } from "mail-kit";
+        export class NotificationService {
+          constructor(private readonly mailer: Mailer) {}
+          async trigger(message: string): Promise<void> {
+            await this.mailer.deliver({ body: message });
+          }
+        }
+    """,
+    "src/repo.js": """
+        class Repo {
+          save(item) { return fetch('https://db.internal', { method: 'POST', body: item }); }
+          label(item) { return `item ${item}`; }
+        }
+        module.exports = { Repo };
+    """,
+    "src/orders.ts": """
+        import type { NotificationService } from "./notify";
+        import { Repo } from "./repo";
+        export class OrderService {
+          private repo = new Repo();
+          constructor(private readonly notifications: NotificationService) {}
+          async place(order: string) {
+            this.notifications.trigger("placed");
+            this.repo.label(order);
+            this.audit(order);
+          }
+          audit(order: string) {
+            this.repo.save(order);
+          }
+        }
+    """,
+    "src/signup.ts": """
+        import { Mailer } from "mail-kit";
+        import { OrderService } from "./orders";
+        import { NotificationService } from "./notify";
+        const mailer = new Mailer();
+        const service = new OrderService(new NotificationService(mailer));
+        export const handler = async (event: { email: string }) => {
+          mailer.deliver({ to: event.email });
+          mailer.close();
+          await service.place(event.email);
+          return { ok: true };
+        };
+    """,
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_services_in_other_files_and_package_callees_awaited_elsewhere(tmp_path, capsys, jobs):
+    write_tree(tmp_path, SERVICE_TREE)
+    code = main(["check", str(tmp_path), "--format", "json", "--select", "floating-promise", "--jobs", jobs])
+    findings = json.loads(capsys.readouterr().out)
+    assert code == 1
+    found = [(Path(f["path"]).relative_to(tmp_path).as_posix(), f["line"]) for f in findings]
+    assert sorted(found) == [("src/orders.ts", 7), ("src/orders.ts", 12), ("src/signup.ts", 7)]
+    evidence = next(f["message"] for f in findings if f["path"].endswith("signup.ts"))
+    assert "awaited at" in evidence and "notify.ts:5" in evidence
+
+
+def test_a_handler_that_wraps_an_imported_function_puts_that_function_on_the_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/handler.js": """
+            const middy = require("@middy/core");
+            const Sentry = require("@sentry/aws-serverless");
+            const { processOrder } = require("./orders");
+            const { refund } = require("./refunds");
+            exports.handler = middy(processOrder).use({ before: async () => {} });
+            exports.refundHandler = Sentry.wrapHandler(refund);
+        """,
+        "src/orders.js": """
+            async function processOrder(event) {
+              fetch("https://orders.internal/received");
+              return { ok: true };
+            }
+            module.exports = { processOrder };
+        """,
+        "src/refunds.mjs": """
+            export async function refund(event) {
+              fetch("https://refunds.internal/started");
+              return { ok: true };
+            }
+            export async function unrelated() {
+              fetch("https://never.internal");
+            }
+        """,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [
+        ("src/orders.js", "floating-promise", 2, 3),
+        ("src/refunds.mjs", "floating-promise", 2, 3),
+    ]
+
+
+ROUTER = """
+    const { Router } = require("express");
+    const router = Router();
+    async function notify(id) { await fetch(`https://hooks.internal/${id}`); }
+    router.post("/:id", async (req, res) => {
+      notify(req.params.id);
+      res.status(202).end();
+    });
+    module.exports = router;
+"""
+
+
+def test_routes_in_another_module_of_an_app_served_by_lambda_are_on_the_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/app.js": """
+            const express = require("express");
+            const serverless = require("serverless-http");
+            const app = express();
+            app.use("/items", require("./items"));
+            module.exports.handler = serverless(app);
+        """,
+        "src/items.js": ROUTER,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == [("src/items.js", "floating-promise", 5, 3)]
+
+
+def test_an_express_server_without_a_lambda_adapter_is_not_a_handler_path(tmp_path, capsys):
+    write_tree(tmp_path, {
+        "src/server.js": """
+            const express = require("express");
+            const app = express();
+            app.use("/items", require("./items"));
+            app.listen(3000);
+        """,
+        "src/items.js": ROUTER,
+    })
+    assert check_json(capsys, tmp_path, extra=RULES) == []

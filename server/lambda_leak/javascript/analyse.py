@@ -12,10 +12,12 @@ from lambda_leak.config import Config
 from lambda_leak.engine import LanguageResult, run_rules
 from lambda_leak.javascript import parser
 from lambda_leak.javascript.arity import BuiltHandler, built_handlers
-from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.frameworks import imports_adapter, route_handlers
+from lambda_leak.javascript.handlers import JsHandler, discover, returned_handlers
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths
 from lambda_leak.javascript.promises import PromiseKnowledge
+from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding, Fix, Range
 from lambda_leak.rules import RuleInfo
 from lambda_leak.source import SourceText
@@ -34,6 +36,7 @@ class JsContext:
     workspace: Any = None
     runtimes: dict[str, str] = field(default_factory=dict)  # export name -> runtime the deployment declares
     built: list[BuiltHandler] = field(default_factory=list)  # exports a pinned adapter makes with length ≥ 3
+    routes: frozenset = frozenset()  # route handlers and middleware of a framework app served by Lambda
 
     def finding(self, rule: RuleInfo, where: Node | Range, message: str, fixes: tuple[Fix, ...] = ()) -> Finding:
         span = where if isinstance(where, Range) else self.source.node_range(where)
@@ -62,6 +65,12 @@ def _imported_async(workspace: Any, path: str):
     return lambda binding, member: workspace.imported_is_async(path, binding.module, binding.imported, member)
 
 
+def _awaited_elsewhere(workspace: Any, path: str):
+    if workspace is None or not hasattr(workspace, "awaited_elsewhere"):
+        return None
+    return lambda callee: workspace.awaited_elsewhere(path, callee)
+
+
 def _module(source: SourceText, workspace: Any, previous_tree: Any) -> JsModule:
     """The module the workspace index already parsed (same text), or a fresh parse."""
     module = workspace.take_module(source.path, source.data) if hasattr(workspace, "take_module") else None
@@ -80,16 +89,43 @@ def _external(workspace: Any, module: JsModule) -> list:
     return entry_functions(module, workspace.external_entries(module.source.path))
 
 
+def _returned(module: JsModule, handlers: list[JsHandler], promises: PromiseKnowledge) -> list:
+    """Handlers that wrappers build and return, with whether their invocation ends without waiting."""
+    if b"return" not in module.source.data and b"=>" not in module.source.data:
+        return []
+    known = {h.function for h in handlers}
+    roots = []
+    for function in returned_handlers(module):
+        if function not in known:
+            names = parameter_names(function)
+            leaky = is_async(function) or (len(names) < 3 and promises.function_returns_promise(function))
+            roots.append((function, leaky))
+    return roots
+
+
 def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
     module = _module(source, workspace, previous_tree)
-    promises = PromiseKnowledge(module, config.promise_functions, _imported_async(workspace, source.path))
+    promises = PromiseKnowledge(
+        module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
+    )
     declared = _declared_names(workspace, source.path)
     handlers = discover(module, config.handler_names, declared)
     built = built_handlers(module, source.path, config.handler_names, declared)
-    external = _external(workspace, module)
+    routes = _routes(module, workspace)
+    external = _external(workspace, module) + _returned(module, handlers, promises) + [(r, True) for r in routes]
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
     return JsContext(source, module, config, promises, handlers, paths, workspace,
-                     _declared_runtimes(workspace, source.path), built)
+                     _declared_runtimes(workspace, source.path), built, frozenset(routes))
+
+
+def _routes(module: JsModule, workspace: Any) -> list:
+    """Route handlers of a framework app, when this file or the project serves one through an adapter."""
+    routes = route_handlers(module)
+    if not routes:
+        return []
+    if imports_adapter(module) or (workspace is not None and hasattr(workspace, "serverless_app") and workspace.serverless_app()):
+        return routes
+    return []
 
 
 def analyse(source: SourceText, config: Config, rules: list, workspace: Any = None, previous_tree: Any = None) -> LanguageResult:

@@ -17,6 +17,7 @@ from lambda_leak.javascript.syntax import (
     dotted_name,
     enclosing_function,
     is_async,
+    outermost,
     parameter_names,
     text,
     unwrap,
@@ -31,6 +32,12 @@ class Outcome:
     anchor: Node  # the outermost expression that carries the promise (whole chain, combinator)
     variable: Node | None = None  # STORED: the identifier it is stored in
     void: Node | None = None  # FLOATING through `void expr`: the unary expression
+    misuse: str = ""  # FLOATING because its value is used as a plain value: "condition" or "value"
+
+
+_CONDITIONS = frozenset({"if_statement", "while_statement", "do_statement", "for_statement"})
+# Operators that turn a promise into a string, NaN or a meaningless comparison.
+_VALUE_OPERATORS = frozenset({"+", "-", "*", "/", "%", "**", "<", ">", "<=", ">="})
 
 
 def is_combinator(call: Node) -> bool:
@@ -65,22 +72,40 @@ def follow(node: Node) -> Outcome:
                 return Outcome(ESCAPES, current)
         elif kind == "ternary_expression":
             if _field_is(parent, "condition", current):
-                return Outcome(ESCAPES, current)
+                return Outcome(FLOATING, current, misuse="condition")
             current = parent
+        elif kind in _CONDITIONS and _field_is(parent, "condition", current):
+            if current.type == "parenthesized_expression" and current.named_child_count:  # the statement's own ( )
+                current = current.named_children[0]
+            return Outcome(FLOATING, current, misuse="condition")  # if (isAllowed(user)): always truthy
         elif kind == "binary_expression":
-            operator = parent.child_by_field_name("operator")
-            if text(operator) in ("&&", "||", "??") and _field_is(parent, "right", current):
-                current = parent
+            operator = text(parent.child_by_field_name("operator"))
+            if operator in ("&&", "||", "??"):
+                if _field_is(parent, "right", current):
+                    current = parent
+                elif operator == "??":
+                    return Outcome(ESCAPES, current)
+                else:
+                    return Outcome(FLOATING, current, misuse="condition")
+            elif operator in _VALUE_OPERATORS:
+                return Outcome(FLOATING, current, misuse="value")  # total + countUsers(batch)
             else:
                 return Outcome(ESCAPES, current)
+        elif kind == "augmented_assignment_expression" and _field_is(parent, "right", current):
+            return Outcome(FLOATING, current, misuse="value")  # processed += countUsers(batch)
+        elif kind == "template_substitution":
+            return Outcome(FLOATING, current, misuse="value")  # `${loadName()}`
         elif kind == "sequence_expression":
             if parent.named_children and parent.named_children[-1] == current:
                 current = parent
             else:
                 return Outcome(FLOATING, current)
         elif kind == "unary_expression":
-            if text(parent.child_by_field_name("operator")) == "void":
+            operator = text(parent.child_by_field_name("operator"))
+            if operator == "void":
                 return Outcome(FLOATING, current, void=parent)
+            if operator == "!":
+                return Outcome(FLOATING, current, misuse="condition")
             return Outcome(ESCAPES, current)
         elif kind == "expression_statement":
             return Outcome(FLOATING, current)
@@ -128,6 +153,12 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     if declared is None or declared.kind == "param":
         return Outcome(ESCAPES, outcome.anchor)  # parameters and globals belong to someone else
     declaration = declared.node
+    if declaration is not None and _pushed(outcome) and unwrap(declaration).type == "array":
+        # `items.forEach((x) => pending.push(work(x)))`: the array belongs to the function around the callback
+        while function is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
+            function = enclosing_function(function)
+        if function is None:
+            return Outcome(ESCAPES, outcome.anchor)
     if declaration is not None and not (function.start_byte <= declaration.start_byte < function.end_byte):
         return Outcome(ESCAPES, outcome.anchor)  # a variable of an outer scope (a cache, a module promise)
     uses = [  # `return { promise }` uses it too (a shorthand property)
@@ -137,6 +168,9 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     ]
     if not uses:
         return Outcome(FLOATING, outcome.anchor, variable=variable)
+    uses = [use for use in uses if not only_inspects(use)]
+    if not uses:  # only its length is read, or it is logged: nothing waits for it
+        return Outcome(FLOATING, outcome.anchor, variable=variable)
     for use in uses:
         result = follow(use)
         if result.fate == STORED and result.variable is not None and text(result.variable) != name:
@@ -145,6 +179,27 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
             return Outcome(HANDLED, outcome.anchor)
     # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
     return Outcome(HANDLED, outcome.anchor)
+
+
+def _pushed(outcome: Outcome) -> bool:
+    parent = outcome.anchor.parent
+    return parent is not None and parent.type == "arguments" and outcome.variable is not None
+
+
+def only_inspects(use: Node) -> bool:
+    """A use that looks at a promise (or an array of them) without waiting: `pending.length`,
+    `console.log(pending)`, `${pending}`."""
+    node = outermost(use)
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "member_expression" and _field_is(parent, "object", node):
+        return text(parent.child_by_field_name("property")) == "length"
+    if parent.type == "template_substitution":
+        return True
+    if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call_expression":
+        return dotted_name(parent.parent.child_by_field_name("function")).startswith("console.")
+    return False
 
 
 def _is_assignment_target(identifier: Node) -> bool:

@@ -48,7 +48,15 @@ class JsHandler:
 
 
 def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
-    """(export name, exported value, statement) for each module-level export."""
+    """(export name, exported value, statement) for each module-level export (memoised on the module:
+    handler discovery, the index's entries and its wrapped imports all ask)."""
+    memo = module.__dict__.get("_exports_memo")
+    if memo is None:
+        memo = module.__dict__["_exports_memo"] = _find_exports(module)
+    return memo
+
+
+def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     found: list[tuple[str, Node, Node]] = []
     for statement in module.root.named_children:
         if statement.type == "expression_statement":
@@ -203,3 +211,52 @@ def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[st
         seen.add(function)
         handlers.append(JsHandler(name, function, statement, wrapper, value))
     return handlers
+
+
+_CONTEXT_PARAMETERS = frozenset({"context", "ctx", "_context", "_ctx", "lambdaContext", "awsContext", "_"})
+
+
+def returned_handlers(module: JsModule) -> list[Node]:
+    """Functions with `(event, context[, callback])` parameters that another function returns: the
+    handler an instrumentation or error-reporting wrapper builds, wherever it is applied."""
+    found: list[Node] = []
+    for function in module.functions:
+        parent = function.parent
+        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
+            continue
+        names = module.parameters(function)
+        if len(names) < 2 or len(names) > 3 or names[0] not in _EVENT_PARAMETERS or names[1] not in _CONTEXT_PARAMETERS:
+            continue
+        if names[0] in ("_", "e", "_e") and names[1] == "_":
+            continue
+        while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+            parent = parent.parent
+        returned = parent is not None and (
+            parent.type == "return_statement"
+            or (parent.type == "arrow_function" and parent.child_by_field_name("body") is not None
+                and unwrap(parent.child_by_field_name("body")) == function)
+        )
+        if returned and module.enclosing_function(function) is not None:
+            found.append(function)
+    return found
+
+
+def wrapped_import(module: JsModule, value: Node, depth: int = 0):
+    """The imported binding a wrapper call wraps: `middy(baseHandler).use(…)`, `withSentry(impl)`,
+    `middy().handler(impl)` with the function imported from another file; else None."""
+    value = unwrap(value)
+    if depth > 8 or value.type != "call_expression":
+        return None
+    callee = unwrap(value.child_by_field_name("function"))
+    args = call_arguments(value)
+    if callee.type == "member_expression":
+        prop = text(callee.child_by_field_name("property"))
+        if prop in _CHAIN_WRAPPERS:
+            return wrapped_import(module, callee.child_by_field_name("object"), depth + 1)
+    if not args:
+        return None
+    first = unwrap(args[0])
+    if first.type == "identifier":
+        bound = module.resolve(text(first), first)
+        return bound if bound is not None and bound.kind == "import" else None
+    return wrapped_import(module, first, depth + 1)

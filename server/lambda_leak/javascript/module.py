@@ -19,9 +19,11 @@ from lambda_leak.javascript.syntax import (
     FIELD_TYPES,
     FUNCTION_TYPES,
     call_arguments,
+    descendants,
     enclosing,
     import_names,
     parameter_names,
+    parameter_nodes,
     string_value,
     unwrap,
 )
@@ -81,6 +83,7 @@ class JsModule:
         self._parameters: dict[Node, list[str]] = {}
         self._resolved: dict[tuple[str, int], Binding | None] = {}
         self._called: dict[Node, list[Node]] = {}
+        self._fields: dict[Node, dict[str, str]] = {}
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
@@ -380,18 +383,96 @@ class JsModule:
             cls = self.enclosing_class(callee)
             method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
             return [method] if method is not None else []
-        if obj.type != "identifier":
-            return []
-        bound = self.resolve(self.text(obj), obj)
-        if bound is None:
-            return []
         container, static = None, None
-        if bound.kind in ("class", "object"):
-            container, static = bound.node, (True if bound.kind == "class" else None)
-        elif bound.kind == "instance":
-            container, static = self.local_class(bound.constructor, obj), False
+        if obj.type == "identifier":
+            bound = self.resolve(self.text(obj), obj)
+            if bound is not None and bound.kind in ("class", "object"):
+                container, static = bound.node, (True if bound.kind == "class" else None)
+        if container is None:  # an instance: `svc.run()`, `this.repo.save()`, `(repo: Repo) => repo.save()`
+            container, static = self.local_class(self.receiver_class(obj), obj), False
         method = self.member_function(container, prop, static) if container is not None else None
         return [method] if method is not None else []
+
+    # -- what class an object is an instance of --------------------------------------------
+
+    def receiver_class(self, obj: Node) -> str:
+        """The class name of the object a method is called on, when the code says it: an instance
+        (`new Repo()`), a typed parameter (`repo: Repo`), or a field of the enclosing class set with
+        `new`, typed, or a TypeScript parameter property (`constructor(private repo: Repo)`)."""
+        obj = unwrap(obj)
+        if obj.type == "identifier":
+            bound = self.resolve(self.text(obj), obj)
+            if bound is None:
+                return ""
+            if bound.kind == "instance":
+                return bound.constructor
+            if bound.kind == "param" and bound.node is not None:
+                return self._parameter_type(bound.node, self.text(obj))
+            return ""
+        if obj.type == "member_expression" and unwrap(obj.child_by_field_name("object")).type == "this":
+            cls = self.enclosing_class(obj)
+            return self.class_fields(cls).get(self.text(obj.child_by_field_name("property")), "") if cls is not None else ""
+        return ""
+
+    def _parameter_type(self, function: Node, name: str) -> str:
+        for param in parameter_nodes(function):
+            if param.type in ("required_parameter", "optional_parameter"):
+                pattern = param.child_by_field_name("pattern")
+                if pattern is not None and self.text(pattern) == name:
+                    return self.type_name(param.child_by_field_name("type"))
+        return ""
+
+    def type_name(self, annotation: Node | None) -> str:
+        """`Repo` for `: Repo`, `: Repo<T>`, `: Repo | undefined`; '' for anything else."""
+        if annotation is None:
+            return ""
+        node = annotation.named_children[0] if annotation.type == "type_annotation" and annotation.named_children else annotation
+        if node.type == "union_type" and node.named_children:
+            node = node.named_children[0]
+        if node.type == "generic_type":
+            node = node.child_by_field_name("name") or node
+        return self.text(node) if node.type in ("type_identifier", "nested_type_identifier") else ""
+
+    def class_fields(self, cls: Node) -> dict[str, str]:
+        """Field name → class name for the fields of `cls` the code types or sets with `new`."""
+        fields = self._fields.get(cls)
+        if fields is not None:
+            return fields
+        fields = self._fields[cls] = {}
+        members = cls.child_by_field_name("body")
+        for member in members.named_children if members is not None else ():
+            if member.type in FIELD_TYPES:
+                key = member.child_by_field_name("property") or member.child_by_field_name("name")
+                value = member.child_by_field_name("value")
+                kind = self.type_name(member.child_by_field_name("type"))
+                if not kind and value is not None and unwrap(value).type == "new_expression":
+                    kind = self.dotted(unwrap(value).child_by_field_name("constructor"))
+                if key is not None and kind:
+                    fields[self.text(key)] = kind
+            elif member.type == "method_definition" and self.text(member.child_by_field_name("name")) == "constructor":
+                for param in parameter_nodes(member):
+                    modified = any(c.type in ("accessibility_modifier", "readonly", "override_modifier") for c in param.children)
+                    pattern = param.child_by_field_name("pattern")
+                    kind = self.type_name(param.child_by_field_name("type"))
+                    if modified and pattern is not None and pattern.type == "identifier" and kind:
+                        fields[self.text(pattern)] = kind
+        if b"this." in self._data[cls.start_byte : cls.end_byte]:
+            for assignment in descendants(cls, frozenset({"assignment_expression"})):
+                left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+                if left is None or right is None or left.type != "member_expression":
+                    continue
+                if unwrap(left.child_by_field_name("object")).type != "this":
+                    continue
+                name, right = self.text(left.child_by_field_name("property")), unwrap(right)
+                kind = ""
+                if right.type == "new_expression":
+                    kind = self.dotted(right.child_by_field_name("constructor"))
+                elif right.type == "identifier":  # this.repo = repo, with `repo: Repo` a parameter
+                    function = self.enclosing_function(assignment)
+                    kind = self._parameter_type(function, self.text(right)) if function is not None else ""
+                if kind:
+                    fields.setdefault(name, kind)
+        return fields
 
 
 def _is_static(member: Node) -> bool:

@@ -92,7 +92,9 @@ class HandlerPaths:
         """True when Lambda freezes the environment without waiting for pending work."""
         if handler.wrapper in ("middy", "streamify") or is_async(handler.function):
             return True
-        if handler.callback_parameter() is None and promises.function_returns_promise(handler.function):
+        if promises.function_returns_promise(handler.function):
+            return True  # a returned promise settles the invocation, even with a `callback` parameter
+        if ends_with_context_method(self.module, handler.function):
             return True
         return any(self.within(a, self.reached[handler]) for a in self.no_wait_assignments)
 
@@ -117,3 +119,24 @@ class HandlerPaths:
             if handler.function == function:
                 return handler
         return None
+
+
+CONTEXT_METHODS = frozenset({"succeed", "fail", "done"})
+
+
+def ends_with_context_method(module: JsModule, function: Node) -> bool:
+    """Does the handler end its invocation with `context.succeed/fail/done`, which (unlike the
+    callback) never waits for the event loop to empty?"""
+    names = module.parameters(function)
+    if len(names) < 2 or not names[1] or b"." + names[1].encode() not in module.source.data and names[1].encode() + b"." not in module.source.data:
+        return False
+    for call in module.calls_within(function):
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in CONTEXT_METHODS:
+            continue
+        obj = unwrap(callee.child_by_field_name("object"))
+        if obj.type == "identifier" and module.text(obj) == names[1]:
+            bound = module.resolve(names[1], obj)
+            if bound is not None and bound.kind == "param" and bound.node == function:
+                return True
+    return False

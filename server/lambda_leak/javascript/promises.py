@@ -8,6 +8,9 @@ fetch, axios, AWS SDK v3 `send` and v2 `.promise()`, `fs/promises`, `timers/prom
 
 from __future__ import annotations
 
+import os
+import re
+
 from tree_sitter import Node
 
 from lambda_leak.javascript.module import Binding, JsModule
@@ -15,6 +18,7 @@ from lambda_leak.javascript.syntax import (
     body,
     descendants,
     is_async,
+    outermost,
     unwrap,
 )
 
@@ -24,15 +28,26 @@ PROMISE_STATICS = COMBINATORS | {"resolve", "reject"}
 AXIOS_METHODS = frozenset(
     {"get", "post", "put", "delete", "patch", "head", "options", "request", "postForm", "putForm", "patchForm"}
 )
+_JSDOC_PROMISE = re.compile(r"@returns?\s*\{\s*(?:Promise|PromiseLike)\b")
+_DECLARATION_TYPES = frozenset(
+    {"variable_declarator", "lexical_declaration", "variable_declaration", "export_statement", "pair",
+     "public_field_definition", "field_definition", "assignment_expression", "expression_statement"}
+)
+# Methods whose promise the engine knows by itself (SDK v3 `send`, v2 `.promise()`, chains, combinators).
+_KNOWN_PROMISE_METHODS = frozenset({"send", "promise", "then", "catch", "finally", "all", "allSettled", "race", "any"})
 PROMISE_MODULES = frozenset({"fs/promises", "timers/promises", "stream/promises", "dns/promises", "readline/promises"})
 
 
 class PromiseKnowledge:
-    def __init__(self, module: JsModule, extra_names: tuple[str, ...] = (), imported_async=None):
+    def __init__(self, module: JsModule, extra_names: tuple[str, ...] = (), imported_async=None, awaited_elsewhere=None):
         self.module = module
         self.extra_names = frozenset(extra_names)
         # imported_async(binding) -> bool: does an import name an async function of the project?
         self.imported_async = imported_async
+        # awaited_elsewhere(key) -> "src/x.ts:42" | None: where another file of the project awaits that callee
+        self.awaited_elsewhere = awaited_elsewhere
+        self.evidence: dict[Node, str] = {}  # call -> where the same callee is awaited (consistency evidence)
+        self._awaited: dict[str, int] | None = None
         self._returns_cache: dict[Node, bool] = {}
         self._calls_cache: dict[Node, bool] = {}
 
@@ -60,7 +75,26 @@ class PromiseKnowledge:
         if callee.type == "identifier":
             return self._identifier_call(self.module.text(callee), callee)
         if callee.type == "member_expression":
-            return self._member_call(callee, call)
+            return self._member_call(callee, call) or self._consistent(callee, call)
+        return False
+
+    def _consistent(self, callee: Node, call: Node) -> bool:
+        """A method of code we cannot see (a package's class) that the project awaits elsewhere."""
+        if self.module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
+            return False
+        key = callee_key(self.module, callee)
+        if not key:
+            return False
+        if self._awaited is None:
+            self._awaited = awaited_keys(self.module)
+        line = self._awaited.get(key)
+        if line is not None:
+            self.evidence[call] = f"{display_path(self.module.source.path)}:{line + 1}"
+            return True
+        where = self.awaited_elsewhere(key) if self.awaited_elsewhere is not None else None
+        if where:
+            self.evidence[call] = where
+            return True
         return False
 
     def function_returns_promise(self, function: Node) -> bool:
@@ -75,6 +109,8 @@ class PromiseKnowledge:
         annotation = function.child_by_field_name("return_type")
         if annotation is not None and self.module.text(annotation).lstrip(": ").startswith("Promise<"):
             result = True
+        elif self._jsdoc_promise(function):
+            result = True
         else:
             function_body = body(function)
             if function_body is not None and function_body.type != "statement_block":
@@ -87,6 +123,19 @@ class PromiseKnowledge:
                         break
         self._returns_cache[function] = result
         return result
+
+    def _jsdoc_promise(self, function: Node) -> bool:
+        """A JSDoc block right above the function says `@returns {Promise<…>}`."""
+        node = function
+        while node.parent is not None and node.parent.type in _DECLARATION_TYPES:
+            node = node.parent
+        comment = node.prev_named_sibling
+        return (
+            comment is not None
+            and comment.type == "comment"
+            and comment.end_point[0] + 1 >= node.start_point[0]
+            and _JSDOC_PROMISE.search(self.module.text(comment)) is not None
+        )
 
     # -- callee kinds ----------------------------------------------------------------------
 
@@ -130,6 +179,8 @@ class PromiseKnowledge:
             if self.module.text(obj.child_by_field_name("property")) == "promises" and inner_obj.type == "identifier":
                 bound = self.module.resolve(self.module.text(inner_obj), inner_obj)
                 return bound is not None and bound.kind == "import" and bound.module == "fs"
+            if inner_obj.type == "this":  # this.notifications.trigger(...)
+                return self._instance_call(self.module.receiver_class(obj), prop, obj)
             return False
         if obj.type != "identifier":
             return False
@@ -142,22 +193,28 @@ class PromiseKnowledge:
             if bound.module == "axios":
                 return prop in AXIOS_METHODS
             return bool(self.imported_async and self.imported_async(bound, prop))
-        if bound.kind == "instance":
-            if prop == "send" and self._is_aws_sdk_v3(bound.constructor, obj):
-                return True
-            if prop in AXIOS_METHODS and self._is_axios(bound.constructor, obj):
-                return True
-            cls = self.module.local_class(bound.constructor, obj)
-            method = self.module.member_function(cls, prop, static=False) if cls is not None else None
-            if method is None and self.imported_async and bound.constructor and "." not in bound.constructor:
-                constructor = self.module.resolve(bound.constructor, obj)  # new Repo() of './repo'
-                if constructor is not None and constructor.kind == "import":
-                    return bool(self.imported_async(constructor, prop))
-            return method is not None and self.function_returns_promise(method)
+        if bound.kind in ("instance", "param"):
+            return self._instance_call(self.module.receiver_class(obj), prop, obj)
         if bound.kind in ("class", "object"):
             method = self.module.member_function(bound.node, prop, True if bound.kind == "class" else None)
             return method is not None and self.function_returns_promise(method)
         return False
+
+    def _instance_call(self, constructor: str, prop: str, at: Node) -> bool:
+        """`obj.prop()` on an instance of `constructor` (a class of this file, of the project, or the SDK)."""
+        if not constructor:
+            return False
+        if prop == "send" and self._is_aws_sdk_v3(constructor, at):
+            return True
+        if prop in AXIOS_METHODS and self._is_axios(constructor, at):
+            return True
+        cls = self.module.local_class(constructor, at)
+        method = self.module.member_function(cls, prop, static=False) if cls is not None else None
+        if method is None and self.imported_async and "." not in constructor:
+            imported = self.module.resolve(constructor, at)  # new Repo() of './repo'
+            if imported is not None and imported.kind == "import":
+                return bool(self.imported_async(imported, prop))
+        return method is not None and self.function_returns_promise(method)
 
     def _root_import(self, dotted: str, at: Node) -> Binding | None:
         head = dotted.split(".", 1)[0]
@@ -184,3 +241,92 @@ def _promise_api(bound: Binding) -> bool:
     """Imports of Node's promise APIs: `fs/promises`, `require('fs').promises`, `{ promises } from 'fs'`."""
     module = bound.module
     return module in PROMISE_MODULES or module.endswith("#promises") or bound.imported == "promises"
+
+
+def display_path(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def callee_key(module: JsModule, callee: Node) -> str:
+    """A name for the method a member call runs that is the same wherever the project calls it:
+    `Redis.get` for an instance of a class the code names (`new Redis()`, `redis: Redis`), the
+    package import for `import cache from 'cache-lib'`, and for a field or module variable of
+    unknown class the class or file it belongs to. '' when the callee is the project's own code
+    (its source decides) or too vague to compare (a local variable, a computed receiver)."""
+    obj = unwrap(callee.child_by_field_name("object"))
+    prop = module.text(callee.child_by_field_name("property"))
+    if not prop:
+        return ""
+    root = obj
+    while root.type == "member_expression":
+        root = unwrap(root.child_by_field_name("object"))
+    if root.type == "identifier" and module.resolve(module.text(root), root) is None:
+        return ""  # a global (`console.log`, `JSON.parse`): nothing of the project to compare
+    if root.type not in ("identifier", "this"):
+        return ""
+    kind = module.receiver_class(obj)
+    if kind:
+        if module.local_class(kind, obj) is not None or _project_import(module, kind.split(".")[0], obj):
+            return ""
+        head = module.resolve(kind.split(".")[0], obj)  # express's `Response` is not fetch's
+        origin = f"{head.module}:{head.imported}" if head is not None and head.kind == "import" else "global"
+        return f"{origin}:{kind}.{prop}"
+    dotted = module.dotted(obj)
+    if not dotted:
+        return ""
+    head = dotted.split(".", 1)[0]
+    if head == "this":
+        cls = module.enclosing_class(obj)
+        name = cls.child_by_field_name("name") if cls is not None else None
+        return f"{module.source.path}#{module.text(name)}#{dotted}.{prop}" if name is not None and "." in dotted else ""
+    bound = module.resolve(head, obj)
+    if bound is None:
+        return ""
+    if bound.kind == "import":
+        if _project_import(module, head, obj):
+            return ""
+        return f"import:{bound.module}:{bound.imported}:{dotted.partition('.')[2]}.{prop}"
+    if bound.kind in ("instance", "value") and module.module_scope.get(head) is bound:
+        return f"{module.source.path}#{dotted}.{prop}"
+    return ""
+
+
+def _project_import(module: JsModule, name: str, at: Node) -> bool:
+    bound = module.resolve(name, at)
+    return bound is not None and bound.kind == "import" and bound.module.startswith((".", "/"))
+
+
+def awaited_keys(module: JsModule) -> dict[str, int]:
+    """Callee keys this file awaits, `.then`s or hands to an awaited combinator, with the first line
+    (memoised on the module: the index and the analysis both ask)."""
+    memo = module.__dict__.get("_awaited_keys")
+    if memo is not None:
+        return memo
+    found: dict[str, int] = module.__dict__.setdefault("_awaited_keys", {})
+    data = module.source.data
+    if b"await" not in data and b".then(" not in data:
+        return found
+    for call in module.calls:
+        callee = call.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression" or not _waited_directly(call):
+            continue
+        if module.text(callee.child_by_field_name("property")) in _KNOWN_PROMISE_METHODS:
+            continue  # known without evidence: no other file needs to learn it from here
+        key = callee_key(module, callee)
+        if key and key not in found:
+            found[key] = call.start_point[0]
+    return found
+
+
+def _waited_directly(call: Node) -> bool:
+    """`await call` or `call.then(...)`: what the code does with a promise, and only with one."""
+    current = outermost(call)
+    parent = current.parent
+    if parent is not None and parent.type == "member_expression" and parent.child_by_field_name("object") == current:
+        prop = parent.child_by_field_name("property")
+        return prop is not None and prop.text in (b"then", b"catch", b"finally")
+    return parent is not None and parent.type == "await_expression"

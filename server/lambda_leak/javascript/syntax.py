@@ -161,6 +161,13 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+def outermost(node: Node) -> Node:
+    """`node` with the parentheses and type assertions around it (`(x as T)!`)."""
+    while node.parent is not None and node.parent.type in TRANSPARENT:
+        node = node.parent
+    return node
+
+
 def call_arguments(call: Node) -> list[Node]:
     args = call.child_by_field_name("arguments")
     if args is None or args.type != "arguments":

@@ -235,7 +235,7 @@ def call_refs(module: JsModule, call: Node) -> list[Ref]:
             refs.append(ref)
     elif callee.type == "member_expression":
         obj = unwrap(callee.child_by_field_name("object"))
-        if obj.type == "identifier":
+        if obj.type in ("identifier", "member_expression"):
             ref = member_ref(module, obj, text(callee.child_by_field_name("property")))
             if ref is not None:
                 refs.append(ref)
@@ -250,16 +250,19 @@ def call_refs(module: JsModule, call: Node) -> list[Ref]:
 
 
 def member_ref(module: JsModule, obj: Node, member: str) -> Ref | None:
-    """`lib.fn()` on an imported namespace/object, or `svc.run()` on an instance of an imported class."""
-    bound = module.resolve(text(obj), obj)
-    if bound is None:
-        return None
-    if bound.kind == "import":
-        return binding_ref(bound, member)
-    if bound.kind == "instance" and bound.constructor and "." not in bound.constructor:
-        constructor = module.resolve(bound.constructor, obj)
-        if constructor is not None:
-            return binding_ref(constructor, member)
+    """`lib.fn()` on an imported namespace/object, or `svc.run()` / `this.svc.run()` on an instance
+    of an imported class."""
+    if obj.type == "identifier":
+        bound = module.resolve(text(obj), obj)
+        if bound is None:
+            return None
+        if bound.kind == "import":
+            return binding_ref(bound, member)
+    constructor = module.receiver_class(obj)
+    if constructor and "." not in constructor:
+        bound = module.resolve(constructor, obj)
+        if bound is not None:
+            return binding_ref(bound, member)
     return None
 
 

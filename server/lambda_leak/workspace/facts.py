@@ -16,6 +16,8 @@ class FileFacts:
     declared: frozenset[str]
     external: dict[Entry, bool]
     async_refs: dict[Ref, bool]
+    awaited: dict[str, str] = field(default_factory=dict)  # package callee key -> where another file awaits it
+    serves_lambda: bool = False  # some file of the project serves a framework app through a Lambda adapter
     module: object = field(default=None, repr=False, compare=False)  # the worker's parsed module, if any
     runtimes: dict[str, str] = field(default_factory=dict)  # export name -> declared runtime
     returned_arities: dict[Ref, int] = field(default_factory=dict)  # imported wrapper -> its returned length
@@ -39,6 +41,12 @@ class FileFacts:
                 return False
             imported, member = base, imported
         return self.async_refs.get((specifier, imported, member), False)
+
+    def serverless_app(self) -> bool:
+        return self.serves_lambda
+
+    def awaited_elsewhere(self, path: str, callee: str) -> str | None:
+        return self.awaited.get(callee)
 
     def take_module(self, path: str, data: bytes):
         module, self.module = self.module, None

@@ -22,6 +22,7 @@ from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.entries import Entry, Ref
 from lambda_leak.workspace.resolve import resolve_specifier
+from lambda_leak.javascript.promises import display_path
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,8 @@ class Workspace:
         self._forwarded_runtimes: dict[str, dict[str, str]] | None = None  # ...also where re-exports lead
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
+        self._serves: bool | None = None  # some file serves a framework app through a Lambda adapter
+        self._awaited: dict[str, str] | None = None  # callee key -> "path:line" where some file awaits it
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
 
@@ -159,6 +162,8 @@ class Workspace:
     def _invalidate(self) -> None:
         self._derived = None
         self._forwarded_runtimes = None
+        self._awaited = None
+        self._serves = None
         self._async_cache.clear()
 
     # -- the language server's updates ---------------------------------------------------------
@@ -278,6 +283,23 @@ class Workspace:
                     return arity
             return None
 
+    def serverless_app(self) -> bool:
+        """Does some file of the project serve a web framework app through a Lambda adapter?"""
+        with self._lock:
+            if self._serves is None:
+                self._serves = any(s is not None and s.serves_lambda for s in self.summaries.values())
+            return self._serves
+
+    def awaited_elsewhere(self, path: str, callee: str) -> str | None:
+        """Where another file of the project awaits the package callee `callee` ("src/x.ts:42")."""
+        with self._lock:
+            if self._awaited is None:
+                self._awaited = {}
+                for source, summary in sorted(self.summaries.items()):
+                    for awaited, line in summary.awaited if summary is not None else ():
+                        self._awaited.setdefault(awaited, f"{display_path(source)}:{line + 1}")
+            return self._awaited.get(callee)
+
     def facts_for(self, path: str):
         """Everything the analysis of `path` needs from the index, precomputed and picklable."""
         from lambda_leak.workspace.facts import FileFacts
@@ -294,8 +316,15 @@ class Workspace:
                 arity = self.imported_returned_arity(path, *ref)
                 if arity is not None:
                     arities[ref] = arity
-            return FileFacts(declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers,
-                             runtimes=self.declared_runtimes(path), returned_arities=arities)
+            awaited = {}
+            for callee in summary.dropped if summary is not None else ():
+                where = self.awaited_elsewhere(path_key, callee)
+                if where is not None:
+                    awaited[callee] = where
+            return FileFacts(
+                declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited,
+                self.serverless_app(), runtimes=self.declared_runtimes(path), returned_arities=arities,
+            )
 
     # -- cross-file reasoning ----------------------------------------------------------------
 
@@ -369,6 +398,12 @@ class Workspace:
                 for target, (export, member) in self._lookup(path, name, None):
                     if target != path and member is None:
                         declared.setdefault(target, set()).add(export)
+        for path, summary in list(self.summaries.items()):  # handler = middy(imported): the import is one
+            for name, named, ref in summary.wrapped if summary is not None else ():
+                if named or name in self._declared.get(path, ()):
+                    for target, (export, member) in self._targets(path, ref):
+                        if member is None:
+                            declared.setdefault(target, set()).add(export)
         return {p: frozenset(names) for p, names in declared.items()}
 
     def _reach_across_files(self, declared: dict[str, frozenset[str]]) -> dict[str, dict[Entry, bool]]:

@@ -10,14 +10,16 @@ questions from these facts alone, so each file is parsed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
-from lambda_leak.javascript.handlers import JsHandler, discover
+from lambda_leak.javascript.frameworks import imports_adapter
+from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
-from lambda_leak.javascript.paths import HandlerPaths, reach
-from lambda_leak.javascript.promises import PromiseKnowledge
 from lambda_leak.javascript.arity import returned_function
+from lambda_leak.javascript.paths import HandlerPaths, ends_with_context_method, reach
+from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
@@ -42,6 +44,10 @@ class FileSummary:
     handlers: tuple[tuple[str, int], ...]  # handlers found in code: (export name, 0-based line)
     specifiers: tuple[str, ...]  # relative module specifiers the file imports
     refs: tuple[Ref, ...]  # every project-import callee in the file (answered ahead for workers)
+    awaited: tuple[tuple[str, int], ...] = ()  # package callees the file awaits (callee_key, 0-based line)
+    dropped: tuple[str, ...] = ()  # package callees whose result the file drops (asked of the others)
+    serves_lambda: bool = False  # imports a serverless adapter (serverless-http, serverless-express, …)
+    wrapped: tuple[tuple[str, bool, Ref], ...] = ()  # exports wrapping an imported function: (name, named like a handler, ref)
 
 
 class _Recorder:
@@ -90,7 +96,8 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         leaky = (
             wrapper in ("middy", "streamify")
             or is_async(function)
-            or (promise and not has_callback)
+            or promise
+            or ends_with_context_method(module, function)
             or any(_inside(a, reached) for a in no_wait)
         )
         facts[entry] = EntryFacts(
@@ -115,12 +122,48 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
         handlers=tuple((h.name, h.export_node.start_point[0]) for h in handlers),
         specifiers=_specifiers(module, refs, entries),
         refs=tuple(refs),
+        awaited=tuple((k, line) for k, line in awaited_keys(module).items() if _shared(module, k)),
+        dropped=_dropped_keys(module),
+        wrapped=_wrapped(module, config),
+        serves_lambda=imports_adapter(module),
     )
 
 
 def _returned_arity(module: JsModule, function) -> int | None:
     returned = returned_function(module, function) if function.type in FUNCTION_TYPES else None
     return declared_arity(returned) if returned is not None else None
+
+
+def _wrapped(module: JsModule, config: Config) -> tuple[tuple[str, bool, Ref], ...]:
+    """`export const handler = middy(baseHandler)` with `baseHandler` imported: the import runs as the handler."""
+    found = []
+    for name, value, _ in _exports(module):
+        bound = wrapped_import(module, value) if value is not None else None
+        ref = binding_ref(bound, None) if bound is not None else None
+        if ref is not None:
+            found.append((name, any(fnmatchcase(name, p) for p in config.handler_names), ref))
+    return tuple(found)
+
+
+def _shared(module: JsModule, key: str) -> bool:
+    """Keys other files can share (not a field or variable of this file)."""
+    return not key.startswith(module.source.path + "#")
+
+
+def _dropped_keys(module: JsModule) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for call in module.calls:
+        callee = call.child_by_field_name("function")
+        parent = call.parent
+        if callee is None or callee.type != "member_expression" or parent is None:
+            continue
+        if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
+            if module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
+                continue
+            key = callee_key(module, callee)
+            if key and _shared(module, key):
+                found[key] = None
+    return tuple(found)
 
 
 def _calls_within(module: JsModule, functions: set) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lambda_leak.fixes.javascript.edits import insert, replace_bytes
 from lambda_leak.fixes.javascript.make_async import async_edit, can_become_async
 from lambda_leak.javascript.fate import Outcome
+from lambda_leak.javascript.paths import ends_with_context_method
 from lambda_leak.javascript.syntax import enclosing_function, is_async
 from lambda_leak.model import Fix
 
@@ -22,6 +23,9 @@ def add_await(context, outcome: Outcome) -> Fix | None:
         return None
     edits = []
     if not is_async(function):
+        handler = context.paths.handler_of(function)
+        if handler is not None and (handler.callback_parameter() or ends_with_context_method(context.module, function)):
+            return None  # an async callback handler is a different handler: "Convert to async handler" does that
         if not can_become_async(context, function):
             return None
         edit = async_edit(context, function)

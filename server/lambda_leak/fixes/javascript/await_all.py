@@ -10,8 +10,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import insert, replace
-from lambda_leak.fixes.javascript.make_async import async_edit, can_become_async
-from lambda_leak.javascript.syntax import enclosing_function, is_async, unwrap
+from lambda_leak.fixes.javascript.make_async import async_edits
+from lambda_leak.javascript.syntax import descendants, enclosing_function, is_async, unwrap
 from lambda_leak.model import Fix
 
 TITLE = "Await all with Promise.all"
@@ -32,11 +32,10 @@ def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
         function = enclosing_function(call)
         if function is None:
             return None
-        if not is_async(function):
-            edit = async_edit(context, function) if can_become_async(context, function) else None
-            if edit is None:
-                return None
-            edits.append(edit)
+        made_async = async_edits(context, function)
+        if made_async is None:
+            return None
+        edits.extend(made_async)
         edits.append(insert(source, call.start_byte, "await Promise.all("))
     elif problem in ("awaited-array", "forEach-awaited"):
         edits.append(insert(source, call.start_byte, "Promise.all("))
@@ -50,4 +49,39 @@ def await_all(context, call: Node, problem: str, anchor: Node) -> Fix | None:
     if problem in ("forEach", "forEach-awaited"):
         edits.append(replace(source, callee.child_by_field_name("property"), "map"))
     edits.append(insert(source, call.end_byte, ")"))
+    return Fix(TITLE, True, tuple(edits))
+
+
+def await_collected(context, variable: Node, pushed: Node) -> Fix | None:
+    """`const copies = []; for (…) copies.push(work());` then only `copies.length`: insert
+    `await Promise.all(copies);` after the loop — before the first later statement of the
+    declaring block that reads `copies`, or before its `return`. Safe: the work still runs
+    concurrently; the function now waits for it."""
+    name = context.module.text(variable)
+    declared = context.module.resolve(name, variable)
+    if declared is None or declared.node is None or unwrap(declared.node).type != "array":
+        return None
+    block = declared.node.parent.parent.parent if declared.node.parent is not None else None  # declarator → declaration → block
+    if block is None or block.type != "statement_block":
+        return None
+    function = enclosing_function(block)  # the function that declares the array (pushes may be in callbacks)
+    if function is None:
+        return None
+    statements = [s for s in block.named_children if s.type != "comment"]
+    holder = next((s for s in statements if s.start_byte <= pushed.start_byte < s.end_byte), None)
+    if holder is None:
+        return None
+    target = None
+    for statement in statements[statements.index(holder) + 1 :]:
+        reads = any(context.module.text(i) == name for i in descendants(statement, frozenset({"identifier", "shorthand_property_identifier"})))
+        if reads or statement.type == "return_statement":
+            target = statement
+            break
+    if target is None:
+        return None
+    edits = async_edits(context, function)
+    if edits is None:
+        return None
+    indent = context.source.indent_of_line(target.start_point[0])
+    edits.append(insert(context.source, target.start_byte, f"await Promise.all({name});\n{indent}"))
     return Fix(TITLE, True, tuple(edits))

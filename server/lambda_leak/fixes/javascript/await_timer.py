@@ -8,13 +8,12 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import replace
-from lambda_leak.fixes.javascript.make_async import async_edit, can_become_async
+from lambda_leak.fixes.javascript.make_async import async_edits
 from lambda_leak.javascript.syntax import (
     FUNCTION_TYPES,
     call_arguments,
     descendants,
     enclosing_function,
-    is_async,
     text,
     unwrap,
 )
@@ -34,12 +33,9 @@ def await_timer(context, call: Node) -> Fix | None:
     function = enclosing_function(call)
     if function is None:
         return None
-    edits = []
-    if not is_async(function):
-        edit = async_edit(context, function) if can_become_async(context, function) else None
-        if edit is None:
-            return None
-        edits.append(edit)
+    edits = async_edits(context, function)
+    if edits is None:
+        return None
     callback = unwrap(args[0])
     delay = text(args[1]) if len(args) == 2 else "0"
     source = context.source

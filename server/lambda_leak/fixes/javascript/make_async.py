@@ -21,6 +21,15 @@ def async_edit(context, function: Node) -> TextEdit | None:
     return insert(context.source, function.start_byte, "async ")
 
 
+def async_edits(context, function: Node) -> list[TextEdit] | None:
+    """What makes `function` async for a fix: [] when it already is, [the edit] when it may become
+    async (`can_become_async`), None when it may not."""
+    if is_async(function):
+        return []
+    edit = async_edit(context, function) if can_become_async(context, function) else None
+    return None if edit is None else [edit]
+
+
 def can_become_async(context, function: Node) -> bool:
     """The handler may; any other function only if every caller in the file awaits or returns it,
     and it is never passed around by name (where its new promise would float)."""

@@ -7,7 +7,7 @@ from typing import Iterator
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.await_all import await_all
-from lambda_leak.javascript.fate import resolved_inside
+from lambda_leak.javascript.fate import HANDLED, follow, only_inspects, resolved_inside
 from lambda_leak.javascript.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT,
@@ -15,7 +15,9 @@ from lambda_leak.javascript.syntax import (
     descendants,
     dotted_name,
     enclosing_function,
+    identifiers_named,
     is_async,
+    parameter_names,
     text,
     unwrap,
 )
@@ -33,18 +35,27 @@ RULE = RuleInfo(
 DROPPED, AWAITED_ARRAY, UNUSED = "dropped", "awaited-array", "unused"
 
 
-def _async_callback(module, call: Node) -> Node | None:
+def _async_callback(context, call: Node) -> Node | None:
+    """The callback argument when it is async or returns a promise (`(x) => notify(x)`)."""
     args = call_arguments(call)
     if not args:
         return None
     first = unwrap(args[0])
-    if first.type in FUNCTION_TYPES:
-        return first if is_async(first) else None
+    function = first if first.type in FUNCTION_TYPES else None
     if first.type == "identifier":
-        bound = module.resolve(text(first), first)
-        if bound is not None and bound.kind == "function" and is_async(bound.node):
-            return first
+        bound = context.module.resolve(text(first), first)
+        function = bound.node if bound is not None and bound.kind == "function" else None
+    if function is not None and (is_async(function) or context.promises.function_returns_promise(function)):
+        return first
     return None
+
+
+def _is_async_callback(module, callback: Node) -> bool:
+    callback = unwrap(callback)
+    if callback.type == "identifier":
+        bound = module.resolve(text(callback), callback)
+        callback = bound.node if bound is not None and bound.kind == "function" else callback
+    return callback.type in FUNCTION_TYPES and is_async(callback)
 
 
 def _method(call: Node) -> str:
@@ -54,6 +65,7 @@ def _method(call: Node) -> str:
     return text(callee.child_by_field_name("property"))
 
 
+_METHODS = frozenset({"forEach", "map", "reduce", "filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex"})
 _ARRAY_METHODS = frozenset(
     {"map", "filter", "slice", "concat", "flat", "flatMap", "split", "sort", "reverse", "toSorted", "toReversed"}
 )
@@ -89,7 +101,7 @@ def _foreach_fate(call: Node) -> tuple[str | None, Node]:
     return "forEach-used", current
 
 
-def array_fate(call: Node) -> tuple[str | None, Node]:
+def array_fate(call: Node, handler: bool = False) -> tuple[str | None, Node]:
     """How the array returned by `call` ends: a problem kind (or None when it is fine) and the
     outermost expression carrying it."""
     current = call
@@ -106,7 +118,7 @@ def array_fate(call: Node) -> tuple[str | None, Node]:
             return AWAITED_ARRAY, current  # awaiting an array does not wait for its promises
         elif kind == "variable_declarator" and parent.child_by_field_name("value") == current:
             name = parent.child_by_field_name("name")
-            if name is None or name.type != "identifier" or _used_later(name):
+            if name is None or name.type != "identifier" or _waited_later(name, handler):
                 return None, current
             return UNUSED, current
         else:
@@ -114,35 +126,85 @@ def array_fate(call: Node) -> tuple[str | None, Node]:
             return None, current
 
 
-def _used_later(name: Node) -> bool:
+def _waited_later(name: Node, handler: bool) -> bool:
+    """Does any later use of the array hand it on (to `Promise.all`, a return, another function)?
+    Reading its length, logging it, or — in the handler — returning it inside an object does not."""
     scope = enclosing_function(name) or name.tree.root_node
-    return any(ref != name and text(ref) == text(name) for ref in descendants(scope, frozenset({"identifier"})))
+    for ref in descendants(scope, frozenset({"identifier", "shorthand_property_identifier"})):
+        if ref == name or text(ref) != text(name) or only_inspects(ref):
+            continue
+        if handler and _returned_in_object(ref):
+            continue
+        return True
+    return False
+
+
+def _returned_in_object(ref: Node) -> bool:
+    """`return { pending }` / `return { body: pending }`: the runtime serialises the promises."""
+    node = ref if ref.type == "shorthand_property_identifier" else ref.parent
+    if node is not None and node.type == "pair":
+        node = node if node.child_by_field_name("value") == ref else None
+    obj = node.parent if node is not None else None
+    return obj is not None and obj.type == "object" and obj.parent is not None and obj.parent.type == "return_statement"
+
+
+_PREDICATES = frozenset({"filter", "some", "every", "find", "findIndex", "findLast", "findLastIndex"})
+
+
+def _accumulator_awaited(callback: Node) -> bool:
+    """`reduce(async (previous, item) => { await previous; … })` chains its promises."""
+    names = parameter_names(callback)
+    if not names or not names[0]:
+        return True  # a destructured accumulator: not ours to judge
+    for use in identifiers_named(callback, {names[0]}):
+        outcome = follow(use)
+        if outcome.fate == HANDLED and outcome.anchor.parent is not None and outcome.anchor.parent.type == "await_expression":
+            return True
+    return False
 
 
 def check(context) -> Iterator[Finding]:
     module, paths = context.module, context.paths
     for call in module.calls:
         method = _method(call)
-        if method not in ("forEach", "map"):
+        if method not in _METHODS:
             continue
-        callback = _async_callback(module, call)
+        callback = _async_callback(context, call)
         if callback is None or not paths.on_path(call):
+            continue
+        if method in _PREDICATES:
+            yield context.finding(RULE, call, (
+                f"`{method}` gets a promise from its async callback, and a promise is always truthy: every item "
+                "counts as a match, and the callbacks' work is not awaited — Lambda freezes it when the handler returns"
+            ))
+            continue
+        if method == "reduce":
+            callback = unwrap(callback)
+            if callback.type in FUNCTION_TYPES and is_async(callback) and not _accumulator_awaited(callback):
+                yield context.finding(RULE, call, (
+                    "`reduce(async …)` never awaits its accumulator: every callback starts at once and only the last "
+                    "promise is waited for; the others run on after the handler returns, when Lambda freezes them"
+                ))
             continue
         if method == "forEach":
             problem, anchor = _foreach_fate(call)
             if problem is None or resolved_inside(call, unwrap(call_arguments(call)[0])):
                 continue
             message = (
-                "`forEach` does not wait for its async callback: the handler returns while the callbacks still "
-                "run, and Lambda freezes that work (it resumes in a later invocation, or never)"
+                "`forEach` does not wait for "
+                + ("its async callback" if _is_async_callback(module, callback) else "the promise its callback returns")
+                + ": the handler returns while the callbacks still run, and Lambda freezes that work (it resumes in a "
+                "later invocation, or never)"
             )
             yield context.finding(RULE, call, message, (await_all(context, call, problem, anchor),))
             continue
-        problem, anchor = array_fate(call)
+        function = enclosing_function(call)
+        problem, anchor = array_fate(call, function is not None and paths.handler_of(function) is not None)
         if problem is None:
             continue
         message = (
-            "the promises from `map(async …)` are never awaited"
+            ("the promises from `map(async …)`" if _is_async_callback(module, callback) else "the promises `map`'s callback returns")
+            + " are never awaited"
             + (" (awaiting the array itself does not wait for them)" if problem == AWAITED_ARRAY else "")
             + ": the handler returns while they run, and Lambda freezes that work (it resumes in a later "
             "invocation, or never)"

@@ -196,6 +196,12 @@ def _calls_back_synchronously(module, call: Node) -> bool:
     return bool(refs)
 
 
+def _returns_promise_handler(context, function) -> bool:
+    """A non-async `(event, context, callback)` handler that returns a promise."""
+    handler = context.paths.handler_of(function)
+    return handler is not None and handler.callback_parameter() is not None and context.promises.function_returns_promise(function)
+
+
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     for call in module.calls:
@@ -203,7 +209,10 @@ def check(context) -> Iterator[Finding]:
         if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
             continue
         function = enclosing_function(call)
-        if function is None or not is_async(function) or not paths.on_path(call):
+        if function is None or not paths.on_path(call):
+            continue
+        settles_on_promise = not is_async(function) and _returns_promise_handler(context, function)
+        if not (is_async(function) or settles_on_promise):
             continue
         callback = _callback(module, last)
         if callback is None:
@@ -230,4 +239,10 @@ def check(context) -> Iterator[Finding]:
             f"`{name}` reports through a callback that runs after this async function has returned: Lambda "
             f"freezes it and it runs in a later invocation, or never; {_ADVICE[known or '']}"
         )
+        if settles_on_promise:
+            message = (
+                f"`{name}` reports through a callback, but this handler returns a promise: the runtime settles the "
+                "invocation on that promise and ignores `callback`, so this work is not waited for and Lambda freezes "
+                f"it; {_ADVICE[known or '']}"
+            )
         yield context.finding(RULE, call, message, (wrap_in_promise(context, call, callback),))

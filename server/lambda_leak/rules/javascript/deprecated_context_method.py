@@ -8,7 +8,7 @@ from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.convert_to_async import convert_to_async
 from lambda_leak.javascript.node24 import escalate, file_runtime, handler_runtime
-from lambda_leak.javascript.syntax import parameter_names, text, unwrap
+from lambda_leak.javascript.syntax import call_arguments, parameter_names, text, unwrap
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
 
@@ -38,7 +38,37 @@ def _context_owner(context, call: Node):
     return bound.node, text(obj)
 
 
+def _handed_on(context) -> Iterator[Finding]:
+    """`lambda.invoke(params, context.done)`, `.then(context.succeed)`: the method passed as a value."""
+    data = context.source.data
+    if b".done" not in data and b".succeed" not in data and b".fail" not in data:
+        return
+    for call in context.module.calls:
+        for argument in call_arguments(call):
+            argument = unwrap(argument)
+            if argument.type != "member_expression" or text(argument.child_by_field_name("property")) not in METHODS:
+                continue
+            obj = unwrap(argument.child_by_field_name("object"))
+            bound = context.module.resolve(text(obj), obj) if obj.type == "identifier" else None
+            if bound is None or bound.kind != "param" or bound.node is None or bound.node.type == "catch_clause":
+                continue
+            handler = context.paths.handler_of(bound.node)
+            names = parameter_names(bound.node)
+            if (names[1:2] != [text(obj)]) if handler is not None else text(obj) not in CONTEXT_NAMES:
+                continue
+            if not context.paths.on_path(call, leaky_only=False):
+                continue
+            yield context.finding(
+                RULE,
+                argument,
+                f"`{text(argument)}` is handed on as a callback: when it is called it ends the invocation without "
+                "waiting for pending work, which Lambda freezes into a later invocation, and the Node.js 24 runtime "
+                "no longer provides it",
+            )
+
+
 def check(context) -> Iterator[Finding]:
+    yield from _handed_on(context)
     fixes: dict[Node, object] = {}
     for call in context.module.calls:
         owner = _context_owner(context, call)

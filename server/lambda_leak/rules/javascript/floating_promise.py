@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
+from lambda_leak.fixes.javascript.await_all import await_collected
 from lambda_leak.javascript.fate import (
+    ESCAPES,
     FLOATING,
     STORED,
+    Outcome,
     follow,
     observes_waited_promise,
     settled_by_executor,
     stored_outcome,
 )
+from lambda_leak.javascript.frameworks import sends_response
 from lambda_leak.javascript.syntax import text
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
@@ -21,13 +25,33 @@ RULE = RuleInfo(
     id="floating-promise",
     family="javascript",
     summary="A promise started on the handler path is not awaited or returned",
-    fixes=(FixInfo("Add await", True),),
+    fixes=(FixInfo("Add await", True), FixInfo("Await all with Promise.all", True, note="arrays filled with `push`")),
 )
 
 
 def _describe(node) -> str:
     snippet = " ".join(text(node).split())
     return snippet if len(snippet) <= 40 else snippet[:37] + "..."
+
+
+def _in_returned_response(context, anchor) -> bool:
+    """`return { statusCode: 200, body: load() }` in a handler (not a helper: its caller may await the field)."""
+    pair = anchor.parent
+    if pair is None or pair.type != "pair" or pair.child_by_field_name("value") != anchor:
+        return False
+    obj = pair.parent
+    returned = obj.parent if obj is not None and obj.type == "object" else None
+    while returned is not None and returned.type == "parenthesized_expression":
+        returned = returned.parent
+    if returned is None or returned.type not in ("return_statement", "arrow_function"):
+        return False
+    function = context.module.enclosing_function(obj)
+    return function is not None and context.paths.handler_of(function) is not None
+
+
+def _responds(context, anchor) -> bool:
+    """In a framework route, a chain that sends the response itself: the adapter waits for it."""
+    return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
 
 
 def check(context) -> Iterator[Finding]:
@@ -39,20 +63,43 @@ def check(context) -> Iterator[Finding]:
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)
+        if outcome.fate == ESCAPES and _in_returned_response(context, outcome.anchor):
+            outcome = Outcome(FLOATING, outcome.anchor, misuse="response")
         if outcome.fate != FLOATING or outcome.anchor in reported:
             continue
         if settled_by_executor(outcome.anchor, module) or observes_waited_promise(module, promises, outcome.anchor):
             continue
+        if context.routes and _responds(context, outcome.anchor):
+            continue
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
+        pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
         if outcome.variable is not None:
             message = (
-                f"`{text(outcome.variable)}` holds a promise that is never awaited: the handler returns and "
-                "Lambda freezes the work, which resumes in a later invocation or never runs"
+                f"`{text(outcome.variable)}` "
+                + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
+                + ": the handler returns and Lambda freezes the work, which resumes in a later invocation or never runs"
             )
+        elif outcome.misuse == "response":
+            message = (
+                f"`{_describe(outcome.anchor)}` is a promise returned inside the handler's response object: the runtime "
+                "serialises it without waiting (as `{}`), and Lambda freezes its work when the handler returns"
+            )
+        elif outcome.misuse:
+            message = f"`{_describe(outcome.anchor)}` is a promise used as " + (
+                "a condition: it is always truthy, whatever it resolves to"
+                if outcome.misuse == "condition"
+                else "a plain value (`[object Promise]`, NaN)"
+            ) + "; and nothing awaits it, so Lambda freezes its work when the handler returns"
         else:
             message = (
                 f"`{_describe(outcome.anchor)}` is not awaited: the handler returns and Lambda freezes this "
                 "work, which resumes in a later invocation or never runs"
             )
-        yield context.finding(RULE, where, message, (add_await(context, outcome),))
+        fix = add_await(context, outcome)
+        if outcome.variable is not None and pushed:
+            fix = await_collected(context, outcome.variable, outcome.anchor) or fix
+        evidence = promises.evidence.get(call)
+        if evidence is not None:
+            message += f" (it returns a promise: the same call is awaited at {evidence})"
+        yield context.finding(RULE, where, message, (fix,))

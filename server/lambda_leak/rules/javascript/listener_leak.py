@@ -126,6 +126,7 @@ def _removed(context, target: str, function: Node, once_event: str | None) -> bo
 
 
 def check(context) -> Iterator[Finding]:
+    yield from per_invocation_apps(context)
     module, paths = context.module, context.paths
     for call in module.calls:
         callee = unwrap(call.child_by_field_name("function"))
@@ -154,4 +155,62 @@ def check(context) -> Iterator[Finding]:
             f"`{label}` adds a listener to an object that outlives the invocation: every warm invocation adds "
             "another (MaxListenersExceededWarning), and old listeners act during later invocations; register it "
             "once at module scope",
+        )
+
+
+# Web apps and servers: made per invocation, each one sets itself up again (middleware, pools,
+# process listeners) in the same warm environment.
+_APP_MODULES = frozenset({"express", "fastify", "hono", "koa", "@apollo/server", "apollo-server-lambda", "apollo-server-express",
+                          "http", "https", "http2", "@nestjs/core", "@hapi/hapi"})
+_APP_FACTORIES = frozenset({"default", "express", "fastify", "Fastify", "Hono", "Koa", "ApolloServer", "createServer",
+                            "NestFactory", "server", "Server"})
+
+
+def _app_factory(context, node: Node) -> str:
+    """`express()`, `fastify()`, `new Hono()`, `new ApolloServer()`, `http.createServer()`, `NestFactory.create()`."""
+    callee = unwrap(node.child_by_field_name("function") or node.child_by_field_name("constructor"))
+    name = dotted_name(callee)
+    if not name:
+        return ""
+    head, _, rest = name.partition(".")
+    bound = context.module.resolve(head, callee)
+    if bound is None or bound.kind != "import" or bound.module.split("#")[0] not in _APP_MODULES:
+        return ""
+    imported = bound.imported if bound.imported not in ("*", "default") else head
+    if rest and rest not in ("createServer", "create", "server"):
+        return ""
+    if not rest and imported not in _APP_FACTORIES and head not in _APP_FACTORIES:
+        return ""
+    return name
+
+
+def _cached(context, node: Node, function: Node) -> bool:
+    """`app ??= express()`, `server = server || new ApolloServer()`, `cached = express()` on module state."""
+    current = node
+    while current is not None and current != function:
+        parent = current.parent
+        if parent is not None and parent.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = parent.child_by_field_name("left")
+            root = _root(left) if left is not None else None
+            if root is not None and context.module.module_scope.get(text(root)) is context.module.resolve(text(root), root):
+                return True
+        current = parent
+    return False
+
+
+def per_invocation_apps(context) -> Iterator[Finding]:
+    if not any(b.kind == "import" and b.module.split("#")[0] in _APP_MODULES for b in context.module.module_scope.values()):
+        return
+    for node in [*context.module.calls, *context.module.news]:
+        if not context.paths.on_path(node, leaky_only=False):
+            continue
+        name = _app_factory(context, node)
+        function = enclosing_function(node)
+        if not name or function is None or _cached(context, node, function) or _guarded(context, node, function):
+            continue
+        yield context.finding(
+            RULE,
+            node,
+            f"`{name}` builds a new app or server on every invocation: its setup (middleware, connections, process "
+            "listeners) runs again each time and piles up in the warm environment; create it once at module scope",
         )
