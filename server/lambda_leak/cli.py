@@ -101,11 +101,9 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, ou
 
 
 def _workspace_for(paths: list[Path]):
-    """The cross-file index, when the workspace module provides one."""
-    try:
-        from lambda_leak.workspace import Workspace
-    except ImportError:
-        return None
+    """The cross-file index of the run (JavaScript summaries, Python project facts, deployment)."""
+    from lambda_leak.workspace import Workspace
+
     return Workspace.for_paths(paths, keep_modules=True)
 
 

@@ -148,3 +148,20 @@ def test_module_resolution_follows_node_and_typescript(tmp_path):
     assert resolved(ts, "./only.js") == "only.js"
     assert resolved(ts, "./missing") is None
     assert resolved(ts, "lodash") is None
+
+
+def test_python_dependents_follow_imports_both_ways(tmp_path):
+    """app.py imports utils.py: a change to either can change the other's findings."""
+    from lambda_leak.workspace import Workspace
+
+    (tmp_path / "utils.py").write_text("import threading\n\n\ndef send(item):\n    threading.Thread(target=print).start()\n")
+    (tmp_path / "app.py").write_text("from utils import send\n\n\ndef handler(event, context):\n    send(event)\n")
+    (tmp_path / "other.py").write_text("def handler(event, context):\n    return 1\n")
+    workspace = Workspace.for_paths([tmp_path])
+    real = tmp_path.resolve()
+    assert workspace.dependents(tmp_path / "app.py") == {real / "utils.py"}
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py"}
+    (tmp_path / "other.py").write_text("import utils\n\n\ndef handler(event, context):\n    utils.send(1)\n")
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py"}  # not told yet
+    workspace.update_file(tmp_path / "other.py")
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py", real / "other.py"}

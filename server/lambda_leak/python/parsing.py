@@ -3,8 +3,8 @@
 Analysed code is never imported or executed: astroid builds trees from source text, may not
 load C extensions, and never reads another module on its own (no wildcard-import loading,
 no inference while building, inference only over modules already built: `local_inference`).
-Project modules are read by `paths`/`reverse` through `parse_file`, reused while unchanged
-on disk. Trees of editor buffers never enter astroid's module cache, so nothing can see a
+Project modules are read by `paths`/`reverse` through `parse_file`, built once in the
+workspace's `PythonProject`. Trees of editor buffers never enter astroid's module cache, so nothing can see a
 stale buffer.
 """
 
@@ -16,8 +16,6 @@ import re
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
 
 import astroid
 from astroid import nodes, raw_building, rebuilder
@@ -26,7 +24,7 @@ from astroid.context import _invalidate_cache
 from astroid.exceptions import AstroidImportError, AstroidSyntaxError
 from astroid.manager import AstroidManager
 
-from lambda_leak.python import pruning
+from lambda_leak.python import project, pruning
 
 MANAGER = astroid.MANAGER
 _AST_FROM_MODULE_NAME = AstroidManager.ast_from_module_name
@@ -45,19 +43,6 @@ harden_manager()
 _LOCK = threading.RLock()
 _BUFFERS: OrderedDict[tuple[str, str], nodes.Module] = OrderedDict()  # (path, text) -> tree, small LRU
 _BUFFER_LIMIT = 16
-_FILES: dict[str, tuple[int, int, nodes.Module | None]] = {}  # path -> (mtime_ns, size, tree)
-
-
-@lru_cache(maxsize=4096)
-def module_name_for(path: str) -> str:
-    """A dotted module name from the package folders around `path` (`pkg/mod.py` -> `pkg.mod`)."""
-    folder, name = os.path.split(os.path.abspath(path))
-    stem = os.path.splitext(name)[0]
-    parts = [] if stem == "__init__" else [stem]
-    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.basename(folder):
-        parts.insert(0, os.path.basename(folder))
-        folder = os.path.dirname(folder)
-    return ".".join(parts) or "__lambda_leak_buffer__"
 
 
 class _Builder(AstroidBuilder):
@@ -144,7 +129,7 @@ def local_inference():
 
 def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
     harden_manager()
-    name = module_name_for(path)
+    name = project.module_name_for(path)
     previous = MANAGER.astroid_cache.get(name)
     try:
         return _Builder(prune).string_build(text, name, path)
@@ -177,39 +162,14 @@ def _parse_buffer(text: str, path: str) -> nodes.Module:
     return tree
 
 
-def read_text(path: str) -> str | None:
-    try:
-        data = Path(path).read_bytes()
-        if b"\x00" in data[:8192]:
-            return None
-        return data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def parse_file(path: str) -> nodes.Module | None:
-    """The tree of a project file on disk, reused while its mtime and size are unchanged."""
+    """The tree of a project file on disk, built once in the running analysis's project."""
+    return project.current().tree(path, _build_locked)
+
+
+def _build_locked(text: str, path: str) -> nodes.Module:
     with _LOCK:
-        return _parse_file(path)
-
-
-def _parse_file(path: str) -> nodes.Module | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    cached = _FILES.get(path)
-    if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-        return cached[2]
-    text = read_text(path)
-    tree = None
-    if text is not None:
-        try:
-            tree = _build(text.replace("\r\n", "\n"), path)
-        except (AstroidSyntaxError, RecursionError, ValueError):
-            tree = None
-    _FILES[path] = (stat.st_mtime_ns, stat.st_size, tree)
-    return tree
+        return _build(text, path)
 
 
 def syntax_ok(text: str, language: str = "python") -> bool:
