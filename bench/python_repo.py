@@ -300,10 +300,9 @@ def main() -> int:
         files = generate(folder, args.samples)
         size = sum(p.stat().st_size for p in folder.rglob("*.py"))
         cpu, wall, findings = check(folder)
-        again_cpu, _, _ = check(folder)  # a second run in the same process (language-server-like reuse)
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print(f"python repo: {args.samples} samples, {files} Python files, {size / 1e6:.1f} MB; {len(findings)} findings")
-    print(f"check, one worker: {cpu:.2f} s CPU, {wall:.2f} s wall; second run in-process {again_cpu:.2f} s CPU")
+    print(f"check, one worker: {cpu:.2f} s CPU, {wall:.2f} s wall")
     if args.findings:
         Path(args.findings).write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n")
     return 0

@@ -150,6 +150,10 @@ def parse_buffer(text: str, path: str) -> nodes.Module:
 
 
 def _parse_buffer(text: str, path: str) -> nodes.Module:
+    if "\r" not in text and project.current().text(path) == text:
+        tree = parse_file(path)  # the file as it is on disk: the run's one tree of it
+        if tree is not None:
+            return tree
     key = (path, text)
     tree = _BUFFERS.get(key)
     if tree is not None:
@@ -163,13 +167,14 @@ def _parse_buffer(text: str, path: str) -> nodes.Module:
 
 
 def parse_file(path: str) -> nodes.Module | None:
-    """The tree of a project file on disk, built once in the running analysis's project."""
+    """The tree of a project file on disk (pruned like a buffer's), built once in the running
+    analysis's project; None when it cannot be read or parsed."""
     return project.current().tree(path, _build_locked)
 
 
 def _build_locked(text: str, path: str) -> nodes.Module:
     with _LOCK:
-        return _build(text, path)
+        return _build(text, path, prune=True)
 
 
 def syntax_ok(text: str, language: str = "python") -> bool:
@@ -183,9 +188,10 @@ def syntax_ok(text: str, language: str = "python") -> bool:
 
 # A file that cannot hold a handler is skipped before any parsing: a handler is a function
 # with a handler name or a decorator, or a module-level assignment such as `handler = Mangum(app)`.
-_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+# Only module-level statements count (column 0): `handlers.discover` looks nowhere else.
+_DEF_NAME = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _DECORATED_TWO_PARAM_DEF = re.compile(
-    r"^[ \t]*@[^\n]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M
+    r"^@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M
 )
 _TOP_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w", re.M)
 

@@ -62,7 +62,29 @@ def _links(tree: ast.Module, path: str) -> set[str]:
                     dotted + ".x", path
                 ):
                     links.add((alias.asname or alias.name).split(".")[0])
-    return links
+    return links | _bound_to_links(tree, links)
+
+
+def _bound_to_links(tree: ast.Module, links: set[str]) -> set[str]:
+    """Module-level names bound to an expression using a link (`SERVICE = OrderService()`,
+    `client = helpers.make_client()`): a body using them continues the handler path."""
+    assignments = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            if names:
+                used = {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+                assignments.append((names, used))
+    bound: set[str] = set()
+    grew = True
+    while grew:  # `a = Service(); b = a.child`: until nothing more is bound
+        grew = False
+        for names, used in assignments:
+            if not names <= bound and used & (links | bound):
+                bound |= names
+                grew = True
+    return bound
 
 
 def _prunable(function: ast.AST, lines: list[str], links: set[str]) -> bool:

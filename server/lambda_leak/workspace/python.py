@@ -40,6 +40,7 @@ class PythonProject:
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, Any] = {}  # path -> astroid Module, or None when it does not parse
         self._is_file: dict[str, bool] = {}
+        self._real_folders: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._package_roots: dict[str, str] = {}
         self._module_names: dict[str, str] = {}
@@ -54,12 +55,11 @@ class PythonProject:
     def changed(self, path: str) -> None:
         """`path` was created, changed or deleted: forget what depends on it. Folder facts are
         cheap to recompute and a new file can change any import's target: forget them all."""
-        real = os.path.realpath(path)
         with self.lock:
-            for name in {path, os.path.abspath(path), real}:
-                self._texts.pop(name, None)
-                self._trees.pop(name, None)
-                self._imports.pop(name, None)
+            self._real_folders.clear()
+            name = self._key(path)
+            self._texts.pop(name, None)
+            self._trees.pop(name, None)
             for cache in (self._is_file, self._exists, self._package_roots, self._module_names, self._listings):
                 cache.clear()
             self._imports.clear()
@@ -69,24 +69,34 @@ class PythonProject:
     # -- files -----------------------------------------------------------------------------------
 
     def text(self, path: str) -> str | None:
+        name = self._key(path)
         with self.lock:
-            if path not in self._texts:
-                self._texts[path] = read_text(path)
-            return self._texts[path]
+            if name not in self._texts:
+                self._texts[name] = read_text(name)
+            return self._texts[name]
 
     def tree(self, path: str, build) -> Any:
         """The astroid tree of a project file on disk, built once (`build(text, path)`)."""
+        name = self._key(path)
         with self.lock:
-            if path not in self._trees:
-                text = self.text(path)
+            if name not in self._trees:
+                text = self.text(name)
                 tree = None
                 if text is not None:
                     try:
                         tree = build(text.replace("\r\n", "\n"), path)
                     except (AstroidSyntaxError, RecursionError, ValueError):
                         tree = None
-                self._trees[path] = tree
-            return self._trees[path]
+                self._trees[name] = tree
+            return self._trees[name]
+
+    def _key(self, path: str) -> str:
+        """One name per file: absolute, its folder's symlinks resolved (cached per folder)."""
+        folder, base = os.path.split(os.path.abspath(path))
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, base)
 
     def is_file(self, path: str) -> bool:
         found = self._is_file.get(path)
