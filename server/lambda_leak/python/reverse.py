@@ -6,7 +6,6 @@ them when a Python file changes."""
 
 from __future__ import annotations
 
-import os
 import re
 
 from lambda_leak.python import parsing, project
@@ -27,7 +26,7 @@ def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[
         for function in reach(roots):
             file = function.root().file
             if file:
-                reached.setdefault(os.path.realpath(file), set()).add(function.qname())
+                reached.setdefault(facts.key(file), set()).add(function.qname())
     facts.walks[importer] = reached
     return reached
 
@@ -56,17 +55,22 @@ def _importers(path: str, stem: str) -> list[str]:
 
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
     """Qualified names (`pkg.mod.func`) of functions in `path` that another file's handler reaches."""
-    own = os.path.realpath(path)
-    stem = project.module_name_for(path).rsplit(".", 1)[-1]
+    facts = project.current()
+    own = facts.key(path)
+    stem = facts.module_name(path).rsplit(".", 1)[-1]
     found: set[str] = set()
     for other in _importers(path, stem):
-        if os.path.realpath(other) == own:
+        if facts.key(other) == own:
             continue
-        text = project.current().text(other)
+        text = facts.text(other)
         if not text:
             continue
         declared = set(workspace.declared_handler_names(other))
-        if not parsing.may_hold_handler(text, patterns, declared):
+        question = (other, patterns, frozenset(declared))
+        holds = facts.may_hold_handler.get(question)
+        if holds is None:
+            holds = facts.may_hold_handler[question] = parsing.may_hold_handler(text, patterns, declared)
+        if not holds:
             continue
         found |= _walk(other, patterns, declared).get(own, set())
     return found

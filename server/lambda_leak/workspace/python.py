@@ -49,6 +49,7 @@ class PythonProject:
         # What python.reverse derives from the above; dropped whenever any Python file changes.
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
+        self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -57,7 +58,7 @@ class PythonProject:
         cheap to recompute and a new file can change any import's target: forget them all."""
         with self.lock:
             self._real_folders.clear()
-            name = self._key(path)
+            name = self.key(path)
             self._texts.pop(name, None)
             self._trees.pop(name, None)
             for cache in (self._is_file, self._exists, self._package_roots, self._module_names, self._listings):
@@ -65,11 +66,12 @@ class PythonProject:
             self._imports.clear()
             self.importer_index.clear()
             self.walks.clear()
+            self.may_hold_handler.clear()
 
     # -- files -----------------------------------------------------------------------------------
 
     def text(self, path: str) -> str | None:
-        name = self._key(path)
+        name = self.key(path)
         with self.lock:
             if name not in self._texts:
                 self._texts[name] = read_text(name)
@@ -77,7 +79,7 @@ class PythonProject:
 
     def tree(self, path: str, build) -> Any:
         """The astroid tree of a project file on disk, built once (`build(text, path)`)."""
-        name = self._key(path)
+        name = self.key(path)
         with self.lock:
             if name not in self._trees:
                 text = self.text(name)
@@ -90,7 +92,7 @@ class PythonProject:
                 self._trees[name] = tree
             return self._trees[name]
 
-    def _key(self, path: str) -> str:
+    def key(self, path: str) -> str:
         """One name per file: absolute, its folder's symlinks resolved (cached per folder)."""
         folder, base = os.path.split(os.path.abspath(path))
         real = self._real_folders.get(folder)
