@@ -30,6 +30,7 @@ test-vscode: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/check_speed.py
 	$(PY) bench/python_speed.py
+	$(PY) bench/python_repo.py
 	$(PY) bench/lsp_latency.py
 
 e2e-vscode: $(STAMP)
