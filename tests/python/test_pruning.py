@@ -95,3 +95,12 @@ def test_mangled_fixtures_never_crash(path):
     for text in variants:
         report = analyse_source(str(path), text, Config(select=frozenset({"ALL"})))
         assert report.error is None or "internal error" not in report.error, (report.error, text)
+
+
+def test_pruning_is_tried_only_where_it_pays():
+    """Pruning costs an `ast.parse` of its own: skipped where bodies link to each other."""
+    helpers = "".join(f"def helper_{i}(x):\n    total = x * {i}\n    return total + 1\n\n\n" for i in range(8))
+    assert pruning.worth_pruning("import threading\n\n\n" + helpers + "def handler(event, context):\n    return 1\n")
+    linked = "".join(f"    def step_{i}(self, x):\n        return self.step_{(i + 1) % 8}(x)\n\n" for i in range(8))
+    assert not pruning.worth_pruning("class Service:\n" + linked)
+    assert not pruning.worth_pruning("def handler(event, context):\n    return 1\n")

@@ -83,7 +83,9 @@ def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
     name = project.module_name_for(path)
     previous = MANAGER.astroid_cache.get(name)
     try:
-        return _Builder().string_build(pruning.prune_text(text, path) if prune else text, name, path)
+        if prune and pruning.worth_pruning(text):
+            text = pruning.prune_text(text, path)
+        return _Builder().string_build(text, name, path)
     finally:
         # string_build caches the module under its name; undo that so imports resolved by
         # astroid elsewhere never see this (possibly unsaved, possibly stale) text.
