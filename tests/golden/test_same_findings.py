@@ -7,6 +7,8 @@ before a refactoring. A change meant to alter findings regenerates it on purpose
     .venv/bin/python tests/golden/test_same_findings.py --update
 
 and the diff of `findings.json` shows, finding by finding, what the change did.
+`python_repo_findings.json` is the same for the repository `bench/python_repo.py` generates
+(regenerate with `bench/python_repo.py --findings tests/golden/python_repo_findings.json`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,29 @@ def test_same_findings(root, golden):
 @pytest.mark.parametrize("root", ["tests/precision/corpus", "tests/precision/leaky", "examples/python"])
 def test_same_findings_on_several_cores(root, golden):
     assert findings_of(root, jobs=2) == golden[root]
+
+
+PYTHON_REPO = Path(__file__).with_name("python_repo_findings.json")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_same_findings_on_the_generated_python_repository(tmp_path, jobs):
+    """Cross-file Python at scale (`bench/python_repo.py`: classes, helpers, vendored libraries):
+    the findings the engine gave before issue 13's refactoring, on one core and on two."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import python_repo
+
+    samples = 12  # the first samples are the same files whatever the count: compare with theirs
+    python_repo.generate(tmp_path, samples)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["check", str(tmp_path), "--format", "json", "--exit-zero", "--jobs", str(jobs)])
+    found = json.loads(out.getvalue())
+    for finding in found:
+        finding["path"] = os.path.relpath(finding["path"], tmp_path)
+    wanted = [f"sample-{k:03d}/" for k in range(samples)]
+    expected = [f for f in json.loads(PYTHON_REPO.read_text(encoding="utf-8")) if f["path"].startswith(tuple(wanted))]
+    assert len(expected) > 5 and found == expected
 
 
 if __name__ == "__main__":
