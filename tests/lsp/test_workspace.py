@@ -118,6 +118,27 @@ async def test_changed_python_file_reanalyses_its_dependents(editor, client):
         assert await codes_are(expected), await codes_now(editor, client, doc)
 
 
+async def test_saved_file_reanalyses_its_dependents_without_file_events(editor, client):
+    """A client that sends no file-system events: saving app.py is enough."""
+    folder = editor.root / "pysave"
+    folder.mkdir()
+    app = folder / "app.py"
+    app.write_text(PY_APP)
+    (folder / "utils.py").write_text(PY_UTILS)
+    app_doc = await editor.open("pysave/app.py", PY_APP)
+    doc = await editor.open("pysave/utils.py", PY_UTILS)
+
+    async def flagged(expected):
+        async def check():
+            return await codes_now(editor, client, doc) == expected
+        return await eventually(check)
+
+    assert await flagged(["thread-leak"]), await codes_now(editor, client, doc)
+    app.write_text(PY_APP.replace("    send(event)\n", ""))
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app_doc.uri)))
+    assert await flagged([]), await codes_now(editor, client, doc)
+
+
 async def test_file_watchers_are_registered_when_the_client_allows(editor, client):
     dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
 
