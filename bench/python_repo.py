@@ -238,7 +238,7 @@ def generate(folder: Path, samples: int = 40, seed: int = 13) -> int:
         _write(src / "app.py", APP.format(
             k=k, entry=entry,
             vendored_import=f"from vendlib{k} import client as http\n" if vendored else "",
-            vendored_call=f"    http.Client0('example.com').request('GET', '/')\n" if vendored else "",
+            vendored_call="    http.Client0('example.com').request('GET', '/')\n" if vendored else "",
         ))
         _write(src / "helpers.py", HELPERS.format(k=k, audit=AUDITS[k % len(AUDITS)]))
         _write(src / "services" / "__init__.py", "")

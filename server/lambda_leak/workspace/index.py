@@ -4,8 +4,8 @@ handlers, and the answers the analyser asks of them across files.
 Built once per `check` run (each file parsed once: the parsed module is handed to the
 analysis), kept current one file at a time by the language server (`update_file`,
 `remove_file`, `dependents`). Python's cross-file facts are read on demand into `python`
-(`workspace.python.PythonProject`) and dropped by the same updates. All public methods are thread-safe: the server indexes and
-analyses on different threads.
+(`workspace.python.PythonProject`) and dropped by the same updates. All public methods are
+thread-safe: the server indexes and analyses on different threads.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Workspace:
         self._async_cache: dict[tuple[str, Ref], bool] = {}
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
-        self.python = PythonProject()  # Python's cross-file facts, read on demand
+        self.python = PythonProject(self.roots)  # Python's cross-file facts, read on demand
 
     # -- building --------------------------------------------------------------------------
 

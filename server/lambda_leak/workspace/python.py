@@ -13,7 +13,7 @@ import ast
 import os
 import sys
 import threading
-from typing import Any
+from typing import Any, Iterable
 
 from astroid.exceptions import AstroidSyntaxError
 
@@ -35,8 +35,10 @@ def read_text(path: str) -> str | None:
 
 
 class PythonProject:
-    def __init__(self) -> None:
+    def __init__(self, roots: Iterable[str | os.PathLike] = ()) -> None:
+        self.folders = [os.fspath(r) for r in roots]  # the workspace folders (for `dependents`)
         self.lock = threading.RLock()
+        self._workspace_files: list[str] | None = None
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, Any] = {}  # path -> astroid Module, or None when it does not parse
         self._is_file: dict[str, bool] = {}
@@ -59,11 +61,15 @@ class PythonProject:
         with self.lock:
             self._real_folders.clear()
             name = self.key(path)
+            edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
             self._trees.pop(name, None)
+            self._imports.pop(os.path.realpath(name), None)
+            if not edited:
+                self._imports.clear()  # an import elsewhere may now land on (or miss) this file
+                self._workspace_files = None
             for cache in (self._is_file, self._exists, self._package_roots, self._module_names, self._listings):
                 cache.clear()
-            self._imports.clear()
             self.importer_index.clear()
             self.walks.clear()
             self.may_hold_handler.clear()
@@ -186,6 +192,19 @@ class PythonProject:
             self._listings[root] = found
             return found
 
+    def workspace_files(self) -> list[str]:
+        """Every Python file under the workspace folders (a file can import one outside its
+        package root: `app.py` importing `lib/util.py`)."""
+        with self.lock:
+            if self._workspace_files is None:
+                found = []
+                for root in self.folders:
+                    for folder, directories, files in os.walk(root):
+                        directories[:] = [d for d in directories if d not in SKIPPED_DIRECTORIES and not d.startswith(".")]
+                        found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
+                self._workspace_files = found
+            return self._workspace_files
+
     def imports(self, path: str) -> list[str]:
         """The project files `path` imports (or may import: every candidate of `from a import b`)."""
         with self.lock:
@@ -229,9 +248,9 @@ class PythonProject:
         """Files whose findings may change when `path` changes: the project files importing it
         (transitively), and the files those and it import (their handler paths run there)."""
         own = os.path.realpath(path)
-        files = [os.path.realpath(f) for f in self.project_files(path)]
-        if own not in files and os.path.isfile(own):
-            files.append(own)
+        files = {os.path.realpath(f) for f in self.project_files(path) + self.workspace_files()}
+        if os.path.isfile(own):
+            files.add(own)
         importers: dict[str, set[str]] = {}
         for file in files:
             for target in self.imports(file):
