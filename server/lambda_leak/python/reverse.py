@@ -6,7 +6,6 @@ them when a Python file changes."""
 
 from __future__ import annotations
 
-import re
 
 from lambda_leak.python import parsing, project
 from lambda_leak.python.handlers import discover
@@ -31,11 +30,6 @@ def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[
     return reached
 
 
-# An import statement, parenthesised continuation lines included.
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
-_WORD = re.compile(r"\w+")
-
-
 def _importers(path: str, stem: str) -> list[str]:
     """Project files with `stem` in an import statement, from an index built once per package
     root (so analysing every helper of a large project does not re-read the project each time)."""
@@ -45,9 +39,7 @@ def _importers(path: str, stem: str) -> list[str]:
     if index is None:
         index = {}
         for file in facts.project_files(path):
-            text = facts.text(file) or ""
-            words = {w for statement in _IMPORT.findall(text) for w in _WORD.findall(statement)}
-            for word in words:
+            for word in facts.import_words(file):
                 index.setdefault(word, []).append(file)
         facts.importer_index[root] = index
     return index.get(stem, [])

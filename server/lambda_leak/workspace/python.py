@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 import threading
 from typing import Any, Iterable
@@ -20,6 +21,10 @@ from astroid.exceptions import AstroidSyntaxError
 from lambda_leak.files import SKIPPED_DIRECTORIES
 
 MAX_PROJECT_FILES = 3000
+# An import statement, parenthesised continuation lines included; its words; a relative one.
+IMPORT_STATEMENT = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
+WORD = re.compile(r"\w+")
+RELATIVE = re.compile(r"[ \t]*from[ \t]+\.")
 
 
 def read_text(path: str) -> str | None:
@@ -48,6 +53,7 @@ class PythonProject:
         self._module_names: dict[str, str] = {}
         self._listings: dict[str, list[str]] = {}
         self._imports: dict[str, list[str]] = {}
+        self._import_words: dict[str, frozenset[str]] = {}
         # What python.reverse derives from the above; dropped whenever any Python file changes.
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
@@ -64,6 +70,7 @@ class PythonProject:
             edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
             self._trees.pop(name, None)
+            self._import_words.pop(name, None)
             self._imports.pop(os.path.realpath(name), None)
             if not edited:
                 self._imports.clear()  # an import elsewhere may now land on (or miss) this file
@@ -205,6 +212,18 @@ class PythonProject:
                 self._workspace_files = found
             return self._workspace_files
 
+    def import_words(self, path: str) -> frozenset[str]:
+        """The words of `path`'s import statements, "." for a relative one (a cheap pre-check)."""
+        name = self.key(path)
+        found = self._import_words.get(name)
+        if found is None:
+            statements = IMPORT_STATEMENT.findall(self.text(name) or "")
+            words = {w for statement in statements for w in WORD.findall(statement)}
+            if any(RELATIVE.match(statement) for statement in statements):
+                words.add(".")
+            found = self._import_words[name] = frozenset(words)
+        return found
+
     def imports(self, path: str) -> list[str]:
         """The project files `path` imports (or may import: every candidate of `from a import b`)."""
         with self.lock:
@@ -251,17 +270,19 @@ class PythonProject:
         files = {os.path.realpath(f) for f in self.project_files(path) + self.workspace_files()}
         if os.path.isfile(own):
             files.add(own)
-        importers: dict[str, set[str]] = {}
-        for file in files:
-            for target in self.imports(file):
-                importers.setdefault(target, set()).add(file)
         found: set[str] = set()
         queue = [own]
         while queue:
-            for importer in importers.get(queue.pop(), ()):
-                if importer not in found:
-                    found.add(importer)
-                    queue.append(importer)
+            target = queue.pop()
+            # Only a file naming the module (or importing relatively, for a package) can import it:
+            # most files are not parsed at all.
+            stem = self.module_name(target).rsplit(".", 1)[-1]
+            package = os.path.basename(target) == "__init__.py"
+            for file in files - found - {own}:
+                words = self.import_words(file)
+                if (stem in words or (package and "." in words)) and target in self.imports(file):
+                    found.add(file)
+                    queue.append(file)
         reached = {own, *found}
         queue = list(reached)
         while queue:
