@@ -37,6 +37,7 @@ bench: $(STAMP)  # prints the lambda-leak / (oxlint + ruff) ratio and the editor
 	$(PY) bench/repo_speed.py
 	$(PY) bench/check_speed.py
 	$(PY) bench/python_speed.py
+	$(PY) bench/python_repo.py
 	$(PY) bench/lsp_latency.py
 	$(PY) bench/iac_speed.py
 	$(PY) bench/workspace_problems.py

@@ -121,11 +121,10 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, ou
 
 
 def _workspace_for(paths: list[Path], files: list[Path] | None = None):
-    """The cross-file index, when the workspace module provides one."""
-    try:
-        from lambda_leak.workspace import Workspace
-    except ImportError:
-        return None
+    """The cross-file index of the run (JavaScript summaries, Python project facts, deployment);
+    `files`: the source files when the caller has walked them already."""
+    from lambda_leak.workspace import Workspace
+
     return Workspace.for_paths(paths, keep_modules=True, files=files)
 
 

@@ -18,6 +18,7 @@ from lambda_leak.model import FileReport, Finding
 from lambda_leak.rules import RULE_FAMILY, enabled, rule_modules
 from lambda_leak.source import SourceText, language_for
 from lambda_leak import suppression
+from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,10 @@ def analyse_source(
     path: str,
     text: str,
     config: Config,
-    workspace: Any = None,
+    workspace: AnalysisHooks | None = None,
     previous_tree: Any = None,
 ) -> FileReport:
+    """`workspace`: the files around this one (None: the file on its own)."""
     language = language_for(path)
     report = FileReport(path=path, language=language)
     if language is None:
@@ -69,7 +71,8 @@ def analyse_source(
     source = SourceText(path, text, language)
     try:
         analyser = importlib.import_module(_ANALYSERS[family])
-        result: LanguageResult = analyser.analyse(source, config, rules, workspace, previous_tree)
+        hooks = workspace if workspace is not None else Standalone()
+        result: LanguageResult = analyser.analyse(source, config, rules, hooks, previous_tree)
     except Exception as error:  # noqa: BLE001 - the run goes on with the next file
         log.debug("analysis of %s crashed:\n%s", path, traceback.format_exc())
         report.error = f"internal error: {type(error).__name__}: {error}"

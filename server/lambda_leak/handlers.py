@@ -17,6 +17,7 @@ from lambda_leak.config import Config, ConfigError, config_for_file
 from lambda_leak.files import UnreadableFile, iter_source_files, read_source
 from lambda_leak.javascript.handlers import discover as discover_js
 from lambda_leak.source import SourceText, language_for
+from lambda_leak.workspace.hooks import Standalone
 from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.entries import module_entries
 from lambda_leak.workspace.index import JS_LANGUAGES, key
@@ -33,10 +34,11 @@ class ListedHandler:
     how: str = ""  # how a handler naming a built file was traced to this source; for unresolved ones, why not
 
 
-class _Declared:
+class _Declared(Standalone):
     """The `declared_handler_names` hook for the language finders."""
 
     def __init__(self, names: frozenset[str]):
+        super().__init__()
         self.names = names
 
     def declared_handler_names(self, path: str) -> frozenset[str]:

@@ -70,6 +70,66 @@ async def test_changed_file_reanalyses_its_dependents(editor, client):
     assert await eventually(cleared), await codes_now(editor, client, doc)
 
 
+PY_UTILS = """import threading
+
+
+def send(item):
+    threading.Thread(target=print, args=(item,)).start()
+"""
+
+PY_APP = """from utils import send
+
+
+def handler(event, context):
+    send(event)
+    return {"statusCode": 200}
+"""
+
+
+async def test_changed_python_file_reanalyses_its_dependents(editor, client):
+    """Remove the call to `utils.send()` from app.py's handler and save: utils.py's warning goes;
+    put it back: it returns."""
+    folder = editor.root / "pyapp"
+    folder.mkdir()
+    app = folder / "app.py"
+    app.write_text(PY_APP)
+    (folder / "utils.py").write_text(PY_UTILS)
+    doc = await editor.open("pyapp/utils.py", PY_UTILS)
+
+    async def codes_are(expected):
+        async def check():
+            return await codes_now(editor, client, doc) == expected
+        return await eventually(check)
+
+    assert await codes_are(["thread-leak"]), await codes_now(editor, client, doc)
+    for text, expected in ((PY_APP.replace("    send(event)\n", ""), []), (PY_APP, ["thread-leak"])):
+        app.write_text(text)
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=app.as_uri(), type=lsp.FileChangeType.Changed)]))
+        assert await codes_are(expected), await codes_now(editor, client, doc)
+
+
+async def test_saved_file_reanalyses_its_dependents_without_file_events(editor, client):
+    """A client that sends no file-system events: saving app.py is enough."""
+    folder = editor.root / "pysave"
+    folder.mkdir()
+    app = folder / "app.py"
+    app.write_text(PY_APP)
+    (folder / "utils.py").write_text(PY_UTILS)
+    app_doc = await editor.open("pysave/app.py", PY_APP)
+    doc = await editor.open("pysave/utils.py", PY_UTILS)
+
+    async def flagged(expected):
+        async def check():
+            return await codes_now(editor, client, doc) == expected
+        return await eventually(check)
+
+    assert await flagged(["thread-leak"]), await codes_now(editor, client, doc)
+    app.write_text(PY_APP.replace("    send(event)\n", ""))
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app_doc.uri)))
+    assert await flagged([]), await codes_now(editor, client, doc)
+
+
 async def test_file_watchers_are_registered_when_the_client_allows(editor, client):
     dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
 

@@ -26,7 +26,7 @@ def _findings(path: str, text: str):
 
 def _unpruned(monkeypatch, path: str, text: str):
     with monkeypatch.context() as patch:
-        patch.setattr(pruning, "prune", lambda *args: None)
+        patch.setattr(pruning, "prune_text", lambda text, path: text)
         patch.setattr(pruning, "might_fire", lambda *args: True)
         return _findings(path, text)
 
@@ -57,10 +57,33 @@ def test_pruning_hollows_only_irrelevant_bodies():
         "def links(x):\n    return helper(x)\n"
         "def handler(event, context):\n    return links(event)\n"
     )
-    tree = ast.parse(text)
-    pruning.prune(tree, text, "app.py")
+    pruned = pruning.prune_text(text, "app.py")
+    assert len(pruned) == len(text) and pruned.count("\n") == text.count("\n")  # every position stays
+    tree = ast.parse(pruned)
     hollow = {f.name for f in tree.body if isinstance(f, ast.FunctionDef) and isinstance(f.body[0], ast.Pass)}
     assert hollow == {"helper"}
+    assert pruned.replace("pass        ", "return x + 1") == text
+
+
+def test_pruned_text_keeps_every_position():
+    import ast
+
+    text = (
+        "def one_line(x): return x  # note\n"
+        'def tabbed(x):\n\t"""doc"""\n\ty = [x,\n\t     x]\n\treturn y\n'
+        "def after(x):\n    x = 1\n    return x ;\n"
+        "é = 'ü'; CONSTANT = 1\n"
+        "def wide(s='ü'):\n    return 'é' + s\n"
+        "def handler(event, context):\n    return CONSTANT\n"
+    )
+    pruned = pruning.prune_text(text, "app.py")
+    tree, original = ast.parse(pruned), ast.parse(text)
+    bodies = {f.name: [type(s).__name__ for s in f.body] for f in tree.body if isinstance(f, ast.FunctionDef)}
+    # `after`: a `;` after a multi-line body could not stay alone on its line, so it is kept whole
+    assert bodies == {"one_line": ["Pass"], "tabbed": ["Pass"], "after": ["Assign", "Return"], "wide": ["Pass"],
+                      "handler": ["Pass"]}
+    assert [(s.lineno, s.col_offset) for s in tree.body] == [(s.lineno, s.col_offset) for s in original.body]
+    assert "# note" in pruned
 
 
 @pytest.mark.parametrize("path", PYTHON_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -72,3 +95,12 @@ def test_mangled_fixtures_never_crash(path):
     for text in variants:
         report = analyse_source(str(path), text, Config(select=frozenset({"ALL"})))
         assert report.error is None or "internal error" not in report.error, (report.error, text)
+
+
+def test_pruning_is_tried_only_where_it_pays():
+    """Pruning costs an `ast.parse` of its own: skipped where bodies link to each other."""
+    helpers = "".join(f"def helper_{i}(x):\n    total = x * {i}\n    return total + 1\n\n\n" for i in range(8))
+    assert pruning.worth_pruning("import threading\n\n\n" + helpers + "def handler(event, context):\n    return 1\n")
+    linked = "".join(f"    def step_{i}(self, x):\n        return self.step_{(i + 1) % 8}(x)\n\n" for i in range(8))
+    assert not pruning.worth_pruning("class Service:\n" + linked)
+    assert not pruning.worth_pruning("def handler(event, context):\n    return 1\n")

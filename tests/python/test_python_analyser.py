@@ -13,6 +13,7 @@ from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.fixing import fix_source
 from lambda_leak.python import find_handlers, parsing
+from lambda_leak.workspace.hooks import Standalone
 from lambda_leak.source import SourceText
 
 
@@ -121,8 +122,11 @@ def test_mangum_routes_are_on_the_handler_path():
     assert _findings("main.py", text) == [("thread-leak", 10)]
 
 
-class FakeWorkspace:
+class FakeWorkspace(Standalone):
+    """A workspace whose deployment declares `names` (the rest of the hooks: a file on its own)."""
+
     def __init__(self, names):
+        super().__init__()
         self.names = names
 
     def declared_handler_names(self, path):

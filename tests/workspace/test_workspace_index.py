@@ -148,3 +148,35 @@ def test_module_resolution_follows_node_and_typescript(tmp_path):
     assert resolved(ts, "./only.js") == "only.js"
     assert resolved(ts, "./missing") is None
     assert resolved(ts, "lodash") is None
+
+
+def test_python_dependents_follow_imports_both_ways(tmp_path):
+    """app.py imports utils.py: a change to either can change the other's findings."""
+    from lambda_leak.workspace import Workspace
+
+    (tmp_path / "utils.py").write_text("import threading\n\n\ndef send(item):\n    threading.Thread(target=print).start()\n")
+    (tmp_path / "app.py").write_text("from utils import send\n\n\ndef handler(event, context):\n    send(event)\n")
+    (tmp_path / "other.py").write_text("def handler(event, context):\n    return 1\n")
+    workspace = Workspace.for_paths([tmp_path])
+    real = tmp_path.resolve()
+    assert workspace.dependents(tmp_path / "app.py") == {real / "utils.py"}
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py"}
+    (tmp_path / "other.py").write_text("import utils\n\n\ndef handler(event, context):\n    utils.send(1)\n")
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py"}  # not told yet
+    workspace.update_file(tmp_path / "other.py")
+    assert workspace.dependents(tmp_path / "utils.py") == {real / "app.py", real / "other.py"}
+
+
+def test_python_dependents_across_package_roots(tmp_path):
+    """`lib/` is no package: util.py's package root is lib/, yet app.py above it imports it."""
+    from lambda_leak.workspace import Workspace
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "util.py").write_text("async def save(item):\n    return item\n")
+    (tmp_path / "app.py").write_text("from lib.util import save\n\n\ndef handler(event, context):\n    save(event)\n")
+    workspace = Workspace.for_paths([tmp_path])
+    real = tmp_path.resolve()
+    assert workspace.dependents(tmp_path / "lib" / "util.py") == {real / "app.py"}
+    (tmp_path / "lib" / "new.py").write_text("import util\n")
+    workspace.update_file(tmp_path / "lib" / "new.py")  # a new file: imports are read again
+    assert workspace.dependents(tmp_path / "lib" / "util.py") == {real / "app.py", real / "lib" / "new.py"}

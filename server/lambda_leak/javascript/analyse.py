@@ -21,6 +21,7 @@ from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding, Fix, Range
 from lambda_leak.rules import RuleInfo
 from lambda_leak.source import SourceText
+from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
 
 
 @dataclass
@@ -47,43 +48,25 @@ def syntax_ok(text: str, language: str) -> bool:
     return parser.syntax_ok(text, language)
 
 
-def _declared_names(workspace: Any, path: str) -> frozenset[str]:
-    if workspace is None or not hasattr(workspace, "declared_handler_names"):
-        return frozenset()
-    return frozenset(workspace.declared_handler_names(path))
-
-
-def _declared_runtimes(workspace: Any, path: str) -> dict[str, str]:
-    if workspace is None or not hasattr(workspace, "declared_runtimes"):
-        return {}
-    return dict(workspace.declared_runtimes(path))
-
-
-def _imported_async(workspace: Any, path: str):
-    if workspace is None or not hasattr(workspace, "imported_is_async"):
-        return None
+def _imported_async(workspace: AnalysisHooks, path: str):
     return lambda binding, member: workspace.imported_is_async(path, binding.module, binding.imported, member)
 
 
-def _awaited_elsewhere(workspace: Any, path: str):
-    if workspace is None or not hasattr(workspace, "awaited_elsewhere"):
-        return None
+def _awaited_elsewhere(workspace: AnalysisHooks, path: str):
     return lambda callee: workspace.awaited_elsewhere(path, callee)
 
 
-def _module(source: SourceText, workspace: Any, previous_tree: Any) -> JsModule:
+def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any) -> JsModule:
     """The module the workspace index already parsed (same text), or a fresh parse."""
-    module = workspace.take_module(source.path, source.data) if hasattr(workspace, "take_module") else None
+    module = workspace.take_module(source.path, source.data)
     if module is not None:
         module.source = source
         return module
     return JsModule(source, parser.parse(source.data, source.language, previous_tree))
 
 
-def _external(workspace: Any, module: JsModule) -> list:
+def _external(workspace: AnalysisHooks, module: JsModule) -> list:
     """Functions of this file that handlers in other files call (with: does that handler not wait)."""
-    if workspace is None or not hasattr(workspace, "external_entries"):
-        return []
     from lambda_leak.workspace.entries import entry_functions
 
     return entry_functions(module, workspace.external_entries(module.source.path))
@@ -103,32 +86,33 @@ def _returned(module: JsModule, handlers: list[JsHandler], promises: PromiseKnow
     return roots
 
 
-def build_context(source: SourceText, config: Config, workspace: Any = None, previous_tree: Any = None) -> JsContext:
+def build_context(source: SourceText, config: Config, workspace: AnalysisHooks | None = None, previous_tree: Any = None) -> JsContext:
+    workspace = workspace if workspace is not None else Standalone()
     module = _module(source, workspace, previous_tree)
     promises = PromiseKnowledge(
         module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
     )
-    declared = _declared_names(workspace, source.path)
+    declared = frozenset(workspace.declared_handler_names(source.path))
     handlers = discover(module, config.handler_names, declared)
     built = built_handlers(module, source.path, config.handler_names, declared)
     routes = _routes(module, workspace)
     external = _external(workspace, module) + _returned(module, handlers, promises) + [(r, True) for r in routes]
     paths = HandlerPaths(module, handlers, promises, scope_all=config.scope == "all", external=external)
     return JsContext(source, module, config, promises, handlers, paths, workspace,
-                     _declared_runtimes(workspace, source.path), built, frozenset(routes))
+                     dict(workspace.declared_runtimes(source.path)), built, frozenset(routes))
 
 
-def _routes(module: JsModule, workspace: Any) -> list:
+def _routes(module: JsModule, workspace: AnalysisHooks) -> list:
     """Route handlers of a framework app, when this file or the project serves one through an adapter."""
     routes = route_handlers(module)
     if not routes:
         return []
-    if imports_adapter(module) or (workspace is not None and hasattr(workspace, "serverless_app") and workspace.serverless_app()):
+    if imports_adapter(module) or workspace.serverless_app():
         return routes
     return []
 
 
-def analyse(source: SourceText, config: Config, rules: list, workspace: Any = None, previous_tree: Any = None) -> LanguageResult:
+def analyse(source: SourceText, config: Config, rules: list, workspace: AnalysisHooks | None = None, previous_tree: Any = None) -> LanguageResult:
     context = build_context(source, config, workspace, previous_tree)
     root = context.module.root
     syntax_error = None

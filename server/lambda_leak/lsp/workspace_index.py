@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
 from pygls.uris import from_fs_path
 
 from lambda_leak.config import config_for_directory
 from lambda_leak.files import iter_source_files
+from lambda_leak.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +25,10 @@ WATCH_GLOBS = (
 )
 
 
-def _workspace_class():
-    try:
-        from lambda_leak.workspace import Workspace
-    except ImportError:
-        return None
-    return Workspace
-
-
 class WorkspaceIndex:
     def __init__(self) -> None:
         self.folders: list[Path] = []
-        self.workspace: Any = None
+        self.workspace: Workspace | None = None
         self._walked: list[Path] | None = None
 
     def count_files(self) -> int:
@@ -49,9 +40,8 @@ class WorkspaceIndex:
         files, self._walked = self._walked, None  # walked once, for the count and the index
         if files is None:
             files = list(iter_source_files(self.folders))
-        workspace_class = _workspace_class()
-        if workspace_class is not None and self.folders:
-            self.workspace = workspace_class.for_paths(list(self.folders), files=files)
+        if self.folders:
+            self.workspace = Workspace.for_paths(list(self.folders), files=files)
         return len(files)
 
     def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:

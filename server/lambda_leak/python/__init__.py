@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.python import parsing
+from lambda_leak.python import parsing, project
 from lambda_leak.python.handlers import discover
-from lambda_leak.python.reverse import declared_names
 from lambda_leak.source import SourceText
+from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
 
 
-def find_handlers(source, config=None, workspace: Any = None) -> list[tuple[str, int]]:
+def find_handlers(source, config=None, workspace: AnalysisHooks | None = None) -> list[tuple[str, int]]:
     """(name, 0-based line) of each handler in a Python file; `source` is a SourceText or text.
     For `lambda-leak check --list-handlers`."""
     from lambda_leak.config import Config
@@ -23,11 +21,13 @@ def find_handlers(source, config=None, workspace: Any = None) -> list[tuple[str,
         text, path = source.text, source.path
     else:
         text, path = str(source), "<text>.py"
-    declared = declared_names(workspace, path)
+    workspace = workspace if workspace is not None else Standalone()
+    declared = set(workspace.declared_handler_names(path))
     if not parsing.may_hold_handler(text, config.handler_names, declared):
         return []
-    try:
-        module = parsing.parse_buffer(text, path)
-    except (AstroidSyntaxError, RecursionError, MemoryError, ValueError):
-        return []
-    return [(h.name, h.line) for h in discover(module, config.handler_names, declared)]
+    with project.using(workspace.python_project()):
+        try:
+            module = parsing.parse_buffer(text, path)
+        except (AstroidSyntaxError, RecursionError, MemoryError, ValueError):
+            return []
+        return [(h.name, h.line) for h in discover(module, config.handler_names, declared)]

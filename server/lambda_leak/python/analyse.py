@@ -13,8 +13,9 @@ from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
 from lambda_leak.python.paths import all_functions, reach
-from lambda_leak.python.reverse import declared_names, reached_from_elsewhere
+from lambda_leak.python.reverse import reached_from_elsewhere
 from lambda_leak.source import SourceText
+from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
 
 __all__ = ["analyse", "syntax_ok"]
 
@@ -26,14 +27,19 @@ def _syntax_message(error: AstroidSyntaxError) -> str:
     return "syntax error; not analysed"
 
 
-def analyse(source: SourceText, config, rules, workspace: Any = None, previous_tree: Any = None):
+def analyse(source: SourceText, config, rules, workspace: AnalysisHooks | None = None, previous_tree: Any = None):
+    workspace = workspace if workspace is not None else Standalone()
+    with project.using(workspace.python_project()):
+        return _analyse(source, config, rules, workspace)
+
+
+def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     from lambda_leak.engine import LanguageResult, run_rules
 
     path = source.path
-    project.refresh()
     if not pruning.might_fire(source.text, path):
         return LanguageResult(findings=[])  # no leak API mentioned: nothing to parse
-    declared = declared_names(workspace, path)
+    declared = set(workspace.declared_handler_names(path))
     everything = config.scope == "all"
     on_disk = os.path.isfile(path)
     elsewhere: set[str] = set()

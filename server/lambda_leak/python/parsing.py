@@ -1,35 +1,27 @@
 """Parsing Python with astroid, safely and with reuse.
 
 Analysed code is never imported or executed: astroid builds trees from source text, may not
-load C extensions, and never reads another module on its own (no wildcard-import loading,
-no inference while building, inference only over modules already built: `local_inference`).
-Project modules are read by `paths`/`reverse` through `parse_file`, reused while unchanged
-on disk. Trees of editor buffers never enter astroid's module cache, so nothing can see a
-stale buffer.
+load C extensions, and never reads another module on its own (no wildcard-import loading, no
+inference while building; the analysis never asks astroid to infer). Only astroid's public
+API is used. Project modules are read by `paths`/`reverse` through `parse_file`, built once
+in the workspace's `PythonProject`. Trees of editor buffers never enter astroid's module
+cache, so nothing can see a stale buffer.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
 
 import astroid
-from astroid import nodes, raw_building, rebuilder
+from astroid import nodes
 from astroid.builder import AstroidBuilder
-from astroid.context import _invalidate_cache
-from astroid.exceptions import AstroidImportError, AstroidSyntaxError
-from astroid.manager import AstroidManager
 
-from lambda_leak.python import pruning
+from lambda_leak.python import project, pruning
 
 MANAGER = astroid.MANAGER
-_AST_FROM_MODULE_NAME = AstroidManager.ast_from_module_name
 
 
 def harden_manager() -> None:
@@ -37,7 +29,6 @@ def harden_manager() -> None:
     MANAGER.always_load_extensions = False
     MANAGER.extension_package_whitelist.clear()
     MANAGER.optimize_ast = False
-    MANAGER.max_inferable_values = 20  # keep inference on a short leash; we only need callee kinds
 
 
 harden_manager()
@@ -45,46 +36,15 @@ harden_manager()
 _LOCK = threading.RLock()
 _BUFFERS: OrderedDict[tuple[str, str], nodes.Module] = OrderedDict()  # (path, text) -> tree, small LRU
 _BUFFER_LIMIT = 16
-_FILES: dict[str, tuple[int, int, nodes.Module | None]] = {}  # path -> (mtime_ns, size, tree)
-
-
-@lru_cache(maxsize=4096)
-def module_name_for(path: str) -> str:
-    """A dotted module name from the package folders around `path` (`pkg/mod.py` -> `pkg.mod`)."""
-    folder, name = os.path.split(os.path.abspath(path))
-    stem = os.path.splitext(name)[0]
-    parts = [] if stem == "__init__" else [stem]
-    while os.path.isfile(os.path.join(folder, "__init__.py")) and os.path.basename(folder):
-        parts.insert(0, os.path.basename(folder))
-        folder = os.path.dirname(folder)
-    return ".".join(parts) or "__lambda_leak_buffer__"
 
 
 class _Builder(AstroidBuilder):
-    """astroid's builder with `ast.parse` done by us, so the tree can be pruned first.
-    No brain transforms either: they cost as much as the rebuild itself, and the rules need
-    names and structure, not astroid's models of third-party libraries."""
+    """astroid's builder, without brain transforms (they cost as much as the rebuild itself,
+    and the rules need names and structure, not astroid's models of third-party libraries),
+    and reading no other module while it builds (see the two methods below)."""
 
-    def __init__(self, prune: bool) -> None:
-        # Not AstroidBuilder.__init__: it bootstraps astroid's model of `builtins` (close to a
-        # second per process), which only inference needs; see local_inference().
-        raw_building.InspectBuilder.__init__(self, MANAGER)
-        self._apply_transforms = False
-        self._prune = prune
-
-    def _data_build(self, data: str, modname: str, path: str | None):
-        try:
-            tree = ast.parse(data + "\n", filename=path or "<unknown>")
-        except (TypeError, ValueError, SyntaxError, MemoryError, RecursionError) as exc:
-            raise AstroidSyntaxError(
-                "Parsing Python code failed:\n{error}", source=data, modname=modname, path=path, error=exc
-            ) from exc
-        if self._prune and path:
-            pruning.prune(tree, data, path)
-        package = os.path.splitext(os.path.basename(path or ""))[0] == "__init__"
-        builder = rebuilder.TreeRebuilder(self._manager, data)
-        module = builder.visit_module(tree, modname, os.path.abspath(path) if path else "<?>", package)
-        return module, builder
+    def __init__(self) -> None:
+        super().__init__(MANAGER, apply_transforms=False)
 
     def add_from_names_to_locals(self, node: nodes.ImportFrom, global_name) -> None:
         """As astroid does, except `from x import *`: astroid would load module x to list its
@@ -118,36 +78,14 @@ def _decorated_static_or_class(function: nodes.FunctionDef) -> bool:
     return bool(names & {"staticmethod", "classmethod"})
 
 
-@contextmanager
-def local_inference():
-    """A block in which astroid may infer, but reads no module it has not already built.
-
-    Without this, inferring `self.client` infers the class's bases and astroid parses their
-    modules (the standard library, site-packages) from disk: seconds per file, and outside
-    the project. Project modules are followed by our own resolver instead (`paths`)."""
-    with _LOCK:
-        if not raw_building.InspectBuilder.bootstrapped:
-            MANAGER.bootstrap()  # astroid's model of `builtins`, built once, only when inferring
-
-        def already_built(self, modname, context_file=None, use_cache=True):
-            if modname in self.astroid_cache:
-                return self.astroid_cache[modname]
-            raise AstroidImportError("lambda-leak infers without reading other modules: {modname}", modname=modname)
-
-        AstroidManager.ast_from_module_name = already_built  # astroid makes managers as it goes
-        try:
-            yield
-        finally:
-            AstroidManager.ast_from_module_name = _AST_FROM_MODULE_NAME
-            _invalidate_cache()  # astroid's inference cache holds nodes: empty it, for long sessions
-
-
 def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
     harden_manager()
-    name = module_name_for(path)
+    name = project.module_name_for(path)
     previous = MANAGER.astroid_cache.get(name)
     try:
-        return _Builder(prune).string_build(text, name, path)
+        if prune and pruning.worth_pruning(text):
+            text = pruning.prune_text(text, path)
+        return _Builder().string_build(text, name, path)
     finally:
         # string_build caches the module under its name; undo that so imports resolved by
         # astroid elsewhere never see this (possibly unsaved, possibly stale) text.
@@ -165,6 +103,10 @@ def parse_buffer(text: str, path: str) -> nodes.Module:
 
 
 def _parse_buffer(text: str, path: str) -> nodes.Module:
+    if "\r" not in text and project.current().text(path) == text:
+        tree = parse_file(path)  # the file as it is on disk: the run's one tree of it
+        if tree is not None:
+            return tree
     key = (path, text)
     tree = _BUFFERS.get(key)
     if tree is not None:
@@ -177,39 +119,15 @@ def _parse_buffer(text: str, path: str) -> nodes.Module:
     return tree
 
 
-def read_text(path: str) -> str | None:
-    try:
-        data = Path(path).read_bytes()
-        if b"\x00" in data[:8192]:
-            return None
-        return data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def parse_file(path: str) -> nodes.Module | None:
-    """The tree of a project file on disk, reused while its mtime and size are unchanged."""
+    """The tree of a project file on disk (pruned like a buffer's), built once in the running
+    analysis's project; None when it cannot be read or parsed."""
+    return project.current().tree(path, _build_locked)
+
+
+def _build_locked(text: str, path: str) -> nodes.Module:
     with _LOCK:
-        return _parse_file(path)
-
-
-def _parse_file(path: str) -> nodes.Module | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    cached = _FILES.get(path)
-    if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-        return cached[2]
-    text = read_text(path)
-    tree = None
-    if text is not None:
-        try:
-            tree = _build(text.replace("\r\n", "\n"), path)
-        except (AstroidSyntaxError, RecursionError, ValueError):
-            tree = None
-    _FILES[path] = (stat.st_mtime_ns, stat.st_size, tree)
-    return tree
+        return _build(text, path, prune=True)
 
 
 def syntax_ok(text: str, language: str = "python") -> bool:
@@ -223,9 +141,10 @@ def syntax_ok(text: str, language: str = "python") -> bool:
 
 # A file that cannot hold a handler is skipped before any parsing: a handler is a function
 # with a handler name or a decorator, or a module-level assignment such as `handler = Mangum(app)`.
-_DEF_NAME = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+# Only module-level statements count (column 0): `handlers.discover` looks nowhere else.
+_DEF_NAME = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _DECORATED_TWO_PARAM_DEF = re.compile(
-    r"^[ \t]*@[^\n]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M
+    r"^@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M
 )
 _TOP_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w", re.M)
 

@@ -61,7 +61,7 @@ def _imported(expr: nodes.NodeNG) -> list[nodes.FunctionDef]:
     return _member(module, rest + ([method.split(".")[0]] if method else []))
 
 
-def _enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
+def enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
     function = node.scope()
     while function is not None and not isinstance(function, nodes.FunctionDef):
         function = function.parent.scope() if function.parent else None
@@ -90,7 +90,7 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
         return _member(klass, [expr.attrname]) if isinstance(klass, nodes.ClassDef) else []
     if isinstance(receiver, nodes.Name):
         if receiver.name in ("self", "cls"):
-            klass = _enclosing_class(expr)
+            klass = enclosing_class(expr)
             return _member(klass, [expr.attrname]) if klass else []
         local = local_definition(receiver)
         if isinstance(local, nodes.ClassDef):

@@ -1,4 +1,6 @@
-"""The project around a Python file: where its imports live, and which files import it.
+"""The project around the Python file being analysed: where its imports live, which files
+import it. The facts live in the workspace (`workspace.python.PythonProject`); an analysis
+names the project it runs in with `using`, and the helpers below ask it.
 
 Only source files inside the project are read (parsed by astroid from text, never imported);
 `import boto3` and the standard library are left alone.
@@ -6,115 +8,34 @@ Only source files inside the project are read (parsed by astroid from text, neve
 
 from __future__ import annotations
 
-import os
-import sys
-import time
-from functools import lru_cache
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
-from lambda_leak.files import SKIPPED_DIRECTORIES
-from lambda_leak.python import parsing
+from lambda_leak.workspace.python import PythonProject
 
-MAX_PROJECT_FILES = 3000
-_LISTING_TTL = 2.0  # seconds a folder listing is trusted (the language server sees new files soon)
-_listings: dict[str, tuple[float, list[str]]] = {}
-_last_refresh = [0.0]
+_CURRENT: ContextVar[PythonProject | None] = ContextVar("lambda_leak_python_project", default=None)
 
 
-def refresh() -> None:
-    """Forget file-system facts older than a moment (files and packages come and go while
-    the language server runs); within one `check` run they are reused."""
-    now = time.monotonic()
-    if now - _last_refresh[0] > _LISTING_TTL:
-        _last_refresh[0] = now
-        for cached in (package_root, _roots, _is_file, _exists, parsing.module_name_for):
-            cached.cache_clear()
+@contextmanager
+def using(project: PythonProject) -> Iterator[PythonProject]:
+    """Run an analysis (on this thread) inside `project`."""
+    token = _CURRENT.set(project)
+    try:
+        yield project
+    finally:
+        _CURRENT.reset(token)
 
 
-@lru_cache(maxsize=4096)
-def package_root(path: str) -> str:
-    """The folder absolute imports start from: above the outermost package holding `path`."""
-    folder = os.path.dirname(os.path.abspath(path))
-    while _is_file(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    return folder
-
-
-@lru_cache(maxsize=16384)
-def _is_file(path: str) -> bool:  # cleared by refresh()
-    return os.path.isfile(path)
-
-
-@lru_cache(maxsize=16384)
-def _exists(path: str) -> bool:
-    return os.path.exists(path)
-
-
-def module_file(dotted: str, roots: tuple[str, ...]) -> str | None:
-    """The source file of a project module (`pkg.mod` -> `pkg/mod.py` or `pkg/mod/__init__.py`)."""
-    parts = dotted.split(".")
-    for root in roots:
-        if not _exists(os.path.join(root, parts[0])) and not _is_file(os.path.join(root, parts[0] + ".py")):
-            continue  # one cached look per top-level name: most imports are third-party
-        base = os.path.join(root, *parts)
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if _is_file(candidate):
-                return candidate
-    return None
+def current() -> PythonProject:
+    """The project of the running analysis; outside one, a fresh project (nothing reused)."""
+    return _CURRENT.get() or PythonProject()
 
 
 def resolve_qualified(qualified_name: str, importer: str) -> tuple[str, list[str]] | None:
     """Split `pkg.mod.func` into the project file of its longest module prefix and the rest."""
-    parts = qualified_name.removesuffix("()").split(".")
-    if parts[0] in sys.stdlib_module_names:
-        return None
-    roots = _roots(importer)
-    for cut in range(len(parts) - 1, 0, -1):
-        found = module_file(".".join(parts[:cut]), roots)
-        if found:
-            return found, parts[cut:]
-    return None
+    return current().resolve_qualified(qualified_name, importer)
 
 
-@lru_cache(maxsize=4096)
-def _roots(importer: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((package_root(importer), os.path.dirname(os.path.abspath(importer)))))
-
-
-def project_files(path: str) -> list[str]:
-    """Python files that could import `path`: its package root's files and packages below it."""
-    root = package_root(path)
-    now = time.monotonic()
-    cached = _listings.get(root)
-    if cached and now - cached[0] < _LISTING_TTL:
-        return cached[1]
-    found: list[str] = []
-    for folder, directories, files in os.walk(root):
-        directories[:] = sorted(
-            d
-            for d in directories
-            if d not in SKIPPED_DIRECTORIES
-            and not d.startswith(".")
-            and os.path.isfile(os.path.join(folder, d, "__init__.py"))
-        )
-        found.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".py"))
-        if len(found) > MAX_PROJECT_FILES:
-            break
-    _listings[root] = (now, found)
-    return found
-
-
-_texts: dict[str, tuple[int, int, str | None]] = {}
-
-
-def cached_text(path: str) -> str | None:
-    """A project file's text, re-read only when it changes on disk."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    cached = _texts.get(path)
-    if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
-        return cached[2]
-    text = parsing.read_text(path)
-    _texts[path] = (stat.st_mtime_ns, stat.st_size, text)
-    return text
+def module_name_for(path: str) -> str:
+    return current().module_name(path)

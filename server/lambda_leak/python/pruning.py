@@ -8,8 +8,8 @@ in the module or imported from the project. So:
 - a file mentioning none of them, and importing nothing from the project, is not parsed;
 - in a parsed file, a function whose text mentions none of them and that refers to no
   function, class or method of the module and nothing imported from the project is neither
-  a leak site nor a link on a handler path: its body is replaced by `pass` (signature,
-  decorators and positions stay) before astroid rebuilds the tree.
+  a leak site nor a link on a handler path: its body is replaced by `pass` and blanks in the
+  text astroid builds from (signature, decorators and every position stay).
 """
 
 from __future__ import annotations
@@ -67,7 +67,29 @@ def _links(tree: ast.Module, path: str) -> set[str]:
                     dotted + ".x", path
                 ):
                     links.add((alias.asname or alias.name).split(".")[0])
-    return links
+    return links | _bound_to_links(tree, links)
+
+
+def _bound_to_links(tree: ast.Module, links: set[str]) -> set[str]:
+    """Module-level names bound to an expression using a link (`SERVICE = OrderService()`,
+    `client = helpers.make_client()`): a body using them continues the handler path."""
+    assignments = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            if names:
+                used = {n.id for n in ast.walk(statement.value) if isinstance(n, ast.Name)}
+                assignments.append((names, used))
+    bound: set[str] = set()
+    grew = True
+    while grew:  # `a = Service(); b = a.child`: until nothing more is bound
+        grew = False
+        for names, used in assignments:
+            if not names <= bound and used & (links | bound):
+                bound |= names
+                grew = True
+    return bound
 
 
 def _prunable(function: ast.AST, lines: list[str], links: set[str]) -> bool:
@@ -81,18 +103,65 @@ def _prunable(function: ast.AST, lines: list[str], links: set[str]) -> bool:
     return not (set(_WORD.findall(text, len(lines[function.lineno - 1]))) & links)
 
 
-def _hollow(function: ast.FunctionDef) -> None:
-    first = function.body[0]
-    function.body = [ast.copy_location(ast.Pass(), first)]
+def _char_column(line: str, byte_column: int) -> int:
+    return len(line.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
 
 
-def prune(tree: ast.Module, text: str, path: str) -> None:
+def _body_span(function: ast.FunctionDef, lines: list[str]) -> tuple[int, int, int, int] | None:
+    """(first line, its column, last line, its end column) of the body, 0-based, in characters;
+    None when the body cannot be blanked out cleanly (code after it on its last line)."""
+    first, last = function.body[0], function.body[-1]
+    if last.end_lineno is None or last.end_col_offset is None:
+        return None
+    start_line, end_line = first.lineno - 1, last.end_lineno - 1
+    end_column = _char_column(lines[end_line], last.end_col_offset)
+    rest = lines[end_line][end_column:].strip()
+    if rest and not rest.startswith("#") and not (rest.startswith(";") and start_line == end_line):
+        return None
+    return start_line, _char_column(lines[start_line], first.col_offset), end_line, end_column
+
+
+# A `def` or `class` line, for the estimate below.
+_DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)[^\n]*", re.M)
+
+
+def worth_pruning(text: str) -> bool:
+    """Whether pruning is likely to pay for its own `ast.parse` (astroid parses again): a
+    cheap estimate, on the text, of the share of it in bodies that mention no trigger and no
+    other definition of the module. Pruning or not never changes what is found."""
+    pieces = list(_DEFINITION.finditer(text))
+    if len(pieces) < 2:
+        return False
+    names = {m.group(1) for m in pieces}
+    hollow = 0
+    for current, following in zip(pieces, pieces[1:] + [None]):
+        body = text[current.end() : following.start() if following else len(text)]
+        if not mentions_trigger(body) and not (set(_WORD.findall(body)) & names):
+            hollow += len(body)
+    return hollow > 0.3 * len(text)
+
+
+def prune_text(text: str, path: str) -> str:
+    """`text` with the bodies that cannot matter replaced by `pass` and blanks: every other
+    line and column stays where it was. Unparsable text is returned as it is."""
+    try:
+        tree = ast.parse(text + "\n", filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
     lines = text.split("\n")
     links = _links(tree, path)
+    spans = []
     for statement in tree.body:
-        candidates = [statement]
-        if isinstance(statement, ast.ClassDef):
-            candidates = statement.body
-        for node in candidates:
+        for node in statement.body if isinstance(statement, ast.ClassDef) else [statement]:
             if isinstance(node, ast.FunctionDef) and _prunable(node, lines, links):
-                _hollow(node)
+                span = _body_span(node, lines)
+                if span is not None:
+                    spans.append(span)
+    for start_line, start_column, end_line, end_column in spans:
+        for number in range(start_line, end_line + 1):
+            line = lines[number]
+            begin = start_column if number == start_line else 0
+            end = end_column if number == end_line else len(line.rstrip("\r"))
+            filler = "pass" if number == start_line else ""
+            lines[number] = line[:begin] + filler + " " * max(0, end - begin - len(filler)) + line[end:]
+    return "\n".join(lines)

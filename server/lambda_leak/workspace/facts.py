@@ -1,7 +1,7 @@
 """What the analysis of one file needs from the index, answered ahead of time.
 
 Worker processes of a parallel `check` receive a `FileFacts` instead of the whole index: it
-speaks the same hooks the analyser calls on a `Workspace`.
+speaks the same hooks (`hooks.AnalysisHooks`) the analyser calls on a `Workspace`.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lambda_leak.workspace.entries import Entry, Ref
+from lambda_leak.workspace.python import PythonProject
 
 
 @dataclass
@@ -27,6 +28,7 @@ class FileFacts:
 
     def declared_runtimes(self, path: str) -> dict[str, str]:
         return self.runtimes
+    python: PythonProject | None = field(default=None, repr=False, compare=False)  # the worker's, for its share
 
     def declared_handler_names(self, path: str) -> frozenset[str]:
         return self.declared
@@ -51,3 +53,8 @@ class FileFacts:
     def take_module(self, path: str, data: bytes):
         module, self.module = self.module, None
         return module if module is not None and module.source.data == data else None
+
+    def python_project(self) -> PythonProject:
+        if self.python is None:
+            self.python = PythonProject()
+        return self.python

@@ -3,8 +3,9 @@ handlers, and the answers the analyser asks of them across files.
 
 Built once per `check` run (each file parsed once: the parsed module is handed to the
 analysis), kept current one file at a time by the language server (`update_file`,
-`remove_file`, `dependents`). All public methods are thread-safe: the server indexes and
-analyses on different threads.
+`remove_file`, `dependents`). Python's cross-file facts are read on demand into `python`
+(`workspace.python.PythonProject`) and dropped by the same updates. All public methods are
+thread-safe: the server indexes and analyses on different threads.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from lambda_leak.javascript.module import JsModule
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.entries import Entry, Ref
+from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.resolve import resolve_specifier
 from lambda_leak.javascript.promises import display_path
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
@@ -61,6 +63,10 @@ def config_of(path: str) -> Config:
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 
+def is_python(path: str) -> bool:
+    return path.lower().endswith((".py", ".pyi"))
+
+
 def is_js(path: str) -> bool:
     lowered = path.lower()
     return lowered.endswith(_JS_SUFFIXES) and not lowered.endswith((".d.ts", ".d.mts", ".d.cts"))
@@ -83,6 +89,7 @@ class Workspace:
         self._awaited: dict[str, str] | None = None  # callee key -> "path:line" where some file awaits it
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
+        self.python = PythonProject(self.roots)  # Python's cross-file facts, read on demand
 
     # -- building --------------------------------------------------------------------------
 
@@ -173,6 +180,8 @@ class Workspace:
         name = os.fspath(path)
         if self._declares(name):
             self.load_declarations()
+        if is_python(name):
+            self.python.changed(name)
         if not is_js(name):
             return
         path_key = key(name)
@@ -186,6 +195,8 @@ class Workspace:
 
     def remove_file(self, path: str | os.PathLike) -> None:
         path_key = key(path)
+        if is_python(os.fspath(path)):
+            self.python.changed(os.fspath(path))
         with self._lock:
             self.summaries.pop(path_key, None)
             self._modules.pop(path_key, None)
@@ -203,8 +214,14 @@ class Workspace:
         promise knowledge passes through re-exports), the files they and it import (their
         handler paths run there), and, for a deployment file, the files it declares handlers in."""
         path_key = key(path)
+        if is_python(os.fspath(path)):
+            found = {key(p) for p in self.python.dependents(path_key)}
+            if self._declares(os.fspath(path)):
+                found |= set(self._declared)
+            found.discard(path_key)
+            return {Path(p) for p in found}
         with self._lock:
-            found: set[str] = set()
+            found = set()
             if self._declares(os.fspath(path)):
                 found |= set(self._declared)
             importers: dict[str, set[str]] = {}
@@ -235,7 +252,10 @@ class Workspace:
             return []
         return [t for t in (self._resolve(path, s) for s in summary.specifiers) if t is not None]
 
-    # -- what the analyser asks ----------------------------------------------------------------
+    # -- what the analyser asks (hooks.AnalysisHooks) ---------------------------------------------
+
+    def python_project(self) -> PythonProject:
+        return self.python
 
     def take_module(self, path: str, data: bytes) -> JsModule | None:
         """The module parsed while indexing, if the text is still the same (once: then dropped)."""

@@ -20,6 +20,7 @@ from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import Workspace, is_js, key
+from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
 PARALLEL_THRESHOLD = 150  # files; below this, starting processes costs more than it saves
@@ -66,6 +67,7 @@ def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSum
 
 def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
     out = []
+    python = PythonProject()  # this worker's Python project facts, for the whole share
     for path, config, facts in items:
         try:
             decoded = read_source(Path(path), config.max_file_size)
@@ -74,6 +76,7 @@ def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[F
             continue
         if facts is not None:
             facts.module = _MODULES.pop(key(path), None)
+            facts.python = python
         report = analyse_source(path, decoded.text, config, facts)
         out.append((report.findings, report.error))
     _MODULES.clear()

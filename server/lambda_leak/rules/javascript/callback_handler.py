@@ -59,8 +59,6 @@ def _fix(context, function, own: bool):
 def _imported_arity(context):
     """The workspace's answer for wrappers imported from other project files."""
     workspace = context.workspace
-    if workspace is None or not hasattr(workspace, "imported_returned_arity"):
-        return None
 
     def answer(binding, member):
         ref = binding_ref(binding, member)
