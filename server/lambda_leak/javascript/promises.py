@@ -88,7 +88,7 @@ class PromiseKnowledge:
         if self._awaited is None:
             self._awaited = awaited_keys(self.module)
         line = self._awaited.get(key)
-        if line is not None:
+        if line is not None and line != call.start_point[0]:  # not the call itself (`x.m().then(…)`)
             self.evidence[call] = f"{display_path(self.module.source.path)}:{line + 1}"
             return True
         where = self.awaited_elsewhere(key) if self.awaited_elsewhere is not None else None

@@ -86,7 +86,7 @@ class Workspace:
         self._derived: tuple | None = None  # (declared incl. forwarded, reached) until something changes
         self._async_cache: dict[tuple[str, Ref], bool] = {}
         self._serves: bool | None = None  # some file serves a framework app through a Lambda adapter
-        self._awaited: dict[str, str] | None = None  # callee key -> "path:line" where some file awaits it
+        self._awaited: dict[str, list[tuple[str, str]]] | None = None  # callee key -> (file, "path:line") awaiting it
         self._resolve_cache: dict[tuple[str, str], str | None] = {}
         self._discovery = deployment.new_discovery()
         self.python = PythonProject(self.roots)  # Python's cross-file facts, read on demand
@@ -317,8 +317,11 @@ class Workspace:
                 self._awaited = {}
                 for source, summary in sorted(self.summaries.items()):
                     for awaited, line in summary.awaited if summary is not None else ():
-                        self._awaited.setdefault(awaited, f"{display_path(source)}:{line + 1}")
-            return self._awaited.get(callee)
+                        places = self._awaited.setdefault(awaited, [])
+                        if len(places) < 2:  # the first two files: one of them is not `path`
+                            places.append((source, f"{display_path(source)}:{line + 1}"))
+            path_key = key(path)
+            return next((where for source, where in self._awaited.get(callee, ()) if source != path_key), None)
 
     def facts_for(self, path: str):
         """Everything the analysis of `path` needs from the index, precomputed and picklable."""

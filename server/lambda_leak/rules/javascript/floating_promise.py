@@ -99,6 +99,8 @@ def check(context) -> Iterator[Finding]:
         fix = add_await(context, outcome)
         if outcome.variable is not None and pushed:
             fix = await_collected(context, outcome.variable, outcome.anchor) or fix
+        if call.type == "call_expression":  # asked here, so the evidence never depends on what was asked before
+            promises.call_makes_promise(call)
         evidence = promises.evidence.get(call)
         if evidence is not None:
             message += f" (it returns a promise: the same call is awaited at {evidence})"
