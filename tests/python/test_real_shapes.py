@@ -12,6 +12,7 @@ from lambda_leak.cli import main
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.python import find_handlers
+from lambda_leak.workspace.hooks import Standalone
 
 
 def _findings(path: str, text: str, workspace=None, **config) -> list[tuple[str, int]]:
@@ -34,8 +35,11 @@ def _check(root: Path, capsys, *extra: str) -> list[tuple[str, str, int]]:
     return sorted((Path(f["path"]).relative_to(root).as_posix(), f["rule"], f["line"]) for f in found)
 
 
-class Declared:
+class Declared(Standalone):
+    """A deployment that names these handlers; nothing else around the file."""
+
     def __init__(self, names):
+        super().__init__()
         self.names = frozenset(names)
 
     def declared_handler_names(self, path):
