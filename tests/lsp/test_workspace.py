@@ -123,16 +123,6 @@ async def test_changed_python_file_reanalyses_its_dependents(editor, client):
         assert await codes_become(editor, client, doc, expected), await codes_now(editor, client, doc)
 
 
-async def test_saved_file_reanalyses_its_dependents_without_file_events(editor, client):
-    """A client that sends no file-system events: saving app.py is enough."""
-    app, doc = await python_pair(editor, "pysave")
-    app_doc = await editor.open("pysave/app.py", PY_APP)
-    assert await codes_become(editor, client, doc, ["thread-leak"]), await codes_now(editor, client, doc)
-    app.write_text(PY_APP.replace("    send(event)\n", ""))
-    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app_doc.uri)))
-    assert await codes_become(editor, client, doc, []), await codes_now(editor, client, doc)
-
-
 async def test_file_watchers_are_registered_when_the_client_allows(editor, client):
     dynamic = client.capabilities.workspace.did_change_watched_files.dynamic_registration
 
