@@ -86,48 +86,32 @@ def handler(event, context):
 """
 
 
-async def test_changed_python_file_reanalyses_its_dependents(editor, client):
-    """Remove the call to `utils.send()` from app.py's handler and save: utils.py's warning goes;
-    put it back: it returns."""
-    folder = editor.root / "pyapp"
+async def python_pair(editor, folder_name: str):
+    """app.py calls utils.send(); utils.py is open. Returns app.py's path and utils.py's document."""
+    folder = editor.root / folder_name
     folder.mkdir()
     app = folder / "app.py"
     app.write_text(PY_APP)
     (folder / "utils.py").write_text(PY_UTILS)
-    doc = await editor.open("pyapp/utils.py", PY_UTILS)
+    return app, await editor.open(f"{folder_name}/utils.py", PY_UTILS)
 
-    async def codes_are(expected):
-        async def check():
-            return await codes_now(editor, client, doc) == expected
-        return await eventually(check)
 
-    assert await codes_are(["thread-leak"]), await codes_now(editor, client, doc)
+async def codes_become(editor, client, doc, expected) -> bool:
+    async def check():
+        return await codes_now(editor, client, doc) == expected
+    return await eventually(check)
+
+
+async def test_changed_python_file_reanalyses_its_dependents(editor, client):
+    """Remove the call to `utils.send()` from app.py's handler and save: utils.py's warning goes;
+    put it back: it returns."""
+    app, doc = await python_pair(editor, "pyapp")
+    assert await codes_become(editor, client, doc, ["thread-leak"]), await codes_now(editor, client, doc)
     for text, expected in ((PY_APP.replace("    send(event)\n", ""), []), (PY_APP, ["thread-leak"])):
         app.write_text(text)
         client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
             changes=[lsp.FileEvent(uri=app.as_uri(), type=lsp.FileChangeType.Changed)]))
-        assert await codes_are(expected), await codes_now(editor, client, doc)
-
-
-async def test_saved_file_reanalyses_its_dependents_without_file_events(editor, client):
-    """A client that sends no file-system events: saving app.py is enough."""
-    folder = editor.root / "pysave"
-    folder.mkdir()
-    app = folder / "app.py"
-    app.write_text(PY_APP)
-    (folder / "utils.py").write_text(PY_UTILS)
-    app_doc = await editor.open("pysave/app.py", PY_APP)
-    doc = await editor.open("pysave/utils.py", PY_UTILS)
-
-    async def flagged(expected):
-        async def check():
-            return await codes_now(editor, client, doc) == expected
-        return await eventually(check)
-
-    assert await flagged(["thread-leak"]), await codes_now(editor, client, doc)
-    app.write_text(PY_APP.replace("    send(event)\n", ""))
-    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app_doc.uri)))
-    assert await flagged([]), await codes_now(editor, client, doc)
+        assert await codes_become(editor, client, doc, expected), await codes_now(editor, client, doc)
 
 
 async def test_file_watchers_are_registered_when_the_client_allows(editor, client):

@@ -60,22 +60,10 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
             ls.scheduler.schedule(document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
-    async def did_save(ls: LambdaLeakServer, params: lsp.DidSaveTextDocumentParams):
+    def did_save(ls: LambdaLeakServer, params: lsp.DidSaveTextDocumentParams):
         document = ls.documents.get(params.text_document.uri)
-        if document is None:
-            return
-        if ls.run_mode(document.path) == "onSave":
+        if document is not None and ls.run_mode(document.path) == "onSave":
             ls.scheduler.schedule(document.uri)
-        # The saved text is on disk now: the files whose findings depend on it are re-analysed,
-        # also for clients that send no file-system events.
-        loop = asyncio.get_running_loop()
-        try:
-            affected = await loop.run_in_executor(ls.index_executor, ls.index.file_changed, Path(document.path), False)
-        except Exception:  # noqa: BLE001 - the index keeps going; the next change brings it up to date
-            log.exception("updating the index for %s failed", document.path)
-            return
-        if affected is None or affected:
-            ls.reanalyse_open_documents(affected)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: LambdaLeakServer, params: lsp.DidCloseTextDocumentParams):

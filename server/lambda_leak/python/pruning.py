@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from lambda_leak.python import project
 
@@ -39,8 +40,11 @@ def imports_project_module(text: str, path: str) -> bool:
     return False
 
 
+_TRIGGER = re.compile("|".join(re.escape(t) for t in TRIGGERS))
+
+
 def mentions_trigger(text: str) -> bool:
-    return any(trigger in text for trigger in TRIGGERS)
+    return _TRIGGER.search(text) is not None
 
 
 def might_fire(text: str, path: str) -> bool:
@@ -125,6 +129,12 @@ def _body_span(function: ast.FunctionDef, lines: list[str]) -> tuple[int, int, i
 _DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)[^\n]*", re.M)
 
 
+@lru_cache(maxsize=32)
+def _block_end(indent: int) -> re.Pattern:
+    """A line of code indented no deeper than a `def` at `indent`: its body has ended."""
+    return re.compile(r"\n[ \t]{0,%d}(?=[^\s#])" % indent)
+
+
 def worth_pruning(text: str) -> bool:
     """Whether pruning is likely to pay for its own `ast.parse` (astroid parses again): a
     cheap estimate, on the text, of the share of it in bodies that mention no trigger and no
@@ -136,6 +146,9 @@ def worth_pruning(text: str) -> bool:
     hollow = 0
     for current, following in zip(pieces, pieces[1:] + [None]):
         body = text[current.end() : following.start() if following else len(text)]
+        indent = len(current.group(0)) - len(current.group(0).lstrip())
+        end = _block_end(indent).search(body)  # code after the body (module level, the next method)
+        body = body[: end.start()] if end else body
         if not mentions_trigger(body) and not (set(_WORD.findall(body)) & names):
             hollow += len(body)
     return hollow > 0.3 * len(text)
