@@ -31,8 +31,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def measure(root: Path, mode: str) -> dict:
-    files = [p.as_uri() for p in iter_source_files([root])]
+async def start(root: Path, mode: str, text_document: lsp.TextDocumentClientCapabilities):
+    """The real server over stdio, initialized on `root`: (client, its stderr drainer, started at)."""
     client = Client()
     await client.start_io(sys.executable, "-m", "lambda_leak", "server")
 
@@ -44,11 +44,18 @@ async def measure(root: Path, mode: str) -> dict:
     capabilities = lsp.ClientCapabilities(
         window=lsp.WindowClientCapabilities(work_done_progress=True),
         workspace=lsp.WorkspaceClientCapabilities(configuration=True),
-        text_document=lsp.TextDocumentClientCapabilities(publish_diagnostics=lsp.PublishDiagnosticsClientCapabilities()))
+        text_document=text_document)
     started = time.perf_counter()
     await client.initialize_async(lsp.InitializeParams(
         initialization_options={"diagnostics": mode}, capabilities=capabilities, process_id=os.getpid(),
         root_uri=root.as_uri(), workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="bench")]))
+    return client, drainer, started
+
+
+async def measure(root: Path, mode: str) -> dict:
+    files = [p.as_uri() for p in iter_source_files([root])]
+    client, drainer, started = await start(
+        root, mode, lsp.TextDocumentClientCapabilities(publish_diagnostics=lsp.PublishDiagnosticsClientCapabilities()))
     client.initialized(lsp.InitializedParams())
     await asyncio.wait_for(client.indexed.wait(), 600)
     if mode == "workspace":
@@ -82,22 +89,8 @@ async def measure_pull(root: Path) -> dict:
     """A pull client (VS Code): until `workspace/diagnostic` lists every file, then the cost of
     the pulls VS Code repeats every 2 s, with the previous result ids (all unchanged)."""
     files = [p.as_uri() for p in iter_source_files([root])]
-    client = Client()
-    await client.start_io(sys.executable, "-m", "lambda_leak", "server")
-
-    async def drain():
-        while await client._server.stderr.readline():
-            pass
-
-    drainer = asyncio.get_running_loop().create_task(drain())
-    capabilities = lsp.ClientCapabilities(
-        window=lsp.WindowClientCapabilities(work_done_progress=True),
-        workspace=lsp.WorkspaceClientCapabilities(configuration=True),
-        text_document=lsp.TextDocumentClientCapabilities(diagnostic=lsp.DiagnosticClientCapabilities()))
-    started = time.perf_counter()
-    await client.initialize_async(lsp.InitializeParams(
-        initialization_options={"diagnostics": "workspace"}, capabilities=capabilities, process_id=os.getpid(),
-        root_uri=root.as_uri(), workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="bench")]))
+    client, drainer, started = await start(
+        root, "workspace", lsp.TextDocumentClientCapabilities(diagnostic=lsp.DiagnosticClientCapabilities()))
     client.initialized(lsp.InitializedParams())
     while True:
         report = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
