@@ -136,9 +136,10 @@ def _block_end(indent: int) -> re.Pattern:
 
 
 def worth_pruning(text: str) -> bool:
-    """Whether pruning is likely to pay for its own `ast.parse` (astroid parses again): a
-    cheap estimate, on the text, of the share of it in bodies that mention no trigger and no
-    other definition of the module. Pruning or not never changes what is found."""
+    """Whether pruning is likely to pay for its own work (a text scan, or an `ast.parse` where
+    the text is unusual): a cheap estimate, on the text, of the share of it in bodies that
+    mention no trigger and no other definition of the module. Pruning or not never changes
+    what is found."""
     pieces = list(_DEFINITION.finditer(text))
     if len(pieces) < 2:
         return False
