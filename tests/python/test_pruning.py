@@ -26,7 +26,7 @@ def _findings(path: str, text: str):
 
 def _unpruned(monkeypatch, path: str, text: str):
     with monkeypatch.context() as patch:
-        patch.setattr(pruning, "prune_text", lambda text, path: text)
+        patch.setattr(pruning, "prune", lambda text, path: (text, []))
         patch.setattr(pruning, "might_fire", lambda *args: True)
         return _findings(path, text)
 
@@ -104,3 +104,37 @@ def test_pruning_is_tried_only_where_it_pays():
     linked = "".join(f"    def step_{i}(self, x):\n        return self.step_{(i + 1) % 8}(x)\n\n" for i in range(8))
     assert not pruning.worth_pruning("class Service:\n" + linked)
     assert not pruning.worth_pruning("def handler(event, context):\n    return 1\n")
+
+
+def test_text_pruning_hollows_what_the_tree_pruning_does(tmp_path):
+    """Pruning decided from the text alone (no `ast.parse` of its own) hollows the same bodies
+    as the tree-based one, or falls back to it where the text is unusual."""
+    texts = [p.read_text() for p in python_speed.generate(tmp_path, 20)]
+    texts += [p.read_text(encoding="utf-8") for p in PYTHON_FIXTURES]
+    answered = 0
+    for text in texts:
+        pruned, hollow = pruning.prune(text, "app.py")
+        if hollow:
+            answered += 1
+            assert pruned == pruning.prune_text(text, "app.py")
+    assert answered >= 20
+
+
+def test_text_pruning_guesses_are_checked_on_the_tree():
+    """A `def` inside a string looks like one to the text: astroid's tree shows it is not, and
+    the file is built unpruned, with the string as it was."""
+    helpers = "".join(f"def helper_{i}(x):\n    total = x * {i}\n    return total + 1\n\n\n" for i in range(6))
+    text = (
+        "import threading\n"
+        "def usage():\n"
+        '    """\n'
+        "def example(x):\n"
+        "    return x\n"
+        '"""\n' + helpers + "def handler(event, context):\n    threading.Thread(target=print).start()\n"
+    )
+    pruned, hollow = pruning.prune(text, "app.py")
+    assert hollow and "    return x\n" not in pruned  # the text-only guess hollowed the string too
+    module = parsing.parse_buffer(text, "/nowhere/app.py")
+    assert module.body[1].doc_node.value == "\ndef example(x):\n    return x\n"
+    helpers = [f for f in module.body if getattr(f, "name", "").startswith("helper_")]
+    assert len(helpers) == 6 and not any(type(f.body[0]).__name__ == "Pass" for f in helpers)

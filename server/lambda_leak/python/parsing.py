@@ -18,6 +18,7 @@ from collections import OrderedDict
 import astroid
 from astroid import nodes
 from astroid.builder import AstroidBuilder
+from astroid.exceptions import AstroidSyntaxError
 
 from lambda_leak.python import project, pruning
 
@@ -84,7 +85,14 @@ def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
     previous = MANAGER.astroid_cache.get(name)
     try:
         if prune and pruning.worth_pruning(text):
-            text = pruning.prune_text(text, path)
+            pruned, hollow = pruning.prune(text, path)
+            if pruned != text:
+                try:
+                    tree = _Builder().string_build(pruned, name, path)
+                except AstroidSyntaxError:
+                    tree = None  # decided from the text alone, on text that does not parse: unpruned
+                if tree is not None and _hollowed(tree, hollow):
+                    return tree
         return _Builder().string_build(text, name, path)
     finally:
         # string_build caches the module under its name; undo that so imports resolved by
@@ -93,6 +101,23 @@ def _build(text: str, path: str, prune: bool = False) -> nodes.Module:
             MANAGER.astroid_cache.pop(name, None)
         else:
             MANAGER.astroid_cache[name] = previous
+
+
+def _hollowed(tree: nodes.Module, positions: list[tuple[int, int]]) -> bool:
+    """Whether each (line, column) is the `pass` that is the whole body of a module-level
+    function or method, as text-only pruning meant: otherwise its guess was wrong."""
+    if not positions:
+        return True
+    found = set()
+    for statement in tree.body:
+        for node in statement.body if isinstance(statement, nodes.ClassDef) else [statement]:
+            if (
+                type(node) is nodes.FunctionDef
+                and len(node.body) == 1
+                and isinstance(node.body[0], nodes.Pass)
+            ):
+                found.add((node.body[0].lineno, node.body[0].col_offset))
+    return all(p in found for p in positions)
 
 
 def parse_buffer(text: str, path: str) -> nodes.Module:

@@ -136,9 +136,10 @@ def _block_end(indent: int) -> re.Pattern:
 
 
 def worth_pruning(text: str) -> bool:
-    """Whether pruning is likely to pay for its own `ast.parse` (astroid parses again): a
-    cheap estimate, on the text, of the share of it in bodies that mention no trigger and no
-    other definition of the module. Pruning or not never changes what is found."""
+    """Whether pruning is likely to pay for its own work (a text scan, or an `ast.parse` where
+    the text is unusual): a cheap estimate, on the text, of the share of it in bodies that
+    mention no trigger and no other definition of the module. Pruning or not never changes
+    what is found."""
     pieces = list(_DEFINITION.finditer(text))
     if len(pieces) < 2:
         return False
@@ -178,3 +179,158 @@ def prune_text(text: str, path: str) -> str:
             filler = "pass" if number == start_line else ""
             lines[number] = line[:begin] + filler + " " * max(0, end - begin - len(filler)) + line[end:]
     return "\n".join(lines)
+
+
+# Pruning from the text alone, so that astroid's own parse is the only one. Sound by
+# construction where it answers, and checked on the tree astroid then builds (`hollowed`);
+# where the text is unusual (tabs, one-line bodies, backslash continuations) the
+# `ast`-based `prune_text` above decides instead.
+_STRING_OR_COMMENT = re.compile(
+    r'"""(?:\\[\s\S]|[^\\])*?"""|\'\'\'(?:\\[\s\S]|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*'
+)
+_CONTINUED = re.compile(r"\\[ \t\r]*$", re.M)
+_CODE_LINE = re.compile(r"^(?=[^\s#])", re.M)
+_NEXT_CODE_LINE = re.compile(r"\n([ \t]*)(?=[^\s#])")
+_FROM_IMPORT = re.compile(r"\bfrom[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)")
+_IMPORT = re.compile(r"\bimport[ \t]+([^\n;#]*)")
+
+
+class _Unusual(Exception):
+    """Text the text-only pruning does not handle: `prune_text` decides."""
+
+
+def _code(segment: str) -> str | None:
+    """`segment` without its strings and comments; None when a string is left open."""
+    code = _STRING_OR_COMMENT.sub(" ", segment)
+    return None if ('"' in code or "'" in code) else code
+
+
+def _complete(segment: str) -> bool:
+    """Whether `segment` is whole logical lines: no string, bracket or `\\` continuation left open."""
+    code = _code(segment)
+    if code is None or ("\\" in code and _CONTINUED.search(code)):
+        return False
+    count = code.count
+    return count("(") + count("[") + count("{") == count(")") + count("]") + count("}")
+
+
+def _text_links(text: str, path: str) -> set[str]:
+    """A superset of `_links`: every name defined anywhere, every name imported from the project."""
+    links = {m.group(1) for m in _DEFINITION.finditer(text)}
+    for module, names in _FROM_IMPORT.findall(text):
+        for piece in names.strip("()").split(","):
+            words = piece.split()
+            if words and (module.startswith(".") or project.resolve_qualified(f"{module}.{words[0]}.x", path)):
+                links.update(w.split(".")[0] for w in (words[0], words[-1]))
+    for names in _IMPORT.findall(text):
+        for piece in names.strip("()").split(","):
+            words = piece.split()
+            if words and project.resolve_qualified(words[0] + ".x", path):
+                links.update(w.split(".")[0] for w in (words[0], words[-1]))
+    starts = [m.start() for m in _CODE_LINE.finditer(text)] + [len(text)]
+    assignments = []
+    for start, end in zip(starts, starts[1:]):
+        block = text[start:end]
+        if "=" not in block or block.startswith(("def", "async", "class", "@")):
+            continue
+        if not _complete(block):
+            raise _Unusual
+        words = set(_WORD.findall(block))
+        assignments.append((words, words))  # every word a name it may bind, every word one it may use
+    bound: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for names, used in assignments:
+            if not names <= bound and used & (links | bound):
+                bound |= names
+                grew = True
+    return links | bound
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _candidates(text: str):
+    """(def match, indent) of every `def` that is module level or a method of a module-level class."""
+    class_end, body_indent = -1, None
+    for match in _DEFINITION.finditer(text):
+        line = match.group(0)
+        indent = len(line) - len(line.lstrip())
+        keyword = line.split()[0]
+        if indent == 0:
+            if keyword == "class":
+                end = _block_end(0).search(text, match.end())
+                class_end = end.start() if end else len(text)
+                body = _NEXT_CODE_LINE.search(text, match.end())
+                body_indent = len(body.group(1)) if body and body.start() < class_end else None
+            elif keyword == "def":
+                yield match, 0
+        elif keyword == "def" and match.start() < class_end and indent == body_indent:
+            yield match, indent
+
+
+def _text_prune(text: str, path: str) -> tuple[str, list[tuple[int, int]]]:
+    """`text` pruned like `prune_text` (a subset of its bodies at most) and the 1-based line
+    and column of every `pass` it put; raises `_Unusual`."""
+    if "\t" in text or "\f" in text or "\\\n" in text or "\\\r\n" in text:
+        raise _Unusual
+    links = _text_links(text, path)
+    lines = text.split("\n")
+    spans, covered = [], -1
+    for match, indent in _candidates(text):
+        if match.start() < covered:
+            continue
+        # The header may span lines: it ends on the first line where it is complete and ends with `:`.
+        header_end = text.find("\n", match.start())
+        while True:
+            header_end = len(text) if header_end < 0 else header_end
+            header = text[match.start() : header_end]
+            code = _code(header)
+            if code is not None and _complete(header):
+                if not code.rstrip().endswith(":"):
+                    raise _Unusual  # a one-line body
+                break
+            if header_end >= len(text):
+                raise _Unusual
+            header_end = text.find("\n", header_end + 1)
+        end = _block_end(indent).search(text, header_end)
+        region_end = end.start() if end else len(text)
+        first = _NEXT_CODE_LINE.search(text, header_end)
+        if first is None or first.start() >= region_end:
+            continue
+        body_start = first.start() + 1
+        region = text[body_start:region_end]
+        if not _complete(region):
+            continue
+        def_start = _line_start(text, match.start())
+        function = text[def_start:region_end]
+        if mentions_trigger(function):
+            continue
+        if set(_WORD.findall(function, match.end() - def_start)) & links:
+            continue
+        def_line = text.count("\n", 0, def_start)
+        first_line = def_line + text.count("\n", def_start, body_start)
+        last_line = first_line + region.count("\n")
+        spans.append((def_line, first_line, len(first.group(1)), last_line))
+        covered = region_end
+    hollow = []
+    for def_line, first_line, column, last_line in spans:
+        for number in range(first_line, last_line + 1):
+            line = lines[number]
+            begin = column if number == first_line else 0
+            width = len(line.rstrip("\r"))
+            filler = "pass" if number == first_line else ""
+            lines[number] = line[:begin] + filler + " " * max(0, width - begin - len(filler)) + line[width:]
+        hollow.append((first_line + 1, column))
+    return "\n".join(lines), hollow
+
+
+def prune(text: str, path: str) -> tuple[str, list[tuple[int, int]]]:
+    """The pruned text and, when it was decided from the text alone, where each `pass` must be
+    found in its tree (see `hollowed`); an empty list when no check is needed."""
+    try:
+        return _text_prune(text, path)
+    except (_Unusual, RecursionError):
+        return prune_text(text, path), []
