@@ -376,3 +376,120 @@ def test_instana_wrap_passes_the_length_on_in_the_measured_version(tmp_path, cap
     (finding,) = findings(capsys, str(tmp_path))
     assert finding["rule"] == "callback-handler" and finding["line"] == 3
     assert [fix["title"] for fix in finding["fixes"]] == ["Remove the unused callback parameter"]
+
+
+# Lambda Managed Instances: a function with a capacity provider runs Node.js 22 with the same init check.
+MANAGED_FAILURE = "fails at init on nodejs22.x on Lambda Managed Instances: Runtime.CallbackHandlerDeprecated"
+SAM_MANAGED = SAM_GLOBALS + """
+      Provider:
+        Type: AWS::Serverless::CapacityProvider
+        Properties: {{VpcConfig: {{SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}}}}
+"""
+
+
+def managed_sam(runtime: str = "nodejs22.x") -> str:
+    """Every function of SAM_GLOBALS attached to the capacity provider, the way SAM spells it."""
+    template = SAM_MANAGED.format(runtime=runtime)
+    for name in ("unused", "legacy", "mixed", "succeed"):
+        template = template.replace(
+            f"{{Handler: {name}.handler}}",
+            f"{{Handler: {name}.handler, CapacityProviderConfig: {{Arn: !GetAtt Provider.Arn, PerExecutionEnvironmentMaxConcurrency: 8}}}}",
+        )
+    return template
+
+
+def assert_managed_errors(found: list[dict], failure: str = MANAGED_FAILURE) -> None:
+    result = by_file(found)
+    assert set(result) == set(HANDLERS), result
+    for name in ("unused.js", "legacy.js", "mixed.js"):
+        rule, severity, message = result[name]
+        assert (rule, severity) == (HANDLERS[name][1], "error") and message.startswith(failure), (name, result[name])
+    # Only the init check is known to apply there: context.succeed keeps its warning on nodejs22.x.
+    assert result["succeed.js"][:2] == ("deprecated-context-method", "warning"), result["succeed.js"]
+
+
+def test_sam_capacity_provider_on_nodejs22_fails_at_init(tmp_path, capsys):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": managed_sam()})
+    assert_managed_errors(findings(capsys, str(tmp_path)))
+
+
+def test_managed_instances_on_nodejs24_names_both(tmp_path, capsys):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": managed_sam("nodejs24.x")})
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error"
+    assert result["legacy.js"][2].startswith("fails at init on nodejs24.x on Lambda Managed Instances: ")
+    assert result["succeed.js"][1] == "error"  # removed on nodejs24.x wherever it runs
+
+
+def test_only_the_function_with_a_capacity_provider_is_an_error(tmp_path, capsys):
+    handler_files(tmp_path)
+    template = SAM_MANAGED.format(runtime="nodejs22.x").replace(
+        "{Handler: legacy.handler}", "{Handler: legacy.handler, CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}}"
+    )
+    write(tmp_path, {"template.yaml": template})
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error" and result["legacy.js"][2].startswith(MANAGED_FAILURE)
+    assert result["unused.js"][1] == "warning" and result["mixed.js"][1] == "warning"
+
+
+@pytest.mark.parametrize("config", [
+    "",  # no capacity provider: the default Lambda, where nodejs22.x still runs callback handlers
+    "      CapacityProviderConfig: {}\n",  # no ARN named: not attached to anything
+    "      CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}\n",  # SAM's spelling is not CloudFormation's
+])
+def test_cloudformation_without_a_capacity_provider_keeps_the_warning(tmp_path, capsys, config):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": cloudformation_template("nodejs22.x", config)})
+    assert_warnings(findings(capsys, str(tmp_path)))
+
+
+def cloudformation_template(runtime: str, extra: str) -> str:
+    resources = "".join(
+        f"  {name.title().replace('.', '')}:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Handler: {name[:-3]}.handler\n      Runtime: {runtime}\n      Code: src/\n      Role: arn:aws:iam::1:role/r\n"
+        + extra
+        for name in HANDLERS
+    )
+    return "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resources
+
+
+def test_cloudformation_capacity_provider_on_nodejs22_fails_at_init(tmp_path, capsys):
+    handler_files(tmp_path)
+    config = (
+        "      CapacityProviderConfig:\n"
+        "        LambdaManagedInstancesCapacityProviderConfig:\n"
+        "          CapacityProviderArn: arn:aws:lambda:eu-west-1:123456789012:capacity-provider:pool\n"
+        "          ExecutionEnvironmentMemoryGiBPerVCpu: 4\n"
+    )
+    write(tmp_path, {"template.yaml": cloudformation_template("nodejs22.x", config)})
+    assert_managed_errors(findings(capsys, str(tmp_path)))
+
+
+def test_cloudformation_json_capacity_provider(tmp_path, capsys):
+    handler_files(tmp_path)
+    function = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Handler": "legacy.handler", "Runtime": "nodejs22.x", "Code": "src/", "Role": "arn:aws:iam::1:role/r",
+            "CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {
+                "CapacityProviderArn": {"Fn::GetAtt": ["Pool", "Arn"]}}},
+        },
+    }
+    (tmp_path / "template.json").write_text(json.dumps({"Resources": {"Legacy": function}}, indent=2))
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error" and result["legacy.js"][2].startswith(MANAGED_FAILURE)
+
+
+def test_list_handlers_shows_managed_instances(tmp_path, capsys, monkeypatch):
+    handler_files(tmp_path)
+    template = SAM_MANAGED.format(runtime="nodejs22.x").replace(
+        "{Handler: legacy.handler}", "{Handler: legacy.handler, CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}}"
+    )
+    write(tmp_path, {"template.yaml": template})
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--list-handlers", "."])
+    listed = capsys.readouterr().out.splitlines()
+    assert "src/legacy.js:1 handler (from template.yaml; nodejs22.x on Lambda Managed Instances)" in listed
+    assert "src/mixed.js:1 handler (from template.yaml; nodejs22.x)" in listed
