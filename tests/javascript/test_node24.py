@@ -493,3 +493,49 @@ def test_list_handlers_shows_managed_instances(tmp_path, capsys, monkeypatch):
     listed = capsys.readouterr().out.splitlines()
     assert "src/legacy.js:1 handler (from template.yaml; nodejs22.x on Lambda Managed Instances)" in listed
     assert "src/mixed.js:1 handler (from template.yaml; nodejs22.x)" in listed
+
+
+# -- adapter forms: `serverlessExpress({ app }).handler` and `middy().handler(fn)` -------------
+
+def test_vendia_4_1_handler_member_is_the_adapter_handler(tmp_path, capsys):
+    """@vendia/serverless-express 4.1.0 returns `{ proxy, handler, log }` and its `handler` has length 3."""
+    write(tmp_path, {
+        "package.json": '{"dependencies": {"@vendia/serverless-express": "4.1.0"}}',
+        "src/api.js": """
+            const serverlessExpress = require('@vendia/serverless-express');
+            const app = require('./app');
+            exports.handler = serverlessExpress({ app }).handler;
+        """,
+        "src/app.js": "module.exports = (req, res) => res.end('ok');\n",
+    })
+    (finding,) = findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path))
+    assert (finding["rule"], finding["severity"], finding["line"]) == ("callback-handler", "error", 3)
+    assert "@vendia/serverless-express 4.1.0 (package.json), whose serverlessExpress({ app }), as `.handler`," in finding["message"]
+    assert finding["message"].endswith("move to @codegenie/serverless-express 5.0.0 (every @vendia/serverless-express 4.x handler takes a callback)")
+
+
+def test_handler_member_of_another_adapter_is_not_guessed(tmp_path, capsys):
+    """Only the adapter measured to return `{ handler }` is read through `.handler`."""
+    write(tmp_path, {
+        "package.json": '{"dependencies": {"@fastify/aws-lambda": "5.1.4"}}',
+        "src/api.mjs": """
+            import awsLambdaFastify from '@fastify/aws-lambda';
+            import Fastify from 'fastify';
+            export const handler = awsLambdaFastify(Fastify()).handler;
+        """,
+    })
+    assert findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("version", ["3.6.2", "5.5.1", "6.4.5"])
+def test_middy_handler_method_is_never_a_callback_handler(tmp_path, capsys, version):
+    """`middy().handler(fn)` (from @middy/core 3) returns the middy function itself: length 0, then 2."""
+    write(tmp_path, {
+        "package.json": f'{{"dependencies": {{"@middy/core": "{version}"}}}}',
+        "src/api.mjs": """
+            import middy from '@middy/core';
+            export const handler = middy().handler(async (event, context) => event.id);
+            export const withOptions = middy().handler(async (event, context, { signal }) => event.id);
+        """,
+    })
+    assert findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path)) == []
