@@ -30,7 +30,7 @@ class ListedHandler:
     line: int  # 0-based
     name: str  # the export (for declared handlers: the export path, e.g. "nested.fn")
     origin: str  # "code", or the declaring file's name ("template.yaml", "serverless.yml", "main.tf"), "cdk", …
-    runtime: str = ""  # as declared ("nodejs24.x"), "nodejs24.x assumed" from the config, or ""
+    runtime: str = ""  # as declared ("nodejs24.x", "nodejs22.x on Lambda Managed Instances"), "nodejs24.x assumed", or ""
     how: str = ""  # how a handler naming a built file was traced to this source; for unresolved ones, why not
 
 
@@ -83,7 +83,7 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         for name, line in _code_handlers(path, path_key, frozenset(declared), overrides):
             origin = declared[name].origin if name in declared else "code"
             export = declared[name].export_path if name in declared else name
-            runtime = declared[name].runtime if name in declared and declared[name].runtime else assumed
+            runtime = declared[name].deployed_runtime if name in declared and declared[name].runtime else assumed
             how = declared[name].how if name in declared else ""
             found[(path_key, name)] = ListedHandler(str(path), line, export, origin, runtime or "", how)
     # Declared handlers the code finders did not list (re-exports, unreadable files, files not on disk).
@@ -94,18 +94,18 @@ def find_handlers(paths: Iterable[Path], overrides: dict | None = None) -> list[
         if source is not None and _inside(source, roots):
             line = _declared_line(source, handler.export_name)
             found[(source, handler.export_name)] = ListedHandler(
-                _display(source, shown), line, handler.export_path, handler.origin, handler.runtime or "", handler.how
+                _display(source, shown), line, handler.export_path, handler.origin, handler.deployed_runtime or "", handler.how
             )
         elif handler.unresolved is not None and _inside(key(handler.declared_in), roots):
             where = key(handler.declared_in)  # never guessed: listed where it is declared, with why
             found[(where, f"?{handler.line}")] = ListedHandler(
-                _display(where, shown), handler.line, "?", handler.origin, handler.runtime or "",
+                _display(where, shown), handler.line, "?", handler.origin, handler.deployed_runtime or "",
                 f"unresolved: {handler.unresolved}",
             )
         elif source is None and _inside(key(handler.declared_in), roots):
             where = key(handler.declared_in)
             found[(where, handler.export_path)] = ListedHandler(
-                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.runtime or "", handler.how
+                _display(where, shown), handler.line, handler.export_path, handler.origin, handler.deployed_runtime or "", handler.how
             )
     return sorted(found.values())
 

@@ -158,3 +158,36 @@ def test_handler_and_code_uri_from_parameters_ref_and_sub_list_form(tmp_path: Pa
         # B: a parameter without a default is only known at deploy time; C: a pseudo parameter in CodeUri
         ("template.yml", 20, "template.yml", "main", "main", "nodejs22.x", None),
     ]
+
+
+def test_capacity_provider_marks_managed_instances(tmp_path):
+    """SAM `CapacityProviderConfig.Arn` and CloudFormation's
+    `CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn` put a
+    function on Lambda Managed Instances; the declared handler carries it next to its runtime."""
+    (tmp_path / "src").mkdir()
+    for name in ("sam", "cfn", "plain", "s3"):
+        (tmp_path / "src" / f"{name}.js").write_text("exports.handler = async () => 1;\n")
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Sam:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: sam.handler\n      Runtime: nodejs22.x\n      CodeUri: src/\n"
+        "      CapacityProviderConfig:\n        Arn: !GetAtt Pool.Arn\n"
+        "  Cfn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        "      Handler: cfn.handler\n      Runtime: nodejs22.x\n      Code: src/\n"
+        "      CapacityProviderConfig:\n        LambdaManagedInstancesCapacityProviderConfig:\n"
+        "          CapacityProviderArn: !Ref PoolArn\n"
+        "  Plain:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: plain.handler\n      Runtime: nodejs22.x\n      CodeUri: src/\n"
+        "  S3:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: s3.handler\n      Runtime: nodejs22.x\n      CodeUri: s3://bucket/code.zip\n"
+        "      CapacityProviderConfig: {Arn: arn:aws:lambda:eu-west-1:1:capacity-provider:pool}\n"
+    )
+    by_line = {h.line: h for h in discover(tmp_path)}
+    template = tmp_path / "template.yaml"
+    got = {name: (by_line[line_of(template, f"Handler: {name}.handler")].managed_instances,
+                  by_line[line_of(template, f"Handler: {name}.handler")].deployed_runtime)
+           for name in ("sam", "cfn", "plain", "s3")}
+    managed = (True, "nodejs22.x on Lambda Managed Instances")
+    assert got == {"sam": managed, "cfn": managed, "plain": (False, "nodejs22.x"), "s3": managed}
+    assert {h.runtime for h in by_line.values()} == {"nodejs22.x"}  # the runtime itself stays as declared

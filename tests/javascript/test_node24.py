@@ -376,3 +376,166 @@ def test_instana_wrap_passes_the_length_on_in_the_measured_version(tmp_path, cap
     (finding,) = findings(capsys, str(tmp_path))
     assert finding["rule"] == "callback-handler" and finding["line"] == 3
     assert [fix["title"] for fix in finding["fixes"]] == ["Remove the unused callback parameter"]
+
+
+# Lambda Managed Instances: a function with a capacity provider runs Node.js 22 with the same init check.
+MANAGED_FAILURE = "fails at init on nodejs22.x on Lambda Managed Instances: Runtime.CallbackHandlerDeprecated"
+SAM_MANAGED = SAM_GLOBALS + """
+      Provider:
+        Type: AWS::Serverless::CapacityProvider
+        Properties: {{VpcConfig: {{SubnetIds: [subnet-1], SecurityGroupIds: [sg-1]}}}}
+"""
+
+
+def managed_sam(runtime: str = "nodejs22.x") -> str:
+    """Every function of SAM_GLOBALS attached to the capacity provider, the way SAM spells it."""
+    template = SAM_MANAGED.format(runtime=runtime)
+    for name in ("unused", "legacy", "mixed", "succeed"):
+        template = template.replace(
+            f"{{Handler: {name}.handler}}",
+            f"{{Handler: {name}.handler, CapacityProviderConfig: {{Arn: !GetAtt Provider.Arn, PerExecutionEnvironmentMaxConcurrency: 8}}}}",
+        )
+    return template
+
+
+def assert_managed_errors(found: list[dict], failure: str = MANAGED_FAILURE) -> None:
+    result = by_file(found)
+    assert set(result) == set(HANDLERS), result
+    for name in ("unused.js", "legacy.js", "mixed.js"):
+        rule, severity, message = result[name]
+        assert (rule, severity) == (HANDLERS[name][1], "error") and message.startswith(failure), (name, result[name])
+    # Only the init check is known to apply there: context.succeed keeps its warning on nodejs22.x.
+    assert result["succeed.js"][:2] == ("deprecated-context-method", "warning"), result["succeed.js"]
+
+
+def test_sam_capacity_provider_on_nodejs22_fails_at_init(tmp_path, capsys):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": managed_sam()})
+    assert_managed_errors(findings(capsys, str(tmp_path)))
+
+
+def test_managed_instances_on_nodejs24_names_both(tmp_path, capsys):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": managed_sam("nodejs24.x")})
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error"
+    assert result["legacy.js"][2].startswith("fails at init on nodejs24.x on Lambda Managed Instances: ")
+    assert result["succeed.js"][1] == "error"  # removed on nodejs24.x wherever it runs
+
+
+def test_only_the_function_with_a_capacity_provider_is_an_error(tmp_path, capsys):
+    handler_files(tmp_path)
+    template = SAM_MANAGED.format(runtime="nodejs22.x").replace(
+        "{Handler: legacy.handler}", "{Handler: legacy.handler, CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}}"
+    )
+    write(tmp_path, {"template.yaml": template})
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error" and result["legacy.js"][2].startswith(MANAGED_FAILURE)
+    assert result["unused.js"][1] == "warning" and result["mixed.js"][1] == "warning"
+
+
+@pytest.mark.parametrize("config", [
+    "",  # no capacity provider: the default Lambda, where nodejs22.x still runs callback handlers
+    "      CapacityProviderConfig: {}\n",  # no ARN named: not attached to anything
+    "      CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}\n",  # SAM's spelling is not CloudFormation's
+])
+def test_cloudformation_without_a_capacity_provider_keeps_the_warning(tmp_path, capsys, config):
+    handler_files(tmp_path)
+    write(tmp_path, {"template.yaml": cloudformation_template("nodejs22.x", config)})
+    assert_warnings(findings(capsys, str(tmp_path)))
+
+
+def cloudformation_template(runtime: str, extra: str) -> str:
+    resources = "".join(
+        f"  {name.title().replace('.', '')}:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Handler: {name[:-3]}.handler\n      Runtime: {runtime}\n      Code: src/\n      Role: arn:aws:iam::1:role/r\n"
+        + extra
+        for name in HANDLERS
+    )
+    return "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resources
+
+
+def test_cloudformation_capacity_provider_on_nodejs22_fails_at_init(tmp_path, capsys):
+    handler_files(tmp_path)
+    config = (
+        "      CapacityProviderConfig:\n"
+        "        LambdaManagedInstancesCapacityProviderConfig:\n"
+        "          CapacityProviderArn: arn:aws:lambda:eu-west-1:123456789012:capacity-provider:pool\n"
+        "          ExecutionEnvironmentMemoryGiBPerVCpu: 4\n"
+    )
+    write(tmp_path, {"template.yaml": cloudformation_template("nodejs22.x", config)})
+    assert_managed_errors(findings(capsys, str(tmp_path)))
+
+
+def test_cloudformation_json_capacity_provider(tmp_path, capsys):
+    handler_files(tmp_path)
+    function = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Handler": "legacy.handler", "Runtime": "nodejs22.x", "Code": "src/", "Role": "arn:aws:iam::1:role/r",
+            "CapacityProviderConfig": {"LambdaManagedInstancesCapacityProviderConfig": {
+                "CapacityProviderArn": {"Fn::GetAtt": ["Pool", "Arn"]}}},
+        },
+    }
+    (tmp_path / "template.json").write_text(json.dumps({"Resources": {"Legacy": function}}, indent=2))
+    result = by_file(findings(capsys, str(tmp_path)))
+    assert result["legacy.js"][1] == "error" and result["legacy.js"][2].startswith(MANAGED_FAILURE)
+
+
+def test_list_handlers_shows_managed_instances(tmp_path, capsys, monkeypatch):
+    handler_files(tmp_path)
+    template = SAM_MANAGED.format(runtime="nodejs22.x").replace(
+        "{Handler: legacy.handler}", "{Handler: legacy.handler, CapacityProviderConfig: {Arn: !GetAtt Provider.Arn}}"
+    )
+    write(tmp_path, {"template.yaml": template})
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--list-handlers", "."])
+    listed = capsys.readouterr().out.splitlines()
+    assert "src/legacy.js:1 handler (from template.yaml; nodejs22.x on Lambda Managed Instances)" in listed
+    assert "src/mixed.js:1 handler (from template.yaml; nodejs22.x)" in listed
+
+
+# -- adapter forms: `serverlessExpress({ app }).handler` and `middy().handler(fn)` -------------
+
+def test_vendia_4_1_handler_member_is_the_adapter_handler(tmp_path, capsys):
+    """@vendia/serverless-express 4.1.0 returns `{ proxy, handler, log }` and its `handler` has length 3."""
+    write(tmp_path, {
+        "package.json": '{"dependencies": {"@vendia/serverless-express": "4.1.0"}}',
+        "src/api.js": """
+            const serverlessExpress = require('@vendia/serverless-express');
+            const app = require('./app');
+            exports.handler = serverlessExpress({ app }).handler;
+        """,
+        "src/app.js": "module.exports = (req, res) => res.end('ok');\n",
+    })
+    (finding,) = findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path))
+    assert (finding["rule"], finding["severity"], finding["line"]) == ("callback-handler", "error", 3)
+    assert "@vendia/serverless-express 4.1.0 (package.json), whose serverlessExpress({ app }), as `.handler`," in finding["message"]
+    assert finding["message"].endswith("move to @codegenie/serverless-express 5.0.0 (every @vendia/serverless-express 4.x handler takes a callback)")
+
+
+def test_handler_member_of_another_adapter_is_not_guessed(tmp_path, capsys):
+    """Only the adapter measured to return `{ handler }` is read through `.handler`."""
+    write(tmp_path, {
+        "package.json": '{"dependencies": {"@fastify/aws-lambda": "5.1.4"}}',
+        "src/api.mjs": """
+            import awsLambdaFastify from '@fastify/aws-lambda';
+            import Fastify from 'fastify';
+            export const handler = awsLambdaFastify(Fastify()).handler;
+        """,
+    })
+    assert findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("version", ["3.6.2", "5.5.1", "6.4.5"])
+def test_middy_handler_method_is_never_a_callback_handler(tmp_path, capsys, version):
+    """`middy().handler(fn)` (from @middy/core 3) returns the middy function itself: length 0, then 2."""
+    write(tmp_path, {
+        "package.json": f'{{"dependencies": {{"@middy/core": "{version}"}}}}',
+        "src/api.mjs": """
+            import middy from '@middy/core';
+            export const handler = middy().handler(async (event, context) => event.id);
+            export const withOptions = middy().handler(async (event, context, { signal }) => event.id);
+        """,
+    })
+    assert findings(capsys, "--target-runtime", "nodejs24.x", str(tmp_path)) == []

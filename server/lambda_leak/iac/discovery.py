@@ -212,13 +212,15 @@ def _resolve(declaration: Declaration, root: Path, builds: dict | None = None) -
         return None  # Java, Go, .NET, Ruby, custom runtimes: not code lambda-leak reads
     if declaration.unresolved is not None:
         return DeclaredHandler(None, "", "", declaration.runtime, declaration.declared_in, declaration.line,
-                               declaration.origin, unresolved=declaration.unresolved)
+                               declaration.origin, unresolved=declaration.unresolved,
+                               managed_instances=declaration.managed_instances)
     if declaration.entry is not None:
         source = declaration.entry if declaration.entry.is_file() else None
         export_path = declaration.handler
         resolved_export = export_path.split(".", 1)[0] if family == "node" else export_path
         return DeclaredHandler(source, export_path, resolved_export, declaration.runtime,
-                               declaration.declared_in, declaration.line, declaration.origin)
+                               declaration.declared_in, declaration.line, declaration.origin,
+                               managed_instances=declaration.managed_instances)
     resolved = None
     if declaration.entry_points and declaration.code_dir is not None and family != "python":
         resolved = resolve_entry_points(declaration.handler, declaration.code_dir, list(declaration.entry_points))
@@ -234,4 +236,5 @@ def _resolve(declaration: Declaration, root: Path, builds: dict | None = None) -
         resolved = trace_build(declaration.handler, declaration.code_dir, root, builds) or resolved  # a bundler's output
     how = resolved.how or (declaration.note if resolved.source_file is None else "")
     return DeclaredHandler(resolved.source_file, resolved.export_path, resolved.export_name, declaration.runtime,
-                           declaration.declared_in, declaration.line, declaration.origin, how=how)
+                           declaration.declared_in, declaration.line, declaration.origin, how=how,
+                           managed_instances=declaration.managed_instances)

@@ -17,6 +17,17 @@ class DeclaredHandler:
     origin: str  # "template.yaml", "serverless.yml", "main.tf", … (the declaring file's name), "cdk", "sst", "pulumi"
     how: str = ""  # how a handler naming a built file was traced to its source, or why its code is not on disk
     unresolved: str | None = None  # why the handler could not be known (then source_file is None, export_path "")
+    managed_instances: bool = False  # runs on Lambda Managed Instances (a capacity provider), not the default Lambda
+
+    @property
+    def deployed_runtime(self) -> str | None:
+        """The runtime as it runs: "nodejs22.x on Lambda Managed Instances" for a capacity-provider function."""
+        if self.runtime and self.managed_instances:
+            return f"{self.runtime}{ON_MANAGED_INSTANCES}"
+        return self.runtime
+
+
+ON_MANAGED_INSTANCES = " on Lambda Managed Instances"
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class Declaration:
     entry: Path | None = None  # CDK NodejsFunction/PythonFunction: the file itself; `handler` is then the export
     unresolved: str | None = None  # the handler depends on something only known at deploy time (then handler is "")
     note: str = ""  # why the code is not on disk (S3, an image, a code path only known at deploy time)
+    managed_instances: bool = False  # the function names a capacity provider (Lambda Managed Instances)
 
 
 def one_line(text: str, limit: int = 120) -> str:

@@ -76,7 +76,8 @@ def _serverless_function(resource, properties, defaults, parameters, path: Path,
         points = build.get("EntryPoints") if isinstance(build, dict) else None
         if isinstance(points, list):
             entry_points = tuple(p for p in (_text(p, parameters) for p in points) if p)
-    return Declaration(handler, code_dir, runtime, path, line, path.name, entry_points)
+    managed = _capacity_provider(properties.get("CapacityProviderConfig"), "Arn")
+    return Declaration(handler, code_dir, runtime, path, line, path.name, entry_points, managed_instances=managed)
 
 
 def _lambda_function(resource, properties, parameters, path: Path, resource_line: int):
@@ -95,7 +96,18 @@ def _lambda_function(resource, properties, parameters, path: Path, resource_line
         asset = metadata.get("aws:asset:path")
         if isinstance(asset, str):
             code_dir = _local_folder(asset, path)
-    return Declaration(handler, code_dir, runtime, path, line, path.name)
+    config = properties.get("CapacityProviderConfig")
+    managed = isinstance(config, dict) and _capacity_provider(
+        config.get("LambdaManagedInstancesCapacityProviderConfig"), "CapacityProviderArn")
+    return Declaration(handler, code_dir, runtime, path, line, path.name, managed_instances=managed)
+
+
+def _capacity_provider(config: Any, arn_key: str) -> bool:
+    """Does the function name a capacity provider, i.e. run on Lambda Managed Instances? SAM:
+    `CapacityProviderConfig: {Arn: …}`; CloudFormation: `CapacityProviderConfig:
+    {LambdaManagedInstancesCapacityProviderConfig: {CapacityProviderArn: …}}`. The ARN is usually
+    `!GetAtt`/`!Ref` of a capacity provider resource, so any value there counts."""
+    return isinstance(config, dict) and config.get(arn_key) is not None
 
 
 def _property(name: str, properties, defaults, parameters, resource_line: int) -> tuple[str | None, int]:

@@ -29,13 +29,15 @@ class Adapter:
     upgrade: str  # what to tell the user
     passthrough_through: Version | None = None  # the last measured version whose handler keeps the
     # wrapped function's own length (later ones may not: the project must pin one of these)
+    handler_member: bool = False  # some versions return `{ handler, … }`: `factory(…).handler` is the handler
 
 
 ADAPTERS: tuple[Adapter, ...] = (
     Adapter("@codegenie/serverless-express", "serverlessExpress({ app })", "default", (5, 0, 0),
             "upgrade to @codegenie/serverless-express 5.0.0"),
     Adapter("@vendia/serverless-express", "serverlessExpress({ app })", "default", None,
-            "move to @codegenie/serverless-express 5.0.0 (every @vendia/serverless-express 4.x handler takes a callback)"),
+            "move to @codegenie/serverless-express 5.0.0 (every @vendia/serverless-express 4.x handler takes a callback)",
+            handler_member=True),  # 4.1.0 returns `{ proxy, handler, log }`
     Adapter("@fastify/aws-lambda", "awsLambdaFastify(app)", "default", (6, 0, 0), "upgrade to @fastify/aws-lambda 6.0.0"),
     Adapter("@slack/bolt", "AwsLambdaReceiver#toHandler()", "toHandler", (5, 0, 0), "upgrade to @slack/bolt 5.0.0"),
     Adapter("@middy/core", "middy(handler)", "default", (2, 0, 0), "upgrade to @middy/core 2.0.0 or later"),

@@ -5,7 +5,7 @@ reads at init. The handler itself when exported as is; the function a project wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from tree_sitter import Node
@@ -178,6 +178,14 @@ def _made_by(module: JsModule, call: Node) -> tuple[adapters.Adapter, Node] | No
     return adapter, callee
 
 
+def _handler_member(module: JsModule, value: Node) -> Node | None:
+    """`serverlessExpress({ app }).handler`: the object whose `handler` property is exported."""
+    value = _value_of(module, value)
+    if value is None or value.type != "member_expression" or text(value.child_by_field_name("property")) != "handler":
+        return None
+    return unwrap(value.child_by_field_name("object"))
+
+
 def built_handlers(module: JsModule, path: str, patterns: tuple[str, ...], declared: frozenset[str]) -> list[BuiltHandler]:
     """Exports that a listed adapter makes, where the project pins a version returning length ≥ 3."""
     data = module.source.data
@@ -187,13 +195,16 @@ def built_handlers(module: JsModule, path: str, patterns: tuple[str, ...], decla
     for name, value, _ in _exports(module):
         if name not in declared and not any(fnmatchcase(name, p) for p in patterns):
             continue
-        call = _outer_call(module, value) if value is not None else None
+        member = _handler_member(module, value) if value is not None else None
+        call = _outer_call(module, member if member is not None else value) if value is not None else None
         if call is None:
             continue
         made = _made_by(module, call)
-        if made is None:
+        if made is None or (member is not None and not made[0].handler_member):
             continue
         adapter, where = made
+        if member is not None:
+            adapter = replace(adapter, call=f"{adapter.call}, as `.handler`,")
         installed = adapters.installed(path, adapter.package)
         if installed is not None and adapters.affected(adapter, installed):
             found.append(BuiltHandler(name, where, adapter, installed))

@@ -113,7 +113,7 @@ class Workspace:
             if handler.source_file is not None and handler.export_name:
                 by_file.setdefault(key(handler.source_file), set()).add(handler.export_name)
                 if handler.runtime:
-                    runtimes.setdefault(key(handler.source_file), {}).setdefault(handler.export_name, handler.runtime)
+                    runtimes.setdefault(key(handler.source_file), {}).setdefault(handler.export_name, handler.deployed_runtime)
         with self._lock:
             self.declared_handlers = handlers
             self._declared = {p: frozenset(names) for p, names in by_file.items()}

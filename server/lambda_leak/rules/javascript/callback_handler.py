@@ -13,7 +13,7 @@ from typing import Iterator
 from lambda_leak.fixes.javascript.convert_to_async import callback_settles, context_settles, convert_to_async
 from lambda_leak.fixes.javascript.remove_callback import remove_callback, trailing_parameters_used
 from lambda_leak.javascript.arity import exported_arity
-from lambda_leak.javascript.node24 import INIT_ERROR, escalate, handler_runtime, init_failure
+from lambda_leak.javascript.node24 import INIT_ERROR, escalate_init, handler_runtime
 from lambda_leak.javascript.syntax import is_async, parameter_names
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
@@ -82,7 +82,7 @@ def _arity_detail(handler, shape, callback: str) -> str:
 def _init_finding(context, where, detail: str, runtime: str | None, fixes=()) -> Finding:
     """The finding, as a warning that says what Node.js 24 will do, or on nodejs24.x an error that says it fails."""
     message = f"{detail}; Node.js 24 treats it as a callback handler and fails at init with {INIT_ERROR}"
-    return escalate(context.finding(RULE, where, message, fixes), runtime, init_failure(runtime), detail)
+    return escalate_init(context.finding(RULE, where, message, fixes), runtime, detail)
 
 
 def _style_finding(context, handler) -> Finding | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.convert_to_async import callback_settles, convert_to_async
-from lambda_leak.javascript.node24 import escalate, handler_runtime, init_failure
+from lambda_leak.javascript.node24 import escalate_init, handler_runtime
 from lambda_leak.javascript.syntax import declared_arity, is_async, parameter_names, parameter_nodes
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
@@ -39,5 +39,5 @@ def check(context) -> Iterator[Finding]:
         )
         if declared_arity(handler.function) >= 3 and not handler.wrapper:
             runtime = handler_runtime(context, handler)
-            finding = escalate(finding, runtime, init_failure(runtime))
+            finding = escalate_init(finding, runtime)
         yield finding
