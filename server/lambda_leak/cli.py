@@ -15,7 +15,7 @@ from lambda_leak.config import Config, ConfigError, config_for_directory, config
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
 from lambda_leak.fixing import fix_source
-from lambda_leak.model import Finding
+from lambda_leak.model import FileProblem, Finding
 from lambda_leak.reporters import REPORTERS
 from lambda_leak.rules import PRESETS, all_rule_ids, expand_presets
 from lambda_leak.shards import Shard
@@ -92,21 +92,35 @@ def _fix_labels(display: str, applied: list) -> str:
     return "".join(labels)
 
 
-def _process(display: str, decoded: Decoded, config: Config, args, workspace, out_findings: list[Finding],
+class Results:
+    """What every path of `check` (sequential, parallel, cached, stdin) collects for the reporters."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.problems: list[FileProblem] = []
+
+    def add(self, display: str, found: list[Finding], error: str | None) -> None:
+        """One file's findings and problem; the problem is also told on stderr, as always."""
+        if error:
+            self.problem(display, error)
+        self.findings.extend(found)
+
+    def problem(self, display: str, message: str) -> None:
+        print(f"{display}: {message}", file=sys.stderr)
+        self.problems.append(FileProblem(display, message))
+
+
+def _process(display: str, decoded: Decoded, config: Config, args, workspace, results: Results,
              from_stdin: bool = False) -> None:
     """Analyse one file; with --fix or --diff, fix it too. Fixed stdin goes back to stdout."""
     if not (args.fix or args.diff):
         report = analyse_source(display, decoded.text, config, workspace)
-        if report.error:
-            print(f"{display}: {report.error}", file=sys.stderr)
-        out_findings.extend(report.findings)
+        results.add(display, report.findings, report.error)
         return
     outcome = fix_source(display, decoded.text, config, unsafe=args.unsafe_fixes, workspace=workspace)
     report = outcome.report
     if report is not None:
-        if report.error:
-            print(f"{display}: {report.error}", file=sys.stderr)
-        out_findings.extend(report.findings)
+        results.add(display, report.findings, report.error)
     if outcome.refused:
         print(f"{display}: {outcome.refused}", file=sys.stderr)
     if args.diff:
@@ -128,7 +142,7 @@ def _workspace_for(paths: list[Path], files: list[Path] | None = None):
     return Workspace.for_paths(paths, keep_modules=True, files=files)
 
 
-def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, findings: list[Finding]) -> bool:
+def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, results: Results) -> bool:
     """Check on several cores when the tree is large (never for --fix/--diff). False: not done."""
     if args.fix or args.diff:
         return False
@@ -138,13 +152,11 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     if jobs < 2:
         return False
     try:
-        results = check_in_parallel(files, paths, jobs)
+        done = check_in_parallel(files, paths, jobs)
     except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
         return False
-    for (path, _), (found, error) in zip(files, results):
-        if error:
-            print(f"{path}: {error}", file=sys.stderr)
-        findings.extend(found)
+    for (path, _), (found, error) in zip(files, done):
+        results.add(str(path), found, error)
     return True
 
 
@@ -166,7 +178,7 @@ def _project_root(path: Path) -> Path:
 _PROJECT_MARKERS = (".git", "template.yaml", "template.yml", "serverless.yml", "serverless.yaml", "cdk.json", "lambda-leak.toml")
 
 
-def _check_stdin(args: argparse.Namespace, overrides: dict, findings: list[Finding]) -> int | None:
+def _check_stdin(args: argparse.Namespace, overrides: dict, results: Results) -> int | None:
     if not args.stdin_filename:
         raise UsageError("reading stdin (-) needs --stdin-filename NAME: the file's path decides its language, config and handlers")
     name = args.stdin_filename
@@ -178,7 +190,7 @@ def _check_stdin(args: argparse.Namespace, overrides: dict, findings: list[Findi
     workspace = _workspace_for([_project_root(Path(name))])
     if workspace is not None:
         workspace.update_file(Path(name).resolve(), decoded.text)
-    _process(name, decoded, config, args, workspace, findings, from_stdin=True)
+    _process(name, decoded, config, args, workspace, results, from_stdin=True)
     return None
 
 
@@ -206,10 +218,10 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
 
 def run_check(args: argparse.Namespace) -> int:
     overrides = _cli_overrides(args)
-    findings: list[Finding] = []
+    results = Results()
     checked: list[str] = [args.stdin_filename or "-"]
     if args.paths == ["-"]:
-        listed = _check_stdin(args, overrides, findings)
+        listed = _check_stdin(args, overrides, results)
         if listed is not None:
             return listed
     else:
@@ -221,42 +233,45 @@ def run_check(args: argparse.Namespace) -> int:
             return _list_handlers(paths, overrides)
         cache = None if args.fix or args.diff or args.no_cache else _open_cache(args)
         if cache is not None:
-            checked = _check_with_cache(cache, args, paths, overrides, findings)
-            return _report(args, findings, checked)
+            checked = _check_with_cache(cache, args, paths, overrides, results)
+            return _report(args, results, checked)
         walked: list[Path] = []
         files = _files_to_check(paths, overrides, args, walked)
         checked = [str(path) for path, _ in files]
-        if not _check_in_parallel(files, paths, args, findings):
+        if not _check_in_parallel(files, paths, args, results):
             workspace = _workspace_for(paths, walked)
             for path, config in files:
                 display = str(path)
                 try:
                     decoded = read_source(path, config.max_file_size)
                 except UnreadableFile as error:
-                    print(f"{display}: {error}", file=sys.stderr)
+                    results.problem(display, str(error))
                     continue
-                _process(display, decoded, config, args, workspace, findings)
-    return _report(args, findings, checked)
+                _process(display, decoded, config, args, workspace, results)
+    return _report(args, results, checked)
 
 
-def _report(args: argparse.Namespace, findings: list[Finding], checked: list[str]) -> int:
+def _report(args: argparse.Namespace, results: Results, checked: list[str]) -> int:
+    findings = results.findings
     fixed_to_stdout = args.paths == ["-"] and args.fix and not args.diff
     out = sys.stderr if fixed_to_stdout else sys.stdout
     if args.diff and findings and args.format == "text":
         out.write("\n# Not fixed (no fix, or only unsafe fixes without --unsafe-fixes):\n" if not args.unsafe_fixes
                   else "\n# Not fixed (no fix for these):\n")
-    _reporter(args, checked)(findings, out)
+    _reporter(args, checked, results.problems)(findings, out)
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
 
-def _reporter(args: argparse.Namespace, checked: list[str]):
-    """The chosen format, given what it needs beyond the findings."""
-    if args.format == "sarif" and args.shard:
-        return partial(REPORTERS["sarif"], automation_id=args.shard.automation_id)
+def _reporter(args: argparse.Namespace, checked: list[str], problems: list[FileProblem]):
+    """The chosen format, given what it needs beyond the findings. Files that could not be
+    analysed go to SARIF and JUnit only: text, json and github keep their contract, and GitLab
+    Code Quality has no place for them."""
+    if args.format == "sarif":
+        return partial(REPORTERS["sarif"], automation_id=args.shard.automation_id if args.shard else None, problems=problems)
     if args.format == "junit":
-        return partial(REPORTERS["junit"], checked=checked)
+        return partial(REPORTERS["junit"], checked=checked, problems=problems)
     return REPORTERS[args.format]
 
 
@@ -281,27 +296,25 @@ def _open_cache(args: argparse.Namespace):
     return ResultCache(Path(DEFAULT_FOLDER))
 
 
-def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overrides: dict, findings: list[Finding]) -> list[str]:
+def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overrides: dict, results: Results) -> list[str]:
     """Serve an unchanged run from the cache (a stat per file); else check what changed. Returns the
     files checked (displayed paths)."""
     from lambda_leak.cache import run_key
 
     run = run_key(args, paths)
-    results = cache.run_results(run)
-    if results is None:
+    cached = cache.run_results(run)
+    if cached is None:
         from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
 
         cache.prepare()
-        results, stamps = cached_check.check(_files_to_check(paths, overrides, args), paths, args.jobs, cache)
-        served_again = not any(error and "internal error" in error for _, _, error in results)
-        cache.save(run if served_again else None, stamps, results)
-    elif not results:
+        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args), paths, args.jobs, cache)
+        served_again = not any(error and "internal error" in error for _, _, error in cached)
+        cache.save(run if served_again else None, stamps, cached)
+    elif not cached:
         print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
-    for display, found, error in results:
-        if error:
-            print(f"{display}: {error}", file=sys.stderr)
-        findings.extend(found)
-    return [display for display, _, _ in results]
+    for display, found, error in cached:
+        results.add(display, found, error)
+    return [display for display, _, _ in cached]
 
 
 def _list_handlers(paths: list[Path], overrides: dict) -> int:

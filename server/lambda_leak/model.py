@@ -100,6 +100,15 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that could not be analysed, or only in part (binary, not UTF-8, too large,
+    unreadable, a syntax error): CI reports show it beside the findings."""
+
+    path: str
+    message: str
+
+
 @dataclass
 class FileReport:
     """What analysing one file produced: findings, or a clear reason it was skipped."""

@@ -39,12 +39,12 @@ def validator() -> Path:
     return _install()
 
 
-def _report(tmp_path: Path, name: str, *args: str, env: dict | None = None) -> Path:
+def _report(tmp_path: Path, name: str, *args: str, env: dict | None = None, cwd: Path = ROOT) -> Path:
     out = tmp_path / name
     with out.open("w") as stream:
         completed = subprocess.run(
             [sys.executable, "-m", "lambda_leak", "check", "--format", "sarif", "--exit-zero", *args],
-            cwd=ROOT, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=600,
+            cwd=cwd, stdout=stream, stderr=subprocess.PIPE, text=True, timeout=600,
             env={**os.environ, **(env or {})},
         )
     assert completed.returncode == 0, completed.stderr
@@ -73,6 +73,16 @@ def _problems(results: list[dict], accepted: set[str] = ACCEPTED_NOTES) -> list[
     ]
 
 
+def _project_with_bad_files(tmp_path: Path) -> Path:
+    """The Node.js examples beside files lambda-leak cannot analyse (or only in part)."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "examples" / "node", project)
+    (project / "blob.js").write_bytes(b"\x00\x01\x02 not text")
+    (project / "latin1.py").write_bytes(b'NAME = "caf\xe9"\n')
+    (project / "unfinished.js").write_text('exports.handler = async () => {\n  fetch("https://example.com");\n')
+    return project
+
+
 def test_examples_and_fixtures_validate_without_errors_or_warnings(validator: Path, tmp_path: Path):
     # In GitHub Actions the run names its commit (versionControlProvenance; SARIF2003 otherwise)
     github = {"GITHUB_REPOSITORY": "lambda-leak/lambda-leak", "GITHUB_SHA": "0" * 40, "GITHUB_REF": "refs/heads/main"}
@@ -80,9 +90,14 @@ def test_examples_and_fixtures_validate_without_errors_or_warnings(validator: Pa
         _report(tmp_path, "examples.sarif", "examples", env=github),
         _report(tmp_path, "fixtures.sarif", "tests/fixtures", env=github),
         _report(tmp_path, "shard.sarif", "examples", "--shard", "2/3", env=github),
+        _report(tmp_path, "bad-files.sarif", ".", "--no-cache", env=github, cwd=_project_with_bad_files(tmp_path)),
     ]
     document = json.loads(reports[1].read_text())
     assert len(document["runs"][0]["results"]) > 50  # many rules, multi-line regions and fixes are covered
+    invocation = json.loads(reports[3].read_text())["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    notified = {n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in invocation["toolExecutionNotifications"]}
+    assert notified == {"blob.js", "latin1.py", "unfinished.js"}
     assert _problems(_validate(validator, tmp_path, *reports)) == []
 
 

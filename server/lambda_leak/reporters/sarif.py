@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from lambda_leak import __version__
-from lambda_leak.model import Finding, Range
+from lambda_leak.model import FileProblem, Finding, Range
 from lambda_leak.reporters.sources import Sources, fingerprints
 from lambda_leak.rule_pages import doc_sections, rule_doc
 from lambda_leak.rules import RuleInfo, all_rules
@@ -133,9 +133,28 @@ def _provenance() -> list[dict]:
     return [provenance]
 
 
-def render(findings: list[Finding], stream: TextIO, *, automation_id: str | None = None) -> None:
+def _invocation(problems: list[FileProblem], sources: Sources) -> dict:
+    """The run succeeded (its findings are complete for every other file); each file it could not
+    analyse, or only in part, is a warning notification that code scanning lists with the run."""
+    notifications = [
+        {
+            "level": "warning",
+            "message": {"text": _sentence(problem.message)},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(problem.path, sources)}}],
+        }
+        for problem in problems
+    ]
+    invocation: dict = {"executionSuccessful": True}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
+def render(findings: list[Finding], stream: TextIO, *, automation_id: str | None = None,
+           problems: list[FileProblem] = ()) -> None:
     """`automation_id` names the run's category (`lambda-leak/shard-1-of-4/`): code scanning keeps
-    one analysis per category, so the shards of a CI matrix add up instead of replacing each other."""
+    one analysis per category, so the shards of a CI matrix add up instead of replacing each other.
+    `problems`: the files that could not be analysed, or only in part."""
     variants: dict[str, list[RuleInfo]] = {}
     for rule in all_rules():
         variants.setdefault(rule.id, []).append(rule)
@@ -168,10 +187,12 @@ def render(findings: list[Finding], stream: TextIO, *, automation_id: str | None
         },
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri().rstrip("/") + "/"}},
         "columnKind": "unicodeCodePoints",
+        "invocations": [_invocation(list(problems), sources)],
         "results": results,
     }
     provenance = _provenance()
-    if provenance and all(sources.relative(f.path) is not None for f in findings):  # it maps %SRCROOT% only
+    paths = [f.path for f in findings] + [p.path for p in problems]
+    if provenance and all(sources.relative(path) is not None for path in paths):  # it maps %SRCROOT% only
         run["versionControlProvenance"] = provenance
     if automation_id:
         run["automationDetails"] = {"id": automation_id}
