@@ -171,12 +171,17 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     uses = [use for use in uses if not only_inspects(use)]
     if not uses:  # only its length is read, or it is logged: nothing waits for it
         return Outcome(FLOATING, outcome.anchor, variable=variable)
+    conditions = 0
     for use in uses:
         result = follow(use)
         if result.fate == STORED and result.variable is not None and text(result.variable) != name:
             result = stored_outcome(module, result, depth + 1)
         if result.fate != FLOATING:
             return Outcome(HANDLED, outcome.anchor)
+        conditions += result.misuse == "condition" and unwrap(result.anchor) == use
+    if conditions == len(uses) and not _pushed(outcome):
+        # `const ok = isAllowed(user); if (ok) …`: only ever tested, never awaited — always truthy
+        return Outcome(FLOATING, outcome.anchor, variable=variable, misuse="condition")
     # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
     return Outcome(HANDLED, outcome.anchor)
 

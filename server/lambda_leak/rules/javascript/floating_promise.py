@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
-from lambda_leak.fixes.javascript.await_all import await_collected
+from lambda_leak.fixes.javascript.await_all import await_callback_promises, await_collected
 from lambda_leak.javascript.fate import (
     ESCAPES,
     FLOATING,
@@ -74,7 +74,12 @@ def check(context) -> Iterator[Finding]:
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
         pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
-        if outcome.variable is not None:
+        if outcome.variable is not None and outcome.misuse == "condition":
+            message = (
+                f"`{text(outcome.variable)}` holds a promise and is used as a condition: it is always truthy, whatever "
+                "it resolves to; and nothing awaits it, so Lambda freezes its work when the handler returns"
+            )
+        elif outcome.variable is not None:
             message = (
                 f"`{text(outcome.variable)}` "
                 + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
@@ -99,6 +104,8 @@ def check(context) -> Iterator[Finding]:
         fix = add_await(context, outcome)
         if outcome.variable is not None and pushed:
             fix = await_collected(context, outcome.variable, outcome.anchor) or fix
+        elif outcome.variable is None and not outcome.misuse and outcome.void is None:
+            fix = await_callback_promises(context, outcome.anchor) or fix  # forEach(function (x) { notify(x); })
         if call.type == "call_expression":  # asked here, so the evidence never depends on what was asked before
             promises.call_makes_promise(call)
         evidence = promises.evidence.get(call)
