@@ -30,6 +30,7 @@ EXPECTED_HANDLERS = {
     "src/api/powertools.ts handler (code)",
     "src/api/satisfies.ts handler (code)",
     "src/api/vendia-express.js handler (code)",
+    "src/checks/deferred-results.ts handler (code)",
     "src/auth/authorizer.js handler (code)",
     "src/batch/countdown.js handler (code)",
     "src/batch/foreach-sync.js handler (code)",

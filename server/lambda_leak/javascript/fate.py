@@ -33,6 +33,7 @@ class Outcome:
     variable: Node | None = None  # STORED: the identifier it is stored in
     void: Node | None = None  # FLOATING through `void expr`: the unary expression
     misuse: str = ""  # FLOATING because its value is used as a plain value: "condition" or "value"
+    holder: str = ""  # FLOATING in an object property nothing waits for: "job.done"
 
 
 _CONDITIONS = frozenset({"if_statement", "while_statement", "do_statement", "for_statement"})
@@ -171,12 +172,17 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     uses = [use for use in uses if not only_inspects(use)]
     if not uses:  # only its length is read, or it is logged: nothing waits for it
         return Outcome(FLOATING, outcome.anchor, variable=variable)
+    conditions = 0
     for use in uses:
         result = follow(use)
         if result.fate == STORED and result.variable is not None and text(result.variable) != name:
             result = stored_outcome(module, result, depth + 1)
         if result.fate != FLOATING:
             return Outcome(HANDLED, outcome.anchor)
+        conditions += result.misuse == "condition" and unwrap(result.anchor) == use
+    if conditions == len(uses) and not _pushed(outcome):
+        # `const ok = isAllowed(user); if (ok) …`: only ever tested, never awaited — always truthy
+        return Outcome(FLOATING, outcome.anchor, variable=variable, misuse="condition")
     # Every use drops it again: those uses (`p.then(...)`) are reported where they float.
     return Outcome(HANDLED, outcome.anchor)
 
@@ -384,3 +390,65 @@ def _executor_parameters(function: Node) -> frozenset[str]:
     if arguments.named_children[0] != function:
         return frozenset()
     return frozenset(n for n in parameter_names(function)[:2] if n)
+
+
+def property_outcome(module: JsModule, outcome: Outcome) -> Outcome:
+    """`job.done = save(x)` / `const job = { done: save(x) }` on a local object literal: FLOATING
+    (with `holder` = "job.done") when no later use of `job` awaits, returns or hands on that
+    property — or the object itself. Anything it cannot follow counts as handled (precision)."""
+    anchor, parent = outcome.anchor, outcome.anchor.parent
+    if parent is None:
+        return outcome
+    if parent.type == "assignment_expression" and _field_is(parent, "right", anchor):
+        left = unwrap(parent.child_by_field_name("left"))
+        if left.type != "member_expression" or parent.parent is None or parent.parent.type != "expression_statement":
+            return outcome
+        holder = unwrap(left.child_by_field_name("object"))
+        prop, store = text(left.child_by_field_name("property")), left
+    elif parent.type == "pair" and _field_is(parent, "value", anchor):
+        obj, key = parent.parent, parent.child_by_field_name("key")
+        declarator = obj.parent if obj is not None else None
+        if key is None or key.type not in ("property_identifier", "string") or declarator is None:
+            return outcome
+        if declarator.type != "variable_declarator" or not _field_is(declarator, "value", obj):
+            return outcome
+        holder, prop, store = declarator.child_by_field_name("name"), text(key).strip("'\""), None
+    else:
+        return outcome
+    function = enclosing_function(anchor)
+    if holder is None or holder.type != "identifier" or function is None:
+        return outcome
+    name = text(holder)
+    bound = module.resolve(name, holder)
+    literal = bound.node if bound is not None and bound.kind == "object" else None
+    if literal is None or not (function.start_byte <= literal.start_byte < function.end_byte):
+        return outcome  # a parameter, a module object, a class instance: someone else may wait for it
+    if any(unwrap(v).type in FUNCTION_TYPES for v in _pair_values(literal)) or any(
+        c.type in ("method_definition", "spread_element") for c in literal.named_children
+    ):
+        return outcome  # an object with its own methods may wait for its fields
+    for use in descendants(function, frozenset({"identifier", "shorthand_property_identifier"})):
+        if use == holder or text(use) != name or _is_assignment_target(use) or module.resolve(name, use) != bound:
+            continue
+        member = use.parent
+        if member is None or member.type != "member_expression" or not _field_is(member, "object", use):
+            return outcome  # the object itself is returned, passed on, spread, iterated …
+        if member == store:
+            continue
+        assigned = member.parent
+        if assigned is not None and assigned.type == "assignment_expression" and _field_is(assigned, "left", member):
+            continue  # another store
+        if text(member.child_by_field_name("property")) != prop:
+            if member.child_by_field_name("property") is None or member.child_by_field_name("property").type != "property_identifier":
+                return outcome  # job[key]: could be any property
+            continue
+        if only_inspects(member):
+            continue
+        result = follow(member)
+        if result.fate != FLOATING or unwrap(result.anchor) != member:
+            return outcome  # waited for, or dropped again by a chain (`job.done.catch(…)`) reported where it floats
+    return Outcome(FLOATING, anchor, holder=f"{name}.{prop}")
+
+
+def _pair_values(literal: Node) -> list[Node]:
+    return [v for p in literal.named_children if p.type == "pair" and (v := p.child_by_field_name("value")) is not None]

@@ -85,3 +85,34 @@ def await_collected(context, variable: Node, pushed: Node) -> Fix | None:
     indent = context.source.indent_of_line(target.start_point[0])
     edits.append(insert(context.source, target.start_byte, f"await Promise.all({name});\n{indent}"))
     return Fix(TITLE, True, tuple(edits))
+
+
+def await_callback_promises(context, anchor: Node) -> Fix | None:
+    """`items.forEach(function (x) { notify(x); })` where `notify(x);` drops a promise: make the
+    callback async, await the promise in it, and wait for every callback —
+    `await Promise.all(items.map(async function (x) { await notify(x); }))`. Safe for the same
+    reason as the arrow form: the callbacks still run concurrently; the function now waits for them."""
+    statement = anchor.parent
+    callback = enclosing_function(anchor)
+    if statement is None or statement.type != "expression_statement" or callback is None:
+        return None
+    if callback.type not in ("function_expression", "arrow_function") or is_async(callback):
+        return None
+    if callback.child_by_field_name("return_type") is not None or any(c.type == "*" for c in callback.children):
+        return None  # `(x): void => {…}` would no longer type-check as async; generators are not callbacks
+    arguments = callback.parent
+    call = arguments.parent if arguments is not None and arguments.type == "arguments" else None
+    if call is None or call.type != "call_expression" or arguments.named_children[0] != callback:
+        return None
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee.type != "member_expression" or context.module.text(callee.child_by_field_name("property")) != "forEach":
+        return None
+    outer = call
+    while outer.parent is not None and outer.parent.type == "parenthesized_expression":
+        outer = outer.parent
+    waited = await_all(context, call, "forEach", outer)
+    if waited is None or anchor.type in ("binary_expression", "ternary_expression", "sequence_expression", "assignment_expression"):
+        return None
+    source = context.source
+    edits = (insert(source, callback.start_byte, "async "), insert(source, anchor.start_byte, "await "))
+    return Fix(TITLE, True, (*edits, *waited.edits))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from lambda_leak.fixes.javascript.add_await import add_await
-from lambda_leak.fixes.javascript.await_all import await_collected
+from lambda_leak.fixes.javascript.await_all import await_callback_promises, await_collected
 from lambda_leak.javascript.fate import (
     ESCAPES,
     FLOATING,
@@ -13,11 +13,12 @@ from lambda_leak.javascript.fate import (
     Outcome,
     follow,
     observes_waited_promise,
+    property_outcome,
     settled_by_executor,
     stored_outcome,
 )
 from lambda_leak.javascript.frameworks import sends_response
-from lambda_leak.javascript.syntax import text
+from lambda_leak.javascript.syntax import TRANSPARENT, text
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
 
@@ -49,6 +50,15 @@ def _in_returned_response(context, anchor) -> bool:
     return function is not None and context.paths.handler_of(function) is not None
 
 
+def _typed_holder(module, outcome) -> bool:
+    """Is the object holding the promise declared with a TypeScript type (`const r: Result = {}`)?"""
+    bound = module.resolve(outcome.holder.split(".")[0], outcome.anchor)
+    declarator = bound.node.parent if bound is not None and bound.node is not None else None
+    while declarator is not None and declarator.type != "variable_declarator" and declarator.type in TRANSPARENT:
+        declarator = declarator.parent
+    return declarator is not None and declarator.type == "variable_declarator" and declarator.child_by_field_name("type") is not None
+
+
 def _responds(context, anchor) -> bool:
     """In a framework route, a chain that sends the response itself: the adapter waits for it."""
     return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
@@ -65,6 +75,8 @@ def check(context) -> Iterator[Finding]:
             outcome = stored_outcome(module, outcome)
         if outcome.fate == ESCAPES and _in_returned_response(context, outcome.anchor):
             outcome = Outcome(FLOATING, outcome.anchor, misuse="response")
+        elif outcome.fate == ESCAPES:
+            outcome = property_outcome(module, outcome)
         if outcome.fate != FLOATING or outcome.anchor in reported:
             continue
         if settled_by_executor(outcome.anchor, module) or observes_waited_promise(module, promises, outcome.anchor):
@@ -74,11 +86,21 @@ def check(context) -> Iterator[Finding]:
         reported.add(outcome.anchor)
         where = outcome.anchor if outcome.void is None else outcome.void
         pushed = outcome.anchor.parent is not None and outcome.anchor.parent.type == "arguments"
-        if outcome.variable is not None:
+        if outcome.variable is not None and outcome.misuse == "condition":
+            message = (
+                f"`{text(outcome.variable)}` holds a promise and is used as a condition: it is always truthy, whatever "
+                "it resolves to; and nothing awaits it, so Lambda freezes its work when the handler returns"
+            )
+        elif outcome.variable is not None:
             message = (
                 f"`{text(outcome.variable)}` "
                 + ("collects promises that are never awaited" if pushed else "holds a promise that is never awaited")
                 + ": the handler returns and Lambda freezes the work, which resumes in a later invocation or never runs"
+            )
+        elif outcome.holder:
+            message = (
+                f"`{outcome.holder}` holds a promise that is never awaited: the handler returns and Lambda freezes "
+                "this work, which resumes in a later invocation or never runs"
             )
         elif outcome.misuse == "response":
             message = (
@@ -99,6 +121,10 @@ def check(context) -> Iterator[Finding]:
         fix = add_await(context, outcome)
         if outcome.variable is not None and pushed:
             fix = await_collected(context, outcome.variable, outcome.anchor) or fix
+        elif outcome.holder and fix is not None and _typed_holder(module, outcome):
+            fix = None  # `audit?: Promise<void>` would now receive a void value: no fix is provably right
+        elif outcome.variable is None and not outcome.misuse and outcome.void is None:
+            fix = await_callback_promises(context, outcome.anchor) or fix  # forEach(function (x) { notify(x); })
         if call.type == "call_expression":  # asked here, so the evidence never depends on what was asked before
             promises.call_makes_promise(call)
         evidence = promises.evidence.get(call)
