@@ -114,6 +114,7 @@ EXPECTED_HANDLERS = {
     "py/orders/app.py lambda_handler (code)",
     "py/reports/daily.py handler (code)",
     "py/sam/bot/ingest.py entry (template.yaml)",
+    "py/storefront/lambda_function.py handler (code)",
     "py/web/app.py handler (code)",
     "src/real/checkout.ts handler (code)",
     "src/real/fanout.js handler (code)",

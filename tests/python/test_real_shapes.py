@@ -8,6 +8,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from lambda_leak.cli import main
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
@@ -283,6 +285,153 @@ def test_flask_routes_under_wsgi_adapters(tmp_path, capsys):
         },
     )
     assert _check(root, capsys) == [("web.py", "thread-leak", 16)]
+
+
+DJANGO_SITE = {
+    "manage.py": "",
+    "shop/__init__.py": "",
+    "shop/settings.py": """
+        ROOT_URLCONF = "shop.urls"
+        """,
+    "shop/wsgi.py": """
+        import os
+
+        from django.core.wsgi import get_wsgi_application
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        application = get_wsgi_application()
+        """,
+    "shop/urls.py": """
+        from django.urls import include, path, re_path
+
+        from orders import views
+
+        urlpatterns = [
+            path("orders/", views.create_order),
+            re_path(r"^orders/(?P<pk>[0-9]+)/$", views.OrderDetail.as_view()),
+            path("billing/", include("billing.urls")),
+        ]
+        """,
+    "orders/__init__.py": "",
+    "orders/views.py": """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        from django.http import JsonResponse
+        from django.views import View
+
+        pool = ThreadPoolExecutor(max_workers=2)
+
+        def notify(order_id):
+            print("notified", order_id)
+
+        def create_order(request):
+            threading.Thread(target=notify, args=("new",)).start()
+            return JsonResponse({"id": "new"})
+
+        class OrderDetail(View):
+            def get(self, request, pk):
+                return JsonResponse({"id": pk})
+
+            def delete(self, request, pk):
+                pool.submit(notify, pk)
+                return JsonResponse({"deleted": pk})
+
+            def put(self, request, pk):
+                future = pool.submit(notify, pk)
+                future.result()
+                return JsonResponse({"updated": pk})
+        """,
+    "billing/__init__.py": "",
+    "billing/urls.py": """
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [path("refund/", views.refund), path("invoice/", views.invoice)]
+        """,
+    "billing/views.py": """
+        import threading
+
+        from django.http import HttpResponse
+
+        def log(text):
+            print(text)
+
+        def refund(request):
+            timer = threading.Timer(5.0, log, args=("slow refund",))
+            timer.start()
+            return HttpResponse("refunded")
+
+        def invoice(request):
+            worker = threading.Thread(target=log, args=("invoice",))
+            worker.start()
+            worker.join()
+            return HttpResponse("sent")
+        """,
+}
+DJANGO_LEAKS = [
+    ("billing/views.py", "timer-leak", 11),
+    ("orders/views.py", "executor-leak", 22),
+    ("orders/views.py", "thread-leak", 14),
+]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        """
+        import serverless_wsgi
+
+        from shop.wsgi import application
+
+        def handler(event, context):
+            return serverless_wsgi.handle_request(application, event, context)
+        """,
+        """
+        import os
+
+        import apig_wsgi
+        from django.core.wsgi import get_wsgi_application
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        application = get_wsgi_application()
+        handler = apig_wsgi.make_lambda_handler(application)
+        """,
+    ],
+)
+def test_django_views_under_wsgi_adapters(tmp_path, capsys, entry):
+    root = _project(tmp_path, {**DJANGO_SITE, "lambda_function.py": entry})
+    found = _check(root, capsys)
+    assert sorted(found) == sorted(DJANGO_LEAKS)
+    main(["check", str(root), "--format", "json", "--select", "ALL"])
+    messages = {f["line"]: f["message"] for f in json.loads(capsys.readouterr().out)}
+    assert "`create_order`" in messages[14] and "`delete`" in messages[22]
+
+
+def test_django_views_without_a_literal_root_urlconf_come_from_the_project_urls(tmp_path, capsys):
+    settings = {"shop/settings.py": "ROOT_URLCONF = os.environ['URLCONF']\n"}
+    entry = """
+        import awsgi
+
+        from shop.wsgi import application
+
+        def lambda_handler(event, context):
+            return awsgi.response(application, event, context)
+        """
+    root = _project(tmp_path, {**DJANGO_SITE, **settings, "lambda_function.py": entry})
+    assert sorted(_check(root, capsys)) == sorted(DJANGO_LEAKS)
+
+
+def test_django_project_without_a_lambda_adapter_stays_silent(tmp_path, capsys):
+    entry = """
+        from shop.wsgi import application
+
+        def handler(event, context):
+            return {"statusCode": 200}
+        """
+    root = _project(tmp_path, {**DJANGO_SITE, "lambda_function.py": entry})
+    assert _check(root, capsys) == []
 
 
 # --- 7. files that do not fully parse -----------------------------------------------------------

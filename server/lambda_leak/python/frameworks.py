@@ -1,5 +1,5 @@
-"""Web frameworks behind a Lambda handler: FastAPI/Starlette under Mangum, Flask (or any WSGI
-app) under aws-wsgi, serverless-wsgi or apig-wsgi. Every route function runs inside the
+"""Web frameworks behind a Lambda handler: FastAPI/Starlette under Mangum, Flask or Django (or
+any WSGI app) under aws-wsgi, serverless-wsgi or apig-wsgi. Every route function runs inside the
 invocation, so routes are on the handler path.
 
 Routes are the functions decorated through the app (`@app.get(...)`, `@app.route(...)`) or
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from astroid import nodes
 
-from lambda_leak.python import parsing, project
+from lambda_leak.python import django_views, parsing, project
 from lambda_leak.python.names import assigned_value, qualified
 
 # Adapters called with the app: `Mangum(app)`, `awsgi.response(app, event, context)`, ...
@@ -90,11 +90,12 @@ def routes(module: nodes.Module, app: str) -> list[nodes.FunctionDef]:
 
 
 def app_routes(app: nodes.NodeNG) -> list[nodes.FunctionDef]:
-    """The routes of the app that `app` (a name in the handler's module) denotes."""
+    """The routes of the app that `app` (a name in the handler's module) denotes: decorated or
+    registered functions, or a Django application's views (`django_views`)."""
     if not isinstance(app, nodes.Name):
         return []
     module = app.root()
-    found = routes(module, app.name)
+    found = routes(module, app.name) + django_views.views(app)
     name = qualified(app)  # `from main import app` -> "main.app"
     importer = module.file
     if name and not name.endswith("()") and importer and importer != "<?>":

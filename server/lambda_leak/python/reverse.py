@@ -6,6 +6,7 @@ them when a Python file changes."""
 
 from __future__ import annotations
 
+import re
 
 from lambda_leak.python import parsing, project
 from lambda_leak.python.handlers import discover
@@ -45,13 +46,28 @@ def _importers(path: str, stem: str) -> list[str]:
     return index.get(stem, [])
 
 
+# A module handing an app to a WSGI adapter; a Django URLconf.
+_WSGI_ADAPTER = re.compile(r"\b(?:serverless_wsgi|apig_wsgi|awsgi|aws_wsgi)\b")
+_URLCONF = re.compile(r"^urlpatterns\b", re.M)
+
+
+def _django_entries(path: str, importers: list[str]) -> list[str]:
+    """Files handing an app to a WSGI adapter, when `path` is a Django URLconf or a module one
+    imports: Django reaches views through `ROOT_URLCONF` and `include("app.urls")`, not imports."""
+    facts = project.current()
+    if not any(_URLCONF.search(facts.text(f) or "") for f in [path, *importers]):
+        return []
+    return [f for f in facts.project_files(path) if _WSGI_ADAPTER.search(facts.text(f) or "")]
+
+
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
     """Qualified names (`pkg.mod.func`) of functions in `path` that another file's handler reaches."""
     facts = project.current()
     own = facts.key(path)
     stem = facts.module_name(path).rsplit(".", 1)[-1]
     found: set[str] = set()
-    for other in _importers(path, stem):
+    importers = _importers(path, stem)
+    for other in dict.fromkeys(importers + _django_entries(path, importers)):
         if facts.key(other) == own:
             continue
         text = facts.text(other)
