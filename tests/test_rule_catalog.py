@@ -12,7 +12,7 @@ from fixture_cases import cases
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.rules import all_rules
-from lambda_leak.rules.catalog import catalog
+from lambda_leak.rule_catalog import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 ROW = re.compile(r"^\| \[`([a-z0-9-]+)`\]\(docs/rules/\1\.md\) \| ([^|]*) \| .* \| ([^|]*) \|$", re.MULTILINE)

@@ -275,11 +275,15 @@ def _reporter(args: argparse.Namespace, checked: list[str], problems: list[FileP
     return REPORTERS[args.format]
 
 
+def _say_no_files(paths: list[Path]) -> None:
+    print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
+
+
 def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace,
                     walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
     files = _configured_files(paths, overrides, walked)
     if not files:
-        print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
+        _say_no_files(paths)
     if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
         files = [(path, config) for path, config in files if args.shard.takes(path)]
     return files
@@ -311,7 +315,7 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:
-        print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
+        _say_no_files(paths)
     for display, found, error in cached:
         results.add(display, found, error)
     return [display for display, _, _ in cached]
