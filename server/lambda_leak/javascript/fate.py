@@ -369,15 +369,24 @@ def _named_executor(module: JsModule, function: Node) -> frozenset[str]:
     """The settlers of a function declared on its own and passed as `new Promise(waitForFlush)`."""
     if function.type not in ("function_declaration", "arrow_function", "function_expression"):
         return frozenset()
-    for new in module.news:
-        if dotted_name(new.child_by_field_name("constructor")) != "Promise":
-            continue
+    for new in _promise_news(module):
         args = call_arguments(new)
         if args and unwrap(args[0]).type == "identifier":
             bound = module.resolve(text(unwrap(args[0])), args[0])
             if bound is not None and bound.kind == "function" and bound.node == function:
                 return frozenset(n for n in parameter_names(function)[:2] if n)
     return frozenset()
+
+
+def _promise_news(module: JsModule) -> list[Node]:
+    """The module's `new Promise(...)` expressions (memoised on the module: asked per enclosing
+    function of every floating promise and timer)."""
+    memo = module.__dict__.get("_promise_news")
+    if memo is None:
+        memo = module.__dict__["_promise_news"] = [
+            new for new in module.news if module.dotted(new.child_by_field_name("constructor")) == "Promise"
+        ]
+    return memo
 
 
 def _executor_parameters(function: Node) -> frozenset[str]:

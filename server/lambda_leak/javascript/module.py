@@ -43,7 +43,7 @@ class Scope:
     """A node that declares names (function, block, catch, for). Scopes nest, so a sorted list
     with parent links answers "what encloses byte N" without tree-sitter parent walks."""
 
-    __slots__ = ("node", "kind", "start", "end", "parent", "is_function")
+    __slots__ = ("node", "kind", "start", "end", "parent", "is_function", "resolved", "declared")
 
     def __init__(self, node: Node, parent: "Scope | None" = None):
         self.node = node
@@ -52,6 +52,8 @@ class Scope:
         self.end = node.end_byte
         self.parent = parent
         self.is_function = self.kind in FUNCTION_TYPES
+        self.resolved: dict[str, Binding | None] | None = None  # name -> what it means here (memo of `resolve`)
+        self.declared: dict[str, Binding] | None = None  # a block's own declarations, once read
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,6 @@ class JsModule:
         self._new_starts = [n.start_byte for n in self.news]
         self._scopes: dict[Node, dict[str, Binding]] = {}
         self._parameters: dict[Node, list[str]] = {}
-        self._resolved: dict[tuple[str, int], Binding | None] = {}
         self._called: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
@@ -165,20 +166,34 @@ class JsModule:
         return self._resolve_in(name, self.innermost_scope(at.start_byte))
 
     def _resolve_in(self, name: str, scope: Scope | None) -> Binding | None:
-        if scope is None:
-            return None
-        key = (name, id(scope))
-        if key in self._resolved:
-            return self._resolved[key]
-        result = self._declared_in(scope, name)
-        if result is None:
-            result = self._resolve_in(name, scope.parent)
-        self._resolved[key] = result
+        """Walks outwards; every scope passed on the way remembers the answer (a loop, not
+        recursion: this runs for nearly every call and identifier the rules look at)."""
+        passed = []
+        result = None
+        while scope is not None:
+            memo = scope.resolved
+            if memo is None:
+                memo = scope.resolved = {}
+            elif name in memo:
+                result = memo[name]
+                break
+            passed.append(memo)
+            result = self._declared_in(scope, name)
+            if result is not None:
+                break
+            scope = scope.parent
+        for memo in passed:
+            memo[name] = result
         return result
 
     def _declared_in(self, scope: Scope, name: str) -> Binding | None:
-        node = scope.node
         kind = scope.kind
+        if kind in _SCOPE_TYPES:
+            declared = scope.declared
+            if declared is None:
+                declared = scope.declared = self.scope(scope.node)
+            return declared.get(name)
+        node = scope.node
         if scope.is_function:
             if name in self.parameters(node):
                 return Binding("param", node)
@@ -186,8 +201,6 @@ class JsModule:
                 own = node.child_by_field_name("name")
                 if own is not None and self.text(own) == name:
                     return Binding("function", node)
-        elif kind in _SCOPE_TYPES:
-            return self.scope(node).get(name)
         elif kind == "catch_clause":
             param = node.child_by_field_name("parameter")
             if param is not None and self.text(param) == name:
@@ -383,12 +396,19 @@ class JsModule:
             cls = self.enclosing_class(callee)
             method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
             return [method] if method is not None else []
-        container, static = None, None
-        if obj.type == "identifier":
-            bound = self.resolve(self.text(obj), obj)
-            if bound is not None and bound.kind in ("class", "object"):
-                container, static = bound.node, (True if bound.kind == "class" else None)
-        if container is None:  # an instance: `svc.run()`, `this.repo.save()`, `(repo: Repo) => repo.save()`
+        if obj.type == "identifier":  # resolved once: what `receiver_class` would read from it too
+            name = self.text(obj)
+            bound = self.resolve(name, obj)
+            kind = bound.kind if bound is not None else ""
+            if kind in ("class", "object"):
+                container, static = bound.node, (True if kind == "class" else None)
+            elif kind == "instance":  # `svc.run()`
+                container, static = self.local_class(bound.constructor, obj), False
+            elif kind == "param" and bound.node is not None:  # `(repo: Repo) => repo.save()`
+                container, static = self.local_class(self._parameter_type(bound.node, name), obj), False
+            else:
+                return []
+        else:  # an instance field: `this.repo.save()`
             container, static = self.local_class(self.receiver_class(obj), obj), False
         method = self.member_function(container, prop, static) if container is not None else None
         return [method] if method is not None else []

@@ -77,6 +77,7 @@ class HandlerPaths:
             if leaky:
                 self._leaky |= reached
         self._cache: dict[tuple[Node, bool], bool] = {}
+        self._by_scope: dict[tuple[int, bool], bool] = {}  # (id of the innermost scope, leaky_only) -> on the path
 
     def _reach(self, start: Node) -> set[Node]:
         return reach(self.module, start)
@@ -105,6 +106,15 @@ class HandlerPaths:
         """Is `node` inside a function on a handler path (of a handler that does not wait)?"""
         if self.scope_all:
             return self._inside_function(node)
+        start = node.start_byte
+        scope = self.module.innermost_scope(start)
+        if scope is not None and scope.start != start:
+            # No scope starts at `node`, so none lies inside it: its functions are its scope's.
+            key = (id(scope), leaky_only)
+            cached = self._by_scope.get(key)
+            if cached is None:
+                cached = self._by_scope[key] = self.within(node, self._leaky if leaky_only else self._any)
+            return cached
         key = (node, leaky_only)
         cached = self._cache.get(key)
         if cached is None:

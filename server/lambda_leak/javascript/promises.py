@@ -69,9 +69,10 @@ class PromiseKnowledge:
 
     def _call_makes_promise(self, call: Node) -> bool:
         callee = unwrap(call.child_by_field_name("function"))
-        name = self.module.dotted(callee)
-        if name and name in self.extra_names:
-            return True
+        if self.extra_names:
+            name = self.module.dotted(callee)
+            if name and name in self.extra_names:
+                return True
         if callee.type == "identifier":
             return self._identifier_call(self.module.text(callee), callee)
         if callee.type == "member_expression":

@@ -26,6 +26,8 @@ def timer_kind(module: JsModule, call: Node) -> str | None:
         return None
     head, _, last = name.rpartition(".")
     if not head:
+        if last not in TIMERS and not _mentions_timers(module):
+            return None  # neither a global timer nor, without a "timers" import, an alias of one
         bound = module.resolve(last, callee)
         if bound is None:
             return last if last in TIMERS else None  # the global
@@ -40,6 +42,14 @@ def timer_kind(module: JsModule, call: Node) -> str | None:
     if bound is not None and bound.kind == "import" and bound.module == "timers" and "." not in head:
         return last
     return None
+
+
+def _mentions_timers(module: JsModule) -> bool:
+    """Can the file import from "timers" at all? (Read once per module, not once per call.)"""
+    known = module.__dict__.get("_mentions_timers")
+    if known is None:
+        known = module.__dict__["_mentions_timers"] = b"timers" in module.source.data
+    return known
 
 
 def is_cleared(module: JsModule, call: Node, depth: int = 0) -> bool:
