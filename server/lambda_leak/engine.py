@@ -56,8 +56,10 @@ def analyse_source(
     config: Config,
     workspace: AnalysisHooks | None = None,
     previous_tree: Any = None,
+    memo: Any = None,
 ) -> FileReport:
-    """`workspace`: the files around this one (None: the file on its own)."""
+    """`workspace`: the files around this one (None: the file on its own). `previous_tree` and
+    `memo` (a `javascript.incremental.DocumentMemo`) carry an open document's previous version."""
     language = language_for(path)
     report = FileReport(path=path, language=language)
     if language is None:
@@ -72,7 +74,10 @@ def analyse_source(
     try:
         analyser = importlib.import_module(_ANALYSERS[family])
         hooks = workspace if workspace is not None else Standalone()
-        result: LanguageResult = analyser.analyse(source, config, rules, hooks, previous_tree)
+        if memo is not None and family == "javascript":
+            result: LanguageResult = analyser.analyse(source, config, rules, hooks, previous_tree, memo)
+        else:
+            result = analyser.analyse(source, config, rules, hooks, previous_tree)
     except Exception as error:  # noqa: BLE001 - the run goes on with the next file
         log.debug("analysis of %s crashed:\n%s", path, traceback.format_exc())
         report.error = f"internal error: {type(error).__name__}: {error}"

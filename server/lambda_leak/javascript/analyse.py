@@ -10,10 +10,11 @@ from tree_sitter import Node
 
 from lambda_leak.config import Config
 from lambda_leak.engine import LanguageResult, run_rules
-from lambda_leak.javascript import parser
+from lambda_leak.javascript import incremental, parser
 from lambda_leak.javascript.arity import BuiltHandler, built_handlers
 from lambda_leak.javascript.frameworks import imports_adapter, route_handlers
 from lambda_leak.javascript.handlers import JsHandler, discover, returned_handlers
+from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.paths import HandlerPaths
 from lambda_leak.javascript.promises import PromiseKnowledge
@@ -56,13 +57,17 @@ def _awaited_elsewhere(workspace: AnalysisHooks, path: str):
     return lambda callee: workspace.awaited_elsewhere(path, callee)
 
 
-def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any) -> JsModule:
-    """The module the workspace index already parsed (same text), or a fresh parse."""
+def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any, memo: DocumentMemo | None = None) -> JsModule:
+    """The module the workspace index already parsed (same text), or a fresh parse (which, in the
+    language server, starts from the previous version's call graph where the edit leaves it)."""
     module = workspace.take_module(source.path, source.data)
     if module is not None:
         module.source = source
         return module
-    return JsModule(source, parser.parse(source.data, source.language, previous_tree))
+    module = JsModule(source, parser.parse(source.data, source.language, previous_tree))
+    if memo is not None:
+        memo.reused = incremental.seed(module, memo.previous, previous_tree)
+    return module
 
 
 def _external(workspace: AnalysisHooks, module: JsModule) -> list:
@@ -86,9 +91,10 @@ def _returned(module: JsModule, handlers: list[JsHandler], promises: PromiseKnow
     return roots
 
 
-def build_context(source: SourceText, config: Config, workspace: AnalysisHooks | None = None, previous_tree: Any = None) -> JsContext:
+def build_context(source: SourceText, config: Config, workspace: AnalysisHooks | None = None, previous_tree: Any = None,
+                  memo: DocumentMemo | None = None) -> JsContext:
     workspace = workspace if workspace is not None else Standalone()
-    module = _module(source, workspace, previous_tree)
+    module = _module(source, workspace, previous_tree, memo)
     promises = PromiseKnowledge(
         module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
     )
@@ -112,8 +118,10 @@ def _routes(module: JsModule, workspace: AnalysisHooks) -> list:
     return []
 
 
-def analyse(source: SourceText, config: Config, rules: list, workspace: AnalysisHooks | None = None, previous_tree: Any = None) -> LanguageResult:
-    context = build_context(source, config, workspace, previous_tree)
+def analyse(source: SourceText, config: Config, rules: list, workspace: AnalysisHooks | None = None, previous_tree: Any = None,
+            memo: DocumentMemo | None = None) -> LanguageResult:
+    """`memo`: the language server's record of this document's previous version (None elsewhere)."""
+    context = build_context(source, config, workspace, previous_tree, memo)
     root = context.module.root
     syntax_error = None
     broken = parser.first_error(root)
@@ -121,9 +129,12 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Analysis
         where = source.point_position(broken.start_point)
         syntax_error = f"syntax error at line {where.line + 1}, column {where.column + 1}; findings may be incomplete"
     if not context.handlers and not context.built and not context.paths.has_external and config.scope != "all":
-        return LanguageResult([], syntax_error, context.module.tree)
-    errors: list[str] = []
-    findings = run_rules(rules, context, errors)
-    if errors:
-        syntax_error = "; ".join(filter(None, [syntax_error, *errors]))
+        findings: list[Finding] = []
+    else:
+        errors: list[str] = []
+        findings = run_rules(rules, context, errors)
+        if errors:
+            syntax_error = "; ".join(filter(None, [syntax_error, *errors]))
+    if memo is not None:
+        memo.current = incremental.capture(context.module)
     return LanguageResult(findings, syntax_error, context.module.tree)

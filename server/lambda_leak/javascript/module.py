@@ -84,6 +84,7 @@ class JsModule:
         self._scopes: dict[Node, dict[str, Binding]] = {}
         self._parameters: dict[Node, list[str]] = {}
         self._called: dict[Node, list[Node]] = {}
+        self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
@@ -376,6 +377,19 @@ class JsModule:
         if called is None:
             called = self._called[call] = self._functions_called(call)
         return called
+
+    def passed_functions(self, call: Node) -> list[Node]:
+        """Functions of this file handed to a call by name (`items.forEach(save)`): it may run them."""
+        passed = self._passed.get(call)
+        if passed is None:
+            passed = self._passed[call] = []
+            for argument in call_arguments(call):
+                argument = unwrap(argument)
+                if argument.type == "identifier":
+                    bound = self.resolve(self.text(argument), argument)
+                    if bound is not None and bound.kind == "function":
+                        passed.append(bound.node)
+        return passed
 
     def _functions_called(self, call: Node) -> list[Node]:
         if call.type == "new_expression":

@@ -14,7 +14,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.handlers import JsHandler
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.promises import PromiseKnowledge
-from lambda_leak.javascript.syntax import call_arguments, is_async, text, unwrap
+from lambda_leak.javascript.syntax import is_async, text, unwrap
 
 _NO_WAIT_QUERY = """
 (assignment_expression
@@ -25,14 +25,7 @@ _NO_WAIT_QUERY = """
 
 def call_targets(module: JsModule, call: Node) -> list[Node]:
     """Functions in this file a call (or `new`) may run, including functions passed by name."""
-    targets = list(module.functions_called(call))
-    for argument in call_arguments(call):
-        argument = unwrap(argument)
-        if argument.type == "identifier":
-            bound = module.resolve(module.text(argument), argument)
-            if bound is not None and bound.kind == "function":
-                targets.append(bound.node)
-    return targets
+    return module.functions_called(call) + module.passed_functions(call)
 
 
 def reach(module: JsModule, start: Node) -> set[Node]:

@@ -41,6 +41,9 @@ class Document:
     # The tree for `text`: replaced by each analysis of the newest version and edited in place
     # on every change, so it is always a valid `previous_tree` for the current text.
     tree: Any = None
+    # The call graph of the text `tree` was parsed from (a `javascript.incremental.CallGraph`): the
+    # next analysis re-uses the edges an edit cannot change.
+    call_graph: Any = None
 
     @property
     def lines(self) -> list[str]:
@@ -54,6 +57,7 @@ class Document:
         if not isinstance(change, lsp.TextDocumentContentChangePartial):
             self.text = change.text
             self.tree = None
+            self.call_graph = None
             return
         lines = self.lines
         start = from_lsp_position(lines, change.range.start, encoding)

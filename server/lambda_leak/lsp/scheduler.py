@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any, Callable
 
 from lambda_leak.engine import analyse_source
+from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.lsp.diagnostics import DiagnosticsStore, Entry
 from lambda_leak.lsp.documents import Document, Documents
 from lambda_leak.lsp.positions import split_lines
@@ -32,7 +33,7 @@ def vendored(path: str) -> bool:
     return any(part in VENDORED for part in PurePath(path).parts[:-1])
 
 
-def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) -> FileReport:
+def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any, memo: DocumentMemo | None = None) -> FileReport:
     """Runs in the worker thread. The engine does not raise; this guards the server anyway."""
     started = time.perf_counter()
     try:
@@ -41,7 +42,7 @@ def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any) ->
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         if size > config.max_file_size:
             return FileReport(path, error=f"{size:,} bytes, over the {config.max_file_size:,}-byte limit (maxFileSize); not analysed")
-        return analyse_source(path, text, config, workspace, previous_tree)
+        return analyse_source(path, text, config, workspace, previous_tree, memo)
     except Exception as error:  # noqa: BLE001 - a crash costs this document's findings, not the server
         log.exception("analysis of %s crashed", path)
         return FileReport(path, error=f"internal error: {type(error).__name__}: {error}")
@@ -107,10 +108,11 @@ class Scheduler:
                 try:
                     config = self.config_for(document.path)
                     previous = document.tree.copy() if document.tree is not None else None
+                    memo = DocumentMemo(previous=document.call_graph if previous is not None else None)
                     report = await loop.run_in_executor(
-                        self.executor, analyse, document.path, text, config, self.workspace(), previous
+                        self.executor, analyse, document.path, text, config, self.workspace(), previous, memo
                     )
-                    self._finish(uri, document, version, text, report)
+                    self._finish(uri, document, version, text, report, memo)
                 except Exception as error:  # noqa: BLE001 - log and keep serving the other documents
                     log.exception("analysing %s failed", uri)
                     failed = FileReport(document.path, error=f"internal error: {type(error).__name__}: {error}")
@@ -119,11 +121,13 @@ class Scheduler:
             self._running.pop(uri, None)
             self._wake(uri)
 
-    def _finish(self, uri: str, document: Document, version: int, text: str, report: FileReport) -> None:
+    def _finish(self, uri: str, document: Document, version: int, text: str, report: FileReport,
+                memo: DocumentMemo | None = None) -> None:
         if self.documents.get(uri) is not document or document.version != version or document.text != text:
             return  # stale: the newest text is already queued (a change marked it dirty)
         if report.syntax_tree is not None:
             document.tree = report.syntax_tree
+            document.call_graph = memo.current if memo is not None else None
         if report.error:
             log.info("%s: %s", document.path, report.error)
         entry = self.store.put(uri, version, text, split_lines(text), report.findings, self.encoding(), report.error)

@@ -1,0 +1,259 @@
+"""The language server re-uses the previous version's call graph (javascript/incremental.py):
+after every edit its findings must be exactly those of a from-scratch analysis.
+
+Edits go through the server's own `Document` (text and tree edited as on `didChange`) and the
+analysis is called as the scheduler calls it, with the previous tree and the document's memo.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+
+from lambda_leak.config import Config
+from lambda_leak.engine import analyse_source
+from lambda_leak.javascript.incremental import DocumentMemo
+from lambda_leak.lsp.documents import Document
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "javascript"
+
+
+def _bench_file() -> str:
+    spec = importlib.util.spec_from_file_location("lsp_latency", ROOT / "bench" / "lsp_latency.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.big_handler(60)
+
+
+class Editor:
+    """One open document, analysed after each change as the scheduler does."""
+
+    def __init__(self, path: str, text: str, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.document = Document("file://" + path, path, 1, text)
+        self.reused: list[int] = []
+        self._analyse()
+
+    def _analyse(self):
+        previous = self.document.tree.copy() if self.document.tree is not None else None
+        memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
+        report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
+        self.document.tree = report.syntax_tree
+        self.document.call_graph = memo.current
+        self.reused.append(memo.reused)
+        return report
+
+    def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str):
+        text = self.document.text
+        old_text = text[_offset(text, start) : _offset(text, end)]
+        change = lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(lsp.Position(*start), lsp.Position(*end)), text=new_text)
+        self.document.apply(change, "utf-16")
+        self.document.version += 1
+        added = new_text.split("\n")
+        new_end = (start[0] + len(added) - 1, (start[1] if len(added) == 1 else 0) + len(added[-1]))
+        self.undo = (start, new_end, old_text)
+        return self._analyse()
+
+    def replace_line(self, line: int, new_line: str):
+        old = self.document.text.split("\n")[line]
+        return self.replace((line, 0), (line, len(old)), new_line)
+
+
+def _offset(text: str, position: tuple[int, int]) -> int:
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: position[0]]) + position[1]
+
+
+def fresh(path: str, text: str, config: Config | None = None):
+    return analyse_source(path, text, config or Config())
+
+
+def _same(incremental, path, text, config=None):
+    expected = fresh(path, text, config)
+    assert (incremental.error, incremental.findings) == (expected.error, expected.findings)
+
+
+SNIPPETS = [
+    "  notify(event);",
+    "  await notify(event);",
+    "  setTimeout(() => flush(event), 10);",
+    "  const pending = save(event);",
+    "  items.forEach(async (item) => { await save(item); });",
+    "  return save(event);",
+    "  }",
+    "  {",
+    "  if (event.retry) { send(event); }",
+    "  context.callbackWaitsForEmptyEventLoop = false;",
+    "  db.query('select 1', (err, rows) => { done(rows); });",
+    "  helper(event).then(() => log(event));",
+    "async function notify(e) { return fetch(e.url); }",
+    "function notify(e) { console.log(e); }",
+    "const save = async (x) => x;",
+    "",
+]
+
+
+def _mutate(rng: random.Random, line: str) -> str:
+    choice = rng.randrange(6)
+    if choice == 0 and "await " in line:
+        return line.replace("await ", "", 1)
+    if choice == 1 and "async " in line:
+        return line.replace("async ", "", 1)
+    if choice == 2 and "(" in line:
+        return line.replace("(", "(await ", 1) if "await" not in line else line + " // edited"
+    if choice == 3:
+        return line[: rng.randrange(len(line) + 1)]
+    if choice == 4:
+        return line + rng.choice([";", " ", "x", ")"])
+    return rng.choice(SNIPPETS)
+
+
+def _random_edits(editor: Editor, rng: random.Random, steps: int) -> None:
+    for _ in range(steps):
+        text = editor.document.text
+        lines = text.split("\n")
+        line = rng.randrange(len(lines))
+        kind = rng.randrange(4)
+        if kind == 0:  # change one line
+            report = editor.replace_line(line, _mutate(rng, lines[line]))
+        elif kind == 1:  # insert a line
+            report = editor.replace((line, 0), (line, 0), rng.choice(SNIPPETS) + "\n")
+        elif kind == 2 and line + 1 < len(lines):  # delete a line
+            report = editor.replace((line, 0), (line + 1, 0), "")
+        else:  # type or delete a few characters inside a line
+            column = rng.randrange(len(lines[line]) + 1)
+            if rng.random() < 0.5 and column < len(lines[line]):
+                report = editor.replace((line, column), (line, min(len(lines[line]), column + rng.randrange(1, 4))), "")
+            else:
+                report = editor.replace((line, column), (line, column), rng.choice(["a", " ", "(", ")", "await ", ";"]))
+        _same(report, editor.document.path, editor.document.text, editor.config)
+        if report.error:  # the user fixes the typo (the broken version was analysed, and compared, first)
+            report = editor.replace(*editor.undo)
+            assert editor.document.text == text
+            _same(report, editor.document.path, editor.document.text, editor.config)
+
+
+FIXTURE_FILES = sorted(
+    p for p in FIXTURES.rglob("*") if p.suffix in (".js", ".ts", ".mjs", ".tsx") and ".fixed." not in p.name
+)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
+    rng = random.Random(seed)
+    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+    _random_edits(editor, rng, 25)
+    assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_random_line_edits_of_fixtures_keep_fresh_findings(seed):
+    rng = random.Random(100 + seed)
+    picked = rng.sample(FIXTURE_FILES, 24)
+    reused = 0
+    for path in picked:
+        editor = Editor(str(path), path.read_text(encoding="utf-8"))
+        _random_edits(editor, rng, 6)
+        reused += sum(1 for n in editor.reused if n)
+    assert reused >= 10
+
+
+def test_random_edits_with_every_rule_and_scope_all():
+    rng = random.Random(7)
+    config = Config(select=("ALL",), scope="all")
+    for path in rng.sample(FIXTURE_FILES, 10):
+        editor = Editor(str(path), path.read_text(encoding="utf-8"), config)
+        _random_edits(editor, rng, 5)
+
+
+HANDLER = """\
+async function save(item) {
+  return fetch(item.url);
+}
+
+function audit(item) {
+  console.log(item);
+}
+
+exports.handler = async (event) => {
+  for (const item of event.items) {
+    audit(item);
+  }
+  return { ok: true };
+};
+"""
+
+
+def _rules_at(report) -> list[tuple[str, int]]:
+    return [(f.rule, f.range.start.line) for f in report.findings]
+
+
+def test_a_new_call_in_the_handler_puts_its_callee_on_the_path():
+    editor = Editor("/tmp/p/h.js", HANDLER)
+    report = editor.replace_line(10, "    audit(item); save(item);")
+    assert ("floating-promise", 10) in _rules_at(report)
+    _same(report, "/tmp/p/h.js", editor.document.text)
+
+
+def test_editing_a_callee_changes_the_callers_finding():
+    source = HANDLER.replace("    audit(item);", "    save(item);")
+    editor = Editor("/tmp/p/h.js", source)
+    assert ("floating-promise", 10) in _rules_at(fresh("/tmp/p/h.js", source))
+    report = editor.replace_line(0, "function save(item) {")  # no longer async ...
+    assert ("floating-promise", 10) in _rules_at(report)  # ... but still returns fetch(): a promise
+    report = editor.replace_line(1, "  console.log(item.url);")  # now it makes no promise at all
+    assert ("floating-promise", 10) not in _rules_at(report)
+    _same(report, "/tmp/p/h.js", editor.document.text)
+    assert editor.reused[-1] > 0  # the edit inside `save` left the handler's edges to re-use
+
+
+def test_renaming_a_top_level_function():
+    editor = Editor("/tmp/p/h.js", HANDLER.replace("    audit(item);", "    save(item);"))
+    report = editor.replace_line(0, "async function store(item) {")
+    assert ("floating-promise", 10) not in _rules_at(report)  # `save` is now unknown: no promise known
+    _same(report, "/tmp/p/h.js", editor.document.text)
+    report = editor.replace_line(10, "    store(item);")
+    assert ("floating-promise", 10) in _rules_at(report)
+    _same(report, "/tmp/p/h.js", editor.document.text)
+
+
+def test_adding_an_import():
+    source = HANDLER.replace("    audit(item);", "    client.send(item);")
+    editor = Editor("/tmp/p/h.js", source)
+    assert ("floating-promise", 10) not in _rules_at(editor._analyse())
+    report = editor.replace((0, 0), (0, 0), "const { S3Client } = require('@aws-sdk/client-s3');\nconst client = new S3Client({});\n")
+    assert ("floating-promise", 12) in _rules_at(report)  # an SDK v3 `send` makes a promise
+    _same(report, "/tmp/p/h.js", editor.document.text)
+
+
+def test_a_method_edit_inside_a_class_is_never_taken_from_the_memo():
+    source = """\
+class Repo {
+  async save(item) { return fetch(item); }
+  run(item) { this.save(item); }
+}
+const repo = new Repo();
+exports.handler = async (event) => {
+  repo.run(event);
+  return 1;
+};
+"""
+    editor = Editor("/tmp/p/r.js", source)
+    report = editor.replace_line(2, "  run(item) { this.save(item); this.save(item); }")
+    assert editor.reused[-1] == 0
+    _same(report, "/tmp/p/r.js", editor.document.text)
+
+
+def test_a_syntax_error_falls_back_to_a_fresh_analysis():
+    editor = Editor("/tmp/p/h.js", HANDLER)
+    report = editor.replace_line(10, "    audit(item;")
+    assert editor.reused[-1] == 0
+    _same(report, "/tmp/p/h.js", editor.document.text)
+    report = editor.replace_line(10, "    audit(item);")
+    _same(report, "/tmp/p/h.js", editor.document.text)
