@@ -15,6 +15,7 @@ computes the whole call graph again.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from tree_sitter import Node, Tree
 
@@ -34,14 +35,18 @@ _DECLARING = frozenset(
 
 @dataclass(frozen=True)
 class CallGraph:
-    """One analysed version's call-graph edges, by byte span (nodes do not outlive their tree),
-    with a copy of its syntax tree as it was (the document's own copy is edited as the user types)."""
+    """One analysed version's call-graph edges, by position in `JsModule.calls` + `news` and
+    `JsModule.functions` (nodes do not outlive their tree), with the start bytes of those nodes and
+    a copy of the syntax tree as it was (the document's own copy is edited as the user types)."""
 
     data: bytes
     language: str
     tree: Tree
-    called: dict[Span, tuple[Span, ...]]  # call or `new` -> functions_called
-    passed: dict[Span, tuple[Span, ...]]  # call -> functions passed to it by name
+    call_starts: list[int]
+    new_starts: list[int]
+    function_starts: list[int]
+    called: dict[int, tuple[int, ...]]  # call (index; `new`s after the calls) -> functions_called
+    passed: dict[int, tuple[int, ...]]  # call -> functions passed to it by name
 
 
 @dataclass
@@ -54,17 +59,32 @@ class DocumentMemo:
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
 
 
-def capture(module: JsModule) -> CallGraph:
-    def spans(nodes: list[Node]) -> tuple[Span, ...]:
-        return tuple(n.byte_range for n in nodes)
+def capture(module: JsModule) -> CallGraph | None:
+    """The call graph `module`'s analysis computed, for the next version (None if it cannot be read)."""
+    try:
+        return _capture(module)
+    except Exception:  # noqa: BLE001 - a memo never costs an analysis
+        log.debug("call graph not kept", exc_info=True)
+        return None
 
-    return CallGraph(
-        module.source.data,
-        module.source.language,
-        module.tree.copy(),
-        {call.byte_range: spans(found) for call, found in module._called.items()},
-        {call.byte_range: spans(found) for call, found in module._passed.items()},
-    )
+
+def _capture(module: JsModule) -> CallGraph:
+    count = len(module.calls)
+    calls = {node: i for i, node in enumerate(module.calls)}
+    calls.update((node, count + i) for i, node in enumerate(module.news))
+    functions = {node: i for i, node in enumerate(module.functions)}
+
+    def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
+        out = {}
+        for call, targets in memo.items():
+            where, found = calls.get(call), tuple(functions.get(t, -1) for t in targets)
+            if where is not None and -1 not in found:
+                out[where] = found
+        return out
+
+    return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
+                     module._new_starts, [f.start_byte for f in module.functions], edges(module._called),
+                     edges(module._passed))
 
 
 def seed(module: JsModule, previous: CallGraph | None, previous_tree: Tree | None) -> int:
@@ -89,50 +109,47 @@ def _seed(module: JsModule, previous: CallGraph | None, previous_tree: Tree | No
         return 0
     old, new = previous.data, module.source.data
     delta = len(new) - len(old)
-    prefix, suffix = _common_ends(old, new)
     edited: Span | None = None  # the edited statements, in new bytes
     if old != new:
+        prefix, suffix = _common_ends(old, new)
         edited = _edited_statements(module, previous, previous_tree, prefix, suffix)
         if edited is None:
             return 0
-    inside = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
-
-    def moved(span: Span) -> Span | None:
-        start, end = span
-        if edited is None:
-            return span
-        if start >= inside[0] and end <= inside[1]:
-            return None  # inside the edited statements: computed afresh
-        if end <= prefix:
-            return span
-        if start >= len(old) - suffix:
-            return start + delta, end + delta
-        if start <= inside[0] and end >= inside[1]:  # around it: `run(() => { edited })`
-            return start, end + delta
-        return None
-
-    calls = {node.byte_range: node for node in module.calls}
-    calls.update((node.byte_range, node) for node in module.news)
-    functions = {node.byte_range: node for node in module.functions}
+    unit = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
+    calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
+    news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
+    functions = _moves(previous.function_starts, [f.start_byte for f in module.functions], unit, edited, delta)
+    if calls is None or news is None or functions is None:
+        return 0  # the nodes outside the edit do not line up: never expected, but checked
+    count = len(module.calls)
+    where = calls + [None if i is None else i + count for i in news]  # old call index -> new one
+    nodes = module.calls + module.news
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
-        for span, targets in entries.items():
-            where = moved(span)
-            call = calls.get(where) if where is not None else None
-            if call is None or (edited is not None and where[0] <= edited[0] and where[1] >= edited[1]
-                                and _callee_overlaps(call, edited)):
-                continue
-            found = []
-            for target in targets:
-                place = moved(target)
-                function = functions.get(place) if place is not None else None
-                if function is None:
-                    break
-                found.append(function)
-            else:
-                memo[call] = found
+        for index, targets in entries.items():
+            moved = where[index]
+            if moved is None:
+                continue  # inside the edited statements: computed afresh
+            call = nodes[moved]
+            if edited is not None and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+                continue  # around them, with its callee reaching in
+            found = [functions[t] for t in targets]
+            if None not in found:
+                memo[call] = [module.functions[t] for t in found]
                 seeded += 1
     return seeded
+
+
+def _moves(old: list[int], new: list[int], unit: Span, edited: Span | None, delta: int) -> list | None:
+    """For nodes listed by start byte: old index -> new index (None inside the edited statements),
+    or None when the nodes outside the edit do not line up."""
+    if edited is None:
+        return list(range(len(new))) if old == new else None
+    first, last = bisect_left(old, unit[0]), bisect_left(old, unit[1])
+    new_first, new_last = bisect_left(new, edited[0]), bisect_left(new, edited[1])
+    if old[:first] != new[:new_first] or [start + delta for start in old[last:]] != new[new_last:]:
+        return None
+    return [*range(first), *([None] * (last - first)), *range(new_last, len(new))]
 
 
 def _callee_overlaps(call: Node, span: Span) -> bool:
@@ -142,13 +159,13 @@ def _callee_overlaps(call: Node, span: Span) -> bool:
 
 
 def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
-    """Lengths of the longest common prefix and (not overlapping it) suffix."""
-    a, b = memoryview(old), memoryview(new)
-    shortest = min(len(a), len(b))
+    """Lengths of the longest common prefix and (not overlapping it) suffix (binary searches on
+    slices: each comparison is one memcmp)."""
+    shortest = min(len(old), len(new))
     lo, hi = 0, shortest
-    while lo < hi:  # the longest k with a[:k] == b[:k]
+    while lo < hi:  # the longest k with old[:k] == new[:k]
         mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
+        if old[:mid] == new[:mid]:
             lo = mid
         else:
             hi = mid - 1
@@ -156,7 +173,7 @@ def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
     lo, hi = 0, shortest - prefix
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[len(a) - mid:] == b[len(b) - mid:]:
+        if old[len(old) - mid :] == new[len(new) - mid :]:
             lo = mid
         else:
             hi = mid - 1
