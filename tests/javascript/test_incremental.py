@@ -18,6 +18,7 @@ from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.lsp.documents import Document
+from lambda_leak.workspace.hooks import Standalone
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "javascript"
@@ -37,6 +38,7 @@ class Editor:
         self.config = config or Config()
         self.document = Document("file://" + path, path, 1, text)
         self.reused: list[int] = []
+        self.reused_promises: list[int] = []
         self._analyse()
 
     def _analyse(self):
@@ -46,6 +48,7 @@ class Editor:
         self.document.tree = report.syntax_tree
         self.document.call_graph = memo.current
         self.reused.append(memo.reused)
+        self.reused_promises.append(memo.reused_promises)
         return report
 
     def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str):
@@ -150,6 +153,7 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     editor = Editor("/tmp/project/handlers/big.js", _bench_file())
     _random_edits(editor, rng, 25)
     assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
+    assert sum(1 for n in editor.reused_promises if n) >= 5  # and the promise answers
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -257,3 +261,69 @@ def test_a_syntax_error_falls_back_to_a_fresh_analysis():
     _same(report, "/tmp/p/h.js", editor.document.text)
     report = editor.replace_line(10, "    audit(item);")
     _same(report, "/tmp/p/h.js", editor.document.text)
+
+
+def test_editing_a_jsdoc_comment_changes_what_the_function_returns():
+    source = """\
+/** @returns {Promise<void>} */
+function save(item) {
+  return queue.add(item);
+}
+
+exports.handler = async (event) => {
+  save(event);
+  return 1;
+};
+"""
+    editor = Editor("/tmp/p/j.js", source)
+    assert ("floating-promise", 6) in _rules_at(fresh("/tmp/p/j.js", source))
+    report = editor.replace_line(0, "/** @returns {number} */")
+    assert ("floating-promise", 6) not in _rules_at(report)
+    _same(report, "/tmp/p/j.js", editor.document.text)
+    report = editor.replace_line(0, "/** @returns {Promise<number>} */")
+    assert ("floating-promise", 6) in _rules_at(report)
+    _same(report, "/tmp/p/j.js", editor.document.text)
+
+
+def test_a_changed_promise_functions_setting_is_never_answered_from_the_memo():
+    source = HANDLER.replace("    audit(item);", "    queue.add(item);")
+    editor = Editor("/tmp/p/h.js", source)
+    editor.config = Config(promise_functions=("queue.add",))
+    report = editor.replace_line(12, "  return { ok: true, n: 1 };")
+    assert editor.reused[-1] > 0 and editor.reused_promises[-1] == 0
+    assert ("floating-promise", 10) in _rules_at(report)
+    _same(report, "/tmp/p/h.js", editor.document.text, editor.config)
+
+
+def test_a_call_answered_by_the_project_is_asked_again():
+    """Answers that read the workspace (imports of the project, callees awaited in other files)
+    are never kept: the project may have changed between two versions of this document."""
+
+    class Project:
+        def __init__(self):
+            self.is_async = False
+
+        def __getattr__(self, name):
+            return getattr(Standalone(), name)
+
+        def imported_is_async(self, path, specifier, imported, member):
+            return self.is_async
+
+    project = Project()
+    source = "const { save } = require('./store');\n" + HANDLER.replace("    audit(item);", "    save(item);").replace(
+        "async function save(item) {\n  return fetch(item.url);\n}\n", "")
+    path = "/tmp/p/h.js"
+    document = Document("file://" + path, path, 1, source)
+    memo = DocumentMemo()
+    report = analyse_source(path, source, Config(), project, None, memo)
+    document.tree, document.call_graph = report.syntax_tree, memo.current
+    assert not any(f.rule == "floating-promise" for f in report.findings)
+    project.is_async = True  # store.js changed on disk
+    change = lsp.TextDocumentContentChangePartial(
+        range=lsp.Range(lsp.Position(9, 0), lsp.Position(9, 0)), text="    audit(item);\n")
+    document.apply(change, "utf-16")
+    memo = DocumentMemo(previous=document.call_graph)
+    report = analyse_source(path, document.text, Config(), project, document.tree.copy(), memo)
+    assert memo.reused > 0 and memo.reused_promises > 0  # the memo was used, but not for `save(item)`
+    assert any(f.rule == "floating-promise" for f in report.findings)
+    assert report.findings == analyse_source(path, document.text, Config(), project).findings

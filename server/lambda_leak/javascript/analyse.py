@@ -66,7 +66,7 @@ def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any, me
         return module
     module = JsModule(source, parser.parse(source.data, source.language, previous_tree))
     if memo is not None:
-        memo.reused = incremental.seed(module, memo.previous, previous_tree)
+        incremental.seed(module, memo, previous_tree)
     return module
 
 
@@ -98,6 +98,8 @@ def build_context(source: SourceText, config: Config, workspace: AnalysisHooks |
     promises = PromiseKnowledge(
         module, config.promise_functions, _imported_async(workspace, source.path), _awaited_elsewhere(workspace, source.path)
     )
+    if memo is not None:
+        memo.reused_promises = incremental.seed_promises(promises, memo)
     declared = frozenset(workspace.declared_handler_names(source.path))
     handlers = discover(module, config.handler_names, declared)
     built = built_handlers(module, source.path, config.handler_names, declared)
@@ -136,5 +138,5 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Analysis
         if errors:
             syntax_error = "; ".join(filter(None, [syntax_error, *errors]))
     if memo is not None:
-        memo.current = incremental.capture(context.module)
+        memo.current = incremental.capture(context.module, context.promises)
     return LanguageResult(findings, syntax_error, context.module.tree)

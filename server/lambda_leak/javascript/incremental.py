@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node, Tree
 
 from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript.promises import OUTSIDE, PromiseKnowledge
 from lambda_leak.javascript.syntax import CLASS_TYPES
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,21 @@ class CallGraph:
     function_starts: list[int]
     called: dict[int, tuple[int, ...]]  # call (index; `new`s after the calls) -> functions_called
     passed: dict[int, tuple[int, ...]]  # call -> functions passed to it by name
+    function_ends: list[int] = field(default_factory=list)
+    promise_names: tuple[str, ...] = ()  # the `promise-functions` setting the answers below assumed
+    # call -> (does it make a promise, the functions whose code decided it); none after a cut recursion
+    promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
+
+
+@dataclass
+class Reuse:
+    """How this version's nodes line up with the previous version's (old index -> new index)."""
+
+    calls: list  # calls then `new`s; None inside the edited statements
+    functions: list
+    edited: Span | None  # the edited statements (new bytes); None when the text did not change
+    unit: Span  # the same, in old bytes
+    comment_free: bool  # no comment in the edited text (a JSDoc `@returns` may have changed)
 
 
 @dataclass
@@ -57,18 +73,20 @@ class DocumentMemo:
     previous: CallGraph | None = None
     current: CallGraph | None = field(default=None, repr=False)
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
+    reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
+    reuse: Reuse | None = field(default=None, repr=False)
 
 
-def capture(module: JsModule) -> CallGraph | None:
+def capture(module: JsModule, promises: PromiseKnowledge | None = None) -> CallGraph | None:
     """The call graph `module`'s analysis computed, for the next version (None if it cannot be read)."""
     try:
-        return _capture(module)
+        return _capture(module, promises)
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not kept", exc_info=True)
         return None
 
 
-def _capture(module: JsModule) -> CallGraph:
+def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     count = len(module.calls)
     calls = {node: i for i, node in enumerate(module.calls)}
     calls.update((node, count + i) for i, node in enumerate(module.news))
@@ -82,31 +100,79 @@ def _capture(module: JsModule) -> CallGraph:
                 out[where] = found
         return out
 
+    answers: dict[int, tuple[bool, tuple[int, ...]]] = {}
+    if promises is not None and promises.track and not promises.cyclic:
+        for call, made in promises._calls_cache.items():
+            where, depends = calls.get(call), promises.call_deps.get(call, (OUTSIDE,))
+            if where is None or OUTSIDE in depends:
+                continue
+            found = tuple(functions.get(f, -1) for f in depends)
+            if -1 not in found:
+                answers[where] = (made, found)
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
                      module._new_starts, [f.start_byte for f in module.functions], edges(module._called),
-                     edges(module._passed))
+                     edges(module._passed), [f.end_byte for f in module.functions],
+                     tuple(promises.extra_names) if promises is not None else (), answers)
 
 
-def seed(module: JsModule, previous: CallGraph | None, previous_tree: Tree | None) -> int:
-    """Fill `module`'s call-graph memos from `previous` where provably unchanged (see `_seed`);
-    anything unexpected leaves them empty, to be computed as in any analysis."""
+def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
+    """Start `promises` from the previous version's answers for calls outside the edit whose
+    deciding functions are all unchanged (never after a cut recursion, a changed comment or
+    setting, or an answer that read the project or the file as a whole). Returns how many."""
+    promises.track = True
+    previous, reuse = memo.previous, memo.reuse
+    if previous is None or reuse is None or not reuse.comment_free or set(previous.promise_names) != promises.extra_names:
+        return 0
     try:
-        return _seed(module, previous, previous_tree)
+        nodes = promises.module.calls + promises.module.news
+        functions = promises.module.functions
+        unit, edited = reuse.unit, reuse.edited
+        changed = set()  # old functions around the edit: their code changed
+        if edited is not None:
+            changed = {i for i, (start, end) in enumerate(zip(previous.function_starts, previous.function_ends))
+                       if start < unit[0] < end}
+        seeded = 0
+        for index, (made, depends) in previous.promises.items():
+            moved = reuse.calls[index]
+            if moved is None or changed.intersection(depends):
+                continue
+            found = [reuse.functions[f] for f in depends]
+            if None in found:
+                continue
+            call = nodes[moved]
+            promises._calls_cache[call] = made
+            promises.call_deps[call] = {functions[f] for f in found}
+            seeded += 1
+        return seeded
+    except Exception:  # noqa: BLE001 - a memo never costs an analysis
+        log.debug("promise answers not re-used", exc_info=True)
+        promises._calls_cache.clear()
+        promises.call_deps.clear()
+        return 0
+
+
+def seed(module: JsModule, memo: DocumentMemo, previous_tree: Tree | None) -> None:
+    """Fill `module`'s call-graph memos from `memo.previous` where provably unchanged (see
+    `_seed`); anything unexpected leaves them empty, to be computed as in any analysis."""
+    memo.reuse, memo.reused = None, 0
+    try:
+        memo.reuse = _line_up(module, memo.previous, previous_tree)
+        memo.reused = _seed(module, memo.previous, memo.reuse) if memo.reuse is not None else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not re-used", exc_info=True)
+        memo.reuse, memo.reused = None, 0
         module._called.clear()
         module._passed.clear()
-        return 0
 
 
-def _seed(module: JsModule, previous: CallGraph | None, previous_tree: Tree | None) -> int:
-    """Fill `module`'s call-graph memos from `previous` where provably unchanged. `previous_tree`
-    is `previous.tree` with the document's edits applied, the base `module` was parsed from.
-    Returns how many calls were seeded (0 when the edit is not one this can reason about)."""
+def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree | None) -> Reuse | None:
+    """How `module`'s nodes correspond to `previous`'s, when the edit is one this can reason about.
+    `previous_tree` is `previous.tree` with the document's edits applied, the base `module` was
+    parsed from."""
     if previous is None or previous_tree is None or previous.language != module.source.language:
-        return 0
+        return None
     if module.root.has_error or previous.tree.root_node.has_error:
-        return 0
+        return None
     old, new = previous.data, module.source.data
     delta = len(new) - len(old)
     edited: Span | None = None  # the edited statements, in new bytes
@@ -114,15 +180,23 @@ def _seed(module: JsModule, previous: CallGraph | None, previous_tree: Tree | No
         prefix, suffix = _common_ends(old, new)
         edited = _edited_statements(module, previous, previous_tree, prefix, suffix)
         if edited is None:
-            return 0
+            return None
     unit = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
     calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
     news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
     functions = _moves(previous.function_starts, [f.start_byte for f in module.functions], unit, edited, delta)
     if calls is None or news is None or functions is None:
-        return 0  # the nodes outside the edit do not line up: never expected, but checked
+        return None  # the nodes outside the edit do not line up: never expected, but checked
     count = len(module.calls)
     where = calls + [None if i is None else i + count for i in news]  # old call index -> new one
+    comment_free = edited is None or not any(
+        marker in text for text in (old[unit[0] : unit[1]], new[edited[0] : edited[1]]) for marker in (b"//", b"/*"))
+    return Reuse(where, functions, edited, unit, comment_free)
+
+
+def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
+    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
+    where, functions, edited = reuse.calls, reuse.functions, reuse.edited
     nodes = module.calls + module.news
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):

@@ -38,6 +38,9 @@ _KNOWN_PROMISE_METHODS = frozenset({"send", "promise", "then", "catch", "finally
 PROMISE_MODULES = frozenset({"fs/promises", "timers/promises", "stream/promises", "dns/promises", "readline/promises"})
 
 
+OUTSIDE = "outside"  # a dependency on something other than one function's code
+
+
 class PromiseKnowledge:
     def __init__(self, module: JsModule, extra_names: tuple[str, ...] = (), imported_async=None, awaited_elsewhere=None):
         self.module = module
@@ -50,6 +53,15 @@ class PromiseKnowledge:
         self._awaited: dict[str, int] | None = None
         self._returns_cache: dict[Node, bool] = {}
         self._calls_cache: dict[Node, bool] = {}
+        # What each answer rests on, kept only for the language server (`track`), which re-uses a
+        # call's answer in the next version when none of it changed (javascript/incremental.py):
+        # the functions whose code decided it, or OUTSIDE when the workspace or the whole file did.
+        self.track = False
+        self.call_deps: dict[Node, set] = {}
+        self._function_deps: dict[Node, set] = {}
+        self._frames: list[set] = []
+        self._in_progress: set[Node] = set()
+        self.cyclic = False  # a recursion was cut short: answers may depend on the order of questions
 
     # -- public questions --------------------------------------------------------------------
 
@@ -64,8 +76,22 @@ class PromiseKnowledge:
     def call_makes_promise(self, call: Node) -> bool:
         known = self._calls_cache.get(call)
         if known is None:
-            known = self._calls_cache[call] = self._call_makes_promise(call)
+            if not self.track:
+                known = self._calls_cache[call] = self._call_makes_promise(call)
+                return known
+            self._frames.append(set())
+            try:
+                known = self._calls_cache[call] = self._call_makes_promise(call)
+            finally:
+                self._depend(self.call_deps.setdefault(call, self._frames.pop()))
+        elif self.track:
+            self._depend(self.call_deps.get(call, {OUTSIDE}))
         return known
+
+    def _depend(self, on) -> None:
+        """The answer being computed rests on `on` (functions, or OUTSIDE) too."""
+        if self._frames:
+            self._frames[-1].update(on)
 
     def _call_makes_promise(self, call: Node) -> bool:
         callee = unwrap(call.child_by_field_name("function"))
@@ -89,6 +115,7 @@ class PromiseKnowledge:
         if self._awaited is None:
             self._awaited = awaited_keys(self.module)
         line = self._awaited.get(key)
+        self._depend((OUTSIDE,))  # what the whole file and the project await
         if line is not None and line != call.start_point[0]:  # not the call itself (`x.m().then(…)`)
             self.evidence[call] = f"{display_path(self.module.source.path)}:{line + 1}"
             return True
@@ -101,10 +128,27 @@ class PromiseKnowledge:
     def function_returns_promise(self, function: Node) -> bool:
         """async, annotated `: Promise<…>`, or every-so-often returning a promise expression."""
         if is_async(function):
+            if self.track:
+                self._depend((function,))
             return True
         cached = self._returns_cache.get(function)
         if cached is not None:
+            if self.track:
+                if function in self._in_progress:
+                    self.cyclic = True
+                self._depend(self._function_deps.get(function, (OUTSIDE,)))
             return cached
+        if self.track:
+            self._in_progress.add(function)
+            self._frames.append({function})
+            try:
+                return self._function_returns_promise(function)
+            finally:
+                self._in_progress.discard(function)
+                self._depend(self._function_deps.setdefault(function, self._frames.pop()))
+        return self._function_returns_promise(function)
+
+    def _function_returns_promise(self, function: Node) -> bool:
         self._returns_cache[function] = False  # recursion guard
         result = False
         annotation = function.child_by_field_name("return_type")
@@ -156,6 +200,7 @@ class PromiseKnowledge:
                 return True
             if bound.module == "axios" and bound.imported in ("default", "*"):
                 return True
+            self._depend((OUTSIDE,))  # the project's other files
             return bool(self.imported_async and self.imported_async(bound, None))
         if bound.kind == "instance":
             return self._is_axios(bound.constructor, at)  # api = axios.create(); api(config)
@@ -193,6 +238,7 @@ class PromiseKnowledge:
                 return True
             if bound.module == "axios":
                 return prop in AXIOS_METHODS
+            self._depend((OUTSIDE,))
             return bool(self.imported_async and self.imported_async(bound, prop))
         if bound.kind in ("instance", "param"):
             return self._instance_call(self.module.receiver_class(obj), prop, obj)
@@ -212,6 +258,7 @@ class PromiseKnowledge:
         cls = self.module.local_class(constructor, at)
         method = self.module.member_function(cls, prop, static=False) if cls is not None else None
         if method is None and self.imported_async and "." not in constructor:
+            self._depend((OUTSIDE,))
             imported = self.module.resolve(constructor, at)  # new Repo() of './repo'
             if imported is not None and imported.kind == "import":
                 return bool(self.imported_async(imported, prop))
