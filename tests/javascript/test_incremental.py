@@ -310,7 +310,7 @@ def test_a_call_answered_by_the_project_is_asked_again():
             return self.is_async
 
     project = Project()
-    source = "const { save } = require('./store');\n" + HANDLER.replace("    audit(item);", "    save(item);").replace(
+    source = "const { save } = require('./store');\n" + HANDLER.replace("    audit(item);", "    audit(item); save(item);").replace(
         "async function save(item) {\n  return fetch(item.url);\n}\n", "")
     path = "/tmp/p/h.js"
     document = Document("file://" + path, path, 1, source)
