@@ -49,6 +49,7 @@ class CallGraph:
     called: dict[int, tuple[int, ...]]  # call (index; `new`s after the calls) -> functions_called
     passed: dict[int, tuple[int, ...]]  # call -> functions passed to it by name
     function_ends: list[int] = field(default_factory=list)
+    call_ends: list[int] = field(default_factory=list)  # calls then `new`s
     promise_names: tuple[str, ...] = ()  # the `promise-functions` setting the answers below assumed
     # call -> (does it make a promise, the functions whose code decided it); none after a cut recursion
     promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
@@ -60,6 +61,7 @@ class Reuse:
 
     calls: list  # calls then `new`s; None inside the edited statements
     functions: list
+    nodes: list  # the new calls then `new`s
     edited: Span | None  # the edited statements (new bytes); None when the text did not change
     unit: Span  # the same, in old bytes
     comment_free: bool  # no comment in the edited text (a JSDoc `@returns` may have changed)
@@ -112,6 +114,7 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
                      module._new_starts, [f.start_byte for f in module.functions], edges(module._called),
                      edges(module._passed), [f.end_byte for f in module.functions],
+                     [c.end_byte for c in (*module.calls, *module.news)],
                      tuple(promises.extra_names) if promises is not None else (), answers)
 
 
@@ -124,8 +127,7 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
     if previous is None or reuse is None or not reuse.comment_free or set(previous.promise_names) != promises.extra_names:
         return 0
     try:
-        nodes = promises.module.calls + promises.module.news
-        functions = promises.module.functions
+        nodes, functions = reuse.nodes, promises.module.functions
         unit, edited = reuse.unit, reuse.edited
         changed = set()  # old functions around the edit: their code changed
         if edited is not None:
@@ -191,13 +193,21 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
     where = calls + [None if i is None else i + count for i in news]  # old call index -> new one
     comment_free = edited is None or not any(
         marker in text for text in (old[unit[0] : unit[1]], new[edited[0] : edited[1]]) for marker in (b"//", b"/*"))
-    return Reuse(where, functions, edited, unit, comment_free)
+    nodes = module.calls + module.news
+    ends = previous.call_ends
+    for index, moved in enumerate(where):  # calls that start together (`a.b().c()`) must also end together
+        if moved is not None and nodes[moved].end_byte != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
+            where[index] = None
+    for index, moved in enumerate(functions):
+        end = previous.function_ends[index]
+        if moved is not None and module.functions[moved].end_byte != (end if end <= unit[0] else end + delta):
+            functions[index] = None
+    return Reuse(where, functions, nodes, edited, unit, comment_free)
 
 
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
-    where, functions, edited = reuse.calls, reuse.functions, reuse.edited
-    nodes = module.calls + module.news
+    where, functions, edited, nodes = reuse.calls, reuse.functions, reuse.edited, reuse.nodes
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
         for index, targets in entries.items():

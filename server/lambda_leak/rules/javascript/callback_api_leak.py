@@ -155,8 +155,15 @@ def _tests_error(function: Node, name: str) -> bool:
 
 
 def _last_argument(call: Node) -> Node | None:
-    args = call_arguments(call)
-    return unwrap(args[-1]) if args else None
+    """`unwrap(call_arguments(call)[-1])`, read from the end (asked of every call in the file)."""
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return None
+    for index in range(args.named_child_count - 1, -1, -1):
+        argument = args.named_child(index)
+        if argument.type != "comment":
+            return unwrap(argument)
+    return None
 
 
 def _callback(module, last: Node) -> Node | None:

@@ -133,8 +133,10 @@ def check(context) -> Iterator[Finding]:
         if callee.type != "member_expression":
             continue
         method = text(callee.child_by_field_name("property"))
+        if method not in ADDERS:
+            continue
         args = call_arguments(call)
-        if method not in ADDERS or len(args) < 2 or not paths.on_path(call, leaky_only=False):
+        if len(args) < 2 or not paths.on_path(call, leaky_only=False):
             continue
         if unwrap(args[1]).type in ("string", "template_string", "number"):
             continue  # `events.once(emitter, "x")`, `util.addListener(obj, "x", fn)`: helpers, not listeners
