@@ -77,7 +77,8 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
             roots += wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
-        roots += [f for f in all_functions(module) if f.qname() in elsewhere]
+        if elsewhere:
+            roots += [f for f in all_functions(module) if f.qname() in elsewhere]
         functions = {f for f in reach(roots) if f.root() is module}
     context = PythonContext(
         source=source,

@@ -105,12 +105,21 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
     return _imported(expr)
 
 
+def _spelling(node: nodes.Name | nodes.Attribute) -> str:
+    """How the source spells a name or `receiver.attribute` (`as_string` only where it must)."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node.expr, nodes.Name):
+        return f"{node.expr.name}.{node.attrname}"
+    return node.as_string()
+
+
 def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
     seen_names: set[tuple[str, str]] = set()
     for node in function.nodes_of_class((nodes.Name, nodes.Attribute), skip_klass=_SKIP):
         if isinstance(node, nodes.Attribute) and not isinstance(node.expr, (nodes.Name, nodes.Call)):
             continue
-        key = (type(node).__name__, node.as_string() if isinstance(node, nodes.Attribute) else node.name)
+        key = (type(node).__name__, _spelling(node))
         if key in seen_names:
             continue
         seen_names.add(key)

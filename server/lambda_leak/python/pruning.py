@@ -40,15 +40,37 @@ def imports_project_module(text: str, path: str) -> bool:
     return False
 
 
-_TRIGGER = re.compile("|".join(re.escape(t) for t in TRIGGERS))
-
-
 def mentions_trigger(text: str) -> bool:
-    return _TRIGGER.search(text) is not None
+    return any(trigger in text for trigger in TRIGGERS)  # a substring search each: faster than one regex
 
 
 def might_fire(text: str, path: str) -> bool:
     return mentions_trigger(text) or imports_project_module(text, path)
+
+
+# Beyond this many names, one pass over the words beats a substring search per name.
+_FEW_NAMES = 48
+
+
+def uses_any(text: str, names: set[str], start: int = 0) -> bool:
+    """Whether a word of `text[start:]` is one of `names`. A substring search per name first
+    (in C, no allocation): most bodies mention none of them, and only then are words split."""
+    if len(names) <= _FEW_NAMES and all(text.find(name, start) < 0 for name in names):
+        return False
+    return not names.isdisjoint(_WORD.findall(text, start))
+
+
+def word_matches(pattern: re.Pattern, text: str):
+    """`pattern.finditer(text)` with a `\\b` before the pattern, checked by hand: a leading
+    `\\b` stops `re` from scanning for the pattern's first letters (ten times slower)."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            position = start + 1
+            continue
+        yield match
+        position = max(match.end(), start + 1)
 
 
 def _links(tree: ast.Module, path: str) -> set[str]:
@@ -104,7 +126,7 @@ def _prunable(function: ast.AST, lines: list[str], links: set[str]) -> bool:
         return False
     # Words of the text, not names of the tree: a name in a comment keeps a body it need not
     # keep, never the reverse. The def line is skipped (it names the function itself).
-    return not (set(_WORD.findall(text, len(lines[function.lineno - 1]))) & links)
+    return not uses_any(text, links, len(lines[function.lineno - 1]))
 
 
 def _char_column(line: str, byte_column: int) -> int:
@@ -150,7 +172,7 @@ def worth_pruning(text: str) -> bool:
         indent = len(current.group(0)) - len(current.group(0).lstrip())
         end = _block_end(indent).search(body)  # code after the body (module level, the next method)
         body = body[: end.start()] if end else body
-        if not mentions_trigger(body) and not (set(_WORD.findall(body)) & names):
+        if not mentions_trigger(body) and not uses_any(body, names):
             hollow += len(body)
     return hollow > 0.3 * len(text)
 
@@ -191,8 +213,8 @@ _STRING_OR_COMMENT = re.compile(
 _CONTINUED = re.compile(r"\\[ \t\r]*$", re.M)
 _CODE_LINE = re.compile(r"^(?=[^\s#])", re.M)
 _NEXT_CODE_LINE = re.compile(r"\n([ \t]*)(?=[^\s#])")
-_FROM_IMPORT = re.compile(r"\bfrom[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)")
-_IMPORT = re.compile(r"\bimport[ \t]+([^\n;#]*)")
+_FROM_IMPORT = re.compile(r"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)")  # after a word boundary
+_IMPORT = re.compile(r"import[ \t]+([^\n;#]*)")  # after a word boundary
 
 
 class _Unusual(Exception):
@@ -201,13 +223,19 @@ class _Unusual(Exception):
 
 def _code(segment: str) -> str | None:
     """`segment` without its strings and comments; None when a string is left open."""
+    if '"' not in segment and "'" not in segment and "#" not in segment:
+        return segment
     code = _STRING_OR_COMMENT.sub(" ", segment)
     return None if ('"' in code or "'" in code) else code
 
 
 def _complete(segment: str) -> bool:
     """Whether `segment` is whole logical lines: no string, bracket or `\\` continuation left open."""
-    code = _code(segment)
+    return _closed(_code(segment))
+
+
+def _closed(code: str | None) -> bool:
+    """`_complete`, on a segment's code (see `_code`)."""
     if code is None or ("\\" in code and _CONTINUED.search(code)):
         return False
     count = code.count
@@ -217,12 +245,14 @@ def _complete(segment: str) -> bool:
 def _text_links(text: str, path: str) -> set[str]:
     """A superset of `_links`: every name defined anywhere, every name imported from the project."""
     links = {m.group(1) for m in _DEFINITION.finditer(text)}
-    for module, names in _FROM_IMPORT.findall(text):
+    for match in word_matches(_FROM_IMPORT, text):
+        module, names = match.groups()
         for piece in names.strip("()").split(","):
             words = piece.split()
             if words and (module.startswith(".") or project.resolve_qualified(f"{module}.{words[0]}.x", path)):
                 links.update(w.split(".")[0] for w in (words[0], words[-1]))
-    for names in _IMPORT.findall(text):
+    for match in word_matches(_IMPORT, text):
+        names = match.group(1)
         for piece in names.strip("()").split(","):
             words = piece.split()
             if words and project.resolve_qualified(words[0] + ".x", path):
@@ -235,17 +265,21 @@ def _text_links(text: str, path: str) -> set[str]:
             continue
         if not _complete(block):
             raise _Unusual
-        words = set(_WORD.findall(block))
-        assignments.append((words, words))  # every word a name it may bind, every word one it may use
-    bound: set[str] = set()
+        assignments.append(block)
+    # Every word of an assignment is a name it may bind and one it may use: an assignment using
+    # a link binds all its words, until nothing more is bound.
     grew = True
     while grew:
         grew = False
-        for names, used in assignments:
-            if not names <= bound and used & (links | bound):
-                bound |= names
+        unused = []
+        for block in assignments:
+            if uses_any(block, links):
+                links.update(_WORD.findall(block))
                 grew = True
-    return links | bound
+            else:
+                unused.append(block)
+        assignments = unused
+    return links
 
 
 def _line_start(text: str, offset: int) -> int:
@@ -288,7 +322,7 @@ def _text_prune(text: str, path: str) -> tuple[str, list[tuple[int, int]]]:
             header_end = len(text) if header_end < 0 else header_end
             header = text[match.start() : header_end]
             code = _code(header)
-            if code is not None and _complete(header):
+            if _closed(code):
                 if not code.rstrip().endswith(":"):
                     raise _Unusual  # a one-line body
                 break
@@ -300,15 +334,13 @@ def _text_prune(text: str, path: str) -> tuple[str, list[tuple[int, int]]]:
         first = _NEXT_CODE_LINE.search(text, header_end)
         if first is None or first.start() >= region_end:
             continue
+        def_start = _line_start(text, match.start())
+        function = text[def_start:region_end]
+        if mentions_trigger(function) or uses_any(function, links, match.end() - def_start):
+            continue
         body_start = first.start() + 1
         region = text[body_start:region_end]
         if not _complete(region):
-            continue
-        def_start = _line_start(text, match.start())
-        function = text[def_start:region_end]
-        if mentions_trigger(function):
-            continue
-        if set(_WORD.findall(function, match.end() - def_start)) & links:
             continue
         def_line = text.count("\n", 0, def_start)
         first_line = def_line + text.count("\n", def_start, body_start)
