@@ -127,7 +127,10 @@ def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
 
 
 
-def reach(roots: Iterable[nodes.FunctionDef]) -> set[nodes.FunctionDef]:
+def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None) -> set[nodes.FunctionDef]:
+    """Every function reached from `roots`; `known` keeps each function's callees for the next
+    walk of the same analysis (a rule walking part of the handler path again)."""
+    known = {} if known is None else known
     seen: set[nodes.FunctionDef] = set()
     stack = list(roots)
     while stack and len(seen) < MAX_FUNCTIONS:
@@ -135,7 +138,10 @@ def reach(roots: Iterable[nodes.FunctionDef]) -> set[nodes.FunctionDef]:
         if function in seen:
             continue
         seen.add(function)
-        stack.extend(f for f in callees(function) if f not in seen)
+        found = known.get(function)
+        if found is None:
+            found = known[function] = list(callees(function))
+        stack.extend(f for f in found if f not in seen)
     return seen
 
 

@@ -81,7 +81,7 @@ def _fresh_loop_runs(context) -> tuple[nodes.Call | None, set[nodes.FunctionDef]
             if qualified(call.func) in _RUNS and call.args and isinstance(call.args[0], nodes.Call):
                 first = first or call
                 roots.extend(resolve(call.args[0].func, classes=False))
-    return first, reach(roots) if roots else set()
+    return first, reach(roots, context.known_callees) if roots else set()
 
 
 def _used_in(name: str, functions: set[nodes.FunctionDef], module: nodes.Module) -> bool:
