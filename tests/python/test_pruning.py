@@ -138,3 +138,33 @@ def test_text_pruning_guesses_are_checked_on_the_tree():
     assert module.body[1].doc_node.value == "\ndef example(x):\n    return x\n"
     helpers = [f for f in module.body if getattr(f, "name", "").startswith("helper_")]
     assert len(helpers) == 6 and not any(type(f.body[0]).__name__ == "Pass" for f in helpers)
+
+
+def test_text_helpers_agree_with_the_plain_regex_forms():
+    """The fast forms (substring searches first, no leading `\\b`) answer as the plain ones."""
+    import re
+
+    text = "reimport x; import os\nxfrom a import b\nfrom .util import send  # import later\n_import y\nimport z"
+    plain_forms = (r"\bimport[ \t]+([^\n;#]*)", r"\bfrom[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)")
+    for fast, plain in zip((pruning._IMPORT, pruning._FROM_IMPORT), plain_forms):
+        assert [m.span() for m in pruning.word_matches(fast, text)] == [m.span() for m in re.finditer(plain, text)]
+    words = "def store(item):\n    table.put_item(Item=item)  # stored_items\n"
+    many = {f"name_{i}" for i in range(100)}
+    for names in ({"table"}, {"stored"}, {"store"}, {"store", "Item"}, many, many | {"put_item"}):
+        for start in (0, len("def store(item):")):
+            expected = bool(set(re.findall(r"\w+", words[start:])) & names)
+            assert pruning.uses_any(words, names, start) == expected, (names, start)
+
+
+def test_text_links_resolve_import_statements_only(tmp_path, monkeypatch):
+    """`import` after `from x` is not an import statement of its own: only statements are looked up."""
+    from lambda_leak.python import project
+
+    (tmp_path / "helpers.py").write_text("def send():\n    pass\n")
+    asked = []
+    real = project.resolve_qualified
+    monkeypatch.setattr(project, "resolve_qualified", lambda name, path: asked.append(name) or real(name, path))
+    text = "from boto3 import client\nif True: import helpers\nx = 1; import json\n"
+    links = pruning._text_links(text, str(tmp_path / "app.py"))
+    assert "helpers" in links and "client" not in links
+    assert sorted(asked) == ["boto3.client.x", "helpers.x", "json.x"]

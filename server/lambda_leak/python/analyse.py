@@ -69,6 +69,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     except (RecursionError, MemoryError, ValueError):
         return LanguageResult(findings=[], syntax_error="file too deeply nested or invalid; not analysed")
     handlers = discover(module, config.handler_names, declared)
+    known_callees: dict = {}
     if everything:
         functions = all_functions(module)
     else:
@@ -77,14 +78,16 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
             roots += wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
-        roots += [f for f in all_functions(module) if f.qname() in elsewhere]
-        functions = {f for f in reach(roots) if f.root() is module}
+        if elsewhere:
+            roots += [f for f in all_functions(module) if f.qname() in elsewhere]
+        functions = {f for f in reach(roots, known_callees) if f.root() is module}
     context = PythonContext(
         source=source,
         module=module,
         config=config,
         handlers=handlers,
         functions=sorted(functions, key=lambda f: (f.lineno, f.col_offset)),
+        known_callees=known_callees,
     )
     errors: list[str] = []
     findings = run_rules(rules, context, errors)

@@ -20,6 +20,7 @@ class PythonContext:
     config: Config
     handlers: list[Handler]
     functions: list[nodes.FunctionDef]  # this module's functions on a handler path, in source order
+    known_callees: dict = field(default_factory=dict, repr=False)  # for `paths.reach` (this analysis only)
     _calls: dict = field(default_factory=dict, repr=False)
 
     def position(self, line: int, byte_column: int) -> Position:

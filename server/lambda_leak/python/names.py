@@ -49,15 +49,41 @@ def bindings(node: nodes.NodeNG, name: str) -> list[nodes.NodeNG]:
     return []
 
 
-def qualified(expr: nodes.NodeNG | None, depth: int = 0) -> str | None:
+_UNKNOWN = object()
+
+
+def _kept_on_node(function):
+    """`function(expr)`, answered once per node and kept on it: rules and the handler path ask
+    again and again about the same names, and a tree never changes once built."""
+    key = f"_lambda_leak_{function.__name__}"
+
+    def kept(expr):
+        if expr is None:
+            return None
+        found = expr.__dict__.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = function(expr)
+            setattr(expr, key, found)
+        return found
+
+    kept.__doc__ = function.__doc__
+    return kept
+
+
+@_kept_on_node
+def qualified(expr: nodes.NodeNG) -> str | None:
     """Dotted name of what `expr` denotes through imports, e.g. `th.Thread` -> `threading.Thread`."""
+    return _qualified(expr, 0)
+
+
+def _qualified(expr: nodes.NodeNG | None, depth: int) -> str | None:
     if expr is None or depth > _MAX_DEPTH:
         return None
     if isinstance(expr, nodes.Attribute):
-        base = qualified(expr.expr, depth + 1)
+        base = _qualified(expr.expr, depth + 1)
         return f"{base}.{expr.attrname}" if base else None
     if isinstance(expr, nodes.Call):
-        base = qualified(expr.func, depth + 1)
+        base = _qualified(expr.func, depth + 1)
         return f"{base}()" if base else None
     if not isinstance(expr, nodes.Name):
         return None
@@ -69,11 +95,11 @@ def qualified(expr: nodes.NodeNG | None, depth: int = 0) -> str | None:
         elif isinstance(binding, nodes.AssignName):
             value = assigned_value(binding)
             if isinstance(value, nodes.Call):
-                base = qualified(value.func, depth + 1)
+                base = _qualified(value.func, depth + 1)
                 if base:
                     return f"{base}()"
             elif isinstance(value, (nodes.Name, nodes.Attribute)):
-                return qualified(value, depth + 1)
+                return _qualified(value, depth + 1)
     return None
 
 
@@ -93,6 +119,7 @@ def assigned_value(target: nodes.AssignName) -> nodes.NodeNG | None:
     return None
 
 
+@_kept_on_node
 def local_definition(expr: nodes.NodeNG) -> nodes.NodeNG | None:
     """The `def` or `class` in this module that a name refers to, if it is defined here."""
     if isinstance(expr, nodes.Name):

@@ -105,12 +105,21 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
     return _imported(expr)
 
 
+def _spelling(node: nodes.Name | nodes.Attribute) -> str:
+    """How the source spells a name or `receiver.attribute` (`as_string` only where it must)."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node.expr, nodes.Name):
+        return f"{node.expr.name}.{node.attrname}"
+    return node.as_string()
+
+
 def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
     seen_names: set[tuple[str, str]] = set()
     for node in function.nodes_of_class((nodes.Name, nodes.Attribute), skip_klass=_SKIP):
         if isinstance(node, nodes.Attribute) and not isinstance(node.expr, (nodes.Name, nodes.Call)):
             continue
-        key = (type(node).__name__, node.as_string() if isinstance(node, nodes.Attribute) else node.name)
+        key = (type(node).__name__, _spelling(node))
         if key in seen_names:
             continue
         seen_names.add(key)
@@ -118,7 +127,10 @@ def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
 
 
 
-def reach(roots: Iterable[nodes.FunctionDef]) -> set[nodes.FunctionDef]:
+def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None) -> set[nodes.FunctionDef]:
+    """Every function reached from `roots`; `known` keeps each function's callees for the next
+    walk of the same analysis (a rule walking part of the handler path again)."""
+    known = {} if known is None else known
     seen: set[nodes.FunctionDef] = set()
     stack = list(roots)
     while stack and len(seen) < MAX_FUNCTIONS:
@@ -126,7 +138,10 @@ def reach(roots: Iterable[nodes.FunctionDef]) -> set[nodes.FunctionDef]:
         if function in seen:
             continue
         seen.add(function)
-        stack.extend(f for f in callees(function) if f not in seen)
+        found = known.get(function)
+        if found is None:
+            found = known[function] = list(callees(function))
+        stack.extend(f for f in found if f not in seen)
     return seen
 
 

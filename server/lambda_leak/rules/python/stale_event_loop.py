@@ -47,7 +47,9 @@ def _loop_bound(value: nodes.NodeNG | None) -> str | None:
     return _CLIENTS.get(FACTORIES.get(name, ""))
 
 
-def _module_names(module: nodes.Module, functions: list[nodes.FunctionDef]) -> dict[str, list[nodes.NodeNG]]:
+def _module_names(
+    module: nodes.Module, functions: list[nodes.FunctionDef], text: str
+) -> dict[str, list[nodes.NodeNG]]:
     """Module-level names: their creation sites, at module level or through `global`."""
     sites: dict[str, list[nodes.NodeNG]] = {}
     for statement in module.body:
@@ -56,6 +58,8 @@ def _module_names(module: nodes.Module, functions: list[nodes.FunctionDef]) -> d
             for target in targets:
                 if isinstance(target, nodes.AssignName):
                     sites.setdefault(target.name, []).append(target)
+    if "global" not in text:
+        return sites  # no function binds a module-level name
     for function in functions:
         if function.root() is not module:
             continue
@@ -77,7 +81,7 @@ def _fresh_loop_runs(context) -> tuple[nodes.Call | None, set[nodes.FunctionDef]
             if qualified(call.func) in _RUNS and call.args and isinstance(call.args[0], nodes.Call):
                 first = first or call
                 roots.extend(resolve(call.args[0].func, classes=False))
-    return first, reach(roots) if roots else set()
+    return first, reach(roots, context.known_callees) if roots else set()
 
 
 def _used_in(name: str, functions: set[nodes.FunctionDef], module: nodes.Module) -> bool:
@@ -102,7 +106,7 @@ def check(context):
     run, fresh = _fresh_loop_runs(context)
     if run is None:
         return
-    for name, sites in _module_names(context.module, sorted(fresh, key=lambda f: f.lineno)).items():
+    for name, sites in _module_names(context.module, sorted(fresh, key=lambda f: f.lineno), context.source.text).items():
         made = [(site, _loop_bound(assigned_value(site))) for site in sites]
         bound = [(site, what) for site, what in made if what]
         others = [site for site, what in made if not what]
