@@ -95,18 +95,26 @@ class Workspace:
 
     @classmethod
     def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,
-                  files: Iterable[Path] | None = None) -> "Workspace":
-        """The index of `paths`; `files`: their source files when the caller has walked them already."""
+                  files: Iterable[Path] | None = None, listings: dict | None = None) -> "Workspace":
+        """The index of `paths`; `files`: their source files when the caller has walked them already
+        (`listings`: the folder listings of that walk, see `files.walk_names`)."""
         paths = [Path(p) for p in paths]
         workspace = cls(paths, keep_modules)
-        workspace.load_declarations()
-        for path in iter_source_files(paths) if files is None else files:
+        workspace.load_declarations(listings)
+        for path in iter_source_files(paths, listings) if files is None else files:
             if is_js(str(path)):
                 workspace._summarise(key(path))
         return workspace
 
-    def load_declarations(self) -> None:
-        handlers = deployment.declared_handlers(self.roots, self._discovery)
+    def load_declarations(self, listings: dict | None = None) -> None:
+        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse."""
+        if self._discovery is not None:
+            self._discovery.listings = listings
+        try:
+            handlers = deployment.declared_handlers(self.roots, self._discovery)
+        finally:
+            if self._discovery is not None:
+                self._discovery.listings = None  # never stale: a later reading lists the folders again
         by_file: dict[str, set[str]] = {}
         runtimes: dict[str, dict[str, str]] = {}
         for handler in handlers:

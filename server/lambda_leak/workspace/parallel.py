@@ -1,9 +1,11 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
 Each worker process owns a fixed share of the files for the whole run: it parses and
-summarises them (phase 1) and keeps the parsed modules; the parent builds the index from the
-summaries while it reads the deployment files, then sends each worker the precomputed facts
-for its files (phase 2) and the worker analyses them on the trees it already has.
+summarises them and reads a share of the deployment files ahead (phase 1), keeping the parsed
+modules; then it imports its analysers and builds astroid's model of the builtins while the
+parent builds the index from the summaries and resolves the declared handlers. The parent then
+sends each worker the precomputed facts for its files (phase 2) and the worker analyses them
+on the trees it already has.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace.index import Workspace, is_js, key
+from lambda_leak.workspace import roots as deployment
+from lambda_leak.workspace.index import Workspace, is_js, is_python, key
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
@@ -43,7 +46,9 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
     return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
-def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSummary | None]]:
+def _summarise_share(items: list[tuple[str, Config]], deployment_files: list[tuple[str, Path]]
+                     ) -> tuple[list[tuple[str, FileSummary | None]], dict]:
+    """The summaries of this share's JavaScript/TypeScript files, and its deployment files read ahead."""
     _MODULES.clear()
     out = []
     for path, config in items:
@@ -62,7 +67,27 @@ def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSum
             continue
         _MODULES[key(path)] = module
         out.append((path, summary))
-    return out
+    reader = deployment.new_discovery()
+    read = reader.read_ahead(deployment_files) if reader is not None and deployment_files else {}
+    return out, read
+
+
+def _warm_up(python: bool, javascript: bool) -> None:
+    """What every analysis in this worker pays once, paid while the parent resolves handlers:
+    the analysers and rules imported, astroid's model of the builtins built."""
+    from lambda_leak.engine import active_rules
+
+    if python:
+        from astroid.builder import AstroidBuilder
+
+        from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
+
+        AstroidBuilder(parsing.MANAGER)  # bootstraps astroid's builtins module (once per process)
+        active_rules("python", Config())
+    if javascript:
+        from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
+
+        active_rules("javascript", Config())
 
 
 def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
@@ -93,20 +118,31 @@ def _context():
 
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int,
-                      index_out: list | None = None) -> list[tuple[list[Finding], str | None]]:
+                      index_out: list | None = None, listings: dict | None = None) -> list[tuple[list[Finding], str | None]]:
     """(findings, error message) per file, in the order of `files`; the index built on the way is
-    appended to `index_out` when given (the result cache keys files on its facts)."""
+    appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
+    folder listings of the walk that found `files` (see `files.walk_names`)."""
     context = _context()
     shares = [list(range(i, len(files), jobs)) for i in range(jobs)]
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
-        summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share])
-                     for w, share in zip(workers, shares)]
         workspace = Workspace(roots)
-        workspace.load_declarations()  # while the workers parse
+        reader = workspace.deployment_reader
+        if reader is not None:
+            reader.listings = listings
+        deployment_files = deployment.deployment_files(roots, reader)
+        summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share], deployment_files[i::jobs])
+                     for i, (w, share) in enumerate(zip(workers, shares))]
+        for worker, share in zip(workers, shares):
+            names = [str(files[j][0]) for j in share]
+            worker.submit(_warm_up, any(map(is_python, names)), any(map(is_js, names)))
         for future in summaries:
-            for path, summary in future.result():
+            done, read = future.result()
+            for path, summary in done:
                 workspace.add_summary(path, summary)
+            if reader is not None:
+                reader.remember(read)
+        workspace.load_declarations(listings)
         if index_out is not None:
             index_out.append(workspace)
         analyses = []
