@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from lambda_leak.config import Config
@@ -22,7 +22,7 @@ from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
-from lambda_leak.workspace.index import Workspace, is_js, is_python, key
+from lambda_leak.workspace.index import Workspace, config_of, is_js, is_python, key
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
@@ -157,3 +157,56 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     finally:
         for worker in workers:
             worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _summaries(paths: list[str]) -> list[tuple[str, FileSummary | None]]:
+    """Summaries of index keys, each with its folder's config (as `Workspace._summarise` does)."""
+    out = []
+    for path in paths:
+        config = config_of(path)
+        try:
+            text = read_source(Path(path), config.max_file_size).text
+            out.append((path, summarise(parse_module(SourceText(path, text, language_for(path))), config)))
+        except Exception:  # noqa: BLE001 - unreadable or unparsable: no summary, as in the index
+            out.append((path, None))
+    return out
+
+
+class BackgroundSummaries:
+    """The language server's indexing on two cores: a helper process summarises the JavaScript
+    and TypeScript files, chunk by chunk, while this one reads the deployment files; then this
+    one takes over the chunks the helper has not started, from the last. Started with spawn:
+    the server has threads, which fork must not copy."""
+
+    CHUNK = 48  # files
+
+    def __init__(self, paths: list[str]) -> None:
+        self._chunks = [paths[i:i + self.CHUNK] for i in range(0, len(paths), self.CHUNK)]
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._futures: list[Future] = [self._executor.submit(_summaries, chunk) for chunk in self._chunks]
+
+    @staticmethod
+    def worth_it(count: int) -> bool:
+        return count >= PARALLEL_THRESHOLD and available_cores() >= 2
+
+    def collect(self, summarise_here) -> dict[str, FileSummary | None]:
+        """Every path's summary; `summarise_here(paths)` does a chunk in this process."""
+        found: dict[str, FileSummary | None] = {}
+        try:
+            taken = []
+            for index in reversed(range(len(self._chunks))):
+                if not self._futures[index].cancel():
+                    break  # the helper has started this one: it has the earlier ones too
+                taken.append(index)
+            for index in reversed(taken):
+                found.update(summarise_here(self._chunks[index]))
+            for chunk, future in zip(self._chunks, self._futures):
+                if future.cancelled():
+                    continue
+                try:
+                    found.update(future.result())
+                except Exception:  # noqa: BLE001 - the helper died: summarise its chunk here
+                    found.update(summarise_here(chunk))
+        finally:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        return found
