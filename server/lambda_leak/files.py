@@ -103,11 +103,10 @@ def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None =
         if os.path.exists(root):
             yield root
         return
-    stack = [root]
+    stack = [(root, os.path.abspath(root))]  # (folder as the caller names it, absolute: the listing's key)
     while stack:
-        folder = stack.pop()
-        remembered = os.path.abspath(folder) if listings is not None else ""
-        items = listings.get(remembered) if listings is not None else None
+        folder, absolute = stack.pop()
+        items = listings.get(absolute) if listings is not None else None
         if items is None:
             try:
                 with os.scandir(folder) as entries:
@@ -116,12 +115,12 @@ def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None =
             except OSError:
                 continue
             if listings is not None:
-                listings[remembered] = items
+                listings[absolute] = items
         below = []
         for name, is_dir, is_link in items:
             if is_dir:
                 if name not in SKIPPED_DIRECTORIES and not is_link:
-                    below.append(os.path.join(folder, name))
+                    below.append((os.path.join(folder, name), os.path.join(absolute, name)))
             elif accept(name):
                 yield os.path.join(folder, name)
         stack.extend(reversed(below))

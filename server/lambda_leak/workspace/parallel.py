@@ -108,6 +108,31 @@ def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[F
     return out
 
 
+def _shares(files: list[tuple[Path, Config]], jobs: int) -> list[list[int]]:
+    """Indices of `files` per worker: whole folders, the largest first to the least loaded worker
+    (by bytes). A folder's files import each other and share a Python package root, whose facts
+    (importers, reverse walks, trees) each worker would otherwise read again."""
+    folders: dict[str, list[int]] = {}
+    for index, (path, _) in enumerate(files):
+        folders.setdefault(os.path.dirname(str(path)), []).append(index)
+    weights = {}
+    for folder, indices in folders.items():
+        total = 0
+        for index in indices:
+            try:
+                total += os.path.getsize(files[index][0]) + 512  # a small file still costs a parse
+            except OSError:
+                total += 512
+        weights[folder] = total
+    loads = [0] * jobs
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    for folder in sorted(folders, key=lambda f: -weights[f]):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(folders[folder])
+        loads[lightest] += weights[folder]
+    return [sorted(share) for share in shares]
+
+
 def _context():
     """fork when it is safe (no other threads whose locks a child could inherit): it is fast and
     the children start with everything imported; otherwise forkserver, or spawn."""
@@ -123,7 +148,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`)."""
     context = _context()
-    shares = [list(range(i, len(files), jobs)) for i in range(jobs)]
+    shares = _shares(files, jobs)
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
         workspace = Workspace(roots)
