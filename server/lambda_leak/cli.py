@@ -315,7 +315,9 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
         from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
 
         cache.prepare()
-        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args), paths, args.jobs, cache)
+        listings: dict = {}  # each folder listed once in this run: sources, then deployment files
+        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings), paths, args.jobs,
+                                            cache, listings)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:
