@@ -233,5 +233,5 @@ class BackgroundSummaries:
                 except Exception:  # noqa: BLE001 - the helper died: summarise its chunk here
                     found.update(summarise_here(chunk))
         finally:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)  # every chunk is in by now: nothing left running
         return found
