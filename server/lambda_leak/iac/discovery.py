@@ -59,34 +59,6 @@ class HandlerDiscovery:
                     found.append(handler)
         return found
 
-    def candidates(self, root: Path) -> list[str]:
-        """The files `discover(root)` reads (to read ahead elsewhere, see `read_ahead`)."""
-        return list(walk_names(str(Path(root).resolve()), _is_candidate, self.listings))
-
-    def read_ahead(self, names: list[tuple[str, Path]]) -> dict:
-        """Read (file, discovery root) pairs for a later `discover`, possibly in another process:
-        returns the entries to `remember`. Only what depends on the file alone: templates and
-        serverless files, and program files dismissed by their bytes; the programs that may declare
-        handlers (CDK, Pulumi, SST, Terraform) are left to `discover`, which reads them with the
-        files around them."""
-        for name, root in names:
-            root = Path(root).resolve()
-            try:
-                suffix = os.path.splitext(name)[1].lower()
-                if suffix in TEMPLATE_SUFFIXES or os.path.basename(name) in serverless.SERVERLESS_FILE_NAMES:
-                    self._declarations(name, root)
-                    continue
-                stat = os.stat(name)
-                if stat.st_size > MAX_FILE_SIZE:
-                    continue
-                with open(name, "rb") as handle:
-                    data = handle.read()
-                if not _may_declare(suffix, data):
-                    self._read_cache[name] = ((stat.st_size, stat.st_mtime_ns), root, [])
-            except Exception:  # noqa: BLE001 - `discover` reads it again, and says what is wrong
-                self._read_cache.pop(name, None)
-        return dict(self._read_cache)
-
     def remembered(self) -> dict:
         """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
         return dict(self._read_cache)
@@ -181,17 +153,6 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
     return [], True
-
-
-def _may_declare(suffix: str, data: bytes) -> bool:
-    """Could this program file declare a handler? False for what `_read` dismisses by the bytes."""
-    if suffix == TERRAFORM_SUFFIX:
-        return any(marker in data for marker in terraform.MARKERS)
-    if suffix in JS_SUFFIXES:
-        return any(marker in data for marker in JS_PROGRAM_MARKERS) or (b"aws-cdk" in data and b"Function" in data)
-    if suffix == ".py":
-        return b"Function" in data and (b"pulumi_aws" in data or b"aws_cdk" in data)
-    return True  # not a program: `_read` decides
 
 
 def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:

@@ -1,11 +1,10 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run: it parses and
-summarises them and reads a share of the deployment files ahead (phase 1), keeping the parsed
-modules; then it imports its analysers and builds astroid's model of the builtins while the
-parent builds the index from the summaries and resolves the declared handlers. The parent then
-sends each worker the precomputed facts for its files (phase 2) and the worker analyses them
-on the trees it already has.
+Each worker process owns a fixed share of the files for the whole run (whole folders): it
+parses and summarises them (phase 1), keeping the parsed modules, then imports its analysers and
+builds astroid's model of the builtins, while the parent reads the deployment files. The parent
+builds the index from the summaries, then sends each worker the precomputed facts for its files
+(phase 2) and the worker analyses them on the trees it already has.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.index import Workspace, config_of, is_js, is_python, key
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
@@ -46,9 +44,7 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
     return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
-def _summarise_share(items: list[tuple[str, Config]], deployment_files: list[tuple[str, Path]]
-                     ) -> tuple[list[tuple[str, FileSummary | None]], dict]:
-    """The summaries of this share's JavaScript/TypeScript files, and its deployment files read ahead."""
+def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSummary | None]]:
     _MODULES.clear()
     out = []
     for path, config in items:
@@ -67,13 +63,11 @@ def _summarise_share(items: list[tuple[str, Config]], deployment_files: list[tup
             continue
         _MODULES[key(path)] = module
         out.append((path, summary))
-    reader = deployment.new_discovery()
-    read = reader.read_ahead(deployment_files) if reader is not None and deployment_files else {}
-    return out, read
+    return out
 
 
 def _warm_up(python: bool, javascript: bool) -> None:
-    """What every analysis in this worker pays once, paid while the parent resolves handlers:
+    """What every analysis in this worker pays once, paid while the parent reads deployment files:
     the analysers and rules imported, astroid's model of the builtins built."""
     from lambda_leak.engine import active_rules
 
@@ -151,23 +145,16 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     shares = _shares(files, jobs)
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
-        workspace = Workspace(roots)
-        reader = workspace.deployment_reader
-        if reader is not None:
-            reader.listings = listings
-        deployment_files = deployment.deployment_files(roots, reader)
-        summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share], deployment_files[i::jobs])
-                     for i, (w, share) in enumerate(zip(workers, shares))]
+        summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share])
+                     for w, share in zip(workers, shares)]
         for worker, share in zip(workers, shares):
             names = [str(files[j][0]) for j in share]
             worker.submit(_warm_up, any(map(is_python, names)), any(map(is_js, names)))
+        workspace = Workspace(roots)
+        workspace.load_declarations(listings)  # while the workers parse
         for future in summaries:
-            done, read = future.result()
-            for path, summary in done:
+            for path, summary in future.result():
                 workspace.add_summary(path, summary)
-            if reader is not None:
-                reader.remember(read)
-        workspace.load_declarations(listings)
         if index_out is not None:
             index_out.append(workspace)
         analyses = []

@@ -80,14 +80,6 @@ def new_discovery():
     return HandlerDiscovery()
 
 
-def deployment_files(paths: Iterable[Path], discovery) -> list[tuple[str, Path]]:
-    """(file, deployment root) for every file `declared_handlers` will read, to read them ahead
-    in other processes (`discovery.read_ahead`)."""
-    if discovery is None:
-        return []
-    return [(name, root) for root in deployment_roots(paths) for name in discovery.candidates(root)]
-
-
 def declared_handlers(paths: Iterable[Path], discovery=None) -> list:
     """Every handler the deployment files for `paths` declare (empty if IaC reading is unavailable)."""
     discovery = discovery or new_discovery()
