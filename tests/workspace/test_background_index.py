@@ -38,3 +38,20 @@ def test_two_cores_give_the_same_summaries_in_the_same_order(tmp_path: Path, mon
     handler = str(tmp_path / "handlers" / "h7.js")
     assert two.facts_for(handler) == one.facts_for(handler)
     assert two.external_entries(str(tmp_path / "lib" / "lib7.js")) == one.external_entries(str(tmp_path / "lib" / "lib7.js"))
+
+
+def test_chunks_a_slow_helper_has_not_delivered_are_summarised_here(tmp_path: Path, monkeypatch):
+    for n in range(40):
+        (tmp_path / f"lib{n}.js").write_text(LIBRARY.format(n=n))
+    paths = sorted(key(p) for p in tmp_path.glob("*.js"))
+    monkeypatch.setattr(parallel.BackgroundSummaries, "CHUNK", 20)
+    monkeypatch.setattr(parallel.BackgroundSummaries, "PATIENCE", 0.0)  # never waits for the helper
+    here: list[int] = []
+
+    def summarise_here(chunk):
+        here.append(len(chunk))
+        return dict(parallel._summaries(chunk))
+
+    found = parallel.BackgroundSummaries(paths).collect(summarise_here)
+    assert found == dict(parallel._summaries(paths))
+    assert sum(here) >= 20  # at least the chunk the helper was still starting on

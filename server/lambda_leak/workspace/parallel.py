@@ -191,6 +191,7 @@ class BackgroundSummaries:
     the server has threads, which fork must not copy."""
 
     CHUNK = 48  # files
+    PATIENCE = 60.0  # seconds to wait for a chunk the helper has started; then it is done here
 
     def __init__(self, paths: list[str]) -> None:
         self._chunks = [paths[i:i + self.CHUNK] for i in range(0, len(paths), self.CHUNK)]
@@ -204,6 +205,7 @@ class BackgroundSummaries:
     def collect(self, summarise_here) -> dict[str, FileSummary | None]:
         """Every path's summary; `summarise_here(paths)` does a chunk in this process."""
         found: dict[str, FileSummary | None] = {}
+        stuck = False
         try:
             taken = []
             for index in reversed(range(len(self._chunks))):
@@ -216,9 +218,11 @@ class BackgroundSummaries:
                 if future.cancelled():
                     continue
                 try:
-                    found.update(future.result())
-                except Exception:  # noqa: BLE001 - the helper died: summarise its chunk here
+                    found.update(future.result(timeout=0 if stuck else self.PATIENCE))
+                except Exception:  # noqa: BLE001 - the helper died or hangs: summarise its chunk here
+                    stuck = stuck or not future.done()
                     found.update(summarise_here(chunk))
         finally:
-            self._executor.shutdown(wait=True, cancel_futures=True)  # every chunk is in by now: nothing left running
+            # every chunk is in by now: nothing is left running, unless the helper hangs
+            self._executor.shutdown(wait=not stuck, cancel_futures=True)
         return found
