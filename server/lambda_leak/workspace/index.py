@@ -60,6 +60,7 @@ def config_of(path: str) -> Config:
         return Config()  # the CLI reports config errors for the files it checks
 
 
+HELPER_MINIMUM = 150  # JS/TS files to index; below this, starting a helper process costs more than it saves
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 
@@ -104,8 +105,8 @@ class Workspace:
         workspace = cls(paths, keep_modules)
         sources = [key(p) for p in (iter_source_files(paths, listings) if files is None else files) if is_js(str(p))]
         helper = None
-        if two_cores and not keep_modules:
-            from lambda_leak.workspace.parallel import BackgroundSummaries
+        if two_cores and not keep_modules and len(sources) >= HELPER_MINIMUM:
+            from lambda_leak.workspace.parallel import BackgroundSummaries  # multiprocessing: only when it may serve
 
             if BackgroundSummaries.worth_it(len(sources)):
                 try:

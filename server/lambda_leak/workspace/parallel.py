@@ -20,7 +20,7 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace.index import Workspace, config_of, is_js, is_python, key
+from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
@@ -200,7 +200,7 @@ class BackgroundSummaries:
 
     @staticmethod
     def worth_it(count: int) -> bool:
-        return count >= PARALLEL_THRESHOLD and available_cores() >= 2
+        return count >= HELPER_MINIMUM and available_cores() >= 2
 
     def collect(self, summarise_here) -> dict[str, FileSummary | None]:
         """Every path's summary; `summarise_here(paths)` does a chunk in this process."""
