@@ -22,3 +22,21 @@ def test_walk_order_skips_and_links(tmp_path: Path):
     stamps = scan([str(tmp_path)], skip="")
     assert str(tmp_path / "a" / "b" / "c.ts") in stamps and str(tmp_path / "a" / "readme.md") not in stamps
     assert not any("node_modules" in p or "loop" in p for p in stamps)
+
+
+def test_a_second_walk_reuses_the_folder_listings_of_the_first(tmp_path: Path, monkeypatch):
+    for relative in ("b.js", "a/z.py", "a/b/c.ts", "a/b/template.yaml", "node_modules/x/index.js"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    listings: dict = {}
+    first = list(walk_names(str(tmp_path), lambda name: name.endswith((".js", ".py", ".ts")), listings))
+    assert first == list(walk_names(str(tmp_path), lambda name: name.endswith((".js", ".py", ".ts"))))
+
+    def no_listing(path):
+        raise AssertionError(f"{path} listed twice")
+
+    monkeypatch.setattr(os, "scandir", no_listing)
+    assert list(walk_names(str(tmp_path), lambda name: name.endswith(".yaml"), listings)) == [str(tmp_path / "a" / "b" / "template.yaml")]
+    # the same folders named another way (relative to the current folder) are the same listings
+    monkeypatch.chdir(tmp_path)
+    assert list(walk_names(".", lambda name: name == "z.py", listings)) == [os.path.join(".", "a", "z.py")]

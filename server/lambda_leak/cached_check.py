@@ -45,8 +45,9 @@ def _stamps_in_scope(files: list[tuple[Path, Config]], paths: list[Path], skip: 
 
 
 def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
-          cache: ResultCache) -> tuple[list[Result], dict[str, Stamp]]:
-    """Results in the order of `files`, and the stamps that make them valid next time."""
+          cache: ResultCache, listings: dict | None = None) -> tuple[list[Result], dict[str, Stamp]]:
+    """Results in the order of `files`, and the stamps that make them valid next time (`listings`:
+    the folder listings of the walk that found `files`, see `files.walk_names`)."""
     stamps = _stamps_in_scope(files, paths, str(cache.folder))  # before reading: an edit during the run shows next time
     data = cache.data
     texts: list[tuple[str | None, str | None]] = []  # (text, read error) per file
@@ -65,13 +66,13 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     if parallel.choose_jobs(changed, jobs) >= 2 and parallel.choose_jobs(len(files), jobs) >= 2:  # mostly new: use every core
         built: list = []
         try:
-            done = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built)
+            done = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings)
             results = [(str(path), found, error) for (path, _), (found, error) in zip(files, done)]
             workspace = built[0]
         except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check here instead
             workspace, results = None, None
     if workspace is None:
-        workspace = _index(files, texts, paths, data)
+        workspace = _index(files, texts, paths, data, listings)
     declared = _hash(repr(sorted(map(repr, workspace.declared_handlers))))
     # Python: every Python file in scope and every config file (handler names of other files)
     python = _hash(repr(sorted((p, s) for p, s in stamps.items() if p.endswith((".py", ".toml")))))
@@ -102,13 +103,13 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     return out, stamps
 
 
-def _index(files, texts, paths: list[Path], data) -> Workspace:
+def _index(files, texts, paths: list[Path], data, listings: dict | None = None) -> Workspace:
     """The cross-file index, from the summaries of unchanged files and parsing the others."""
     workspace = Workspace(paths, keep_modules=True)
     reader = workspace.deployment_reader
     if reader is not None:
         reader.remember(data.deployment)
-    workspace.load_declarations()
+    workspace.load_declarations(listings)
     for (path, config), (text, _) in zip(files, texts):
         name = key(path)
         if text is None or not is_js(name):

@@ -134,15 +134,16 @@ def _process(display: str, decoded: Decoded, config: Config, args, workspace, re
         print(f"{display}: fixed {len(outcome.applied)} leak{'s' if len(outcome.applied) != 1 else ''}", file=sys.stderr)
 
 
-def _workspace_for(paths: list[Path], files: list[Path] | None = None):
+def _workspace_for(paths: list[Path], files: list[Path] | None = None, listings: dict | None = None):
     """The cross-file index of the run (JavaScript summaries, Python project facts, deployment);
-    `files`: the source files when the caller has walked them already."""
+    `files`: the source files when the caller has walked them already (`listings`: that walk's)."""
     from lambda_leak.workspace import Workspace
 
-    return Workspace.for_paths(paths, keep_modules=True, files=files)
+    return Workspace.for_paths(paths, keep_modules=True, files=files, listings=listings)
 
 
-def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, results: Results) -> bool:
+def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, results: Results,
+                       listings: dict | None = None) -> bool:
     """Check on several cores when the tree is large (never for --fix/--diff). False: not done."""
     if args.fix or args.diff:
         return False
@@ -152,7 +153,7 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     if jobs < 2:
         return False
     try:
-        done = check_in_parallel(files, paths, jobs)
+        done = check_in_parallel(files, paths, jobs, listings=listings)
     except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
         return False
     for (path, _), (found, error) in zip(files, done):
@@ -194,11 +195,13 @@ def _check_stdin(args: argparse.Namespace, overrides: dict, results: Results) ->
     return None
 
 
-def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
+def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | None = None,
+                      listings: dict | None = None) -> list[tuple[Path, Config]]:
     """Each file to check with its config; every broken config file is reported, then exit 2.
-    `walked` receives every source file found, the excluded ones too (the cross-file index reads them)."""
+    `walked` receives every source file found, the excluded ones too (the cross-file index reads them);
+    `listings` the folder listings of the walk (see `files.walk_names`)."""
     files, problems = [], {}
-    for path in iter_source_files(paths):
+    for path in iter_source_files(paths, listings):
         if walked is not None:
             walked.append(path)
         try:
@@ -236,10 +239,11 @@ def run_check(args: argparse.Namespace) -> int:
             checked = _check_with_cache(cache, args, paths, overrides, results)
             return _report(args, results, checked)
         walked: list[Path] = []
-        files = _files_to_check(paths, overrides, args, walked)
+        listings: dict = {}  # each folder listed once in this run: sources, then deployment files
+        files = _files_to_check(paths, overrides, args, walked, listings)
         checked = [str(path) for path, _ in files]
-        if not _check_in_parallel(files, paths, args, results):
-            workspace = _workspace_for(paths, walked)
+        if not _check_in_parallel(files, paths, args, results, listings):
+            workspace = _workspace_for(paths, walked, listings)
             for path, config in files:
                 display = str(path)
                 try:
@@ -280,8 +284,8 @@ def _say_no_files(paths: list[Path]) -> None:
 
 
 def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace,
-                    walked: list[Path] | None = None) -> list[tuple[Path, Config]]:
-    files = _configured_files(paths, overrides, walked)
+                    walked: list[Path] | None = None, listings: dict | None = None) -> list[tuple[Path, Config]]:
+    files = _configured_files(paths, overrides, walked, listings)
     if not files:
         _say_no_files(paths)
     if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
@@ -311,7 +315,9 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
         from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
 
         cache.prepare()
-        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args), paths, args.jobs, cache)
+        listings: dict = {}  # each folder listed once in this run: sources, then deployment files
+        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings), paths, args.jobs,
+                                            cache, listings)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:

@@ -95,43 +95,48 @@ def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> boo
     return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
 
 
-def walk_names(root: str, accept: Callable[[str], bool]) -> Iterator[str]:
+def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None = None) -> Iterator[str]:
     """Like `walk_files`, as strings: one `scandir` per folder and no `Path` per file, which is most
-    of the walk's cost on a large tree."""
+    of the walk's cost on a large tree. `listings`: folder listings to reuse and fill, so that the
+    walks of one `check` run (sources, then deployment files) list each folder once."""
     if not os.path.isdir(root):
         if os.path.exists(root):
             yield root
         return
-    stack = [root]
+    stack = [(root, os.path.abspath(root))]  # (folder as the caller names it, absolute: the listing's key)
     while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as entries:
-                # a link to a folder is a folder, not walked into (as os.walk does): no loops
-                items = sorted((entry.name, entry.path, entry.is_dir(), entry.is_symlink()) for entry in entries)
-        except OSError:
-            continue
+        folder, absolute = stack.pop()
+        items = listings.get(absolute) if listings is not None else None
+        if items is None:
+            try:
+                with os.scandir(folder) as entries:
+                    # a link to a folder is a folder, not walked into (as os.walk does): no loops
+                    items = sorted((entry.name, entry.is_dir(), entry.is_symlink()) for entry in entries)
+            except OSError:
+                continue
+            if listings is not None:
+                listings[absolute] = items
         below = []
-        for name, path, is_dir, is_link in items:
+        for name, is_dir, is_link in items:
             if is_dir:
                 if name not in SKIPPED_DIRECTORIES and not is_link:
-                    below.append(path)
+                    below.append((os.path.join(folder, name), os.path.join(absolute, name)))
             elif accept(name):
-                yield path
+                yield os.path.join(folder, name)
         stack.extend(reversed(below))
 
 
-def walk_files(root: Path, accept: Callable[[str], bool]) -> Iterator[Path]:
+def walk_files(root: Path, accept: Callable[[str], bool], listings: dict | None = None) -> Iterator[Path]:
     """Files below `root` whose names `accept` takes, in a stable order, skipping dependency and
     build folders; `root` itself when it is a file."""
-    for name in walk_names(os.fspath(root), accept):
+    for name in walk_names(os.fspath(root), accept, listings):
         yield Path(name)
 
 
-def iter_source_files(paths: list[Path]) -> Iterator[Path]:
+def iter_source_files(paths: list[Path], listings: dict | None = None) -> Iterator[Path]:
     """Files to analyse; explicitly named files are always included."""
     for root in paths:
-        yield from walk_files(root, lambda name: language_for(name) is not None)
+        yield from walk_files(root, lambda name: language_for(name) is not None, listings)
 
 
 def relative_path(path: str | Path, root: Path | None = None) -> str | None:

@@ -45,13 +45,14 @@ class HandlerDiscovery:
 
     def __init__(self) -> None:
         self._read_cache: dict[str, tuple[tuple[int, int], Path, list[Declaration]]] = {}
+        self.listings: dict | None = None  # folder listings of the current run, when the caller has them
 
     def discover(self, root: Path) -> list[DeclaredHandler]:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
         terraform.start_discovery()
-        for name in walk_names(str(root), _is_candidate):
+        for name in walk_names(str(root), _is_candidate, self.listings):
             for declaration in self._declarations(name, root):
                 handler = _resolve(declaration, root, builds)
                 if handler is not None:

@@ -29,19 +29,21 @@ class WorkspaceIndex:
     def __init__(self) -> None:
         self.folders: list[Path] = []
         self.workspace: Workspace | None = None
-        self._walked: list[Path] | None = None
+        self._walked: tuple[list[Path], dict] | None = None
 
     def count_files(self) -> int:
-        self._walked = list(iter_source_files(self.folders))  # kept for the `build` that follows
-        return len(self._walked)
+        listings: dict = {}  # the folders listed for the count, listed again by no walk of the `build`
+        self._walked = (list(iter_source_files(self.folders, listings)), listings)  # kept for the `build` that follows
+        return len(self._walked[0])
 
     def build(self) -> int:
         """Index every folder (runs in a worker thread). Returns the number of source files."""
-        files, self._walked = self._walked, None  # walked once, for the count and the index
+        walked, self._walked = self._walked, None  # walked once, for the count and the index
+        files, listings = walked if walked is not None else (None, {})
         if files is None:
-            files = list(iter_source_files(self.folders))
+            files = list(iter_source_files(self.folders, listings))
         if self.folders:
-            self.workspace = Workspace.for_paths(list(self.folders), files=files)
+            self.workspace = Workspace.for_paths(list(self.folders), files=files, listings=listings, two_cores=True)
         return len(files)
 
     def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:

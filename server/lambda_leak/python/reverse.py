@@ -51,11 +51,15 @@ _WSGI_ADAPTER = re.compile(r"\b(?:serverless_wsgi|apig_wsgi|awsgi|aws_wsgi)\b")
 _URLCONF = re.compile(r"^urlpatterns\b", re.M)
 
 
+def _urlconf(text: str) -> bool:
+    return "urlpatterns" in text and _URLCONF.search(text) is not None  # the substring first: far cheaper
+
+
 def _django_entries(path: str, importers: list[str]) -> list[str]:
     """Files handing an app to a WSGI adapter, when `path` is a Django URLconf or a module one
     imports: Django reaches views through `ROOT_URLCONF` and `include("app.urls")`, not imports."""
     facts = project.current()
-    if not any(_URLCONF.search(facts.text(f) or "") for f in [path, *importers]):
+    if not any(_urlconf(facts.text(f) or "") for f in [path, *importers]):
         return []
     return [f for f in facts.project_files(path) if _WSGI_ADAPTER.search(facts.text(f) or "")]
 

@@ -27,8 +27,9 @@ _CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "aws_context"})
 
 
 def may_hold_wrapper(text: str) -> bool:
-    """A cheap look at the text before parsing: could the module define a handler wrapper?"""
-    return _NESTED_EVENT_CONTEXT.search(text) is not None
+    """A cheap look at the text before parsing: could the module define a handler wrapper? (The
+    substring test first: the pattern ends in one of them, and `in` is far cheaper than the search.)"""
+    return ("context" in text or "ctx" in text) and _NESTED_EVENT_CONTEXT.search(text) is not None
 
 
 def _event_context(function: nodes.FunctionDef) -> bool:

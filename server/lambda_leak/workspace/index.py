@@ -60,6 +60,7 @@ def config_of(path: str) -> Config:
         return Config()  # the CLI reports config errors for the files it checks
 
 
+HELPER_MINIMUM = 150  # JS/TS files to index; below this, starting a helper process costs more than it saves
 _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 
@@ -95,18 +96,50 @@ class Workspace:
 
     @classmethod
     def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,
-                  files: Iterable[Path] | None = None) -> "Workspace":
-        """The index of `paths`; `files`: their source files when the caller has walked them already."""
+                  files: Iterable[Path] | None = None, listings: dict | None = None,
+                  two_cores: bool = False) -> "Workspace":
+        """The index of `paths`; `files`: their source files when the caller has walked them already
+        (`listings`: the folder listings of that walk, see `files.walk_names`). `two_cores`: a large
+        index is summarised by a helper process too (the language server's; not with `keep_modules`)."""
         paths = [Path(p) for p in paths]
         workspace = cls(paths, keep_modules)
-        workspace.load_declarations()
-        for path in iter_source_files(paths) if files is None else files:
-            if is_js(str(path)):
-                workspace._summarise(key(path))
+        sources = [key(p) for p in (iter_source_files(paths, listings) if files is None else files) if is_js(str(p))]
+        helper = None
+        if two_cores and not keep_modules and len(sources) >= HELPER_MINIMUM:
+            from lambda_leak.workspace.parallel import BackgroundSummaries  # multiprocessing: only when it may serve
+
+            if BackgroundSummaries.worth_it(len(sources)):
+                try:
+                    helper = BackgroundSummaries(sources)
+                except Exception:  # noqa: BLE001 - no helper process here: summarise in this one
+                    log.debug("no helper process for indexing", exc_info=True)
+        workspace.load_declarations(listings)
+        if helper is None:
+            for path in sources:
+                workspace._summarise(path)
+            return workspace
+        found = helper.collect(workspace._summarise_all)
+        with workspace._lock:  # in the order of the files, as one process would have added them
+            ordered = {path: found.get(path) for path in sources}
+            ordered.update(workspace.summaries)
+            workspace.summaries = ordered
+            workspace._invalidate()
         return workspace
 
-    def load_declarations(self) -> None:
-        handlers = deployment.declared_handlers(self.roots, self._discovery)
+    def _summarise_all(self, paths: list[str]) -> dict[str, FileSummary | None]:
+        for path in paths:
+            self._summarise(path)
+        return {path: self.summaries.get(path) for path in paths}
+
+    def load_declarations(self, listings: dict | None = None) -> None:
+        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse."""
+        if self._discovery is not None:
+            self._discovery.listings = listings
+        try:
+            handlers = deployment.declared_handlers(self.roots, self._discovery)
+        finally:
+            if self._discovery is not None:
+                self._discovery.listings = None  # never stale: a later reading lists the folders again
         by_file: dict[str, set[str]] = {}
         runtimes: dict[str, dict[str, str]] = {}
         for handler in handlers:

@@ -1,9 +1,10 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run: it parses and
-summarises them (phase 1) and keeps the parsed modules; the parent builds the index from the
-summaries while it reads the deployment files, then sends each worker the precomputed facts
-for its files (phase 2) and the worker analyses them on the trees it already has.
+Each worker process owns a fixed share of the files for the whole run (whole folders): it
+parses and summarises them (phase 1), keeping the parsed modules, then imports its analysers and
+builds astroid's model of the builtins, while the parent reads the deployment files. The parent
+builds the index from the summaries, then sends each worker the precomputed facts for its files
+(phase 2) and the worker analyses them on the trees it already has.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from lambda_leak.config import Config
@@ -19,7 +20,7 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace.index import Workspace, is_js, key
+from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 
@@ -65,6 +66,24 @@ def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSum
     return out
 
 
+def _warm_up(python: bool, javascript: bool) -> None:
+    """What every analysis in this worker pays once, paid while the parent reads deployment files:
+    the analysers and rules imported, astroid's model of the builtins built."""
+    from lambda_leak.engine import active_rules
+
+    if python:
+        from astroid.builder import AstroidBuilder
+
+        from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
+
+        AstroidBuilder(parsing.MANAGER)  # bootstraps astroid's builtins module (once per process)
+        active_rules("python", Config())
+    if javascript:
+        from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
+
+        active_rules("javascript", Config())
+
+
 def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
     out = []
     python = PythonProject()  # this worker's Python project facts, for the whole share
@@ -83,6 +102,31 @@ def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[F
     return out
 
 
+def _shares(files: list[tuple[Path, Config]], jobs: int) -> list[list[int]]:
+    """Indices of `files` per worker: whole folders, the largest first to the least loaded worker
+    (by bytes). A folder's files import each other and share a Python package root, whose facts
+    (importers, reverse walks, trees) each worker would otherwise read again."""
+    folders: dict[str, list[int]] = {}
+    for index, (path, _) in enumerate(files):
+        folders.setdefault(os.path.dirname(str(path)), []).append(index)
+    weights = {}
+    for folder, indices in folders.items():
+        total = 0
+        for index in indices:
+            try:
+                total += os.path.getsize(files[index][0]) + 512  # a small file still costs a parse
+            except OSError:
+                total += 512
+        weights[folder] = total
+    loads = [0] * jobs
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    for folder in sorted(folders, key=lambda f: -weights[f]):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(folders[folder])
+        loads[lightest] += weights[folder]
+    return [sorted(share) for share in shares]
+
+
 def _context():
     """fork when it is safe (no other threads whose locks a child could inherit): it is fast and
     the children start with everything imported; otherwise forkserver, or spawn."""
@@ -93,17 +137,21 @@ def _context():
 
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int,
-                      index_out: list | None = None) -> list[tuple[list[Finding], str | None]]:
+                      index_out: list | None = None, listings: dict | None = None) -> list[tuple[list[Finding], str | None]]:
     """(findings, error message) per file, in the order of `files`; the index built on the way is
-    appended to `index_out` when given (the result cache keys files on its facts)."""
+    appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
+    folder listings of the walk that found `files` (see `files.walk_names`)."""
     context = _context()
-    shares = [list(range(i, len(files), jobs)) for i in range(jobs)]
+    shares = _shares(files, jobs)
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
         summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share])
                      for w, share in zip(workers, shares)]
+        for worker, share in zip(workers, shares):
+            names = [str(files[j][0]) for j in share]
+            worker.submit(_warm_up, any(map(is_python, names)), any(map(is_js, names)))
         workspace = Workspace(roots)
-        workspace.load_declarations()  # while the workers parse
+        workspace.load_declarations(listings)  # while the workers parse
         for future in summaries:
             for path, summary in future.result():
                 workspace.add_summary(path, summary)
@@ -121,3 +169,60 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     finally:
         for worker in workers:
             worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _summaries(paths: list[str]) -> list[tuple[str, FileSummary | None]]:
+    """Summaries of index keys, each with its folder's config (as `Workspace._summarise` does)."""
+    out = []
+    for path in paths:
+        config = config_of(path)
+        try:
+            text = read_source(Path(path), config.max_file_size).text
+            out.append((path, summarise(parse_module(SourceText(path, text, language_for(path))), config)))
+        except Exception:  # noqa: BLE001 - unreadable or unparsable: no summary, as in the index
+            out.append((path, None))
+    return out
+
+
+class BackgroundSummaries:
+    """The language server's indexing on two cores: a helper process summarises the JavaScript
+    and TypeScript files, chunk by chunk, while this one reads the deployment files; then this
+    one takes over the chunks the helper has not started, from the last. Started with spawn:
+    the server has threads, which fork must not copy."""
+
+    CHUNK = 48  # files
+    PATIENCE = 60.0  # seconds to wait for a chunk the helper has started; then it is done here
+
+    def __init__(self, paths: list[str]) -> None:
+        self._chunks = [paths[i:i + self.CHUNK] for i in range(0, len(paths), self.CHUNK)]
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._futures: list[Future] = [self._executor.submit(_summaries, chunk) for chunk in self._chunks]
+
+    @staticmethod
+    def worth_it(count: int) -> bool:
+        return count >= HELPER_MINIMUM and available_cores() >= 2
+
+    def collect(self, summarise_here) -> dict[str, FileSummary | None]:
+        """Every path's summary; `summarise_here(paths)` does a chunk in this process."""
+        found: dict[str, FileSummary | None] = {}
+        stuck = False
+        try:
+            taken = []
+            for index in reversed(range(len(self._chunks))):
+                if not self._futures[index].cancel():
+                    break  # the helper has started this one: it has the earlier ones too
+                taken.append(index)
+            for index in reversed(taken):
+                found.update(summarise_here(self._chunks[index]))
+            for chunk, future in zip(self._chunks, self._futures):
+                if future.cancelled():
+                    continue
+                try:
+                    found.update(future.result(timeout=0 if stuck else self.PATIENCE))
+                except Exception:  # noqa: BLE001 - the helper died or hangs: summarise its chunk here
+                    stuck = stuck or not future.done()
+                    found.update(summarise_here(chunk))
+        finally:
+            # every chunk is in by now: nothing is left running, unless the helper hangs
+            self._executor.shutdown(wait=not stuck, cancel_futures=True)
+        return found

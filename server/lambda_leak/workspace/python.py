@@ -22,7 +22,9 @@ from lambda_leak.files import SKIPPED_DIRECTORIES
 
 MAX_PROJECT_FILES = 3000
 # An import statement, parenthesised continuation lines included; its words; a relative one.
-IMPORT_STATEMENT = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
+# Matched after a "\n" in "\n" + text rather than at `^` with re.M: the same lines, but the
+# regex engine jumps from newline to newline instead of trying every character.
+IMPORT_STATEMENT = re.compile(r"\n([ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*))")
 WORD = re.compile(r"\w+")
 RELATIVE = re.compile(r"[ \t]*from[ \t]+\.")
 
@@ -217,7 +219,7 @@ class PythonProject:
         name = self.key(path)
         found = self._import_words.get(name)
         if found is None:
-            statements = IMPORT_STATEMENT.findall(self.text(name) or "")
+            statements = IMPORT_STATEMENT.findall("\n" + (self.text(name) or ""))
             words = {w for statement in statements for w in WORD.findall(statement)}
             if any(RELATIVE.match(statement) for statement in statements):
                 words.add(".")

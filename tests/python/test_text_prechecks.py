@@ -1,0 +1,67 @@
+"""The text pre-checks that skip Python files before parsing answer as the plain line-start patterns do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lambda_leak.python.handlers import name_matches
+from lambda_leak.python.parsing import may_hold_handler
+from lambda_leak.workspace.python import IMPORT_STATEMENT, RELATIVE, WORD
+
+TESTS = Path(__file__).resolve().parent.parent
+NAMES = ("handler", "*Handler", "*_handler", "main", "lambda_handler")
+
+# The reference: each pattern anchored at every line start (`^` with re.M).
+_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_DECORATED = re.compile(r"^@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M)
+_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w", re.M)
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
+
+
+def _reference_holds(text: str, declared: set[str]) -> bool:
+    for pattern in (_DEF, _ASSIGN):
+        if any(name_matches(m.group(1), NAMES) or m.group(1) in declared for m in pattern.finditer(text)):
+            return True
+    return _DECORATED.search(text) is not None
+
+
+def _reference_words(text: str) -> frozenset[str]:
+    statements = _IMPORTS.findall(text)
+    words = {w for s in statements for w in WORD.findall(s)}
+    return frozenset(words | ({"."} if any(RELATIVE.match(s) for s in statements) else set()))
+
+
+def _words(text: str) -> frozenset[str]:
+    statements = IMPORT_STATEMENT.findall("\n" + text)
+    words = {w for s in statements for w in WORD.findall(s)}
+    return frozenset(words | ({"."} if any(RELATIVE.match(s) for s in statements) else set()))
+
+
+SHAPES = [
+    "def handler(event, context):\n    pass\n",  # on the first line
+    "import os\nasync def lambda_handler(event, context):\n    pass\n",
+    "class A:\n    def handler(self, e, c):\n        pass\n",  # a method: not module level
+    "handler = Mangum(app)\n",
+    "handler: Callable = make()\n",
+    "x = 1\n@app.route('/')\ndef index(a, b):\n    pass\n",
+    "@wrap\n\n@other\ndef f(a):\n    pass\n",
+    "from . import (\n    a,\n    b,\n)\nimport x.y as z\n  from .m import n\n",
+    "def process(a):\r\n    return a\r\nmain = run\r\n",
+    "",
+]
+FILES = sorted((TESTS / "fixtures" / "python").rglob("*.py")) + sorted((TESTS / "precision").rglob("*.py"))
+
+
+@pytest.mark.parametrize("text", SHAPES + [p.read_text(encoding="utf-8") for p in FILES])
+def test_same_answers_as_the_line_start_patterns(text: str):
+    for declared in (set(), {"process", "index"}):
+        assert may_hold_handler(text, NAMES, declared) == _reference_holds(text, declared)
+    assert _words(text) == _reference_words(text)
+
+
+def test_the_fixtures_cover_both_answers():
+    answers = {may_hold_handler(p.read_text(encoding="utf-8"), NAMES, set()) for p in FILES}
+    assert answers == {True, False} and len(FILES) > 50
