@@ -116,5 +116,10 @@ async def test_run_on_save(editor, client):
     editor.replace(doc, "fetch('https://example.com');", "await fetch('https://example.com');")
     if editor.pull:  # the last result stands until the file is saved
         assert codes(await editor.diagnostics(doc)) == ["floating-promise", "timer-leak"]
+        # ... even when something else asks for a re-analysis (settings, indexing, another file)
+        client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(
+            settings={"lambdaLeak": {"run": "onSave"}}))
+        await asyncio.sleep(0.3)
+        assert codes(await editor.diagnostics(doc)) == ["floating-promise", "timer-leak"]
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(doc.uri)))
     assert codes(await editor.diagnostics(doc)) == ["timer-leak"]

@@ -169,8 +169,12 @@ class LambdaLeakServer(LanguageServer):
     def reanalyse_open_documents(self, only: set[Path] | None = None) -> None:
         """Re-analyse every open document, or those whose path is in `only` (index keys)."""
         for document in self.documents:
-            if only is None or self.index.depends(document.path, only):
-                self.scheduler.schedule(document.uri)
+            if only is not None and not self.index.depends(document.path, only):
+                continue
+            entry = self.store.get(document.uri)
+            if self.run_mode(document.path) == "onSave" and entry is not None and entry.version != document.version:
+                continue  # unsaved edits: the last result stands until the file is saved
+            self.scheduler.schedule(document.uri)
         if self.pull_client and self.client_has("workspace.diagnostics.refresh_support"):
             self.workspace_diagnostic_refresh(None)
 
