@@ -196,7 +196,7 @@ def run_check(root: Path, *extra: str) -> tuple[float, float, int]:
     out, err = io.StringIO(), io.StringIO()
     cpu = cpu_seconds()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        seconds, _ = timed(cli.main, ["check", str(root), "--format", "json", "--exit-zero", *extra])
+        seconds, _ = timed(cli.main, ["check", str(root), "--format", "json", "--exit-zero", "--no-cache", *extra])
     return seconds, cpu_seconds() - cpu, out.getvalue().count('"rule"')
 
 
@@ -235,7 +235,7 @@ def main() -> int:
         parallel = min(run_check(root) for _ in range(args.runs))
         assert serial[2] == parallel[2], (serial, parallel)
 
-        command = [str(Path(sys.executable).parent / "lambda-leak"), "check", str(root), "--exit-zero", "--format", "json"]
+        command = [str(Path(sys.executable).parent / "lambda-leak"), "check", str(root), "--exit-zero", "--format", "json", "--no-cache"]
         if not Path(command[0]).exists():
             command = [sys.executable, "-m", "lambda_leak", *command[1:]]
         wall, wall_cpu = min(command_seconds(command) for _ in range(args.runs))
