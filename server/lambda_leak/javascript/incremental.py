@@ -97,8 +97,11 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
         out = {}
         for call, targets in memo.items():
-            where, found = calls.get(call), tuple(functions.get(t, -1) for t in targets)
-            if where is not None and -1 not in found:
+            where = calls.get(call)
+            if where is None:
+                continue
+            found = tuple([functions.get(t, -1) for t in targets]) if targets else ()
+            if -1 not in found:
                 out[where] = found
         return out
 
@@ -207,7 +210,10 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
 
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
-    where, functions, edited, nodes = reuse.calls, reuse.functions, reuse.edited, reuse.nodes
+    where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
+    # Old function index -> this version's node (None inside the edit), looked up once per function.
+    functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
+    around = _calls_around(previous, reuse) if edited is not None else set()
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
         for index, targets in entries.items():
@@ -215,13 +221,22 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
-            if edited is not None and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+            if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
                 continue  # around them, with its callee reaching in
             found = [functions[t] for t in targets]
             if None not in found:
-                memo[call] = [module.functions[t] for t in found]
+                memo[call] = found
                 seeded += 1
     return seeded
+
+
+def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:
+    """Old indices of the calls that may enclose the edit's start (old start before it, old end
+    after it): no other call outside the edit can, since `_line_up` checked where each one starts
+    and ends now (before the edit unchanged, after it moved by the same delta)."""
+    start = reuse.unit[0]
+    return {i for i, (begin, end) in enumerate(zip([*previous.call_starts, *previous.new_starts], previous.call_ends))
+            if begin < start < end}
 
 
 def _moves(old: list[int], new: list[int], unit: Span, edited: Span | None, delta: int) -> list | None:

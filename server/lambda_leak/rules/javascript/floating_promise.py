@@ -70,6 +70,9 @@ def check(context) -> Iterator[Finding]:
     for call in [*module.calls, *module.news]:
         if not paths.on_path(call) or not promises.makes_promise(call):
             continue
+        parent = call.parent
+        if parent is not None and parent.type == "await_expression":
+            continue  # awaited: `follow`'s first answer (handled), without building it
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)
