@@ -223,7 +223,7 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
             call = nodes[moved]
             if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
                 continue  # around them, with its callee reaching in
-            found = [functions[t] for t in targets]
+            found = [functions[t] for t in targets] if targets else []
             if None not in found:
                 memo[call] = found
                 seeded += 1

@@ -88,6 +88,7 @@ class JsModule:
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
         self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
+        self._mentions_promise: bool | None = None  # see `is_promise_new`
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
@@ -175,6 +176,13 @@ class JsModule:
         if callee.type != "member_expression":
             return None
         return self.text(callee.child_by_field_name("property"))
+
+    def is_promise_new(self, new: Node) -> bool:
+        """`new Promise(...)`: asked of every `new` on a handler path; a file that never spells
+        "Promise" answers without reading each constructor."""
+        if self._mentions_promise is None:
+            self._mentions_promise = b"Promise" in self._data
+        return self._mentions_promise and self.dotted(new.child_by_field_name("constructor")) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
         lo = bisect_left(self._new_starts, node.start_byte)
