@@ -92,14 +92,13 @@ class JsModule:
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
-        ordered = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
-        self._scope_list: list[Scope] = []
+        # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
+        self._scope_list: list[Scope] = sorted(map(Scope, nodes), key=lambda s: (s.start, -s.end))
         stack: list[Scope] = []
-        for node in ordered:
-            while stack and stack[-1].end <= node.start_byte:
+        for scope in self._scope_list:
+            while stack and stack[-1].end <= scope.start:
                 stack.pop()
-            scope = Scope(node, stack[-1] if stack else None)
-            self._scope_list.append(scope)
+            scope.parent = stack[-1] if stack else None
             stack.append(scope)
         self._scope_starts = [s.start for s in self._scope_list]
 
@@ -152,9 +151,10 @@ class JsModule:
     # -- lookups ---------------------------------------------------------------------------
 
     def calls_within(self, node: Node) -> list[Node]:
+        end = node.end_byte
         lo = bisect_left(self._call_starts, node.start_byte)
-        hi = bisect_right(self._call_starts, node.end_byte - 1)
-        return [c for c in self.calls[lo:hi] if c.end_byte <= node.end_byte]
+        hi = bisect_right(self._call_starts, end - 1)
+        return [c for c in self.calls[lo:hi] if c.end_byte <= end]
 
     def calls_to_methods(self, names: frozenset[str], plain: bool = False) -> list[Node]:
         """The calls (in order) of a method named in `names` — `x.forEach(...)`, `(a.b).on(...)`, the
@@ -185,9 +185,10 @@ class JsModule:
         return self._mentions_promise and self.dotted(new.child_by_field_name("constructor")) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
+        end = node.end_byte
         lo = bisect_left(self._new_starts, node.start_byte)
-        hi = bisect_right(self._new_starts, node.end_byte - 1)
-        return [c for c in self.news[lo:hi] if c.end_byte <= node.end_byte]
+        hi = bisect_right(self._new_starts, end - 1)
+        return [c for c in self.news[lo:hi] if c.end_byte <= end]
 
     @property
     def module_scope(self) -> dict[str, Binding]:
