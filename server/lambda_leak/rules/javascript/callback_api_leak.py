@@ -216,7 +216,7 @@ def check(context) -> Iterator[Finding]:
         last = _last_argument(call)
         if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
             continue
-        function = enclosing_function(call)
+        function = module.enclosing_function(call)  # from the module's scopes: no parent walk through long blocks
         if function is None or not paths.on_path(call):
             continue
         in_async = asynchronous.get(function)
