@@ -111,7 +111,7 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
             where, depends = calls.get(call), promises.call_deps.get(call, (OUTSIDE,))
             if where is None or OUTSIDE in depends:
                 continue
-            found = tuple(functions.get(f, -1) for f in depends)
+            found = tuple([functions.get(f, -1) for f in depends])
             if -1 not in found:
                 answers[where] = (made, found)
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
