@@ -115,10 +115,22 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
             if -1 not in found:
                 answers[where] = (made, found)
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
-                     module._new_starts, [f.start_byte for f in module.functions], edges(module._called),
-                     edges(module._passed), [f.end_byte for f in module.functions],
-                     [c.end_byte for c in (*module.calls, *module.news)],
+                     module._new_starts, _spans(module)[1], edges(module._called),
+                     edges(module._passed), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers)
+
+
+def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
+    """The ends of `module`'s calls then `new`s, and its functions' starts and ends: read from
+    tree-sitter once per analysis (lining up with the previous version, then capturing this one)."""
+    spans = module.__dict__.get("_incremental_spans")
+    if spans is None:
+        spans = module.__dict__["_incremental_spans"] = (
+            [c.end_byte for c in (*module.calls, *module.news)],
+            [f.start_byte for f in module.functions],
+            [f.end_byte for f in module.functions],
+        )
+    return spans
 
 
 def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
@@ -189,7 +201,8 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
     unit = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
     calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
     news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
-    functions = _moves(previous.function_starts, [f.start_byte for f in module.functions], unit, edited, delta)
+    call_ends, function_starts, function_ends = _spans(module)
+    functions = _moves(previous.function_starts, function_starts, unit, edited, delta)
     if calls is None or news is None or functions is None:
         return None  # the nodes outside the edit do not line up: never expected, but checked
     count = len(module.calls)
@@ -199,11 +212,11 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
     nodes = module.calls + module.news
     ends = previous.call_ends
     for index, moved in enumerate(where):  # calls that start together (`a.b().c()`) must also end together
-        if moved is not None and nodes[moved].end_byte != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
+        if moved is not None and call_ends[moved] != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
             where[index] = None
     for index, moved in enumerate(functions):
         end = previous.function_ends[index]
-        if moved is not None and module.functions[moved].end_byte != (end if end <= unit[0] else end + delta):
+        if moved is not None and function_ends[moved] != (end if end <= unit[0] else end + delta):
             functions[index] = None
     return Reuse(where, functions, nodes, edited, unit, comment_free)
 
