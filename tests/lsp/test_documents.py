@@ -50,10 +50,24 @@ def test_incremental_edits_match_a_fresh_parse(encoding, edits):
             text=new_text)
         document.apply(change, encoding)
         assert document.text == expected
+        assert document.lines == expected.split("\n")  # the lines `apply` spliced stay those of the text
         assert document.tree is not None
         reparsed = parse(expected.encode(), "javascript", document.tree)
         assert shape(reparsed) == shape(parse(expected.encode(), "javascript"))
         document.tree = reparsed
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 30), st.integers(0, 8), st.integers(0, 30),
+                                st.sampled_from(PIECES)), min_size=1, max_size=8))
+def test_lines_follow_edits_across_lines(edits):
+    """Ranges spanning lines, reversed or past the end: `lines` is always the text's own split."""
+    document = Document("file:///h.js", "/h.js", 1, START)
+    for start_line, start_col, end_line, end_col, new_text in edits:
+        change = lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(lsp.Position(start_line, start_col), lsp.Position(end_line, end_col)), text=new_text)
+        document.apply(change, "utf-32")
+        assert document.lines == document.text.split("\n")
 
 
 @given(text=st.text(alphabet=st.sampled_from("ab 🚀日é\t"), max_size=20), column=st.integers(0, 25),

@@ -384,7 +384,7 @@ def _promise_news(module: JsModule) -> list[Node]:
     memo = module.__dict__.get("_promise_news")
     if memo is None:
         memo = module.__dict__["_promise_news"] = [
-            new for new in module.news if module.dotted(new.child_by_field_name("constructor")) == "Promise"
+            new for new in module.news if module.is_promise_new(new)
         ]
     return memo
 

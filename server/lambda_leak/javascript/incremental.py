@@ -97,8 +97,11 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
         out = {}
         for call, targets in memo.items():
-            where, found = calls.get(call), tuple(functions.get(t, -1) for t in targets)
-            if where is not None and -1 not in found:
+            where = calls.get(call)
+            if where is None:
+                continue
+            found = tuple([functions.get(t, -1) for t in targets]) if targets else ()
+            if -1 not in found:
                 out[where] = found
         return out
 
@@ -108,14 +111,26 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
             where, depends = calls.get(call), promises.call_deps.get(call, (OUTSIDE,))
             if where is None or OUTSIDE in depends:
                 continue
-            found = tuple(functions.get(f, -1) for f in depends)
+            found = tuple([functions.get(f, -1) for f in depends])
             if -1 not in found:
                 answers[where] = (made, found)
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
-                     module._new_starts, [f.start_byte for f in module.functions], edges(module._called),
-                     edges(module._passed), [f.end_byte for f in module.functions],
-                     [c.end_byte for c in (*module.calls, *module.news)],
+                     module._new_starts, _spans(module)[1], edges(module._called),
+                     edges(module._passed), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers)
+
+
+def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
+    """The ends of `module`'s calls then `new`s, and its functions' starts and ends: read from
+    tree-sitter once per analysis (lining up with the previous version, then capturing this one)."""
+    spans = module.__dict__.get("_incremental_spans")
+    if spans is None:
+        spans = module.__dict__["_incremental_spans"] = (
+            [c.end_byte for c in (*module.calls, *module.news)],
+            [f.start_byte for f in module.functions],
+            [f.end_byte for f in module.functions],
+        )
+    return spans
 
 
 def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
@@ -186,7 +201,8 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
     unit = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
     calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
     news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
-    functions = _moves(previous.function_starts, [f.start_byte for f in module.functions], unit, edited, delta)
+    call_ends, function_starts, function_ends = _spans(module)
+    functions = _moves(previous.function_starts, function_starts, unit, edited, delta)
     if calls is None or news is None or functions is None:
         return None  # the nodes outside the edit do not line up: never expected, but checked
     count = len(module.calls)
@@ -196,18 +212,21 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
     nodes = module.calls + module.news
     ends = previous.call_ends
     for index, moved in enumerate(where):  # calls that start together (`a.b().c()`) must also end together
-        if moved is not None and nodes[moved].end_byte != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
+        if moved is not None and call_ends[moved] != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
             where[index] = None
     for index, moved in enumerate(functions):
         end = previous.function_ends[index]
-        if moved is not None and module.functions[moved].end_byte != (end if end <= unit[0] else end + delta):
+        if moved is not None and function_ends[moved] != (end if end <= unit[0] else end + delta):
             functions[index] = None
     return Reuse(where, functions, nodes, edited, unit, comment_free)
 
 
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
-    where, functions, edited, nodes = reuse.calls, reuse.functions, reuse.edited, reuse.nodes
+    where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
+    # Old function index -> this version's node (None inside the edit), looked up once per function.
+    functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
+    around = _calls_around(previous, reuse) if edited is not None else set()
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
         for index, targets in entries.items():
@@ -215,13 +234,22 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
-            if edited is not None and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+            if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
                 continue  # around them, with its callee reaching in
-            found = [functions[t] for t in targets]
+            found = [functions[t] for t in targets] if targets else []
             if None not in found:
-                memo[call] = [module.functions[t] for t in found]
+                memo[call] = found
                 seeded += 1
     return seeded
+
+
+def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:
+    """Old indices of the calls that may enclose the edit's start (old start before it, old end
+    after it): no other call outside the edit can, since `_line_up` checked where each one starts
+    and ends now (before the edit unchanged, after it moved by the same delta)."""
+    start = reuse.unit[0]
+    return {i for i, (begin, end) in enumerate(zip([*previous.call_starts, *previous.new_starts], previous.call_ends))
+            if begin < start < end}
 
 
 def _moves(old: list[int], new: list[int], unit: Span, edited: Span | None, delta: int) -> list | None:

@@ -36,6 +36,7 @@ _QUERY = """
  (generator_function_declaration) (generator_function)] @fn
 [(statement_block) (class_body) (switch_body) (catch_clause) (for_in_statement) (for_statement)] @scope
 """
+_UNREAD = "\x00unread"  # `calls_to_methods`: a call without a callee, left to the rule
 _SCOPE_TYPES = frozenset({"statement_block", "program", "switch_body", "class_body"})
 
 
@@ -86,17 +87,18 @@ class JsModule:
         self._called: dict[Node, list[Node]] = {}
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
+        self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
+        self._mentions_promise: bool | None = None  # see `is_promise_new`
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
-        ordered = sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
-        self._scope_list: list[Scope] = []
+        # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
+        self._scope_list: list[Scope] = sorted(map(Scope, nodes), key=lambda s: (s.start, -s.end))
         stack: list[Scope] = []
-        for node in ordered:
-            while stack and stack[-1].end <= node.start_byte:
+        for scope in self._scope_list:
+            while stack and stack[-1].end <= scope.start:
                 stack.pop()
-            scope = Scope(node, stack[-1] if stack else None)
-            self._scope_list.append(scope)
+            scope.parent = stack[-1] if stack else None
             stack.append(scope)
         self._scope_starts = [s.start for s in self._scope_list]
 
@@ -149,14 +151,44 @@ class JsModule:
     # -- lookups ---------------------------------------------------------------------------
 
     def calls_within(self, node: Node) -> list[Node]:
+        end = node.end_byte
         lo = bisect_left(self._call_starts, node.start_byte)
-        hi = bisect_right(self._call_starts, node.end_byte - 1)
-        return [c for c in self.calls[lo:hi] if c.end_byte <= node.end_byte]
+        hi = bisect_right(self._call_starts, end - 1)
+        return [c for c in self.calls[lo:hi] if c.end_byte <= end]
+
+    def calls_to_methods(self, names: frozenset[str], plain: bool = False) -> list[Node]:
+        """The calls (in order) of a method named in `names` — `x.forEach(...)`, `(a.b).on(...)`, the
+        callee read through `unwrap` — and, with `plain`, every call whose callee is no member
+        expression. Rules that would skip any other call at once ask this instead of reading
+        each call's callee again (several rules, thousands of calls per analysis)."""
+        if self._methods is None:
+            self._methods = [self._method(call) for call in self.calls]
+        return [call for call, method in zip(self.calls, self._methods)
+                if method in names or (method is None and plain) or method is _UNREAD]
+
+    def _method(self, call: Node) -> str | None:
+        """The property text of a member callee, None for other callees; `_UNREAD` when the call
+        has no callee (error recovery): the rule itself then reads it, as it would otherwise."""
+        callee = call.child_by_field_name("function")
+        if callee is None:
+            return _UNREAD
+        callee = unwrap(callee)
+        if callee.type != "member_expression":
+            return None
+        return self.text(callee.child_by_field_name("property"))
+
+    def is_promise_new(self, new: Node) -> bool:
+        """`new Promise(...)`: asked of every `new` on a handler path; a file that never spells
+        "Promise" answers without reading each constructor."""
+        if self._mentions_promise is None:
+            self._mentions_promise = b"Promise" in self._data
+        return self._mentions_promise and self.dotted(new.child_by_field_name("constructor")) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
+        end = node.end_byte
         lo = bisect_left(self._new_starts, node.start_byte)
-        hi = bisect_right(self._new_starts, node.end_byte - 1)
-        return [c for c in self.news[lo:hi] if c.end_byte <= node.end_byte]
+        hi = bisect_right(self._new_starts, end - 1)
+        return [c for c in self.news[lo:hi] if c.end_byte <= end]
 
     @property
     def module_scope(self) -> dict[str, Binding]:

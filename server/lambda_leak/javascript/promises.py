@@ -70,7 +70,7 @@ class PromiseKnowledge:
         if node.type == "call_expression":
             return self.call_makes_promise(node)
         if node.type == "new_expression":
-            return self.module.dotted(node.child_by_field_name("constructor")) == "Promise"
+            return self.module.is_promise_new(node)
         return False
 
     def call_makes_promise(self, call: Node) -> bool:

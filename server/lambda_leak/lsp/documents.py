@@ -6,7 +6,7 @@ the document's tree-sitter tree as `tree.edit(...)`, in bytes and (row, byte col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -45,9 +45,16 @@ class Document:
     # next analysis re-uses the edges an edit cannot change.
     call_graph: Any = None
 
+    # `lines` of the text they were split from (kept in step by `apply`, which splices in the edited
+    # lines, so a one-line edit of a long file never splits or scans the whole text again).
+    _lines: tuple[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def lines(self) -> list[str]:
-        return split_lines(self.text)
+        cached = self._lines
+        if cached is None or cached[0] is not self.text:
+            cached = self._lines = (self.text, split_lines(self.text))
+        return cached[1]
 
     @property
     def newline(self) -> str:
@@ -68,6 +75,8 @@ class Document:
         end_index = _index(lines, end.line) + end.column
         old_text = self.text
         self.text = old_text[:start_index] + change.text + old_text[end_index:]
+        edited = split_lines(lines[start.line][: start.column] + change.text + lines[end.line][end.column :])
+        self._lines = (self.text, [*lines[: start.line], *edited, *lines[end.line + 1 :]])
         if self.tree is not None:
             self._edit_tree(lines, start, end, old_text, start_index, end_index, change.text)
 
@@ -100,7 +109,7 @@ class Document:
 
 def _index(lines: list[str], line: int) -> int:
     """The code-point index where `line` starts."""
-    return sum(len(text) + 1 for text in lines[:line])
+    return sum(map(len, lines[:line])) + line
 
 
 class Documents:

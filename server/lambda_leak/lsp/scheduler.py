@@ -18,7 +18,6 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.lsp.diagnostics import DiagnosticsStore, Entry
 from lambda_leak.lsp.documents import Document, Documents
-from lambda_leak.lsp.positions import split_lines
 from lambda_leak.model import FileReport
 
 log = logging.getLogger(__name__)
@@ -130,7 +129,7 @@ class Scheduler:
             document.call_graph = memo.current if memo is not None else None
         if report.error:
             log.info("%s: %s", document.path, report.error)
-        entry = self.store.put(uri, version, text, split_lines(text), report.findings, self.encoding(), report.error)
+        entry = self.store.put(uri, version, text, document.lines, report.findings, self.encoding(), report.error)
         self._wake(uri)
         self.on_result(uri, entry)
 

@@ -165,7 +165,7 @@ def _accumulator_awaited(callback: Node) -> bool:
 
 def check(context) -> Iterator[Finding]:
     module, paths = context.module, context.paths
-    for call in module.calls:
+    for call in module.calls_to_methods(_METHODS):
         method = _method(call)
         if method not in _METHODS:
             continue

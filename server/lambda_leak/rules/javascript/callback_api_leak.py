@@ -211,15 +211,19 @@ def _returns_promise_handler(context, function) -> bool:
 
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
+    asynchronous: dict = {}  # function -> is_async: asked again for each call in it
     for call in module.calls:
         last = _last_argument(call)
         if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
             continue
-        function = enclosing_function(call)
+        function = module.enclosing_function(call)  # from the module's scopes: no parent walk through long blocks
         if function is None or not paths.on_path(call):
             continue
-        settles_on_promise = not is_async(function) and _returns_promise_handler(context, function)
-        if not (is_async(function) or settles_on_promise):
+        in_async = asynchronous.get(function)
+        if in_async is None:
+            in_async = asynchronous[function] = is_async(function)
+        settles_on_promise = not in_async and _returns_promise_handler(context, function)
+        if not (in_async or settles_on_promise):
             continue
         callback = _callback(module, last)
         if callback is None:

@@ -70,7 +70,7 @@ def _handed_on(context) -> Iterator[Finding]:
 def check(context) -> Iterator[Finding]:
     yield from _handed_on(context)
     fixes: dict[Node, object] = {}
-    for call in context.module.calls:
+    for call in context.module.calls_to_methods(METHODS):
         owner = _context_owner(context, call)
         if owner is None or not context.paths.on_path(call, leaky_only=False):
             continue

@@ -64,12 +64,25 @@ def _responds(context, anchor) -> bool:
     return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
 
 
+def _promises_on_path(module, paths, promises) -> Iterator:
+    """Calls, then `new`s, on a handler path that make a promise. A `new` is asked whether it makes
+    one first: that answer only reads its constructor's name (no promise knowledge is recorded),
+    and most `new`s (`new PutItemCommand(...)`) are no promise, so their path is never looked up."""
+    for call in module.calls:
+        if paths.on_path(call) and promises.makes_promise(call):
+            yield call
+    for new in module.news:
+        if promises.makes_promise(new) and paths.on_path(new):
+            yield new
+
+
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     reported = set()
-    for call in [*module.calls, *module.news]:
-        if not paths.on_path(call) or not promises.makes_promise(call):
-            continue
+    for call in _promises_on_path(module, paths, promises):
+        parent = call.parent
+        if parent is not None and parent.type == "await_expression":
+            continue  # awaited: `follow`'s first answer (handled), without building it
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)

@@ -128,7 +128,7 @@ def _removed(context, target: str, function: Node, once_event: str | None) -> bo
 def check(context) -> Iterator[Finding]:
     yield from per_invocation_apps(context)
     module, paths = context.module, context.paths
-    for call in module.calls:
+    for call in module.calls_to_methods(ADDERS):
         callee = unwrap(call.child_by_field_name("function"))
         if callee.type != "member_expression":
             continue
