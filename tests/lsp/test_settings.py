@@ -121,5 +121,8 @@ async def test_run_on_save(editor, client):
             settings={"lambdaLeak": {"run": "onSave"}}))
         await asyncio.sleep(0.3)
         assert codes(await editor.diagnostics(doc)) == ["floating-promise", "timer-leak"]
+        workspace = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        [report] = [r for r in workspace.items if r.uri == doc.uri]
+        assert sorted(d.code for d in report.items) == ["floating-promise", "timer-leak"]
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(doc.uri)))
     assert codes(await editor.diagnostics(doc)) == ["timer-leak"]

@@ -12,10 +12,21 @@ from pygls.uris import to_fs_path
 
 from lambda_leak.lsp.code_actions import KINDS, CodeActions
 from lambda_leak.lsp.hover import hover
+from lambda_leak.lsp.diagnostics import Entry
 from lambda_leak.lsp.server import LIST_HANDLERS, SECTION, LambdaLeakServer
 from lambda_leak.lsp.workspace_index import WATCH_GLOBS
 
 log = logging.getLogger("lambda_leak.lsp")
+
+
+async def pulled_entry(ls: LambdaLeakServer, uri: str) -> Entry | None:
+    """The entry a diagnostic pull answers with: with `run = "onSave"` the last result stands until the
+    file is saved (unsaved edits are not analysed), otherwise the newest version's."""
+    document = ls.documents.get(uri)
+    entry = ls.store.get(uri)
+    if document is not None and entry is not None and ls.run_mode(document.path) == "onSave":
+        return entry
+    return await ls.scheduler.current(uri)
 
 
 def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one short handler per LSP method
@@ -82,11 +93,7 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         identifier="lambda-leak", inter_file_dependencies=True, workspace_diagnostics=True))
     async def document_diagnostic(ls: LambdaLeakServer, params: lsp.DocumentDiagnosticParams):
         uri = params.text_document.uri
-        document = ls.documents.get(uri)
-        if document is not None and ls.run_mode(document.path) == "onSave" and ls.store.get(uri) is not None:
-            entry = ls.store.get(uri)
-        else:
-            entry = await ls.scheduler.current(uri)
+        entry = await pulled_entry(ls, uri)
         if entry is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
         if params.previous_result_id == entry.result_id:
@@ -98,7 +105,7 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
         previous = {p.uri: p.value for p in params.previous_result_ids or []}
         items = []
         for document in ls.documents:
-            entry = await ls.scheduler.current(document.uri)
+            entry = await pulled_entry(ls, document.uri)
             if entry is None:
                 continue
             if previous.get(document.uri) == entry.result_id:
