@@ -66,6 +66,11 @@ def preferred_fix(finding: Finding, unsafe: bool) -> Fix | None:
     return next((fix for fix in finding.fixes if wanted(fix, unsafe)), None)
 
 
+def _fix_key(rule: str, fix: Fix) -> tuple[str, str, str]:
+    """How a fix that broke the parse is remembered (never retried)."""
+    return rule, fix.title, repr(fix.edits)
+
+
 @dataclass
 class FixOutcome:
     text: str
@@ -84,7 +89,7 @@ def choose_fixes(path: str, text: str, findings: Iterable[Finding], unsafe: bool
     candidates = []
     for finding in findings:
         fix = preferred_fix(finding, unsafe)
-        if fix is not None and (finding.rule, fix.title, repr(fix.edits)) not in rejected:
+        if fix is not None and _fix_key(finding.rule, fix) not in rejected:
             candidates.append((finding.rule, fix))
     chosen, used = [], []
     for rule, fix in candidates:  # greedily take fixes whose edits do not overlap taken ones
@@ -103,7 +108,7 @@ def choose_fixes(path: str, text: str, findings: Iterable[Finding], unsafe: bool
             if syntax_ok(path, attempt):
                 new_text, kept = attempt, [(rule, fix)]
                 break
-            rejected.add((rule, fix.title, repr(fix.edits)))
+            rejected.add(_fix_key(rule, fix))
         chosen = kept
     return new_text, chosen
 
@@ -126,7 +131,7 @@ def fix_source(path: str, text: str, config: Config, unsafe: bool = False, works
         new_text, chosen = choose_fixes(path, outcome.text, report.findings, unsafe, rejected)
         if new_text == outcome.text:
             left = [f for f in report.findings if (fix := preferred_fix(f, unsafe)) is not None
-                    and (f.rule, fix.title, repr(fix.edits)) not in rejected]
+                    and _fix_key(f.rule, fix) not in rejected]
             if chosen or not left:
                 break
             continue  # every fix tried broke the parse: try the ones they overlapped

@@ -20,7 +20,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT = "lambdaLeakFindingHash/v1"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation", "hint": "recommendation"}
-_LANGUAGES = {"javascript": ("javascript", "typescript"), "python": ("python",)}
 _CONTEXT_LINES = 2
 
 
@@ -46,7 +45,7 @@ def _descriptor(rule_id: str, variants: list[RuleInfo]) -> dict:
     rule = variants[0]
     doc = rule_doc(rule_id) or f"# {rule_id}\n\n{_sentence(rule.summary)}\n"
     finds = doc_sections(doc).get("What it finds") or _sentence(rule.summary)
-    languages = sorted({language for variant in variants for language in _LANGUAGES.get(variant.family, ())})
+    languages = sorted({language.lower() for variant in variants for language in variant.languages})
     return {
         "id": rule_id,
         "name": _friendly_name(rule_id),
