@@ -47,7 +47,6 @@ ADAPTERS: tuple[Adapter, ...] = (
 # serverless-http (1), hono/aws-lambda `handle` (2), @sentry/aws-serverless `wrapHandler` (2),
 # datadog-lambda-js `datadog` (2, then 0). aws-serverless-express returns no handler: your own
 # handler calls `proxy(server, event, context)`, and its declared parameters are what count.
-SAFE_WRAPPERS = frozenset({"serverless-http", "hono/aws-lambda", "@sentry/aws-serverless", "datadog-lambda-js"})
 
 _BY_PACKAGE = {adapter.package: adapter for adapter in ADAPTERS}
 _VERSION = re.compile(r"v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?")

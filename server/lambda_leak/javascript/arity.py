@@ -11,11 +11,9 @@ from fnmatch import fnmatchcase
 from tree_sitter import Node
 
 from lambda_leak.javascript import adapters
-from lambda_leak.javascript.handlers import _exports
+from lambda_leak.javascript.handlers import _CHAIN_WRAPPERS, _exports
 from lambda_leak.javascript.module import Binding, JsModule
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, text, unwrap
-
-_CHAIN_METHODS = frozenset({"use", "before", "after", "onError"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def _outer_call(module: JsModule, value: Node) -> Node | None:
     value = _value_of(module, value)
     while value is not None and value.type == "call_expression":
         callee = unwrap(value.child_by_field_name("function"))
-        if callee.type == "member_expression" and text(callee.child_by_field_name("property")) in _CHAIN_METHODS:
+        if callee.type == "member_expression" and text(callee.child_by_field_name("property")) in _CHAIN_WRAPPERS:
             inner = unwrap(callee.child_by_field_name("object"))
             if inner.type == "call_expression":
                 value = inner

@@ -21,8 +21,6 @@ ADAPTERS = frozenset(
 FRAMEWORKS = frozenset({"express", "fastify", "hono", "koa", "@koa/router", "koa-router", "router"})
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head", "route"})
 RESPONSE_METHODS = frozenset({"send", "json", "end", "sendStatus", "redirect", "render", "jsonp", "sendFile", "text", "body", "html"})
-# Creating these per invocation builds a new app (and registers its process listeners) each time.
-APP_FACTORIES = frozenset({"express", "fastify", "Fastify", "Hono", "Koa", "ApolloServer", "createServer", "NestFactory.create"})
 
 
 def imports_adapter(module: JsModule) -> bool:

@@ -43,10 +43,11 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     everything = config.scope == "all"
     on_disk = os.path.isfile(path)
     elsewhere: set[str] = set()
+    may_wrap = not everything and wrappers.may_hold_wrapper(source.text)
     if (
         not everything
+        and not may_wrap
         and not parsing.may_hold_handler(source.text, config.handler_names, declared)
-        and not wrappers.may_hold_wrapper(source.text)
     ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
@@ -74,7 +75,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
         functions = all_functions(module)
     else:
         roots = [f for h in handlers for f in h.roots]
-        if wrappers.may_hold_wrapper(source.text):
+        if may_wrap:
             roots += wrappers.wrapper_functions(module)
         if not handlers and on_disk:
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)

@@ -101,7 +101,7 @@ FACTORIES: dict[str, str] = {
 # Module-level calls that are themselves coroutines.
 COROUTINE_FUNCTIONS = frozenset({"asyncpg.connect"})
 # Decorators that pass the function a `metrics` argument holding a logger of a kind.
-_INJECTING_DECORATORS = {"aws_embedded_metrics.metric_scope": ("metrics", "aws_embedded_metrics.MetricsLogger")}
+INJECTING_DECORATORS = {"aws_embedded_metrics.metric_scope": ("metrics", "aws_embedded_metrics.MetricsLogger")}
 
 
 def returns_coroutine(call: nodes.Call) -> bool:
@@ -163,7 +163,7 @@ def _injected(parameter: nodes.AssignName) -> str | None:
     if not isinstance(function, nodes.FunctionDef) or not function.decorators:
         return None
     for decorator in function.decorators.nodes:
-        injected = _INJECTING_DECORATORS.get(qualified(decorator) or "")
+        injected = INJECTING_DECORATORS.get(qualified(decorator) or "")
         if injected and injected[0] == parameter.name:
             return injected[1]
     return None

@@ -70,8 +70,6 @@ def _through_attributes(func: nodes.NodeNG) -> list[nodes.FunctionDef]:
         root = root.expr
     if not (isinstance(root, nodes.Name) and root.name in ("self", "cls")):
         return []
-    if not any(True for _ in func.root().nodes_of_class(nodes.AsyncFunctionDef)):
-        return []
     klass = enclosing_class(func)
     classes = [klass] if klass is not None else []
     for attribute in reversed(chain):

@@ -24,6 +24,7 @@ ADAPTERS = frozenset(
         "aws_wsgi.response",
     }
 )
+ADAPTER_PACKAGES = tuple(sorted({adapter.split(".")[0] for adapter in ADAPTERS}))
 # Objects whose decorators register routes of an app.
 _ROUTERS = frozenset(
     {

@@ -18,6 +18,7 @@ from astroid import nodes
 
 from lambda_leak.config import DEFAULT_HANDLER_NAMES
 from lambda_leak.python import frameworks
+from lambda_leak.python.async_apis import INJECTING_DECORATORS
 from lambda_leak.python.names import assigned_value, local_definition, qualified
 
 # Decorators (last attribute of their qualified name) that wrap a function as a Lambda handler.
@@ -53,7 +54,7 @@ def _pattern(patterns: tuple[str, ...]) -> re.Pattern:
 
 
 # Decorators that call the function with one more argument than Lambda passes the wrapper.
-_INJECTING = frozenset({"aws_embedded_metrics.metric_scope"})  # (event, context, metrics)
+_INJECTING = frozenset(INJECTING_DECORATORS)  # (event, context, metrics)
 
 
 def takes_event_context(function: nodes.FunctionDef) -> bool:
@@ -127,14 +128,11 @@ def _assignment_handler(module: nodes.Module, assign: nodes.Assign, name: str, d
     return None
 
 
-_ADAPTER_PACKAGES = ("mangum", "awsgi", "aws_wsgi", "serverless_wsgi", "apig_wsgi")
-
-
 def _imports_adapter(module: nodes.Module) -> bool:
     for statement in module.body:
-        if isinstance(statement, nodes.ImportFrom) and statement.modname.startswith(_ADAPTER_PACKAGES):
+        if isinstance(statement, nodes.ImportFrom) and statement.modname.startswith(frameworks.ADAPTER_PACKAGES):
             return True
-        if isinstance(statement, nodes.Import) and any(n.startswith(_ADAPTER_PACKAGES) for n, _ in statement.names):
+        if isinstance(statement, nodes.Import) and any(n.startswith(frameworks.ADAPTER_PACKAGES) for n, _ in statement.names):
             return True
     return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from lambda_leak.python import parsing, project
+from lambda_leak.python.frameworks import ADAPTER_PACKAGES
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.paths import reach
 from lambda_leak.workspace.hooks import AnalysisHooks
@@ -47,7 +48,7 @@ def _importers(path: str, stem: str) -> list[str]:
 
 
 # A module handing an app to a WSGI adapter; a Django URLconf.
-_WSGI_ADAPTER = re.compile(r"\b(?:serverless_wsgi|apig_wsgi|awsgi|aws_wsgi)\b")
+_WSGI_ADAPTER = re.compile(r"\b(?:%s)\b" % "|".join(p for p in ADAPTER_PACKAGES if "wsgi" in p))
 _URLCONF = re.compile(r"^urlpatterns\b", re.M)
 
 

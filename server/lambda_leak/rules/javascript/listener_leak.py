@@ -207,8 +207,10 @@ def per_invocation_apps(context) -> Iterator[Finding]:
         if not context.paths.on_path(node, leaky_only=False):
             continue
         name = _app_factory(context, node)
+        if not name:
+            continue
         function = enclosing_function(node)
-        if not name or function is None or _cached(context, node, function) or _guarded(context, node, function):
+        if function is None or _cached(context, node, function) or _guarded(context, node, function):
             continue
         yield context.finding(
             RULE,
