@@ -290,6 +290,19 @@ def test_lock_files_pin_the_adapter_version(tmp_path, capsys, lock_name, lock_te
     assert finding["message"].endswith("upgrade to @fastify/aws-lambda 6.0.0")
 
 
+def test_installed_version_follows_lock_file_changes(tmp_path):
+    write(tmp_path, {"package.json": '{"dependencies": {"@fastify/aws-lambda": "^5.0.0"}}', "src/api.mjs": ""})
+    source, lock = str(tmp_path / "src" / "api.mjs"), tmp_path / "package-lock.json"
+    assert adapters.installed(source, "@fastify/aws-lambda") == adapters.Installed("^5.0.0", "package.json")
+    lock.write_text(json.dumps({"packages": {"node_modules/@fastify/aws-lambda": {"version": "5.1.4"}}}))
+    assert adapters.installed(source, "@fastify/aws-lambda") == adapters.Installed("5.1.4", "package-lock.json")
+    lock.write_text(json.dumps({"packages": {"node_modules/@fastify/aws-lambda": {"version": "5.2.0"}}}) + "\n")
+    assert adapters.installed(source, "@fastify/aws-lambda").version == "5.2.0"  # read again: not a stale parse
+    for broken in ("{not json", "[1, 2]"):  # neither answers: package.json's range does
+        lock.write_text(broken)
+        assert adapters.installed(source, "@fastify/aws-lambda") == adapters.Installed("^5.0.0", "package.json")
+
+
 # -- fixed TypeScript still type-checks --------------------------------------------------------
 
 _CLIENT_MODULES = Path(__file__).resolve().parents[2] / "vscode-client" / "node_modules"

@@ -96,7 +96,7 @@ class Installed:
 
 
 @lru_cache(maxsize=256)
-def _read(path: str, mtime_ns: int) -> str | None:
+def _read(path: str, stamp: tuple[int, int]) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read(8 * 1024 * 1024)
@@ -109,17 +109,30 @@ def _text(path: Path) -> str | None:
         stat = path.stat()
     except OSError:
         return None
-    return _read(str(path), stat.st_mtime_ns)
+    return _read(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, stamp: tuple[int, int]) -> object:
+    """The JSON value of the file (None when unreadable or not JSON): a lock file can be megabytes,
+    and an adapter's handler file asks on every edit. Callers only read the value."""
+    text = _read.__wrapped__(path, stamp)  # the parse is kept: keeping its text too would double the memory
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _json(path: Path) -> object:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _parsed(str(path), (stat.st_mtime_ns, stat.st_size))
 
 
 def _declared_range(folder: Path, package: str) -> str | None:
-    text = _text(folder / "package.json")
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+    data = _json(folder / "package.json")
     for section in ("dependencies", "devDependencies", "optionalDependencies"):
         deps = data.get(section) if isinstance(data, dict) else None
         if isinstance(deps, dict) and isinstance(deps.get(package), str):
@@ -128,12 +141,8 @@ def _declared_range(folder: Path, package: str) -> str | None:
 
 
 def _locked_version(folder: Path, package: str) -> Installed | None:
-    text = _text(folder / "package-lock.json")
-    if text is not None:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = {}
+    data = _json(folder / "package-lock.json")
+    if isinstance(data, dict):
         entry = (data.get("packages") or {}).get(f"node_modules/{package}") or (data.get("dependencies") or {}).get(package)
         if isinstance(entry, dict) and isinstance(entry.get("version"), str):
             return Installed(entry["version"], "package-lock.json")
