@@ -112,8 +112,7 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
     if size > MAX_FILE_SIZE:
         return [], True
     try:
-        with open(name_, "rb") as handle:
-            data = handle.read()
+        data = _read_bytes(name_, size)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", name_, error)
         return [], False
@@ -143,16 +142,35 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
                 return [], False
             # CDK paths resolve against the app folder and the default entry looks for sibling files
             return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
-        if suffix == ".py" and b"pulumi_aws" in data and b"Function" in data:
+        if suffix == ".py" and b"Function" not in data:
+            return [], True  # both Pulumi and the CDK declare functions with a `…Function` class
+        if suffix == ".py" and b"pulumi_aws" in data:
             return pulumi.python_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
         if suffix == ".py":
-            if b"aws_cdk" not in data or b"Function" not in data:
+            if b"aws_cdk" not in data:
                 return [], True
             return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False
     except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
     return [], True
+
+
+def _read_bytes(name: str, size: int) -> bytes:
+    """The file's bytes, through the OS: `open()`'s buffered file object costs more than the read
+    of a small file, and discovery reads thousands. `size` is what stat said; a file that grew
+    since is read to its end all the same."""
+    descriptor = os.open(name, os.O_RDONLY)
+    try:
+        data = os.read(descriptor, size + 1)
+        if len(data) > size:
+            chunks = [data]
+            while chunk := os.read(descriptor, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data
+    finally:
+        os.close(descriptor)
 
 
 def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:
