@@ -60,6 +60,7 @@ class PythonProject:
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
         self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
+        self.dead_ends: dict[str, bool] = {}  # file -> python.paths.dead_end's answer
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -82,6 +83,7 @@ class PythonProject:
             self.importer_index.clear()
             self.walks.clear()
             self.may_hold_handler.clear()
+            self.dead_ends.clear()
 
     # -- files -----------------------------------------------------------------------------------
 
