@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from lambda_leak.files import walk_names
+from lambda_leak.files import read_bytes, walk_names
 from lambda_leak.iac import cdk_js, cdk_python, pulumi, serverless, sst, templates, terraform
 from lambda_leak.iac.bundles import trace_build
 from lambda_leak.iac.cfn_yaml import load_json, load_template, load_yaml
@@ -112,7 +112,7 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
     if size > MAX_FILE_SIZE:
         return [], True
     try:
-        data = _read_bytes(name_, size)
+        data = read_bytes(name_, size)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", name_, error)
         return [], False
@@ -154,23 +154,6 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
     return [], True
-
-
-def _read_bytes(name: str, size: int) -> bytes:
-    """The file's bytes, through the OS: `open()`'s buffered file object costs more than the read
-    of a small file, and discovery reads thousands. `size` is what stat said; a file that grew
-    since is read to its end all the same."""
-    descriptor = os.open(name, os.O_RDONLY)
-    try:
-        data = os.read(descriptor, size + 1)
-        if len(data) > size:
-            chunks = [data]
-            while chunk := os.read(descriptor, 1 << 20):
-                chunks.append(chunk)
-            data = b"".join(chunks)
-        return data
-    finally:
-        os.close(descriptor)
 
 
 def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:
