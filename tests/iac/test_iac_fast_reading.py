@@ -127,6 +127,10 @@ TRICKY = {
     "deeper indentation": _HEAD.replace("Resources:", "Resources:  # all") + _QUEUE.replace("  ", "    ") + _FUNCTION.replace("  ", "    "),
     "line without a final newline": _HEAD + _FUNCTION + _QUEUE.rstrip("\n"),
     "quote in a comment": _HEAD + _FUNCTION + "  # it is 'quoted\n" + _QUEUE,
+    "scalars, tags and merges in a kept function": _HEAD + _QUEUE + _FUNCTION + "      Timeout: 30\n      Tracing: true\n"
+    "      Since: 2024-01-01\n      Ratio: 1.5\n      Empty:\n      Text: !!str 12\n      Arn: !GetAtt Fn.Arn\n"
+    "      Sub: !Sub ['${A}', {A: b}]\n      Merged:\n        <<: {x: 1}\n        y: 2\n      List:\n        - a\n"
+    "        - {b: [1, 2]}\n      ? [complex]\n      : dropped\n",
 }
 
 

@@ -118,7 +118,7 @@ def load_template(text: str) -> Any:
     blanked = _blank_unread(text)
     if blanked is not None:
         try:
-            document = _load_pruned(blanked[0])
+            document = _load_pruned(blanked[0], _construct_tree)
         except yaml.YAMLError:
             pass  # the full text decides, with its own message
         else:
@@ -129,7 +129,7 @@ def load_template(text: str) -> Any:
     return _load_pruned(text)
 
 
-def _load_pruned(text: str) -> Any:
+def _load_pruned(text: str, construct=None) -> Any:
     loader = TemplateLoader(text)
     try:
         node = loader.get_single_node()
@@ -137,9 +137,37 @@ def _load_pruned(text: str) -> Any:
             return None
         if isinstance(node, yaml.MappingNode):
             _prune(node)
-        return loader.construct_document(node)
+        return loader.construct_document(node) if construct is None else construct(loader, node)
     finally:
         loader.dispose()
+
+
+_STR_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq"
+
+
+def _construct_tree(loader: TemplateLoader, node: yaml.Node) -> Any:
+    """`construct_document` for a document without anchors or aliases (each node reached once):
+    strings, block mappings and lists built here directly, the rest by the loader. PyYAML's
+    `construct_object` bookkeeping per node (caches, recursion guard) costs more than the node."""
+    kind = type(node)
+    if kind is yaml.ScalarNode and node.tag == _STR_TAG:
+        return node.value
+    if kind is yaml.MappingNode and node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+        loader.flatten_mapping(node)
+        mapping = LineDict()
+        mapping.line = node.start_mark.line
+        for key_node, value_node in node.value:
+            key = _construct_tree(loader, key_node)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            mapping[key] = _construct_tree(loader, value_node)
+            mapping.key_lines.setdefault(key, key_node.start_mark.line)
+        return mapping
+    if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+        return [_construct_tree(loader, child) for child in node.value]
+    return loader.construct_object(node, deep=True)
 
 
 def _prune(root: yaml.MappingNode) -> None:
@@ -190,9 +218,9 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> LineDict:
 # their key, so a line at a resource's or a section's indentation starts the next one.
 
 # Characters that end a line or indent for libyaml but not for `split("\n")`; a document start
-# or end, or a directive, after a line break.
+# or end, or a directive, at a line's start.
 _SPECIAL_CHARACTERS = ("\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
-_DOCUMENT_MARKS = ("\n---", "\n...", "\n%")
+_DOCUMENT_MARKS = ("---", "...", "%")
 # The patterns below start with the character they look for and check what precedes it after
 # it (a lookbehind first is tried at every position of the text: several times slower).
 # Anchors and aliases start a token: after a line start, blanks or a flow indicator (`?`: a flow
@@ -224,9 +252,12 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     first `Type`/`<<` key is a `Type` naming no function) turned into comment lines, every
     other line where it was, and the line of the (last) `Resources` mapping's first resource;
     None when the text is not plain block YAML or does not parse."""
-    if _RawParser is None or any(c in text for c in _SPECIAL_CHARACTERS) or text.startswith(("---", "...", "%")):
+    if _RawParser is None or any(c in text for c in _SPECIAL_CHARACTERS):
         return None
-    if any(mark in text for mark in _DOCUMENT_MARKS) or _ANCHOR_OR_ALIAS.search(text) or _OPEN_QUOTE.search(text):
+    # The mark alone first: searching for "\n---" stops at every line break (several times slower).
+    if any(mark in text and (text.startswith(mark) or "\n" + mark in text) for mark in _DOCUMENT_MARKS):
+        return None
+    if _ANCHOR_OR_ALIAS.search(text) or _OPEN_QUOTE.search(text):
         return None
     if not _flows_close_on_their_lines(text):
         return None
