@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from lambda_leak.cache import scan
-from lambda_leak.files import iter_source_files, walk_names
+from lambda_leak.files import iter_source_files, read_bytes, walk_names
 
 
 def test_walk_order_skips_and_links(tmp_path: Path):
@@ -40,3 +42,19 @@ def test_a_second_walk_reuses_the_folder_listings_of_the_first(tmp_path: Path, m
     # the same folders named another way (relative to the current folder) are the same listings
     monkeypatch.chdir(tmp_path)
     assert list(walk_names(".", lambda name: name == "z.py", listings)) == [os.path.join(".", "a", "z.py")]
+
+
+def test_read_bytes_reads_the_whole_file_whatever_stat_said(tmp_path: Path):
+    data = bytes(range(256)) * 9000  # over one read of 1 MiB past the stat size
+    (tmp_path / "f.bin").write_bytes(data)
+    (tmp_path / "empty").write_bytes(b"")
+    name = str(tmp_path / "f.bin")
+    assert read_bytes(name) == data
+    assert read_bytes(name, len(data)) == data
+    assert read_bytes(name, 10) == data  # the file grew since it was stat'ed
+    assert read_bytes(name, len(data) + 50) == data  # or shrank
+    assert read_bytes(str(tmp_path / "empty")) == b""
+    with pytest.raises(OSError):
+        read_bytes(str(tmp_path / "missing"))
+    with pytest.raises(OSError):
+        read_bytes(str(tmp_path))  # a folder

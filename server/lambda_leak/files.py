@@ -63,6 +63,25 @@ def read_source(path: Path, max_size: int) -> Decoded:
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
 
 
+def read_bytes(path: str, size: int | None = None) -> bytes:
+    """A file's bytes through the OS (`open()`'s buffered file object costs more than reading a
+    small file, and discovery and the Python project read thousands). `size`: what stat said,
+    when the caller has it; a file that grew since is read to its end all the same."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        if size is None:
+            size = os.fstat(descriptor).st_size
+        data = os.read(descriptor, size + 1)
+        if len(data) > size:
+            chunks = [data]
+            while chunk := os.read(descriptor, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data
+    finally:
+        os.close(descriptor)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder and rename it over the original,
     so a crash leaves either the old file or the new one, never half of either."""

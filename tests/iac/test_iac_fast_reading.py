@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from iac_helpers import FIXTURES, rows
 
-from lambda_leak.iac import discover, templates
-from lambda_leak.iac.cfn_yaml import load_json, load_template, load_yaml
+from lambda_leak.iac import cfn_yaml, discover, templates
+from lambda_leak.iac.cfn_yaml import LineDict, load_json, load_template, load_yaml
 
 TEMPLATES = sorted(p for p in FIXTURES.rglob("*") if "broken" not in p.parts and p.suffix in (".yaml", ".yml", ".json", ".template")
                    and "serverless" not in p.name and p.name not in ("package.json", "tsconfig.json", "cdk.json"))
@@ -57,3 +58,93 @@ def test_content_check_skips_files_that_only_mention_the_type(tmp_path: Path):
                                         "{Handler: app.handler, Runtime: nodejs20.x}}\n")
     found = rows(discover(tmp_path), tmp_path)
     assert [(row[0], row[-1]) for row in found] == [("cfn.json", "app.js"), ("flow.yaml", "app.js")]
+
+
+# -- blanking unread resources out of the text before libyaml composes it ----------------------
+
+def _shape(value):
+    """A loaded document with what `==` does not compare: where each mapping and key starts."""
+    if isinstance(value, LineDict):
+        return ("mapping", value.line, dict(value.key_lines), [(k, _shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return value
+
+
+def _full_or_error(text: str):
+    try:
+        return _shape(cfn_yaml._load_pruned(text))
+    except yaml.YAMLError as error:
+        return ("error", str(error))
+
+
+def _fast_or_error(text: str):
+    try:
+        return _shape(load_template(text))
+    except yaml.YAMLError as error:
+        return ("error", str(error))
+
+
+YAML_TEMPLATES = [p for p in TEMPLATES if p.suffix != ".json"] + sorted((FIXTURES / "broken").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", YAML_TEMPLATES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_blanking_unread_resources_gives_the_full_loader_result(path: Path):
+    text = path.read_text()
+    assert _fast_or_error(text) == _full_or_error(text)
+
+
+def test_plain_templates_take_the_blanking_path():
+    text = (FIXTURES / "sam-app" / "template.yaml").read_text()
+    blanked, _ = cfn_yaml._blank_unread(text)
+    assert blanked.count("\n") == text.count("\n") and "AWS::SQS::Queue" not in blanked
+    assert "AWS::Serverless::Function" in blanked
+
+
+_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+_FUNCTION = "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n"
+_QUEUE = "  Queue:\n    Type: AWS::SQS::Queue\n"
+TRICKY = {
+    "plain": _HEAD + _QUEUE + _FUNCTION + _QUEUE.replace("Queue:", "Other:") + "Outputs:\n  Arn:\n    Value: x\n",
+    "yaml error in an unread resource": _HEAD + _FUNCTION + _QUEUE + "    Properties: [a, b\n",
+    "undefined alias in an unread resource": _HEAD + _FUNCTION + _QUEUE + "    Properties: *missing\n",
+    "anchor in an unread resource used by a function": _HEAD + "  Queue:\n    Type: AWS::SQS::Queue\n    Properties: &p\n"
+    "      Handler: app.handler\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: *p\n",
+    "second document": _HEAD + _FUNCTION + _QUEUE + "---\nResources: {}\n",
+    "quoted scalar running over a resource key": _HEAD + _FUNCTION.replace("app.handler", '"app.\n  Queue:\n    Type: x"') + _QUEUE,
+    "single-quoted scalar running over a resource key": _HEAD + _FUNCTION.replace("app.handler", "'app.\n  Queue:\n    Type: x'") + _QUEUE,
+    "flow collection running over a resource key": _HEAD + _FUNCTION + "      Layers: [a,\n  Queue: b,\n    c]\n" + _QUEUE,
+    "flow mapping on one line": _HEAD + _FUNCTION + "      Tags: {a: '[', b: [1, {c: 2}]}\n" + _QUEUE,
+    "kept block scalar before an unread resource": _HEAD + _FUNCTION + "      Description: |+\n        text\n\n" + _QUEUE,
+    "quoted and tagged type": _HEAD + "  Fn:\n    Type: 'AWS::Lambda::Function'\n    Properties: {Handler: a.b}\n"
+    "  Other:\n    Type: !Sub AWS::SQS::Queue\n  Q:\n    Type: \"AWS::SQS::Queue\" # a queue\n",
+    "merge key before the type": _HEAD + _FUNCTION + "  Q:\n    <<: {Type: AWS::Serverless::Function}\n    Type: AWS::SQS::Queue\n",
+    "type not first": _HEAD + _FUNCTION + "  Q:\n    Properties: {}\n    Type: AWS::SQS::Queue\n",
+    "every resource unread": _HEAD + _QUEUE + "Description: AWS::Lambda::Function\n",
+    "resources twice": _HEAD + _QUEUE + _FUNCTION + "Resources:\n" + _QUEUE + _FUNCTION.replace("Fn:", "Gn:"),
+    "windows line ends": (_HEAD + _QUEUE + _FUNCTION).replace("\n", "\r\n"),
+    "comments and blank lines": "# head\n\n" + _HEAD + "  # a queue\n" + _QUEUE + "\n  # the function\n" + _FUNCTION + "# end\n",
+    "deeper indentation": _HEAD.replace("Resources:", "Resources:  # all") + _QUEUE.replace("  ", "    ") + _FUNCTION.replace("  ", "    "),
+    "line without a final newline": _HEAD + _FUNCTION + _QUEUE.rstrip("\n"),
+    "quote in a comment": _HEAD + _FUNCTION + "  # it is 'quoted\n" + _QUEUE,
+    "scalars, tags and merges in a kept function": _HEAD + _QUEUE + _FUNCTION + "      Timeout: 30\n      Tracing: true\n"
+    "      Since: 2024-01-01\n      Ratio: 1.5\n      Empty:\n      Text: !!str 12\n      Arn: !GetAtt Fn.Arn\n"
+    "      Sub: !Sub ['${A}', {A: b}]\n      Merged:\n        <<: {x: 1}\n        y: 2\n      List:\n        - a\n"
+    "        - {b: [1, 2]}\n      ? [complex]\n      : dropped\n",
+}
+
+
+@pytest.mark.parametrize("text", TRICKY.values(), ids=TRICKY.keys())
+def test_blanking_matches_the_full_loader_on_unusual_yaml(text: str):
+    assert _fast_or_error(text) == _full_or_error(text)
+
+
+def test_blanking_is_refused_where_lines_do_not_stand_alone():
+    refused = [name for name, text in TRICKY.items() if cfn_yaml._blank_unread(text) is None]
+    assert set(refused) >= {
+        "yaml error in an unread resource", "undefined alias in an unread resource", "second document",
+        "anchor in an unread resource used by a function", "quoted scalar running over a resource key",
+        "single-quoted scalar running over a resource key", "flow collection running over a resource key",
+        "every resource unread", "windows line ends", "quote in a comment",
+    }
+    assert "plain" not in refused and "flow mapping on one line" not in refused

@@ -9,7 +9,7 @@ import pytest
 
 from lambda_leak.python.handlers import name_matches
 from lambda_leak.python.parsing import may_hold_handler
-from lambda_leak.workspace.python import IMPORT_STATEMENT, RELATIVE, WORD
+from lambda_leak.workspace.python import IMPORT_STATEMENT, RELATIVE, WORD, import_statements
 
 TESTS = Path(__file__).resolve().parent.parent
 NAMES = ("handler", "*Handler", "*_handler", "main", "lambda_handler")
@@ -51,6 +51,8 @@ SHAPES = [
     "from . import (\n    a,\n    b,\n)\nimport x.y as z\n  from .m import n\n",
     "def process(a):\r\n    return a\r\nmain = run\r\n",
     "",
+    "import os; import sys\nx = 'import y'  # important\nfrom a import (b,\n  import_c)\nimport\nimportlib.x\n  import z",
+    "from a import (\n    b)\nfrom c import (d\nimport e\n",  # a parenthesis left open: the regex runs on
 ]
 FILES = sorted((TESTS / "fixtures" / "python").rglob("*.py")) + sorted((TESTS / "precision").rglob("*.py"))
 
@@ -60,6 +62,7 @@ def test_same_answers_as_the_line_start_patterns(text: str):
     for declared in (set(), {"process", "index"}):
         assert may_hold_handler(text, NAMES, declared) == _reference_holds(text, declared)
     assert _words(text) == _reference_words(text)
+    assert import_statements(text) == IMPORT_STATEMENT.findall("\n" + text)
 
 
 def test_the_fixtures_cover_both_answers():

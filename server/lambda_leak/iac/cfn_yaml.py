@@ -8,11 +8,14 @@ of each key, which is how a finding points at the `Handler:` line."""
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+_RawParser = getattr(getattr(yaml, "_yaml", None), "CParser", None)  # libyaml's parser alone
 
 # Short-form tags whose long form is not "Fn::<Name>".
 _LONG_FORM = {"Ref": "Ref", "Condition": "Condition"}
@@ -107,7 +110,26 @@ _UNREAD_SECTIONS = frozenset({"Outputs", "Conditions", "Mappings", "Rules"})
 def load_template(text: str) -> Any:
     """A CloudFormation/SAM template's first document, with only its function resources built:
     libyaml composes the nodes, and most of a template (queues, tables, roles, outputs) is never
-    turned into Python objects. Same result as `load_yaml` for everything a template reader uses."""
+    turned into Python objects. Same result as `load_yaml` for everything a template reader uses.
+
+    Most templates are plain block YAML: their unread resources and sections are blanked out of
+    the text (see `_blank_unread`) once libyaml has checked the whole text, so they are not even
+    composed. Anything unusual, or a failure on the blanked text, takes the full path."""
+    blanked = _blank_unread(text)
+    if blanked is not None:
+        try:
+            document = _load_pruned(blanked[0], _construct_tree)
+        except yaml.YAMLError:
+            pass  # the full text decides, with its own message
+        else:
+            resources = document.get("Resources") if isinstance(document, LineDict) else None
+            if isinstance(resources, LineDict):
+                resources.line = blanked[1]  # where the mapping starts in the text: its first resource
+            return document
+    return _load_pruned(text)
+
+
+def _load_pruned(text: str, construct=None) -> Any:
     loader = TemplateLoader(text)
     try:
         node = loader.get_single_node()
@@ -115,9 +137,37 @@ def load_template(text: str) -> Any:
             return None
         if isinstance(node, yaml.MappingNode):
             _prune(node)
-        return loader.construct_document(node)
+        return loader.construct_document(node) if construct is None else construct(loader, node)
     finally:
         loader.dispose()
+
+
+_STR_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq"
+
+
+def _construct_tree(loader: TemplateLoader, node: yaml.Node) -> Any:
+    """`construct_document` for a document without anchors or aliases (each node reached once):
+    strings, block mappings and lists built here directly, the rest by the loader. PyYAML's
+    `construct_object` bookkeeping per node (caches, recursion guard) costs more than the node."""
+    kind = type(node)
+    if kind is yaml.ScalarNode and node.tag == _STR_TAG:
+        return node.value
+    if kind is yaml.MappingNode and node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+        loader.flatten_mapping(node)
+        mapping = LineDict()
+        mapping.line = node.start_mark.line
+        for key_node, value_node in node.value:
+            key = _construct_tree(loader, key_node)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            mapping[key] = _construct_tree(loader, value_node)
+            mapping.key_lines.setdefault(key, key_node.start_mark.line)
+        return mapping
+    if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+        return [_construct_tree(loader, child) for child in node.value]
+    return loader.construct_object(node, deep=True)
 
 
 def _prune(root: yaml.MappingNode) -> None:
@@ -158,3 +208,185 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> LineDict:
     for key, value in pairs:
         mapping[key] = value
     return mapping
+
+
+# -- blanking unread parts of block YAML before libyaml composes it ---------------------------
+# Only a text whose lines are their own units is blanked: no anchor or alias (an alias in a
+# blanked part could name an anchor in a kept one, or be undefined), no second document or
+# directive, no quoted scalar or flow collection left open at the end of a line, no tab or
+# unusual line break. Block and plain scalars continue only on lines indented deeper than
+# their key, so a line at a resource's or a section's indentation starts the next one.
+
+# Characters that end a line or indent for libyaml but not for `split("\n")`; a document start
+# or end, or a directive, at a line's start.
+_SPECIAL_CHARACTERS = ("\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
+_DOCUMENT_MARKS = ("---", "...", "%")
+# The patterns below start with the character they look for and check what precedes it after
+# it (a lookbehind first is tried at every position of the text: several times slower).
+# Anchors and aliases start a token: after a line start, blanks or a flow indicator (`?`: a flow
+# key), or after the `:` of a quoted (JSON-like) key in a flow.
+_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?:(?<![^\s\[{,?][&*])|(?<=["']:[&*]))""")
+# A quote opening a scalar that runs past its line: in block context, after a line start or
+# blanks (in a flow, `_flows_close_on_their_lines` finds them).
+_OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
+# `[` or `{` not in `${…}`: a flow collection starts there if it starts a node (`_starts_node`).
+_BRACKET = re.compile(r"[\[{](?<!\$\{)")
+# A quoted scalar right after a flow indicator or a value's `: ` (a tag and blanks between):
+# surely a quoted scalar.
+_QUOTED = re.compile(r"""((?:[\[{,][ ]*|:[ ]+)(?:![^\s\[\]{},]*[ ]+)?)(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')""")
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+# In "\n" + text: a line holding more than blanks and a comment, and its indentation.
+_CODE_LINE = re.compile(r"\n( *)[^ \n#]")
+_TOP_LINE = re.compile(r"\n(?=[^ \n#])")
+_TOP_KEY = re.compile(r"(\w+)[ ]*:(?:[ ]|$)", re.M)
+_BLOCK_KEY = re.compile(r" *\w+[ ]*:[ ]*(?:#[^\n]*)?$", re.M)
+_PROPERTY = re.compile(r" *(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
+# From the end of a resource's key line: blank and comment lines, then its first key (the
+# common case: `Type`) with its indentation and value.
+_FIRST_KEY = re.compile(r"(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
+_TYPE_VALUE = re.compile(r"""(?:"([^"\\]*)"|'([^']*)'|([\w:.-]+))[ ]*(?:#.*)?$""")
+
+
+def _blank_unread(text: str) -> tuple[str, int] | None:
+    """`text` with the sections `_prune` drops and the resources it would drop (those whose
+    first `Type`/`<<` key is a `Type` naming no function) turned into comment lines, every
+    other line where it was, and the line of the (last) `Resources` mapping's first resource;
+    None when the text is not plain block YAML or does not parse."""
+    if _RawParser is None or any(c in text for c in _SPECIAL_CHARACTERS):
+        return None
+    # The mark alone first: searching for "\n---" stops at every line break (several times slower).
+    if any(mark in text and (text.startswith(mark) or "\n" + mark in text) for mark in _DOCUMENT_MARKS):
+        return None
+    if _ANCHOR_OR_ALIAS.search(text) or _OPEN_QUOTE.search(text):
+        return None
+    if not _flows_close_on_their_lines(text):
+        return None
+    try:
+        parser = _RawParser(text)
+        try:
+            parser.raw_parse()  # in C, no Python object per event: the whole text is valid YAML
+        finally:
+            parser.dispose()
+    except yaml.YAMLError:
+        return None
+    lined = "\n" + text  # offsets in `lined` of a line's "\n" are those of the line in `text`
+    first = _CODE_LINE.search(lined)
+    if first is None or first.group(1):
+        return None  # empty, or not a mapping at the first column
+    tops = [m.start() for m in _TOP_LINE.finditer(lined)] + [len(text)]
+    blank: list[tuple[int, int]] = []  # [start, end) offsets of whole lines
+    resources_at = 0
+    for start, end in zip(tops, tops[1:]):
+        key = _TOP_KEY.match(text, start)
+        if key is None:
+            return None
+        if key.group(1) in _UNREAD_SECTIONS:
+            blank.append((start, end))
+        elif key.group(1) == "Resources":
+            if not _BLOCK_KEY.match(text, start):
+                return None
+            body = text.find("\n", start, end)
+            unread = _unread_resources(text, lined, body, end) if body >= 0 else None
+            if unread is None:
+                return None
+            blank += unread[0]
+            resources_at = unread[1]
+    if not blank:
+        return None
+    pieces, done = [], 0
+    for start, end in blank:
+        pieces += [text[done:start], "#\n" * text.count("\n", start, end)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces), text.count("\n", 0, resources_at)
+
+
+@lru_cache(maxsize=64)
+def _lines_indented(low: int, high: int) -> re.Pattern:
+    """Code lines indented by `low` to `high` blanks (searched in "\n" + text)."""
+    return re.compile(r"\n( {%d,%d})(?=[^ \n#])" % (low, high))
+
+
+def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[tuple[int, int]], int] | None:
+    """The ranges of the resources `_prune` would drop in a block `Resources` mapping whose
+    lines start after offset `body` and end at `end`, and where its first resource starts;
+    None when its shape is not plain."""
+    first = _CODE_LINE.search(lined, body, end)
+    if first is None:
+        return None
+    indent = len(first.group(1))
+    lines = list(_lines_indented(0, indent).finditer(lined, body, end))
+    if any(len(line.group(1)) != indent for line in lines):
+        return None  # a line indented less than the first resource
+    starts = [line.start() for line in lines]
+    unread = []
+    for start, following in zip(starts, starts[1:] + [end]):
+        if not _BLOCK_KEY.match(text, start):
+            return None
+        line_end = text.find("\n", start, following)
+        if line_end >= 0 and _not_a_function(text, lined, line_end, following, indent):
+            unread.append((start, following))
+    if len(unread) == len(starts):
+        return None  # nothing left: `Resources` would read as null, not as an empty mapping
+    return unread, first.start()
+
+
+def _not_a_function(text: str, lined: str, body: int, end: int, indent: int) -> bool:
+    """Whether a resource whose lines run from offset `body` to `end` is surely not a function:
+    its first key reached before any `<<`, every key before it plain, is a `Type` naming
+    something else. Unsure means no: a resource kept here is dropped by `_prune` all the same."""
+    key = _FIRST_KEY.match(text, body, end)
+    if key is not None and key.group(2) == "Type" and len(key.group(1)) > indent:
+        return _names_no_function(key.group(3))
+    first = _CODE_LINE.search(lined, body, end)
+    if first is None or len(first.group(1)) <= indent:
+        return False
+    depth = len(first.group(1))
+    for line in _lines_indented(depth, depth).finditer(lined, body, end):
+        found = _PROPERTY.match(text, line.start())
+        if found is None or found.group(1) == "<<":
+            return False
+        if found.group(1) == "Type":
+            return _names_no_function(found.group(2))
+    return False
+
+
+def _names_no_function(value: str | None) -> bool:
+    """Whether a `Type` key's value, as written, is a scalar naming no function type."""
+    found = _TYPE_VALUE.match(value or "")
+    if found is None:
+        return False
+    return next(v for v in found.groups() if v is not None) not in FUNCTION_TYPES
+
+
+def _flows_close_on_their_lines(text: str) -> bool:
+    """Whether every line where a flow collection starts also ends it (quoted scalars and
+    comments aside): a collection spanning lines could hide what looks like a key."""
+    position = 0
+    while (found := _BRACKET.search(text, position)) is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start())
+        end = len(text) if end < 0 else end
+        if not _starts_node(text[start : found.start()]):
+            position = found.end()
+            continue
+        line = _COMMENT.sub("", _QUOTED.sub(r"\1 ", text[start:end]))
+        if '"' in line or "'" in line:
+            return False
+        if line.count("[") + line.count("{") != line.count("]") + line.count("}"):
+            return False
+        position = end
+    return True
+
+
+def _starts_node(before: str) -> bool:
+    """Whether a bracket after `before` (its line so far) starts a node in block context: at the
+    line's start, or after an indicator (`:`, `-`, `?`) or a tag and blanks. Anywhere else it is
+    inside a scalar, or inside a flow collection checked from its start."""
+    words = before.split()
+    if not words:
+        return True
+    if not before.endswith(" "):
+        return False
+    last = words[-1]
+    return last.startswith("!") or last[-1] in ":-?"

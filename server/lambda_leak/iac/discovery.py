@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from lambda_leak.files import walk_names
+from lambda_leak.files import read_bytes, walk_names
 from lambda_leak.iac import cdk_js, cdk_python, pulumi, serverless, sst, templates, terraform
 from lambda_leak.iac.bundles import trace_build
 from lambda_leak.iac.cfn_yaml import load_json, load_template, load_yaml
@@ -112,8 +112,7 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
     if size > MAX_FILE_SIZE:
         return [], True
     try:
-        with open(name_, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(name_, size)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", name_, error)
         return [], False
@@ -143,10 +142,12 @@ def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
                 return [], False
             # CDK paths resolve against the app folder and the default entry looks for sibling files
             return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
-        if suffix == ".py" and b"pulumi_aws" in data and b"Function" in data:
+        if suffix == ".py" and b"Function" not in data:
+            return [], True  # both Pulumi and the CDK declare functions with a `…Function` class
+        if suffix == ".py" and b"pulumi_aws" in data:
             return pulumi.python_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
         if suffix == ".py":
-            if b"aws_cdk" not in data or b"Function" not in data:
+            if b"aws_cdk" not in data:
                 return [], True
             return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False
     except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:

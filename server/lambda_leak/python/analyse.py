@@ -81,7 +81,8 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
             elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
         if elsewhere:
             roots += [f for f in all_functions(module) if f.qname() in elsewhere]
-        functions = {f for f in reach(roots, known_callees) if f.root() is module}
+        # Only this module's functions are kept: dead-end modules' trees need not be built.
+        functions = {f for f in reach(roots, known_callees, dead_ends=False) if f.root() is module}
     context = PythonContext(
         source=source,
         module=module,

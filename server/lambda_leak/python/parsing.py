@@ -169,19 +169,25 @@ def syntax_ok(text: str, language: str = "python") -> bool:
 # Only module-level statements count (column 0): `handlers.discover` looks nowhere else. The
 # patterns start with "\n" and run on "\n" + text: the same lines as `^` with re.M, but the regex
 # engine then jumps from newline to newline instead of trying every character (several times faster).
-_DEF_NAME = re.compile(r"\n(?:async[ \t]+)?def[ \t]+(\w+)")
 _DECORATED_TWO_PARAM_DEF = re.compile(
     r"\n@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,"
 )
-_TOP_ASSIGN = re.compile(r"\n(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w")
+# One pass over the lines: a module-level `def` (its name), assignment (its name) or decorator
+# (then `_DECORATED_TWO_PARAM_DEF` from there); no line can start two of them.
+_TOP_LEVEL = re.compile(
+    r"\n(?:(?:async[ \t]+)?def[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w|@)"
+)
 
 
 def may_hold_handler(text: str, names: tuple[str, ...], declared: set[str]) -> bool:
     from lambda_leak.python.handlers import name_matches
 
     lines = "\n" + text
-    for pattern in (_DEF_NAME, _TOP_ASSIGN):
-        for match in pattern.finditer(lines):
-            if name_matches(match.group(1), names) or match.group(1) in declared:
+    for match in _TOP_LEVEL.finditer(lines):
+        name = match.group(1) or match.group(2)
+        if name is None:
+            if _DECORATED_TWO_PARAM_DEF.match(lines, match.start()):
                 return True
-    return _DECORATED_TWO_PARAM_DEF.search(lines) is not None
+        elif name_matches(name, names) or name in declared:
+            return True
+    return False

@@ -5,11 +5,13 @@ and in the project modules it imports from.
 
 from __future__ import annotations
 
+import ast
+import os
 from typing import Iterable, Iterator
 
 from astroid import nodes
 
-from lambda_leak.python import parsing, project
+from lambda_leak.python import parsing, project, pruning
 from lambda_leak.python.names import assigned_value, bindings, local_definition, qualified
 
 MAX_FUNCTIONS = 5000
@@ -44,8 +46,9 @@ def _member(container: nodes.NodeNG, names: list[str]) -> list[nodes.FunctionDef
     return []
 
 
-def _imported(expr: nodes.NodeNG) -> list[nodes.FunctionDef]:
-    """Functions of another project module that `expr` names (`from .util import send`)."""
+def _imported(expr: nodes.NodeNG, dead_ends: bool = True) -> list[nodes.FunctionDef]:
+    """Functions of another project module that `expr` names (`from .util import send`);
+    without `dead_ends`, none of a module that is one (see `dead_end`)."""
     name = qualified(expr)
     importer = expr.root().file
     if not name or not importer:
@@ -55,6 +58,8 @@ def _imported(expr: nodes.NodeNG) -> list[nodes.FunctionDef]:
     if resolved is None:
         return []
     file, rest = resolved
+    if not dead_ends and dead_end(file):
+        return []
     module = parsing.parse_file(file)
     if module is None:
         return []
@@ -70,9 +75,50 @@ def enclosing_class(node: nodes.NodeNG) -> nodes.ClassDef | None:
     return None
 
 
-def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]:
+def dead_end(file: str) -> bool:
+    """Whether a project module is a dead end for a handler path: it mentions no leak API and
+    none of its imports can name a project module (every name a function there resolves comes
+    from an import, and `module_file` finds nothing whose first part is not in a root), so the
+    functions reached in it start nothing and lead nowhere else. Read from its text and `ast`,
+    without an astroid tree; one answer per file and run."""
+    facts = project.current()
+    found = facts.dead_ends.get(file)
+    if found is None:
+        found = facts.dead_ends[file] = _dead_end(file, facts)
+    return found
+
+
+def _dead_end(file: str, facts) -> bool:
+    text = facts.text(file)
+    if text is None:
+        return True  # `parse_file` builds no tree of it either
+    if pruning.mentions_trigger(text):
+        return False
+    try:
+        tree = ast.parse(text.replace("\r\n", "\n"), file)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # nor of this: astroid parses with `ast`
+    roots = facts.roots(file)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                return False
+            names = [node.module or ""]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if any(facts.exists(os.path.join(r, top)) or facts.is_file(os.path.join(r, top + ".py")) for r in roots):
+                return False
+    return True
+
+
+def resolve(expr: nodes.NodeNG, classes: bool = True, dead_ends: bool = True) -> list[nodes.FunctionDef]:
     """The functions a name or attribute refers to, when they are defined in the project;
-    with `classes`, a class stands for the methods instantiating it runs."""
+    with `classes`, a class stands for the methods instantiating it runs; without `dead_ends`,
+    not those of a project module that is one."""
     if isinstance(expr, nodes.Name):
         local = local_definition(expr)
         if isinstance(local, nodes.FunctionDef):
@@ -80,7 +126,7 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
         if isinstance(local, nodes.ClassDef):
             return _entry_methods(local) if classes else []
         if any(isinstance(b, (nodes.Import, nodes.ImportFrom)) for b in bindings(expr, expr.name)):
-            return _imported(expr)
+            return _imported(expr, dead_ends)
         return []
     if not isinstance(expr, nodes.Attribute):
         return []
@@ -102,7 +148,7 @@ def resolve(expr: nodes.NodeNG, classes: bool = True) -> list[nodes.FunctionDef]
                     klass = local_definition(value.func)
                     if isinstance(klass, nodes.ClassDef):
                         return _member(klass, [expr.attrname])
-    return _imported(expr)
+    return _imported(expr, dead_ends)
 
 
 def _spelling(node: nodes.Name | nodes.Attribute) -> str:
@@ -114,7 +160,7 @@ def _spelling(node: nodes.Name | nodes.Attribute) -> str:
     return node.as_string()
 
 
-def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
+def callees(function: nodes.FunctionDef, dead_ends: bool = True) -> Iterator[nodes.FunctionDef]:
     seen_names: set[tuple[str, str]] = set()
     for node in function.nodes_of_class((nodes.Name, nodes.Attribute), skip_klass=_SKIP):
         if isinstance(node, nodes.Attribute) and not isinstance(node.expr, (nodes.Name, nodes.Call)):
@@ -123,13 +169,15 @@ def callees(function: nodes.FunctionDef) -> Iterator[nodes.FunctionDef]:
         if key in seen_names:
             continue
         seen_names.add(key)
-        yield from resolve(node)  # nested functions run only when referenced: covered here
+        yield from resolve(node, dead_ends=dead_ends)  # nested functions run only when referenced: covered here
 
 
 
-def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None) -> set[nodes.FunctionDef]:
+def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None, dead_ends: bool = True) -> set[nodes.FunctionDef]:
     """Every function reached from `roots`; `known` keeps each function's callees for the next
-    walk of the same analysis (a rule walking part of the handler path again)."""
+    walk of the same analysis (a rule walking part of the handler path again). Without
+    `dead_ends`, the functions of dead-end modules are left out: for a walk that keeps only the
+    functions of the module it starts in."""
     known = {} if known is None else known
     seen: set[nodes.FunctionDef] = set()
     stack = list(roots)
@@ -140,7 +188,7 @@ def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None) -> set[
         seen.add(function)
         found = known.get(function)
         if found is None:
-            found = known[function] = list(callees(function))
+            found = known[function] = list(callees(function, dead_ends))
         stack.extend(f for f in found if f not in seen)
     return seen
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.files import SKIPPED_DIRECTORIES
+from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes
 
 MAX_PROJECT_FILES = 3000
 # An import statement, parenthesised continuation lines included; its words; a relative one.
@@ -32,13 +32,31 @@ RELATIVE = re.compile(r"[ \t]*from[ \t]+\.")
 def read_text(path: str) -> str | None:
     """A source file's text, or None when it is unreadable, binary or not UTF-8."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
         if b"\x00" in data[:8192]:
             return None
         return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def import_statements(text: str) -> list[str]:
+    """`IMPORT_STATEMENT.findall("\n" + text)`, tried only at the lines holding "import" (a
+    search in C): the same statements, several times faster on modules that import little."""
+    lined = "\n" + text  # the "\n" before the line starting at text[i] is lined[i]
+    found: list[str] = []
+    done = position = 0
+    while (at := text.find("import", position)) >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        position = text.find("\n", at)
+        position = len(text) if position < 0 else position  # one try per line
+        if start < done:
+            continue  # inside the statement found last (a parenthesised `from … import (…)`)
+        statement = IMPORT_STATEMENT.match(lined, start)
+        if statement is not None:
+            found.append(statement.group(1))
+            done = statement.end()
+    return found
 
 
 class PythonProject:
@@ -60,6 +78,7 @@ class PythonProject:
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
         self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
+        self.dead_ends: dict[str, bool] = {}  # file -> python.paths.dead_end's answer
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -82,6 +101,7 @@ class PythonProject:
             self.importer_index.clear()
             self.walks.clear()
             self.may_hold_handler.clear()
+            self.dead_ends.clear()
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -219,7 +239,7 @@ class PythonProject:
         name = self.key(path)
         found = self._import_words.get(name)
         if found is None:
-            statements = IMPORT_STATEMENT.findall("\n" + (self.text(name) or ""))
+            statements = import_statements(self.text(name) or "")
             words = {w for statement in statements for w in WORD.findall(statement)}
             if any(RELATIVE.match(statement) for statement in statements):
                 words.add(".")
