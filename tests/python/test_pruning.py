@@ -168,3 +168,16 @@ def test_text_links_resolve_import_statements_only(tmp_path, monkeypatch):
     links = pruning._text_links(text, str(tmp_path / "app.py"))
     assert "helpers" in links and "client" not in links
     assert sorted(asked) == ["boto3.client.x", "helpers.x", "json.x"]
+
+
+def test_every_module_of_an_import_list_counts(tmp_path, monkeypatch):
+    """`import json, tasks`: the handler reaches the project's `tasks`, whose coroutine it drops."""
+    (tmp_path / "tasks.py").write_text("async def record(item):\n    return item\n")
+    handler = tmp_path / "app.py"
+    text = "import json, tasks as jobs\n\ndef handler(event, context):\n    jobs.record(event)\n    return json.dumps(event)\n"
+    handler.write_text(text)
+    assert pruning.imports_project_module(text, str(handler))
+    assert not pruning.imports_project_module("import json, os.path as p\n", str(handler))
+    found = _findings(str(handler), text)
+    assert [rule for rule, _, _ in found] == ["unawaited-coroutine"]
+    assert found == _unpruned(monkeypatch, str(handler), text)

@@ -28,15 +28,17 @@ TRIGGERS += ("Async", "ClientSession", "aioboto", "create_metrics_logger")
 # Adapters that run a web app's routes inside the handler (`awsgi.response(app, event, context)`).
 TRIGGERS += ("Mangum", "wsgi")
 _WORD = re.compile(r"\w+")
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w. \t,]+))", re.M)
 
 
 def imports_project_module(text: str, path: str) -> bool:
     for match in _IMPORT_LINE.finditer(text):
         relative, absolute = match.groups()
-        name = relative if relative is not None else absolute
-        if name.startswith(".") or (name and project.resolve_qualified(name + ".x", path)):
-            return True
+        # `import json, helpers as h`: every module of the list, without its alias
+        names = [relative] if relative is not None else [part.split()[0] for part in absolute.split(",") if part.strip()]
+        for name in names:
+            if name.startswith(".") or (name and project.resolve_qualified(name + ".x", path)):
+                return True
     return False
 
 
