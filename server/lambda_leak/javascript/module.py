@@ -123,7 +123,7 @@ class JsModule:
     def parameters(self, function: Node) -> list[str]:
         names = self._parameters.get(function)
         if names is None:
-            names = self._parameters[function] = parameter_names(function)
+            names = self._parameters[function] = parameter_names(function, self.text)
         return names
 
     # -- text ------------------------------------------------------------------------------

@@ -26,7 +26,10 @@ TRANSPARENT = frozenset(
 
 
 def text(node: Node | None) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+    if node is None:
+        return ""
+    raw = node.text  # read once: tree-sitter copies the bytes at every access
+    return raw.decode("utf-8", "replace") if raw is not None else ""
 
 
 def is_function(node: Node) -> bool:
@@ -76,8 +79,9 @@ def import_names(statement: Node) -> list[tuple[str, str]]:
     return names
 
 
-def parameter_names(function: Node) -> list[str]:
-    """Simple parameter names in order; destructured or defaulted parameters give ''."""
+def parameter_names(function: Node, text=text) -> list[str]:
+    """Simple parameter names in order; destructured or defaulted parameters give ''. `text`: a
+    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`)."""
     single = function.child_by_field_name("parameter")
     if single is not None:
         return [text(single)]

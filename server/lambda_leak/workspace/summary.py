@@ -15,10 +15,10 @@ from fnmatch import fnmatchcase
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
 from lambda_leak.javascript.frameworks import imports_adapter
-from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
+from lambda_leak.javascript.handlers import _exports, discover, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.arity import returned_function
-from lambda_leak.javascript.paths import HandlerPaths, ends_with_context_method, reach
+from lambda_leak.javascript.paths import ends_with_context_method, no_wait_assignments, reach
 from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
@@ -78,21 +78,29 @@ def parse_module(source: SourceText) -> JsModule:
 def summarise(module: JsModule, config: Config) -> FileSummary:
     """Facts about `module`; handlers are those named in code (the index adds the deployment's)."""
     entries = module_entries(module)
-    no_wait = HandlerPaths(module, [], PromiseKnowledge(module), False).no_wait_assignments
+    no_wait = no_wait_assignments(module)
     data = module.source.data
     relative = b"'." in data or b'".' in data or b"`." in data or b"'/" in data or b'"/' in data
     # Without a relative module specifier in the text, no call can reach another project file.
     refs_of = {call: call_refs(module, call) for call in [*module.calls, *module.news]} if relative else {}
+    refs: list[Ref] = []
+    for found in refs_of.values():
+        for ref in found:
+            if ref not in refs:
+                refs.append(ref)
     facts: dict[Entry, EntryFacts] = {}
     for entry, (function, statement, wrapper) in entries.functions.items():
-        reached = reach(module, function)
+        # What a function reaches matters only for the project imports it calls and the no-wait
+        # assignments it runs: without either in the file, the call graph is not walked here.
+        reached = reach(module, function) if refs or no_wait else None
         calls: list[Ref] = []
-        for call in _calls_within(module, reached):
+        for call in _calls_within(module, reached) if refs else ():
             for ref in refs_of.get(call, ()):
                 if ref not in calls:
                     calls.append(ref)
         promise, promise_via = _promise_facts(module, config, function)
-        has_callback = JsHandler(entry[0], function, statement, wrapper).callback_parameter() is not None
+        names = module.parameters(function)
+        has_callback = wrapper != "streamify" and len(names) >= 3 and bool(names[2])  # JsHandler.callback_parameter
         leaky = (
             wrapper in ("middy", "streamify")
             or is_async(function)
@@ -110,11 +118,6 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
             returns_arity=_returned_arity(module, function),
         )
     handlers = discover(module, config.handler_names)
-    refs: list[Ref] = []
-    for found in refs_of.values():
-        for ref in found:
-            if ref not in refs:
-                refs.append(ref)
     return FileSummary(
         entries=facts,
         reexports=entries.reexports,
