@@ -230,13 +230,13 @@ def returned_handlers(module: JsModule) -> list[Node]:
     handler an instrumentation or error-reporting wrapper builds, wherever it is applied."""
     found: list[Node] = []
     for function in module.functions:
-        parent = function.parent
-        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
-            continue
-        names = module.parameters(function)
+        names = module.parameters(function)  # before the parent: tree-sitter finds a parent from the root
         if len(names) < 2 or len(names) > 3 or names[0] not in _EVENT_PARAMETERS or names[1] not in _CONTEXT_PARAMETERS:
             continue
         if names[0] in ("_", "e", "_e") and names[1] == "_":
+            continue
+        parent = function.parent
+        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
             continue
         while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
             parent = parent.parent

@@ -309,8 +309,8 @@ class JsModule:
                     into[local] = Binding("value", value)
 
     def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
-        module = _module_name(string_value(statement.child_by_field_name("source")) or "")
-        for local, imported in import_names(statement):
+        module = _module_name(string_value(statement.child_by_field_name("source"), self.text) or "")
+        for local, imported in import_names(statement, self.text):
             into[local] = Binding("import", statement, module=module, imported=imported)
 
     def _required_module(self, value: Node) -> tuple[str, str] | None:
@@ -319,7 +319,7 @@ class JsModule:
             value = unwrap(value.named_children[0])
         if value.type == "call_expression" and self.text(value.child_by_field_name("function")) == "require":
             args = call_arguments(value)
-            specifier = string_value(args[0]) if args else None
+            specifier = string_value(args[0], self.text) if args else None
             if specifier is not None:
                 return _module_name(specifier), "*"
         if value.type == "member_expression":

@@ -14,7 +14,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.handlers import JsHandler
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.promises import PromiseKnowledge
-from lambda_leak.javascript.syntax import is_async, text, unwrap
+from lambda_leak.javascript.syntax import is_async, unwrap
 
 _NO_WAIT_QUERY = """
 (assignment_expression
@@ -63,7 +63,7 @@ def _no_wait_assignments(module: JsModule) -> list[Node]:
     if b"callbackWaitsForEmptyEventLoop" not in module.source.data:
         return []
     found = parser.captures(module.source.language, _NO_WAIT_QUERY, module.root)
-    properties = {p for p in found.get("property", []) if text(p) == "callbackWaitsForEmptyEventLoop"}
+    properties = {p for p in found.get("property", []) if module.text(p) == "callbackWaitsForEmptyEventLoop"}
     return [a for a in found.get("assignment", []) if any(p.parent.parent == a for p in properties)]
 
 

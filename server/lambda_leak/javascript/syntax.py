@@ -59,7 +59,7 @@ def enclosing_function(node: Node) -> Node | None:
     return enclosing(node, FUNCTION_TYPES)
 
 
-def import_names(statement: Node) -> list[tuple[str, str]]:
+def import_names(statement: Node, text=text) -> list[tuple[str, str]]:
     """(local name, imported name) for each name an `import` statement binds; the imported
     name is "default", "*" (a namespace) or the exported name."""
     clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
@@ -179,7 +179,7 @@ def call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def string_value(node: Node | None) -> str | None:
+def string_value(node: Node | None, text=text) -> str | None:
     if node is None or node.type not in ("string", "template_string"):
         return None
     if node.type == "template_string" and any(c.type == "template_substitution" for c in node.children):

@@ -107,7 +107,7 @@ def _required(module: JsModule, value: Node) -> str | None:
     value = unwrap(value)
     if value.type == "call_expression" and module.text(value.child_by_field_name("function")) == "require":
         args = call_arguments(value)
-        specifier = string_value(args[0]) if args else None
+        specifier = string_value(args[0], module.text) if args else None
         if specifier is not None and is_relative(specifier):
             return specifier
     return None
@@ -185,7 +185,7 @@ def _module_entries(module: JsModule) -> ModuleEntries:
 
 
 def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node) -> None:
-    source = string_value(statement.child_by_field_name("source"))
+    source = string_value(statement.child_by_field_name("source"), module.text)
     declaration = statement.child_by_field_name("declaration")
     if source is not None:
         if not is_relative(source):
