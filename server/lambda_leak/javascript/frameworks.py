@@ -60,7 +60,7 @@ def route_handlers(module: JsModule) -> list[Node]:
         return []  # routers made in functions from a module-scope import still need that import
     found: list[Node] = []
     for call in module.calls:
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(module.callee(call))
         if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in ROUTE_METHODS:
             continue
         if not _framework_object(module, callee.child_by_field_name("object")):

@@ -88,6 +88,8 @@ class JsModule:
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
         self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
+        self._callees: dict[Node, Node | None] = {}  # per call: see `callee`
+        self._arguments: dict[Node, list[Node]] = {}  # per call: see `arguments`
         self._mentions_promise: bool | None = None  # see `is_promise_new`
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
@@ -156,6 +158,22 @@ class JsModule:
         hi = bisect_right(self._call_starts, end - 1)
         return [c for c in self.calls[lo:hi] if c.end_byte <= end]
 
+    def callee(self, call: Node) -> Node | None:
+        """`call.child_by_field_name("function")`, read once: the index, the call graph, promise
+        knowledge and the rules each ask it of every call (a field lookup by name costs a string
+        search in tree-sitter)."""
+        found = self._callees.get(call, _UNREAD)
+        if found is _UNREAD:
+            found = self._callees[call] = call.child_by_field_name("function")
+        return found
+
+    def arguments(self, call: Node) -> list[Node]:
+        """`call_arguments(call)`, read once per call (shared: do not change the list)."""
+        found = self._arguments.get(call)
+        if found is None:
+            found = self._arguments[call] = call_arguments(call)
+        return found
+
     def calls_to_methods(self, names: frozenset[str], plain: bool = False) -> list[Node]:
         """The calls (in order) of a method named in `names` — `x.forEach(...)`, `(a.b).on(...)`, the
         callee read through `unwrap` — and, with `plain`, every call whose callee is no member
@@ -169,7 +187,7 @@ class JsModule:
     def _method(self, call: Node) -> str | None:
         """The property text of a member callee, None for other callees; `_UNREAD` when the call
         has no callee (error recovery): the rule itself then reads it, as it would otherwise."""
-        callee = call.child_by_field_name("function")
+        callee = self.callee(call)
         if callee is None:
             return _UNREAD
         callee = unwrap(callee)
@@ -415,7 +433,7 @@ class JsModule:
         passed = self._passed.get(call)
         if passed is None:
             passed = self._passed[call] = []
-            for argument in call_arguments(call):
+            for argument in self.arguments(call):
                 argument = unwrap(argument)
                 if argument.type == "identifier":
                     bound = self.resolve(self.text(argument), argument)
@@ -428,7 +446,7 @@ class JsModule:
             cls = self.local_class(self.dotted(call.child_by_field_name("constructor")), call)
             ctor = self.member_function(cls, "constructor") if cls is not None else None
             return [ctor] if ctor is not None else []
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(self.callee(call))
         if callee.type == "identifier":
             bound = self.resolve(self.text(callee), callee)
             if bound is not None and bound.kind == "function":

@@ -144,7 +144,7 @@ def ends_with_context_method(module: JsModule, function: Node) -> bool:
     if len(names) < 2 or not names[1] or b"." + names[1].encode() not in module.source.data and names[1].encode() + b"." not in module.source.data:
         return False
     for call in module.calls_within(function):
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(module.callee(call))
         if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in CONTEXT_METHODS:
             continue
         obj = unwrap(callee.child_by_field_name("object"))

@@ -94,7 +94,7 @@ class PromiseKnowledge:
             self._frames[-1].update(on)
 
     def _call_makes_promise(self, call: Node) -> bool:
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(self.module.callee(call))
         if self.extra_names:
             name = self.module.dotted(callee)
             if name and name in self.extra_names:
@@ -359,7 +359,7 @@ def awaited_keys(module: JsModule) -> dict[str, int]:
     if b"await" not in data and b".then(" not in data:
         return found
     for call in module.calls:
-        callee = call.child_by_field_name("function")
+        callee = module.callee(call)
         if callee is None or callee.type != "member_expression" or not _waited_directly(call):
             continue
         if module.text(callee.child_by_field_name("property")) in _KNOWN_PROMISE_METHODS:

@@ -20,7 +20,7 @@ CLEARERS = frozenset({"clearTimeout", "clearInterval", "clearImmediate"})
 
 def timer_kind(module: JsModule, call: Node) -> str | None:
     """'setTimeout' etc. when `call` starts a callback timer, else None."""
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = unwrap(module.callee(call))
     if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) not in TIMERS:
         return None  # what the code below concludes, without spelling out the whole `a.b.c` first
     name = module.dotted(callee)

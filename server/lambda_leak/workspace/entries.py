@@ -233,7 +233,7 @@ def call_refs(module: JsModule, call: Node) -> list[Ref]:
             if ref is not None:
                 refs.append(ref)
         return refs
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = unwrap(module.callee(call))
     if callee.type == "identifier":
         bound = module.resolve(module.text(callee), callee)
         ref = binding_ref(bound, None) if bound is not None else None
@@ -245,7 +245,7 @@ def call_refs(module: JsModule, call: Node) -> list[Ref]:
             ref = member_ref(module, obj, module.text(callee.child_by_field_name("property")))
             if ref is not None:
                 refs.append(ref)
-    for argument in call_arguments(call):
+    for argument in module.arguments(call):
         argument = unwrap(argument)
         if argument.type == "identifier":
             bound = module.resolve(module.text(argument), argument)

@@ -156,7 +156,7 @@ def _shared(module: JsModule, key: str) -> bool:
 def _dropped_keys(module: JsModule) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for call in module.calls:
-        callee = call.child_by_field_name("function")
+        callee = module.callee(call)
         parent = call.parent
         if callee is None or callee.type != "member_expression" or parent is None:
             continue
