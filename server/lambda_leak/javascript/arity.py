@@ -6,12 +6,11 @@ reads at init. The handler itself when exported as is; the function a project wr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 
 from tree_sitter import Node
 
 from lambda_leak.javascript import adapters
-from lambda_leak.javascript.handlers import _CHAIN_WRAPPERS, _exports
+from lambda_leak.javascript.handlers import _CHAIN_WRAPPERS, _exports, named_like_handler
 from lambda_leak.javascript.module import Binding, JsModule
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, unwrap
 
@@ -194,7 +193,7 @@ def built_handlers(module: JsModule, path: str, patterns: tuple[str, ...], decla
         return []
     found = []
     for name, value, _ in _exports(module):
-        if name not in declared and not any(fnmatchcase(name, p) for p in patterns):
+        if name not in declared and not named_like_handler(name, patterns):
             continue
         member = _handler_member(module, value) if value is not None else None
         call = _outer_call(module, member if member is not None else value) if value is not None else None

@@ -199,11 +199,29 @@ def _frontend_module(module: JsModule) -> bool:
     return False
 
 
+_NAMED: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+
+def named_like_handler(name: str, patterns: tuple[str, ...]) -> bool:
+    """Does an export name match one of the handler-name patterns? (Answers kept: the index, the
+    analysis and adapter discovery ask it of every export of every file.)"""
+    key = (name, patterns)
+    try:
+        found = _NAMED.get(key)
+    except TypeError:  # patterns in a list: asked as they are
+        return any(fnmatchcase(name, pattern) for pattern in patterns)
+    if found is None:
+        if len(_NAMED) >= 4096:
+            _NAMED.clear()
+        found = _NAMED[key] = any(fnmatchcase(name, pattern) for pattern in patterns)
+    return found
+
+
 def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str] = frozenset()) -> list[JsHandler]:
     handlers: list[JsHandler] = []
     seen: set[Node] = set()
     for name, value, statement in _exports(module):
-        named = name in declared or any(fnmatchcase(name, pattern) for pattern in patterns)
+        named = name in declared or named_like_handler(name, patterns)
         if not named and name != "default":
             continue
         function, wrapper = exported_function(module, value)

@@ -52,6 +52,7 @@ class PromiseKnowledge:
         self.evidence: dict[Node, str] = {}  # call -> where the same callee is awaited (consistency evidence)
         self._awaited: dict[str, int] | None = None
         self._returns_cache: dict[Node, bool] = {}
+        self._mentions_returns: bool | None = None  # the file spells `@return` (see `_jsdoc_promise`)
         self._calls_cache: dict[Node, bool] = {}
         # What each answer rests on, kept only for the language server (`track`), which re-uses a
         # call's answer in the next version when none of it changed (javascript/incremental.py):
@@ -160,7 +161,7 @@ class PromiseKnowledge:
             function_body = body(function)
             if function_body is not None and function_body.type != "statement_block":
                 result = self.makes_promise(function_body)
-            elif function_body is not None:
+            elif function_body is not None and _may_return(self.module, function_body):
                 for ret in descendants(function_body, frozenset({"return_statement"}), stop_at_functions=True):
                     value = next((c for c in ret.named_children if c.type != "comment"), None)
                     if value is not None and self.makes_promise(value):
@@ -171,6 +172,10 @@ class PromiseKnowledge:
 
     def _jsdoc_promise(self, function: Node) -> bool:
         """A JSDoc block right above the function says `@returns {Promise<…>}`."""
+        if self._mentions_returns is None:  # most files have no such comment: no walk up to find one
+            self._mentions_returns = b"@return" in self.module.source.data
+        if not self._mentions_returns:
+            return False
         node = function
         while node.parent is not None and node.parent.type in _DECLARATION_TYPES:
             node = node.parent
@@ -278,6 +283,12 @@ class PromiseKnowledge:
     def _is_axios(self, constructor: str, at: Node) -> bool:
         bound = self._root_import(constructor, at)
         return bound is not None and bound.module == "axios"
+
+
+def _may_return(module: JsModule, block: Node) -> bool:
+    """Can a `return` statement be in `block`? Not when its text never spells one (and its syntax
+    is whole): the walk that looks for them is then skipped."""
+    return block.has_error or b"return" in module.source.data[block.start_byte : block.end_byte]
 
 
 def _has_arguments(call: Node) -> bool:

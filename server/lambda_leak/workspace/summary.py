@@ -10,12 +10,11 @@ questions from these facts alone, so each file is parsed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
 from lambda_leak.javascript.frameworks import imports_adapter
-from lambda_leak.javascript.handlers import _exports, discover, wrapped_import
+from lambda_leak.javascript.handlers import _exports, discover, named_like_handler, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.arity import returned_function
 from lambda_leak.javascript.paths import ends_with_context_method, no_wait_assignments, reach
@@ -144,7 +143,7 @@ def _wrapped(module: JsModule, config: Config) -> tuple[tuple[str, bool, Ref], .
         bound = wrapped_import(module, value) if value is not None else None
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
-            found.append((name, any(fnmatchcase(name, p) for p in config.handler_names), ref))
+            found.append((name, named_like_handler(name, config.handler_names), ref))
     return tuple(found)
 
 
@@ -157,8 +156,10 @@ def _dropped_keys(module: JsModule) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for call in module.calls:
         callee = module.callee(call)
-        parent = call.parent
-        if callee is None or callee.type != "member_expression" or parent is None:
+        if callee is None or callee.type != "member_expression":
+            continue
+        parent = call.parent  # after the callee: tree-sitter finds a parent by walking down from the root
+        if parent is None:
             continue
         if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
             if module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
