@@ -288,9 +288,10 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in identifiers):
         return True
     for member in descendants(node, frozenset({"member_expression"})):
+        if not _deferred_member(module, member):  # first: it reads a name, where the next test walks up the tree
+            continue
         inner = enclosing_function(member)  # handed on (`setTimeout(d.resolve)`) or called back later
-        later = member.parent.type == "arguments" or (inner is not None and node.start_byte <= inner.start_byte)
-        if later and _deferred_member(module, member):
+        if member.parent.type == "arguments" or (inner is not None and node.start_byte <= inner.start_byte):
             return True
     current = enclosing_function(node)
     while current is not None:
