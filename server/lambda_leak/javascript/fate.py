@@ -274,7 +274,7 @@ def _waited_elsewhere(module: JsModule, function: Node, identifier: Node) -> boo
     return False
 
 
-_IDENTIFIERS = frozenset({"identifier"})
+_NAMES_AND_MEMBERS = frozenset({"identifier", "member_expression"})
 
 
 def settled_by_executor(node: Node, module: JsModule) -> bool:
@@ -284,10 +284,12 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     the standard timeout pattern: the awaited promise waits for whatever settles it. The settlers
     of `const { promise, resolve } = Promise.withResolvers()` count the same way.
     """
-    identifiers = list(descendants(node, _IDENTIFIERS))  # read once: each enclosing executor asks again
+    identifiers, members = [], []  # one walk; the identifiers are asked again for each enclosing executor
+    for found in descendants(node, _NAMES_AND_MEMBERS):
+        (identifiers if found.type == "identifier" else members).append(found)
     if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in identifiers):
         return True
-    for member in descendants(node, frozenset({"member_expression"})):
+    for member in members:
         if not _deferred_member(module, member):  # first: it reads a name, where the next test walks up the tree
             continue
         inner = enclosing_function(member)  # handed on (`setTimeout(d.resolve)`) or called back later

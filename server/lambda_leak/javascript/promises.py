@@ -371,10 +371,12 @@ def awaited_keys(module: JsModule) -> dict[str, int]:
         return found
     for call in module.calls:
         callee = module.callee(call)
-        if callee is None or callee.type != "member_expression" or not _waited_directly(call):
+        if callee is None or callee.type != "member_expression":
             continue
         if module.text(callee.child_by_field_name("property")) in _KNOWN_PROMISE_METHODS:
             continue  # known without evidence: no other file needs to learn it from here
+        if not _waited_directly(call):  # last: it walks up the tree
+            continue
         key = callee_key(module, callee)
         if key and key not in found:
             found[key] = call.start_point[0]
