@@ -6,14 +6,13 @@ reads at init. The handler itself when exported as is; the function a project wr
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
 
 from tree_sitter import Node
 
 from lambda_leak.javascript import adapters
-from lambda_leak.javascript.handlers import _CHAIN_WRAPPERS, _exports
+from lambda_leak.javascript.handlers import _CHAIN_WRAPPERS, _exports, named_like_handler
 from lambda_leak.javascript.module import Binding, JsModule
-from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, text, unwrap
+from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, unwrap
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def _value_of(module: JsModule, node: Node, depth: int = 0) -> Node | None:
     """An identifier's initial value (`const handler = wrap(fn)`), else the node itself."""
     node = unwrap(node)
     if node.type == "identifier" and depth < 4:
-        bound = module.resolve(text(node), node)
+        bound = module.resolve(module.text(node), node)
         if bound is not None and bound.kind == "value" and bound.node is not None:
             return _value_of(module, bound.node, depth + 1)
         if bound is not None and bound.kind == "function":
@@ -55,7 +54,7 @@ def _outer_call(module: JsModule, value: Node) -> Node | None:
     value = _value_of(module, value)
     while value is not None and value.type == "call_expression":
         callee = unwrap(value.child_by_field_name("function"))
-        if callee.type == "member_expression" and text(callee.child_by_field_name("property")) in _CHAIN_WRAPPERS:
+        if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) in _CHAIN_WRAPPERS:
             inner = unwrap(callee.child_by_field_name("object"))
             if inner.type == "call_expression":
                 value = inner
@@ -67,7 +66,7 @@ def _outer_call(module: JsModule, value: Node) -> Node | None:
 def _function_binding(module: JsModule, callee: Node) -> Node | None:
     if callee.type != "identifier":
         return None
-    bound = module.resolve(text(callee), callee)
+    bound = module.resolve(module.text(callee), callee)
     if bound is None or bound.node is None:
         return None
     if bound.kind == "function":
@@ -92,7 +91,7 @@ def returned_function(module: JsModule, wrapper: Node) -> Node | None:
             continue
         value = unwrap(statement.named_children[0])
         if value.type == "identifier":
-            bound = module.resolve(text(value), value)
+            bound = module.resolve(module.text(value), value)
             value = bound.node if bound is not None and bound.kind == "function" else None
         if value is not None and value.type in FUNCTION_TYPES:
             if found is None or declared_arity(value) > declared_arity(found):
@@ -104,11 +103,11 @@ def _import_of(module: JsModule, callee: Node) -> tuple[Binding, str] | None:
     """(import binding, imported member) for `wrap(...)` or `instana.wrap(...)`."""
     member = ""
     if callee.type == "member_expression":
-        member = text(callee.child_by_field_name("property"))
+        member = module.text(callee.child_by_field_name("property"))
         callee = unwrap(callee.child_by_field_name("object"))
     if callee.type != "identifier":
         return None
-    bound = module.resolve(text(callee), callee)
+    bound = module.resolve(module.text(callee), callee)
     if bound is None or bound.kind != "import":
         return None
     return bound, member
@@ -134,12 +133,12 @@ def exported_arity(module: JsModule, handler, imported_arity=None) -> ExportArit
         returned = returned_function(module, wrapper)
         if returned is None:
             return None
-        return ExportArity(declared_arity(returned), returned, text(callee), callee)
+        return ExportArity(declared_arity(returned), returned, module.text(callee), callee)
     imported = _import_of(module, callee)
     if imported is not None and imported_arity is not None and imported[0].module.startswith("."):
         arity = imported_arity(imported[0], imported[1] or None)
         if arity is not None:
-            return ExportArity(arity, None, text(callee), callee, imported[0].module)
+            return ExportArity(arity, None, module.text(callee), callee, imported[0].module)
     if imported is not None:
         adapter = adapters.adapter_for(imported[0].module)
         if adapter is not None and adapters.passes_length_on(adapter, adapters.installed(module.source.path, adapter.package)):
@@ -152,9 +151,9 @@ def exported_arity(module: JsModule, handler, imported_arity=None) -> ExportArit
 def _made_by(module: JsModule, call: Node) -> tuple[adapters.Adapter, Node] | None:
     """The adapter whose factory `call` is: `serverlessExpress({ app })`, `receiver.toHandler()`."""
     callee = unwrap(call.child_by_field_name("function"))
-    if callee.type == "member_expression" and text(callee.child_by_field_name("property")) == "toHandler":
+    if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) == "toHandler":
         receiver = unwrap(callee.child_by_field_name("object"))
-        bound = module.resolve(text(receiver), receiver) if receiver.type == "identifier" else None
+        bound = module.resolve(module.text(receiver), receiver) if receiver.type == "identifier" else None
         if bound is None or bound.kind != "instance" or not bound.constructor:
             return None
         head = bound.constructor.split(".")[0]
@@ -179,19 +178,22 @@ def _made_by(module: JsModule, call: Node) -> tuple[adapters.Adapter, Node] | No
 def _handler_member(module: JsModule, value: Node) -> Node | None:
     """`serverlessExpress({ app }).handler`: the object whose `handler` property is exported."""
     value = _value_of(module, value)
-    if value is None or value.type != "member_expression" or text(value.child_by_field_name("property")) != "handler":
+    if value is None or value.type != "member_expression" or module.text(value.child_by_field_name("property")) != "handler":
         return None
     return unwrap(value.child_by_field_name("object"))
+
+
+_ADAPTER_PACKAGES = tuple(adapter.package.encode() for adapter in adapters.ADAPTERS)  # asked of every file
 
 
 def built_handlers(module: JsModule, path: str, patterns: tuple[str, ...], declared: frozenset[str]) -> list[BuiltHandler]:
     """Exports that a listed adapter makes, where the project pins a version returning length ≥ 3."""
     data = module.source.data
-    if not any(adapter.package.encode() in data for adapter in adapters.ADAPTERS):
+    if not any(package in data for package in _ADAPTER_PACKAGES):
         return []
     found = []
     for name, value, _ in _exports(module):
-        if name not in declared and not any(fnmatchcase(name, p) for p in patterns):
+        if name not in declared and not named_like_handler(name, patterns):
             continue
         member = _handler_member(module, value) if value is not None else None
         call = _outer_call(module, member if member is not None else value) if value is not None else None

@@ -149,7 +149,7 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     function = enclosing_function(outcome.anchor)
     if variable is None or function is None or depth > 4:
         return Outcome(ESCAPES, outcome.anchor)
-    name = text(variable)
+    name = module.text(variable)
     declared = module.resolve(name, variable)
     if declared is None or declared.kind == "param":
         return Outcome(ESCAPES, outcome.anchor)  # parameters and globals belong to someone else
@@ -165,7 +165,7 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     uses = [  # `return { promise }` uses it too (a shorthand property)
         ref
         for ref in descendants(function, frozenset({"identifier", "shorthand_property_identifier"}))
-        if ref != variable and text(ref) == name and not _is_assignment_target(ref)
+        if ref != variable and module.text(ref) == name and not _is_assignment_target(ref)
     ]
     if not uses:
         return Outcome(FLOATING, outcome.anchor, variable=variable)
@@ -175,7 +175,7 @@ def stored_outcome(module: JsModule, outcome: Outcome, depth: int = 0) -> Outcom
     conditions = 0
     for use in uses:
         result = follow(use)
-        if result.fate == STORED and result.variable is not None and text(result.variable) != name:
+        if result.fate == STORED and result.variable is not None and module.text(result.variable) != name:
             result = stored_outcome(module, result, depth + 1)
         if result.fate != FLOATING:
             return Outcome(HANDLED, outcome.anchor)
@@ -226,7 +226,7 @@ def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
     node, callbacks = unwrap(anchor), []
     while node.type == "call_expression":
         callee = unwrap(node.child_by_field_name("function"))
-        if callee.type != "member_expression" or text(callee.child_by_field_name("property")) not in CHAIN_METHODS:
+        if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in CHAIN_METHODS:
             return False
         args = node.child_by_field_name("arguments")
         callbacks.extend(a for a in (args.named_children if args is not None else ()) if a.type != "comment")
@@ -237,7 +237,7 @@ def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
     for callback in callbacks:
         callback = unwrap(callback)
         if callback.type == "identifier":
-            bound = module.resolve(text(callback), callback)
+            bound = module.resolve(module.text(callback), callback)
             callback = bound.node if bound is not None and bound.kind == "function" else callback
         if callback.type in FUNCTION_TYPES and (
             is_async(callback) or any(promises.makes_promise(c) for c in module.calls_within(callback))
@@ -245,12 +245,12 @@ def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
             return False
     if _waited_elsewhere(module, function, node):
         return True
-    bound = module.resolve(text(node), node)
-    if bound is None or bound.kind != "param" or bound.node != function or text(node) not in parameter_names(function):
+    bound = module.resolve(module.text(node), node)
+    if bound is None or bound.kind != "param" or bound.node != function or module.text(node) not in parameter_names(function):
         return False
     # `function logOutcome(promise) { promise.then(log, warn) }`: each caller in this file must pass a
     # promise it waits for itself (callers in other files wait, or not, where they make it).
-    index = parameter_names(function).index(text(node))
+    index = parameter_names(function).index(module.text(node))
     for site in module.calls:
         if function not in module.functions_called(site):
             continue
@@ -267,11 +267,14 @@ def observes_waited_promise(module: JsModule, promises, anchor: Node) -> bool:
 def _waited_elsewhere(module: JsModule, function: Node, identifier: Node) -> bool:
     """Is the promise named by `identifier` awaited, returned or handed to an awaited combinator by
     another use in `function`?"""
-    name = text(identifier)
+    name = module.text(identifier)
     for use in descendants(function, frozenset({"identifier"})):
-        if use != identifier and text(use) == name and not _is_assignment_target(use) and follow(use).fate == HANDLED:
+        if use != identifier and module.text(use) == name and not _is_assignment_target(use) and follow(use).fate == HANDLED:
             return module.resolve(name, use) == module.resolve(name, identifier)
     return False
+
+
+_NAMES_AND_MEMBERS = frozenset({"identifier", "member_expression"})
 
 
 def settled_by_executor(node: Node, module: JsModule) -> bool:
@@ -281,26 +284,30 @@ def settled_by_executor(node: Node, module: JsModule) -> bool:
     the standard timeout pattern: the awaited promise waits for whatever settles it. The settlers
     of `const { promise, resolve } = Promise.withResolvers()` count the same way.
     """
-    if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in descendants(node, frozenset({"identifier"}))):
+    identifiers, members = [], []  # one walk; the identifiers are asked again for each enclosing executor
+    for found in descendants(node, _NAMES_AND_MEMBERS):
+        (identifiers if found.type == "identifier" else members).append(found)
+    if any(_from_with_resolvers(module, i) or _deferred(module, i) for i in identifiers):
         return True
-    for member in descendants(node, frozenset({"member_expression"})):
+    for member in members:
+        if not _deferred_member(module, member):  # first: it reads a name, where the next test walks up the tree
+            continue
         inner = enclosing_function(member)  # handed on (`setTimeout(d.resolve)`) or called back later
-        later = member.parent.type == "arguments" or (inner is not None and node.start_byte <= inner.start_byte)
-        if later and _deferred_member(module, member):
+        if member.parent.type == "arguments" or (inner is not None and node.start_byte <= inner.start_byte):
             return True
     current = enclosing_function(node)
     while current is not None:
         settlers = _executor_parameters(current) or _named_executor(module, current)
-        if settlers and any(_settles(module, i, settlers, current) for i in descendants(node, frozenset({"identifier"}))):
+        if settlers and any(_settles(module, i, settlers, current) for i in identifiers):
             return True
-        if settlers and node.type == "identifier" and text(node) in settlers:
+        if settlers and node.type == "identifier" and module.text(node) in settlers:
             return True
         current = enclosing_function(current)
     return False
 
 
 def _from_with_resolvers(module: JsModule, identifier: Node) -> bool:
-    bound = module.resolve(text(identifier), identifier)
+    bound = module.resolve(module.text(identifier), identifier)
     if bound is None or bound.kind != "value" or bound.node is None:
         return False
     value = unwrap(bound.node)
@@ -309,19 +316,19 @@ def _from_with_resolvers(module: JsModule, identifier: Node) -> bool:
 
 def _deferred(module: JsModule, identifier: Node) -> bool:
     """`let resolve; new Promise((res) => { resolve = res; })`: a variable holding an executor's settler."""
-    bound = module.resolve(text(identifier), identifier)
-    if bound is None or bound.kind != "value" or (bound.node is not None and text(bound.node) not in ("null", "undefined")):
+    bound = module.resolve(module.text(identifier), identifier)
+    if bound is None or bound.kind != "value" or (bound.node is not None and module.text(bound.node) not in ("null", "undefined")):
         return False  # a deferred settler is declared without a value and assigned in the executor
     outer = identifier
     while enclosing_function(outer) is not None:
         outer = enclosing_function(outer)
     for assignment in descendants(outer, frozenset({"assignment_expression"})):
         left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
-        if left is None or right is None or text(left) != text(identifier) or right.type != "identifier":
+        if left is None or right is None or module.text(left) != module.text(identifier) or right.type != "identifier":
             continue
         executor = enclosing_function(assignment)
-        if executor is not None and text(right) in _executor_parameters(executor):
-            return module.resolve(text(left), left) == bound
+        if executor is not None and module.text(right) in _executor_parameters(executor):
+            return module.resolve(module.text(left), left) == bound
     return False
 
 
@@ -329,19 +336,19 @@ def _deferred_member(module: JsModule, member: Node) -> bool:
     """`deferred.resolve` / `this.reject`: the settlers of a deferred object of this code (not
     `Promise.resolve`, not an import's `path.resolve`)."""
     obj = member.child_by_field_name("object")
-    if text(member.child_by_field_name("property")) not in ("resolve", "reject") or obj is None:
+    if module.text(member.child_by_field_name("property")) not in ("resolve", "reject") or obj is None:
         return False
     if obj.type == "this":
         return True
-    if obj.type != "identifier" or text(obj) == "Promise":
+    if obj.type != "identifier" or module.text(obj) == "Promise":
         return False
-    bound = module.resolve(text(obj), obj)
+    bound = module.resolve(module.text(obj), obj)
     return bound is not None and bound.kind in ("value", "param", "instance", "object")
 
 
 def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], executor: Node) -> bool:
     """`resolve` itself, or a function declared in the executor that calls it (`const done = () => resolve()`)."""
-    name = text(identifier)
+    name = module.text(identifier)
     if name in settlers:
         return True
     bound = module.resolve(name, identifier)
@@ -350,7 +357,7 @@ def _settles(module: JsModule, identifier: Node, settlers: frozenset[str], execu
     inner = bound.node
     if not (executor.start_byte <= inner.start_byte < executor.end_byte) or inner.start_byte <= identifier.start_byte < inner.end_byte:
         return False
-    return any(text(i) in settlers for i in descendants(inner, frozenset({"identifier"})))
+    return any(module.text(i) in settlers for i in descendants(inner, frozenset({"identifier"})))
 
 
 def resolved_inside(node: Node, inner: Node) -> bool:
@@ -372,7 +379,7 @@ def _named_executor(module: JsModule, function: Node) -> frozenset[str]:
     for new in _promise_news(module):
         args = call_arguments(new)
         if args and unwrap(args[0]).type == "identifier":
-            bound = module.resolve(text(unwrap(args[0])), args[0])
+            bound = module.resolve(module.text(unwrap(args[0])), args[0])
             if bound is not None and bound.kind == "function" and bound.node == function:
                 return frozenset(n for n in parameter_names(function)[:2] if n)
     return frozenset()
@@ -413,7 +420,7 @@ def property_outcome(module: JsModule, outcome: Outcome) -> Outcome:
         if left.type != "member_expression" or parent.parent is None or parent.parent.type != "expression_statement":
             return outcome
         holder = unwrap(left.child_by_field_name("object"))
-        prop, store = text(left.child_by_field_name("property")), left
+        prop, store = module.text(left.child_by_field_name("property")), left
     elif parent.type == "pair" and _field_is(parent, "value", anchor):
         obj, key = parent.parent, parent.child_by_field_name("key")
         declarator = obj.parent if obj is not None else None
@@ -421,13 +428,13 @@ def property_outcome(module: JsModule, outcome: Outcome) -> Outcome:
             return outcome
         if declarator.type != "variable_declarator" or not _field_is(declarator, "value", obj):
             return outcome
-        holder, prop, store = declarator.child_by_field_name("name"), text(key).strip("'\""), None
+        holder, prop, store = declarator.child_by_field_name("name"), module.text(key).strip("'\""), None
     else:
         return outcome
     function = enclosing_function(anchor)
     if holder is None or holder.type != "identifier" or function is None:
         return outcome
-    name = text(holder)
+    name = module.text(holder)
     bound = module.resolve(name, holder)
     literal = bound.node if bound is not None and bound.kind == "object" else None
     if literal is None or not (function.start_byte <= literal.start_byte < function.end_byte):
@@ -437,7 +444,7 @@ def property_outcome(module: JsModule, outcome: Outcome) -> Outcome:
     ):
         return outcome  # an object with its own methods may wait for its fields
     for use in descendants(function, frozenset({"identifier", "shorthand_property_identifier"})):
-        if use == holder or text(use) != name or _is_assignment_target(use) or module.resolve(name, use) != bound:
+        if use == holder or module.text(use) != name or _is_assignment_target(use) or module.resolve(name, use) != bound:
             continue
         member = use.parent
         if member is None or member.type != "member_expression" or not _field_is(member, "object", use):
@@ -447,7 +454,7 @@ def property_outcome(module: JsModule, outcome: Outcome) -> Outcome:
         assigned = member.parent
         if assigned is not None and assigned.type == "assignment_expression" and _field_is(assigned, "left", member):
             continue  # another store
-        if text(member.child_by_field_name("property")) != prop:
+        if module.text(member.child_by_field_name("property")) != prop:
             if member.child_by_field_name("property") is None or member.child_by_field_name("property").type != "property_identifier":
                 return outcome  # job[key]: could be any property
             continue

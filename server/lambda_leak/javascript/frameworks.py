@@ -19,6 +19,7 @@ ADAPTERS = frozenset(
      "@fastify/aws-lambda", "aws-lambda-fastify", "hono/aws-lambda", "@h4ad/serverless-adapter"}
 )
 FRAMEWORKS = frozenset({"express", "fastify", "hono", "koa", "@koa/router", "koa-router", "router"})
+_FRAMEWORK_ROOTS = FRAMEWORKS | {"@koa"}  # the first part of a framework import's specifier
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "del", "all", "use", "options", "head", "route"})
 RESPONSE_METHODS = frozenset({"send", "json", "end", "sendStatus", "redirect", "render", "jsonp", "sendFile", "text", "body", "html"})
 
@@ -36,7 +37,7 @@ def _framework_object(module: JsModule, obj: Node) -> bool:
     obj = unwrap(obj)
     if obj.type != "identifier":
         return False
-    bound = module.resolve(text(obj), obj)
+    bound = module.resolve(module.text(obj), obj)
     if bound is None or bound.node is None or bound.kind not in ("value", "instance"):
         return False
     value = unwrap(bound.node)
@@ -49,18 +50,18 @@ def _framework_object(module: JsModule, obj: Node) -> bool:
         callee = unwrap(callee.child_by_field_name("object"))
     if callee.type != "identifier":
         return False
-    source = module.resolve(text(callee), callee)
-    return source is not None and source.kind == "import" and source.module.split("#")[0].split("/")[0] in FRAMEWORKS | {"@koa"}
+    source = module.resolve(module.text(callee), callee)
+    return source is not None and source.kind == "import" and source.module.split("#")[0].split("/")[0] in _FRAMEWORK_ROOTS
 
 
 def route_handlers(module: JsModule) -> list[Node]:
     """Functions registered as routes or middleware on a framework app or router of this file."""
-    if not any(b.kind == "import" and b.module.split("#")[0].split("/")[0] in FRAMEWORKS | {"@koa"} for b in module.module_scope.values()):
+    if not any(b.kind == "import" and b.module.split("#")[0].split("/")[0] in _FRAMEWORK_ROOTS for b in module.module_scope.values()):
         return []  # routers made in functions from a module-scope import still need that import
     found: list[Node] = []
     for call in module.calls:
-        callee = unwrap(call.child_by_field_name("function"))
-        if callee.type != "member_expression" or text(callee.child_by_field_name("property")) not in ROUTE_METHODS:
+        callee = unwrap(module.callee(call))
+        if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in ROUTE_METHODS:
             continue
         if not _framework_object(module, callee.child_by_field_name("object")):
             continue
@@ -68,12 +69,12 @@ def route_handlers(module: JsModule) -> list[Node]:
             argument = unwrap(argument)
             if argument.type == "object":  # fastify.route({ method, url, handler })
                 for pair in argument.named_children:
-                    if pair.type == "pair" and text(pair.child_by_field_name("key")) in ("handler", "preHandler"):
+                    if pair.type == "pair" and module.text(pair.child_by_field_name("key")) in ("handler", "preHandler"):
                         argument = unwrap(pair.child_by_field_name("value"))
             if argument.type in FUNCTION_TYPES:
                 found.append(argument)
             elif argument.type == "identifier":
-                bound = module.resolve(text(argument), argument)
+                bound = module.resolve(module.text(argument), argument)
                 if bound is not None and bound.kind == "function":
                     found.append(bound.node)
     return found

@@ -17,9 +17,7 @@ from lambda_leak.javascript.syntax import (
     CLASS_TYPES,
     FUNCTION_TYPES,
     call_arguments,
-    dotted_name,
     parameter_names,
-    text,
     unwrap,
 )
 
@@ -63,7 +61,7 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
             expression = unwrap(statement.named_children[0]) if statement.named_child_count else None
             if expression is None or expression.type != "assignment_expression":
                 continue
-            target = dotted_name(expression.child_by_field_name("left"))
+            target = module.dotted(expression.child_by_field_name("left"))
             value = expression.child_by_field_name("right")
             if value is None:
                 continue
@@ -74,11 +72,11 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
             elif target == "module.exports" and unwrap(value).type == "object":
                 for member in unwrap(value).named_children:
                     if member.type == "shorthand_property_identifier":
-                        found.append((text(member), member, statement))
+                        found.append((module.text(member), member, statement))
                     elif member.type == "pair":
-                        found.append((text(member.child_by_field_name("key")).strip("'\""), member.child_by_field_name("value"), statement))
+                        found.append((module.text(member.child_by_field_name("key")).strip("'\""), member.child_by_field_name("value"), statement))
                     elif member.type == "method_definition":
-                        found.append((text(member.child_by_field_name("name")), member, statement))
+                        found.append((module.text(member.child_by_field_name("name")), member, statement))
         elif statement.type == "export_statement":
             declaration = statement.child_by_field_name("declaration")
             value = statement.child_by_field_name("value")
@@ -86,13 +84,13 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
                 if declaration.type in FUNCTION_TYPES:
                     name = declaration.child_by_field_name("name")
                     if name is not None:
-                        found.append((text(name), declaration, statement))
+                        found.append((module.text(name), declaration, statement))
                 elif declaration.type in ("lexical_declaration", "variable_declaration"):
                     for declarator in declaration.named_children:
                         name = declarator.child_by_field_name("name")
                         init = declarator.child_by_field_name("value")
                         if declarator.type == "variable_declarator" and name is not None and init is not None:
-                            found.append((text(name), init, statement))
+                            found.append((module.text(name), init, statement))
             elif value is not None and any(c.type == "default" for c in statement.children):
                 found.append(("default", value, statement))
             else:
@@ -102,40 +100,51 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
                         if spec.type == "export_specifier":
                             local = spec.child_by_field_name("name")
                             alias = spec.child_by_field_name("alias") or local
-                            found.append((text(alias), local, statement))
+                            found.append((module.text(alias), local, statement))
     return found
 
 
-def exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[Node | None, str]:
-    """The function an exported value runs, seeing through wrappers: (function, wrapper)."""
+def exported_function(module: JsModule, value: Node) -> tuple[Node | None, str]:
+    """The function an exported value runs, seeing through wrappers: (function, wrapper) (memoised
+    on the module: handler discovery, in the index and again in the analysis, and the entries ask)."""
+    memo = module.__dict__.get("_exported_memo")
+    if memo is None:
+        memo = module.__dict__["_exported_memo"] = {}
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = _exported_function(module, value)
+    return found
+
+
+def _exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[Node | None, str]:
     if depth > 8 or value is None:
         return None, ""
     value = unwrap(value)
     if value.type in FUNCTION_TYPES:
         return value, ""
     if value.type in ("identifier", "shorthand_property_identifier"):
-        bound = module.resolve(text(value), value)
+        bound = module.resolve(module.text(value), value)
         if bound is None or bound.node is None:
             return None, ""
         if bound.kind == "function":
             return bound.node, ""
         if bound.kind == "value":
-            return exported_function(module, bound.node, depth + 1)
+            return _exported_function(module, bound.node, depth + 1)
         return None, ""
     if value.type == "call_expression":
         callee = unwrap(value.child_by_field_name("function"))
         args = call_arguments(value)
         if callee.type == "member_expression":
-            prop = text(callee.child_by_field_name("property"))
+            prop = module.text(callee.child_by_field_name("property"))
             if prop in _CHAIN_WRAPPERS:  # middy(fn).use(a).use(b)
-                function, wrapper = exported_function(module, callee.child_by_field_name("object"), depth + 1)
+                function, wrapper = _exported_function(module, callee.child_by_field_name("object"), depth + 1)
                 return function, wrapper
             if prop == "handler" and args:  # middy().use(a).handler(fn)
-                function, _ = exported_function(module, args[0], depth + 1)
+                function, _ = _exported_function(module, args[0], depth + 1)
                 return function, "middy"
-        name = dotted_name(callee)
+        name = module.dotted(callee)
         if args:
-            function, inner = exported_function(module, args[0], depth + 1)
+            function, inner = _exported_function(module, args[0], depth + 1)
             if function is not None:
                 if name.endswith("streamifyResponse"):
                     return function, "streamify"
@@ -145,8 +154,8 @@ def exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[No
     return None, ""
 
 
-def _looks_like_handler(function: Node) -> bool:
-    names = parameter_names(function)
+def _looks_like_handler(module: JsModule, function: Node) -> bool:
+    names = module.parameters(function)
     return bool(names) and names[0] in _EVENT_PARAMETERS
 
 
@@ -160,8 +169,8 @@ _WRAPPED = frozenset({"fn", "func", "handler", "callback", "cb", "next", "wrappe
 _FRONTEND_MODULES = frozenset({"react", "react-dom", "preact", "vue", "solid-js", "svelte", "next"})
 
 
-def _not_an_entry_point(function: Node) -> bool:
-    names = parameter_names(function)
+def _not_an_entry_point(module: JsModule, function: Node) -> bool:
+    names = module.parameters(function)
     if not names:
         return False
     if names[0] in _WRAPPED:
@@ -190,19 +199,37 @@ def _frontend_module(module: JsModule) -> bool:
     return False
 
 
+_NAMED: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+
+def named_like_handler(name: str, patterns: tuple[str, ...]) -> bool:
+    """Does an export name match one of the handler-name patterns? (Answers kept: the index, the
+    analysis and adapter discovery ask it of every export of every file.)"""
+    key = (name, patterns)
+    try:
+        found = _NAMED.get(key)
+    except TypeError:  # patterns in a list: asked as they are
+        return any(fnmatchcase(name, pattern) for pattern in patterns)
+    if found is None:
+        if len(_NAMED) >= 4096:
+            _NAMED.clear()
+        found = _NAMED[key] = any(fnmatchcase(name, pattern) for pattern in patterns)
+    return found
+
+
 def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str] = frozenset()) -> list[JsHandler]:
     handlers: list[JsHandler] = []
     seen: set[Node] = set()
     for name, value, statement in _exports(module):
-        named = name in declared or any(fnmatchcase(name, pattern) for pattern in patterns)
+        named = name in declared or named_like_handler(name, patterns)
         if not named and name != "default":
             continue
         function, wrapper = exported_function(module, value)
         if function is None or function.type in CLASS_TYPES:
             continue
-        if name == "default" and not named and not wrapper and not _looks_like_handler(function):
+        if name == "default" and not named and not wrapper and not _looks_like_handler(module, function):
             continue  # a default export is a handler only when it looks like one
-        if name not in declared and (_not_an_entry_point(function) or name != "handler" and _frontend_module(module)):
+        if name not in declared and (_not_an_entry_point(module, function) or name != "handler" and _frontend_module(module)):
             continue  # matched by name only, but middleware, a wrapper or a front-end event handler
         if name == "main" and name not in declared and _script_module(module):
             continue
@@ -221,13 +248,13 @@ def returned_handlers(module: JsModule) -> list[Node]:
     handler an instrumentation or error-reporting wrapper builds, wherever it is applied."""
     found: list[Node] = []
     for function in module.functions:
-        parent = function.parent
-        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
-            continue
-        names = module.parameters(function)
+        names = module.parameters(function)  # before the parent: tree-sitter finds a parent from the root
         if len(names) < 2 or len(names) > 3 or names[0] not in _EVENT_PARAMETERS or names[1] not in _CONTEXT_PARAMETERS:
             continue
         if names[0] in ("_", "e", "_e") and names[1] == "_":
+            continue
+        parent = function.parent
+        if parent is None or parent.type not in ("return_statement", "arrow_function", "parenthesized_expression", "as_expression", "satisfies_expression"):
             continue
         while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
             parent = parent.parent
@@ -250,13 +277,13 @@ def wrapped_import(module: JsModule, value: Node, depth: int = 0):
     callee = unwrap(value.child_by_field_name("function"))
     args = call_arguments(value)
     if callee.type == "member_expression":
-        prop = text(callee.child_by_field_name("property"))
+        prop = module.text(callee.child_by_field_name("property"))
         if prop in _CHAIN_WRAPPERS:
             return wrapped_import(module, callee.child_by_field_name("object"), depth + 1)
     if not args:
         return None
     first = unwrap(args[0])
     if first.type == "identifier":
-        bound = module.resolve(text(first), first)
+        bound = module.resolve(module.text(first), first)
         return bound if bound is not None and bound.kind == "import" else None
     return wrapped_import(module, first, depth + 1)

@@ -88,6 +88,8 @@ class JsModule:
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
         self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
+        self._callees: dict[Node, Node | None] = {}  # per call: see `callee`
+        self._arguments: dict[Node, list[Node]] = {}  # per call: see `arguments`
         self._mentions_promise: bool | None = None  # see `is_promise_new`
         self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
 
@@ -123,7 +125,7 @@ class JsModule:
     def parameters(self, function: Node) -> list[str]:
         names = self._parameters.get(function)
         if names is None:
-            names = self._parameters[function] = parameter_names(function)
+            names = self._parameters[function] = parameter_names(function, self.text)
         return names
 
     # -- text ------------------------------------------------------------------------------
@@ -156,6 +158,22 @@ class JsModule:
         hi = bisect_right(self._call_starts, end - 1)
         return [c for c in self.calls[lo:hi] if c.end_byte <= end]
 
+    def callee(self, call: Node) -> Node | None:
+        """`call.child_by_field_name("function")`, read once: the index, the call graph, promise
+        knowledge and the rules each ask it of every call (a field lookup by name costs a string
+        search in tree-sitter)."""
+        found = self._callees.get(call, _UNREAD)
+        if found is _UNREAD:
+            found = self._callees[call] = call.child_by_field_name("function")
+        return found
+
+    def arguments(self, call: Node) -> list[Node]:
+        """`call_arguments(call)`, read once per call (shared: do not change the list)."""
+        found = self._arguments.get(call)
+        if found is None:
+            found = self._arguments[call] = call_arguments(call)
+        return found
+
     def calls_to_methods(self, names: frozenset[str], plain: bool = False) -> list[Node]:
         """The calls (in order) of a method named in `names` — `x.forEach(...)`, `(a.b).on(...)`, the
         callee read through `unwrap` — and, with `plain`, every call whose callee is no member
@@ -169,7 +187,7 @@ class JsModule:
     def _method(self, call: Node) -> str | None:
         """The property text of a member callee, None for other callees; `_UNREAD` when the call
         has no callee (error recovery): the rule itself then reads it, as it would otherwise."""
-        callee = call.child_by_field_name("function")
+        callee = self.callee(call)
         if callee is None:
             return _UNREAD
         callee = unwrap(callee)
@@ -309,8 +327,8 @@ class JsModule:
                     into[local] = Binding("value", value)
 
     def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
-        module = _module_name(string_value(statement.child_by_field_name("source")) or "")
-        for local, imported in import_names(statement):
+        module = _module_name(string_value(statement.child_by_field_name("source"), self.text) or "")
+        for local, imported in import_names(statement, self.text):
             into[local] = Binding("import", statement, module=module, imported=imported)
 
     def _required_module(self, value: Node) -> tuple[str, str] | None:
@@ -319,7 +337,7 @@ class JsModule:
             value = unwrap(value.named_children[0])
         if value.type == "call_expression" and self.text(value.child_by_field_name("function")) == "require":
             args = call_arguments(value)
-            specifier = string_value(args[0]) if args else None
+            specifier = string_value(args[0], self.text) if args else None
             if specifier is not None:
                 return _module_name(specifier), "*"
         if value.type == "member_expression":
@@ -415,7 +433,7 @@ class JsModule:
         passed = self._passed.get(call)
         if passed is None:
             passed = self._passed[call] = []
-            for argument in call_arguments(call):
+            for argument in self.arguments(call):
                 argument = unwrap(argument)
                 if argument.type == "identifier":
                     bound = self.resolve(self.text(argument), argument)
@@ -428,7 +446,7 @@ class JsModule:
             cls = self.local_class(self.dotted(call.child_by_field_name("constructor")), call)
             ctor = self.member_function(cls, "constructor") if cls is not None else None
             return [ctor] if ctor is not None else []
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(self.callee(call))
         if callee.type == "identifier":
             bound = self.resolve(self.text(callee), callee)
             if bound is not None and bound.kind == "function":

@@ -14,7 +14,7 @@ from lambda_leak.javascript import parser
 from lambda_leak.javascript.handlers import JsHandler
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.promises import PromiseKnowledge
-from lambda_leak.javascript.syntax import is_async, text, unwrap
+from lambda_leak.javascript.syntax import is_async, unwrap
 
 _NO_WAIT_QUERY = """
 (assignment_expression
@@ -50,6 +50,23 @@ def _reach(module: JsModule, start: Node) -> set[Node]:
     return reached
 
 
+def no_wait_assignments(module: JsModule) -> list[Node]:
+    """`….callbackWaitsForEmptyEventLoop = false` statements (memoised on the module: the index
+    and the analysis both ask)."""
+    memo = module.__dict__.get("_no_wait_memo")
+    if memo is None:
+        memo = module.__dict__["_no_wait_memo"] = _no_wait_assignments(module)
+    return memo
+
+
+def _no_wait_assignments(module: JsModule) -> list[Node]:
+    if b"callbackWaitsForEmptyEventLoop" not in module.source.data:
+        return []
+    found = parser.captures(module.source.language, _NO_WAIT_QUERY, module.root)
+    properties = {p for p in found.get("property", []) if module.text(p) == "callbackWaitsForEmptyEventLoop"}
+    return [a for a in found.get("assignment", []) if any(p.parent.parent == a for p in properties)]
+
+
 class HandlerPaths:
     """`external` roots are functions of this file that handlers in other files call
     (from the workspace index), each with whether that handler ends without waiting."""
@@ -59,7 +76,7 @@ class HandlerPaths:
         self.module = module
         self.scope_all = scope_all
         self.reached: dict[JsHandler, set[Node]] = {h: self._reach(h.function) for h in handlers}
-        self.no_wait_assignments = self._no_wait_assignments()
+        self.no_wait_assignments = no_wait_assignments(module)
         self.leaky_handlers = [h for h in handlers if self.ends_without_waiting(h, promises)]
         self._leaky: set[Node] = set().union(*(self.reached[h] for h in self.leaky_handlers)) if handlers else set()
         self._any: set[Node] = set().union(*self.reached.values()) if handlers else set()
@@ -74,13 +91,6 @@ class HandlerPaths:
 
     def _reach(self, start: Node) -> set[Node]:
         return reach(self.module, start)
-
-    def _no_wait_assignments(self) -> list[Node]:
-        if b"callbackWaitsForEmptyEventLoop" not in self.module.source.data:
-            return []
-        found = parser.captures(self.module.source.language, _NO_WAIT_QUERY, self.module.root)
-        properties = {p for p in found.get("property", []) if text(p) == "callbackWaitsForEmptyEventLoop"}
-        return [a for a in found.get("assignment", []) if any(p.parent.parent == a for p in properties)]
 
     def ends_without_waiting(self, handler: JsHandler, promises: PromiseKnowledge) -> bool:
         """True when Lambda freezes the environment without waiting for pending work."""
@@ -134,7 +144,7 @@ def ends_with_context_method(module: JsModule, function: Node) -> bool:
     if len(names) < 2 or not names[1] or b"." + names[1].encode() not in module.source.data and names[1].encode() + b"." not in module.source.data:
         return False
     for call in module.calls_within(function):
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(module.callee(call))
         if callee.type != "member_expression" or module.text(callee.child_by_field_name("property")) not in CONTEXT_METHODS:
             continue
         obj = unwrap(callee.child_by_field_name("object"))

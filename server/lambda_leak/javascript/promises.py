@@ -52,6 +52,7 @@ class PromiseKnowledge:
         self.evidence: dict[Node, str] = {}  # call -> where the same callee is awaited (consistency evidence)
         self._awaited: dict[str, int] | None = None
         self._returns_cache: dict[Node, bool] = {}
+        self._mentions_returns: bool | None = None  # the file spells `@return` (see `_jsdoc_promise`)
         self._calls_cache: dict[Node, bool] = {}
         # What each answer rests on, kept only for the language server (`track`), which re-uses a
         # call's answer in the next version when none of it changed (javascript/incremental.py):
@@ -94,7 +95,7 @@ class PromiseKnowledge:
             self._frames[-1].update(on)
 
     def _call_makes_promise(self, call: Node) -> bool:
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = unwrap(self.module.callee(call))
         if self.extra_names:
             name = self.module.dotted(callee)
             if name and name in self.extra_names:
@@ -160,7 +161,7 @@ class PromiseKnowledge:
             function_body = body(function)
             if function_body is not None and function_body.type != "statement_block":
                 result = self.makes_promise(function_body)
-            elif function_body is not None:
+            elif function_body is not None and _may_return(self.module, function_body):
                 for ret in descendants(function_body, frozenset({"return_statement"}), stop_at_functions=True):
                     value = next((c for c in ret.named_children if c.type != "comment"), None)
                     if value is not None and self.makes_promise(value):
@@ -171,6 +172,10 @@ class PromiseKnowledge:
 
     def _jsdoc_promise(self, function: Node) -> bool:
         """A JSDoc block right above the function says `@returns {Promise<…>}`."""
+        if self._mentions_returns is None:  # most files have no such comment: no walk up to find one
+            self._mentions_returns = b"@return" in self.module.source.data
+        if not self._mentions_returns:
+            return False
         node = function
         while node.parent is not None and node.parent.type in _DECLARATION_TYPES:
             node = node.parent
@@ -280,6 +285,12 @@ class PromiseKnowledge:
         return bound is not None and bound.module == "axios"
 
 
+def _may_return(module: JsModule, block: Node) -> bool:
+    """Can a `return` statement be in `block`? Not when its text never spells one (and its syntax
+    is whole): the walk that looks for them is then skipped."""
+    return block.has_error or b"return" in module.source.data[block.start_byte : block.end_byte]
+
+
 def _has_arguments(call: Node) -> bool:
     args = call.child_by_field_name("arguments")
     return args is not None and args.named_child_count > 0
@@ -359,11 +370,13 @@ def awaited_keys(module: JsModule) -> dict[str, int]:
     if b"await" not in data and b".then(" not in data:
         return found
     for call in module.calls:
-        callee = call.child_by_field_name("function")
-        if callee is None or callee.type != "member_expression" or not _waited_directly(call):
+        callee = module.callee(call)
+        if callee is None or callee.type != "member_expression":
             continue
         if module.text(callee.child_by_field_name("property")) in _KNOWN_PROMISE_METHODS:
             continue  # known without evidence: no other file needs to learn it from here
+        if not _waited_directly(call):  # last: it walks up the tree
+            continue
         key = callee_key(module, callee)
         if key and key not in found:
             found[key] = call.start_point[0]

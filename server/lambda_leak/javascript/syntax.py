@@ -26,7 +26,10 @@ TRANSPARENT = frozenset(
 
 
 def text(node: Node | None) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None and node.text is not None else ""
+    if node is None:
+        return ""
+    raw = node.text  # read once: tree-sitter copies the bytes at every access
+    return raw.decode("utf-8", "replace") if raw is not None else ""
 
 
 def is_function(node: Node) -> bool:
@@ -56,7 +59,7 @@ def enclosing_function(node: Node) -> Node | None:
     return enclosing(node, FUNCTION_TYPES)
 
 
-def import_names(statement: Node) -> list[tuple[str, str]]:
+def import_names(statement: Node, text=text) -> list[tuple[str, str]]:
     """(local name, imported name) for each name an `import` statement binds; the imported
     name is "default", "*" (a namespace) or the exported name."""
     clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
@@ -76,8 +79,9 @@ def import_names(statement: Node) -> list[tuple[str, str]]:
     return names
 
 
-def parameter_names(function: Node) -> list[str]:
-    """Simple parameter names in order; destructured or defaulted parameters give ''."""
+def parameter_names(function: Node, text=text) -> list[str]:
+    """Simple parameter names in order; destructured or defaulted parameters give ''. `text`: a
+    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`)."""
     single = function.child_by_field_name("parameter")
     if single is not None:
         return [text(single)]
@@ -175,7 +179,7 @@ def call_arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"]
 
 
-def string_value(node: Node | None) -> str | None:
+def string_value(node: Node | None, text=text) -> str | None:
     if node is None or node.type not in ("string", "template_string"):
         return None
     if node.type == "template_string" and any(c.type == "template_substitution" for c in node.children):

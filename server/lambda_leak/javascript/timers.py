@@ -20,7 +20,7 @@ CLEARERS = frozenset({"clearTimeout", "clearInterval", "clearImmediate"})
 
 def timer_kind(module: JsModule, call: Node) -> str | None:
     """'setTimeout' etc. when `call` starts a callback timer, else None."""
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = unwrap(module.callee(call))
     if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) not in TIMERS:
         return None  # what the code below concludes, without spelling out the whole `a.b.c` first
     name = module.dotted(callee)
@@ -70,7 +70,7 @@ def is_cleared(module: JsModule, call: Node, depth: int = 0) -> bool:
         callee = module.dotted(other.child_by_field_name("function"))
         if callee.rpartition(".")[2] in CLEARERS:
             args = call_arguments(other)
-            if args and text(unwrap(args[0])) == holder:
+            if args and module.text(unwrap(args[0])) == holder:
                 return True
     return False
 
@@ -99,7 +99,7 @@ def continues_callback(module: JsModule, call: Node) -> bool:
     args = call_arguments(call)
     if not args:
         return False
-    used = {text(ref) for ref in descendants(args[0], frozenset({"identifier"}))} | {text(unwrap(args[0]))}
+    used = {module.text(ref) for ref in descendants(args[0], frozenset({"identifier"}))} | {module.text(unwrap(args[0]))}
     function = enclosing_function(call)
     while function is not None:  # the innermost function whose callback parameter the timer uses
         callbacks = {name for name in parameter_names(function)[1:] if name and _called(function, name)}

@@ -21,9 +21,7 @@ from lambda_leak.javascript.syntax import (
     FIELD_TYPES,
     FUNCTION_TYPES,
     call_arguments,
-    dotted_name,
     string_value,
-    text,
     unwrap,
 )
 
@@ -61,21 +59,21 @@ def _methods(module: JsModule, container: Node) -> list[tuple[str, Node]]:
         members = container.child_by_field_name("body")
         for member in members.named_children if members is not None else ():
             if member.type == "method_definition":
-                found.append((text(member.child_by_field_name("name")), member))
+                found.append((module.text(member.child_by_field_name("name")), member))
             elif member.type in FIELD_TYPES:
                 key = member.child_by_field_name("property") or member.child_by_field_name("name")
                 value = member.child_by_field_name("value")
                 if key is not None and value is not None and unwrap(value).type in FUNCTION_TYPES:
-                    found.append((text(key), unwrap(value)))
+                    found.append((module.text(key), unwrap(value)))
     elif container.type == "object":
         for member in container.named_children:
             name = ""
             if member.type == "method_definition":
-                name = text(member.child_by_field_name("name"))
+                name = module.text(member.child_by_field_name("name"))
             elif member.type == "pair":
-                name = text(member.child_by_field_name("key")).strip("'\"")
+                name = module.text(member.child_by_field_name("key")).strip("'\"")
             elif member.type == "shorthand_property_identifier":
-                name = text(member)
+                name = module.text(member)
             if name:
                 function = module.member_function(container, name)
                 if function is None and member.type == "shorthand_property_identifier":
@@ -92,9 +90,9 @@ def _container(module: JsModule, value: Node) -> Node | None:
     if value.type in CLASS_TYPES or value.type == "object":
         return value
     if value.type == "new_expression":
-        return module.local_class(dotted_name(value.child_by_field_name("constructor")), value)
+        return module.local_class(module.dotted(value.child_by_field_name("constructor")), value)
     if value.type in ("identifier", "shorthand_property_identifier"):
-        bound = module.resolve(text(value), value)
+        bound = module.resolve(module.text(value), value)
         if bound is None or bound.node is None:
             return None
         if bound.kind in ("class", "object"):
@@ -104,12 +102,12 @@ def _container(module: JsModule, value: Node) -> Node | None:
     return None
 
 
-def _required(value: Node) -> str | None:
+def _required(module: JsModule, value: Node) -> str | None:
     """'./x' for `require('./x')`."""
     value = unwrap(value)
-    if value.type == "call_expression" and text(value.child_by_field_name("function")) == "require":
+    if value.type == "call_expression" and module.text(value.child_by_field_name("function")) == "require":
         args = call_arguments(value)
-        specifier = string_value(args[0]) if args else None
+        specifier = string_value(args[0], module.text) if args else None
         if specifier is not None and is_relative(specifier):
             return specifier
     return None
@@ -125,29 +123,37 @@ def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node,
         for member, method in _methods(module, container):
             entries.functions.setdefault((name, member), (method, statement, ""))
         return
-    required = _required(value)
+    required = _required(module, value)
     if required is not None:
         entries.reexports[name] = (required, "*")
         return
     value = unwrap(value)
     if value.type in ("identifier", "shorthand_property_identifier"):
-        bound = module.resolve(text(value), value)
+        bound = module.resolve(module.text(value), value)
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
             entries.reexports[name] = (ref[0], ref[1])
     elif value.type == "member_expression":  # { handler: impl.handler } with impl = require('./impl')
         obj = unwrap(value.child_by_field_name("object"))
-        required = _required(obj)  # { save: require('./db').save }
+        required = _required(module, obj)  # { save: require('./db').save }
         if required is not None:
-            entries.reexports[name] = (required, text(value.child_by_field_name("property")))
+            entries.reexports[name] = (required, module.text(value.child_by_field_name("property")))
         elif obj.type == "identifier":
-            bound = module.resolve(text(obj), obj)
+            bound = module.resolve(module.text(obj), obj)
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None and ref[1] == "*":
-                entries.reexports[name] = (ref[0], text(value.child_by_field_name("property")))
+                entries.reexports[name] = (ref[0], module.text(value.child_by_field_name("property")))
 
 
 def module_entries(module: JsModule) -> ModuleEntries:
+    """The module's entries (memoised on the module: the index and the analysis both ask; read only)."""
+    memo = module.__dict__.get("_entries_memo")
+    if memo is None:
+        memo = module.__dict__["_entries_memo"] = _module_entries(module)
+    return memo
+
+
+def _module_entries(module: JsModule) -> ModuleEntries:
     entries = ModuleEntries()
     for name, value, statement in _exports(module):
         if value is not None:
@@ -157,18 +163,18 @@ def module_entries(module: JsModule) -> ModuleEntries:
             expression = unwrap(statement.named_children[0])
             if expression.type != "assignment_expression":
                 continue
-            if dotted_name(expression.child_by_field_name("left")) != "module.exports":
+            if module.dotted(expression.child_by_field_name("left")) != "module.exports":
                 continue
             value = expression.child_by_field_name("right")
             if value is not None and unwrap(value).type == "object":
                 for member in unwrap(value).named_children:  # { ...require('./db'), other }
-                    required = _required(member.named_children[0]) if member.type == "spread_element" and member.named_child_count else None
+                    required = _required(module, member.named_children[0]) if member.type == "spread_element" and member.named_child_count else None
                     if required is not None:
                         entries.stars.append(required)
                 continue  # the other members are listed one by one by _exports
             if value is None:
                 continue
-            required = _required(value)
+            required = _required(module, value)
             if required is not None:
                 entries.stars.append(required)
             else:
@@ -179,7 +185,7 @@ def module_entries(module: JsModule) -> ModuleEntries:
 
 
 def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node) -> None:
-    source = string_value(statement.child_by_field_name("source"))
+    source = string_value(statement.child_by_field_name("source"), module.text)
     declaration = statement.child_by_field_name("declaration")
     if source is not None:
         if not is_relative(source):
@@ -189,18 +195,18 @@ def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node)
         if clause is not None:
             for spec in clause.named_children:
                 if spec.type == "export_specifier":
-                    local = text(spec.child_by_field_name("name"))
+                    local = module.text(spec.child_by_field_name("name"))
                     alias = spec.child_by_field_name("alias")
-                    entries.reexports[text(alias) if alias is not None else local] = (source, local)
+                    entries.reexports[module.text(alias) if alias is not None else local] = (source, local)
         elif namespace is not None:
             alias = next((c for c in namespace.named_children if c.type in ("identifier", "string")), None)
             if alias is not None:
-                entries.reexports[text(alias).strip("'\"")] = (source, "*")
+                entries.reexports[module.text(alias).strip("'\"")] = (source, "*")
         else:
             entries.stars.append(source)
     elif declaration is not None and declaration.type in CLASS_TYPES:
         name = declaration.child_by_field_name("name")
-        exported = "default" if any(c.type == "default" for c in statement.children) else text(name)
+        exported = "default" if any(c.type == "default" for c in statement.children) else module.text(name)
         if exported:
             for member, method in _methods(module, declaration):
                 entries.functions.setdefault((exported, member), (method, statement, ""))
@@ -222,27 +228,27 @@ def call_refs(module: JsModule, call: Node) -> list[Ref]:
     if call.type == "new_expression":
         constructor = unwrap(call.child_by_field_name("constructor"))
         if constructor.type == "identifier":
-            bound = module.resolve(text(constructor), constructor)
+            bound = module.resolve(module.text(constructor), constructor)
             ref = binding_ref(bound, "constructor") if bound is not None else None
             if ref is not None:
                 refs.append(ref)
         return refs
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = unwrap(module.callee(call))
     if callee.type == "identifier":
-        bound = module.resolve(text(callee), callee)
+        bound = module.resolve(module.text(callee), callee)
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
             refs.append(ref)
     elif callee.type == "member_expression":
         obj = unwrap(callee.child_by_field_name("object"))
         if obj.type in ("identifier", "member_expression"):
-            ref = member_ref(module, obj, text(callee.child_by_field_name("property")))
+            ref = member_ref(module, obj, module.text(callee.child_by_field_name("property")))
             if ref is not None:
                 refs.append(ref)
-    for argument in call_arguments(call):
+    for argument in module.arguments(call):
         argument = unwrap(argument)
         if argument.type == "identifier":
-            bound = module.resolve(text(argument), argument)
+            bound = module.resolve(module.text(argument), argument)
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None:
                 refs.append(ref)
@@ -253,7 +259,7 @@ def member_ref(module: JsModule, obj: Node, member: str) -> Ref | None:
     """`lib.fn()` on an imported namespace/object, or `svc.run()` / `this.svc.run()` on an instance
     of an imported class."""
     if obj.type == "identifier":
-        bound = module.resolve(text(obj), obj)
+        bound = module.resolve(module.text(obj), obj)
         if bound is None:
             return None
         if bound.kind == "import":

@@ -10,15 +10,14 @@ questions from these facts alone, so each file is parsed once per run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from lambda_leak.config import Config
 from lambda_leak.javascript import parser
 from lambda_leak.javascript.frameworks import imports_adapter
-from lambda_leak.javascript.handlers import JsHandler, _exports, discover, wrapped_import
+from lambda_leak.javascript.handlers import _exports, discover, named_like_handler, wrapped_import
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.javascript.arity import returned_function
-from lambda_leak.javascript.paths import HandlerPaths, ends_with_context_method, reach
+from lambda_leak.javascript.paths import ends_with_context_method, no_wait_assignments, reach
 from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
@@ -78,21 +77,29 @@ def parse_module(source: SourceText) -> JsModule:
 def summarise(module: JsModule, config: Config) -> FileSummary:
     """Facts about `module`; handlers are those named in code (the index adds the deployment's)."""
     entries = module_entries(module)
-    no_wait = HandlerPaths(module, [], PromiseKnowledge(module), False).no_wait_assignments
+    no_wait = no_wait_assignments(module)
     data = module.source.data
     relative = b"'." in data or b'".' in data or b"`." in data or b"'/" in data or b'"/' in data
     # Without a relative module specifier in the text, no call can reach another project file.
     refs_of = {call: call_refs(module, call) for call in [*module.calls, *module.news]} if relative else {}
+    refs: list[Ref] = []
+    for found in refs_of.values():
+        for ref in found:
+            if ref not in refs:
+                refs.append(ref)
     facts: dict[Entry, EntryFacts] = {}
     for entry, (function, statement, wrapper) in entries.functions.items():
-        reached = reach(module, function)
+        # What a function reaches matters only for the project imports it calls and the no-wait
+        # assignments it runs: without either in the file, the call graph is not walked here.
+        reached = reach(module, function) if refs or no_wait else None
         calls: list[Ref] = []
-        for call in _calls_within(module, reached):
+        for call in _calls_within(module, reached) if refs else ():
             for ref in refs_of.get(call, ()):
                 if ref not in calls:
                     calls.append(ref)
         promise, promise_via = _promise_facts(module, config, function)
-        has_callback = JsHandler(entry[0], function, statement, wrapper).callback_parameter() is not None
+        names = module.parameters(function)
+        has_callback = wrapper != "streamify" and len(names) >= 3 and bool(names[2])  # JsHandler.callback_parameter
         leaky = (
             wrapper in ("middy", "streamify")
             or is_async(function)
@@ -110,11 +117,6 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
             returns_arity=_returned_arity(module, function),
         )
     handlers = discover(module, config.handler_names)
-    refs: list[Ref] = []
-    for found in refs_of.values():
-        for ref in found:
-            if ref not in refs:
-                refs.append(ref)
     return FileSummary(
         entries=facts,
         reexports=entries.reexports,
@@ -141,7 +143,7 @@ def _wrapped(module: JsModule, config: Config) -> tuple[tuple[str, bool, Ref], .
         bound = wrapped_import(module, value) if value is not None else None
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
-            found.append((name, any(fnmatchcase(name, p) for p in config.handler_names), ref))
+            found.append((name, named_like_handler(name, config.handler_names), ref))
     return tuple(found)
 
 
@@ -153,9 +155,11 @@ def _shared(module: JsModule, key: str) -> bool:
 def _dropped_keys(module: JsModule) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for call in module.calls:
-        callee = call.child_by_field_name("function")
-        parent = call.parent
-        if callee is None or callee.type != "member_expression" or parent is None:
+        callee = module.callee(call)
+        if callee is None or callee.type != "member_expression":
+            continue
+        parent = call.parent  # after the callee: tree-sitter finds a parent by walking down from the root
+        if parent is None:
             continue
         if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
             if module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
