@@ -16,8 +16,11 @@ from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
+from lambda_leak.javascript import incremental, parser
 from lambda_leak.javascript.incremental import DocumentMemo
+from lambda_leak.javascript.module import JsModule
 from lambda_leak.lsp.documents import Document
+from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.hooks import Standalone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,12 +41,15 @@ class Editor:
         self.config = config or Config()
         self.document = Document("file://" + path, path, 1, text)
         self.reused: list[int] = []
+        self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
         self.reused_promises: list[int] = []
         self._analyse()
 
     def _analyse(self):
         previous = self.document.tree.copy() if self.document.tree is not None else None
         memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
+        if previous is not None and language_for(self.document.path) != "python":
+            self.carried.append(_same_nodes(self.document, previous.copy(), memo.previous))
         report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
         self.document.tree = report.syntax_tree
         self.document.call_graph = memo.current
@@ -71,6 +77,36 @@ class Editor:
 def _offset(text: str, position: tuple[int, int]) -> int:
     lines = text.split("\n")
     return sum(len(line) + 1 for line in lines[: position[0]]) + position[1]
+
+
+def _spans(nodes) -> list[tuple[int, int, str]]:
+    return [(n.start_byte, n.end_byte, n.type) for n in nodes]
+
+
+def _same_nodes(document: Document, previous_tree, previous) -> bool:
+    """The module the language server builds from the previous version lists the very nodes a
+    fresh parse and query list (calls in start order, with one parse's order between calls that
+    start together); returns whether it carried them over."""
+    source = SourceText(document.path, document.text, language_for(document.path))
+    memo = DocumentMemo(previous=previous)
+    module = incremental.parse_module(source, previous_tree, memo)
+    expected = JsModule(source, parser.parse(source.data, source.language))
+    for kind in ("calls", "news", "functions"):
+        got, want = _spans(getattr(module, kind)), _spans(getattr(expected, kind))
+        assert sorted(got) == sorted(want) and [s[0] for s in got] == [s[0] for s in want], kind
+    assert module._call_starts == expected._call_starts and module._new_starts == expected._new_starts
+    assert sorted((s.start, s.end, s.kind) for s in module._scope_list) == sorted(
+        (s.start, s.end, s.kind) for s in expected._scope_list)
+    if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
+        nodes = module.calls + module.news
+        for index, moved in enumerate(memo.reuse.calls):
+            if moved is not None:
+                start, end = previous.call_starts[index] if index < len(previous.call_starts) else \
+                    previous.new_starts[index - len(previous.call_starts)], previous.call_ends[index]
+                shift = memo.reuse.edited[1] - memo.reuse.unit[1] if memo.reuse.edited is not None else 0
+                assert nodes[moved].start_byte in (start, start + shift)
+                assert nodes[moved].end_byte in (end, end + shift)
+    return memo.carried > 0
 
 
 def fresh(path: str, text: str, config: Config | None = None):
@@ -154,18 +190,20 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     _random_edits(editor, rng, 25)
     assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
     assert sum(1 for n in editor.reused_promises if n) >= 5  # and the promise answers
+    assert sum(editor.carried) >= 5  # and the nodes outside the edit
 
 
 @pytest.mark.parametrize("seed", range(2))
 def test_random_line_edits_of_fixtures_keep_fresh_findings(seed):
     rng = random.Random(100 + seed)
     picked = rng.sample(FIXTURE_FILES, 24)
-    reused = 0
+    reused = carried = 0
     for path in picked:
         editor = Editor(str(path), path.read_text(encoding="utf-8"))
         _random_edits(editor, rng, 6)
         reused += sum(1 for n in editor.reused if n)
-    assert reused >= 10
+        carried += sum(editor.carried)
+    assert reused >= 10 and carried >= 10
 
 
 def test_random_edits_with_every_rule_and_scope_all():
