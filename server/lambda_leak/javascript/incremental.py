@@ -132,13 +132,21 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
 
     def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
         out = {}
-        for call, targets in memo.items():
-            where = calls.get(call)
+        index, function = calls.get, functions.get
+        for call, targets in memo.items():  # one loop for thousands of calls: kept lean
+            where = index(call)
             if where is None:
                 continue
-            found = tuple([functions.get(t, -1) for t in targets]) if targets else ()
-            if -1 not in found:
-                out[where] = found
+            if not targets:
+                out[where] = ()
+            elif len(targets) == 1:
+                target = function(targets[0])
+                if target is not None:
+                    out[where] = (target,)
+            else:
+                found = tuple([functions.get(t, -1) for t in targets])
+                if -1 not in found:
+                    out[where] = found
         return out
 
     answers: dict[int, tuple[bool, tuple[int, ...]]] = {}
@@ -287,38 +295,39 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
     last = bisect_left(starts, high) if edited else 0  # from here on: moved by `delta`
     if any(end > high for end in ends[first:last]):
         raise _Misaligned(low)  # starts inside the edited statements but ends after them
-    nodes, new_starts, new_ends = [], [], []
-    seen = None
-
-    def keep(index: int, start: int, end: int) -> None:
-        nonlocal seen
-        if (start, end) == seen:
-            raise _Misaligned(start)  # two nodes of one kind over the same bytes: position cannot tell them apart
-        seen = (start, end)
-        nodes.append(_found(find, start, end, types[index] if types is not None else kind))
-        new_starts.append(start)
-        new_ends.append(end)
-
-    for index in range(first):
-        end = ends[index]
-        if edited and end > low:
-            if end < high:
-                raise _Misaligned(starts[index])  # ends inside the edited statements without starting there
-            end += delta  # around the edited statements
-        keep(index, starts[index], end)
-    nodes += inside
-    new_starts += [n.start_byte for n in inside]
-    new_ends += [n.end_byte for n in inside]
-    for index in range(last, len(starts)):
-        keep(index, starts[index] + delta, ends[index] + delta)
+    before_ends = ends[:first]
+    if edited and any(end > low for end in before_ends):
+        if any(low < end < high for end in before_ends):
+            raise _Misaligned(low)  # ends inside the edited statements without starting there
+        before_ends = [end + delta if end > low else end for end in before_ends]  # around them: moved end
+    new_starts = [*starts[:first], *[n.start_byte for n in inside], *[start + delta for start in starts[last:]]]
+    new_ends = [*before_ends, *[n.end_byte for n in inside], *[end + delta for end in ends[last:]]]
+    kinds = types if types is not None else [kind] * len(starts)
+    nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
+             *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
     added = len(inside) - (last - first)
     where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
     return nodes, new_starts, new_ends, where
 
 
-def _found(find, start: int, end: int, kind: str) -> Node:
-    """The node of type `kind` over exactly these bytes (the innermost one, or one around it)."""
-    node = find(start, end)
+def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> list[Node]:
+    """The nodes of these types over exactly these bytes (thousands per edit: kept lean)."""
+    out = []
+    append = out.append
+    seen = (-1, -1)
+    for start, end, kind in zip(starts, ends, kinds):
+        if (start, end) == seen:
+            raise _Misaligned(start)  # two nodes of one kind over the same bytes: position cannot tell them apart
+        seen = (start, end)
+        node = find(start, end)
+        if node.type != kind or node.start_byte != start or node.end_byte != end:
+            node = _found(node, start, end, kind)
+        append(node)
+    return out
+
+
+def _found(node: Node | None, start: int, end: int, kind: str) -> Node:
+    """The node of type `kind` over exactly these bytes: `node` (the innermost one) or one around it."""
     while node is not None:
         if node.start_byte != start or node.end_byte != end:
             break
@@ -365,17 +374,26 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     around = _calls_around(previous, reuse) if edited is not None else set()
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
-        for index, targets in entries.items():
+        for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
             if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
                 continue  # around them, with its callee reaching in
-            found = [functions[t] for t in targets] if targets else []
-            if None not in found:
+            if not targets:
+                memo[call] = []
+            elif len(targets) == 1:
+                function = functions[targets[0]]
+                if function is None:
+                    continue
+                memo[call] = [function]
+            else:
+                found = [functions[t] for t in targets]
+                if None in found:
+                    continue
                 memo[call] = found
-                seeded += 1
+            seeded += 1
     return seeded
 
 
