@@ -97,6 +97,9 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
     assert module._call_starts == expected._call_starts and module._new_starts == expected._new_starts
     assert sorted((s.start, s.end, s.kind) for s in module._scope_list) == sorted(
         (s.start, s.end, s.kind) for s in expected._scope_list)
+    if module._methods is not None:  # carried over: each call's method name as this version reads it
+        assert {(c.start_byte, c.end_byte): m for c, m in zip(module.calls, module._methods)} == {
+            (c.start_byte, c.end_byte): expected._method(c) for c in expected.calls}
     if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
         nodes = module.calls + module.news
         for index, moved in enumerate(memo.reuse.calls):
@@ -106,7 +109,7 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
                 shift = memo.reuse.edited[1] - memo.reuse.unit[1] if memo.reuse.edited is not None else 0
                 assert nodes[moved].start_byte in (start, start + shift)
                 assert nodes[moved].end_byte in (end, end + shift)
-    return memo.carried > 0
+    return memo.carried > 0 and module._methods is not None
 
 
 def fresh(path: str, text: str, config: Config | None = None):

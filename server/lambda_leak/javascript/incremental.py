@@ -60,6 +60,7 @@ class CallGraph:
     scope_starts: list[int] = field(default_factory=list)
     scope_ends: list[int] = field(default_factory=list)
     scope_types: list[str] = field(default_factory=list)
+    methods: list | None = None  # `JsModule.calls_to_methods`'s method name per call, once read
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Carried:
     function_starts: list[int]
     function_ends: list[int]
     count: int  # how many nodes were carried over
+    call_cut: tuple[int, int]  # the previous version's calls from index .0 to .1 were in the edited statements
 
 
 @dataclass
@@ -164,7 +166,7 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                      edges(module._passed), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
-                     [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes])
+                     [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes], module._methods)
 
 
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
@@ -236,6 +238,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         if carried is not None:
             module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
             memo.carried = carried.count
+            _carry_methods(module, memo.previous, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
         memo.reused = _seed(module, memo.previous, memo.reuse) if memo.reuse is not None else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
@@ -272,24 +275,37 @@ def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit) -> Carrie
     inside = query_nodes(language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
     find = root.descendant_for_byte_range
     split = len(previous.call_starts)
-    calls, call_starts, call_ends, call_where = _carried(
+    calls, call_starts, call_ends, call_where, call_cut = _carried(
         find, edit, previous.call_starts, previous.call_ends[:split], None, "call_expression", inside.calls)
-    news, new_starts, new_ends, new_where = _carried(
+    news, new_starts, new_ends, new_where, _ = _carried(
         find, edit, previous.new_starts, previous.call_ends[split:], None, "new_expression", inside.news)
-    functions, function_starts, function_ends, function_where = _carried(
+    functions, function_starts, function_ends, function_where, _ = _carried(
         find, edit, previous.function_starts, previous.function_ends, previous.function_types, "", inside.functions)
     scopes = _carried(find, edit, previous.scope_starts, previous.scope_ends, previous.scope_types, "", inside.scopes)[0]
     nodes = Nodes(calls, news, functions, scopes, call_starts, new_starts)
     where = call_where + [None if i is None else i + len(calls) for i in new_where]
     count = len(calls) + len(news) + len(functions) + len(scopes) - sum(map(len, (
         inside.calls, inside.news, inside.functions, inside.scopes)))
-    return Carried(nodes, where, function_where, call_ends + new_ends, function_starts, function_ends, count)
+    return Carried(nodes, where, function_where, call_ends + new_ends, function_starts, function_ends, count,
+                   call_cut)
+
+
+def _carry_methods(module: JsModule, previous: CallGraph, carried: Carried) -> None:
+    """Each carried call's method name (`calls_to_methods`), when the previous version read them:
+    it depends only on the callee's shape and property name, which lie outside the edited
+    statements (even for a call around them)."""
+    old = previous.methods
+    if old is None or len(old) != len(previous.call_starts):
+        return
+    first, last = carried.call_cut
+    inside = module.calls[first : first + len(module.calls) - len(old) + (last - first)]
+    module._methods = [*old[:first], *map(module._method, inside), *old[last:]]
 
 
 def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,
-             inside: list[Node]) -> tuple[list[Node], list[int], list[int], list]:
-    """One kind of node (listed by start byte): this version's nodes, their starts and ends, and
-    old index -> new index (None inside the edited statements)."""
+             inside: list[Node]) -> tuple[list[Node], list[int], list[int], list, tuple[int, int]]:
+    """One kind of node (listed by start byte): this version's nodes, their starts and ends, old
+    index -> new index (None inside the edited statements), and the old indices cut out there."""
     (low, high), delta, edited = edit.unit, edit.delta, edit.edited is not None
     first = bisect_left(starts, low) if edited else 0  # before it: unmoved, or around the edit
     last = bisect_left(starts, high) if edited else 0  # from here on: moved by `delta`
@@ -307,7 +323,7 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
              *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
     added = len(inside) - (last - first)
     where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
-    return nodes, new_starts, new_ends, where
+    return nodes, new_starts, new_ends, where, (first, last)
 
 
 def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> list[Node]:
