@@ -316,8 +316,8 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
         if any(low < end < high for end in before_ends):
             raise _Misaligned(low)  # ends inside the edited statements without starting there
         before_ends = [end + delta if end > low else end for end in before_ends]  # around them: moved end
-    new_starts = [*starts[:first], *[n.start_byte for n in inside], *[start + delta for start in starts[last:]]]
-    new_ends = [*before_ends, *[n.end_byte for n in inside], *[end + delta for end in ends[last:]]]
+    new_starts = [*starts[:first], *[n.start_byte for n in inside], *map(delta.__add__, starts[last:])]
+    new_ends = [*before_ends, *[n.end_byte for n in inside], *map(delta.__add__, ends[last:])]
     kinds = types if types is not None else [kind] * len(starts)
     nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
              *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
@@ -330,11 +330,11 @@ def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> li
     """The nodes of these types over exactly these bytes (thousands per edit: kept lean)."""
     out = []
     append = out.append
-    seen = (-1, -1)
+    seen_start = seen_end = -1
     for start, end, kind in zip(starts, ends, kinds):
-        if (start, end) == seen:
+        if start == seen_start and end == seen_end:
             raise _Misaligned(start)  # two nodes of one kind over the same bytes: position cannot tell them apart
-        seen = (start, end)
+        seen_start, seen_end = start, end
         node = find(start, end)
         if node.type != kind or node.start_byte != start or node.end_byte != end:
             node = _found(node, start, end, kind)
