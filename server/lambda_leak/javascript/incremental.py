@@ -60,7 +60,7 @@ class CallGraph:
     scope_starts: list[int] = field(default_factory=list)
     scope_ends: list[int] = field(default_factory=list)
     scope_types: list[str] = field(default_factory=list)
-    methods: list | None = None  # `JsModule.calls_to_methods`'s method name per call, once read
+    per_call: dict = field(default_factory=dict)  # `JsModule.per_call`'s answers (by call index)
 
 
 @dataclass(frozen=True)
@@ -127,16 +127,14 @@ def capture(module: JsModule, promises: PromiseKnowledge | None = None) -> CallG
 
 
 def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
-    count = len(module.calls)
-    calls = {node: i for i, node in enumerate(module.calls)}
-    calls.update((node, count + i) for i, node in enumerate(module.news))
-    functions = {node: i for i, node in enumerate(module.functions)}
+    nodes = module.calls + module.news
+    calls = dict(zip(nodes, range(len(nodes))))  # built in C: thousands of calls
+    functions = dict(zip(module.functions, range(len(module.functions))))
 
     def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
         out = {}
-        index, function = calls.get, functions.get
-        for call, targets in memo.items():  # one loop for thousands of calls: kept lean
-            where = index(call)
+        function = functions.get
+        for where, targets in zip(map(calls.get, memo), memo.values()):  # one loop for thousands of calls: kept lean
             if where is None:
                 continue
             if not targets:
@@ -166,7 +164,8 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                      edges(module._passed), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
-                     [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes], module._methods)
+                     [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
+                     dict(module._per_call))
 
 
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
@@ -238,7 +237,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         if carried is not None:
             module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
             memo.carried = carried.count
-            _carry_methods(module, memo.previous, carried)
+            _carry_per_call(module, memo.previous, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
         memo.reused = _seed(module, memo.previous, memo.reuse) if memo.reuse is not None else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
@@ -290,16 +289,16 @@ def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit) -> Carrie
                    call_cut)
 
 
-def _carry_methods(module: JsModule, previous: CallGraph, carried: Carried) -> None:
-    """Each carried call's method name (`calls_to_methods`), when the previous version read them:
-    it depends only on the callee's shape and property name, which lie outside the edited
-    statements (even for a call around them)."""
-    old = previous.methods
-    if old is None or len(old) != len(previous.call_starts):
-        return
+def _carry_per_call(module: JsModule, previous: CallGraph, carried: Carried) -> None:
+    """`JsModule.per_call`'s answers for the carried calls, as the previous version read them: each
+    depends only on the call's syntax outside the statement blocks in it, which lies outside the
+    edited statements (even for a call around them); the edited statements' calls are read again."""
     first, last = carried.call_cut
-    inside = module.calls[first : first + len(module.calls) - len(old) + (last - first)]
-    module._methods = [*old[:first], *map(module._method, inside), *old[last:]]
+    count = len(previous.call_starts)
+    inside = module.calls[first : first + len(module.calls) - count + (last - first)]
+    for read, old in previous.per_call.items():
+        if len(old) == count:
+            module._per_call[read] = [*old[:first], *[read(module, call) for call in inside], *old[last:]]
 
 
 def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,

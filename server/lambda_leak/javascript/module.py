@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from tree_sitter import Node, Tree
 
@@ -114,7 +115,7 @@ class JsModule:
         self._called: dict[Node, list[Node]] = {}
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
-        self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
+        self._per_call: dict[Callable, list] = {}  # see `per_call`
         self._mentions_promise: bool | None = None  # see `is_promise_new`
         self._build_scopes([self.root, *self.functions, *found.scopes])
 
@@ -188,10 +189,18 @@ class JsModule:
         callee read through `unwrap` — and, with `plain`, every call whose callee is no member
         expression. Rules that would skip any other call at once ask this instead of reading
         each call's callee again (several rules, thousands of calls per analysis)."""
-        if self._methods is None:
-            self._methods = [self._method(call) for call in self.calls]
-        return [call for call, method in zip(self.calls, self._methods)
+        return [call for call, method in zip(self.calls, self.per_call(JsModule._method))
                 if method in names or (method is None and plain) or method is _UNREAD]
+
+    def per_call(self, read: Callable[["JsModule", Node], Any]) -> list:
+        """`read(self, call)` for each call, in order, read once per module. `read` must depend only on
+        the call's own syntax outside the statement blocks in it (its callee, its arguments' kinds):
+        the language server carries the answers for the calls outside an edit over to the next
+        version (`javascript.incremental`). So they are plain values, never nodes."""
+        answers = self._per_call.get(read)
+        if answers is None:
+            answers = self._per_call[read] = [read(self, call) for call in self.calls]
+        return answers
 
     def _method(self, call: Node) -> str | None:
         """The property text of a member callee, None for other callees; `_UNREAD` when the call
