@@ -413,3 +413,29 @@ def test_calls_that_start_together_keep_their_own_answers(round):
     editor = Editor(path, EDITED_MAKERS, config)
     report = editor.replace((17, 0), (17, 0), "  items.forEach(async (item) => { await save(item); });\n")
     _same(report, path, editor.document.text, config)
+
+
+def test_the_same_text_again_carries_every_node_over():
+    """A re-analysis without an edit (a settings change): every node is carried over, none queried."""
+    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+    report = editor._analyse()
+    assert editor.carried[-1] and editor.reused[-1] > 0
+    _same(report, editor.document.path, editor.document.text)
+
+
+def test_a_node_that_is_not_where_the_edit_says_stops_the_carrying():
+    """`_carried` refuses a node that ends inside the edited statements without starting there, or
+    starts there and ends after them (the parse then lists every node itself)."""
+    edit = incremental.Edit((10, 20), (10, 20), 0)
+    with pytest.raises(incremental._Misaligned):
+        incremental._carried(None, edit, [0, 30], [15, 40], None, "call_expression", [])
+    with pytest.raises(incremental._Misaligned):
+        incremental._carried(None, edit, [12, 30], [25, 40], None, "call_expression", [])
+    find = parser.parse(b"f(); g();", "javascript").root_node.descendant_for_byte_range
+    after = incremental.Edit((0, 0), (0, 0), 0)
+    assert [n.type for n in incremental._carried(find, after, [0, 5], [3, 8], None, "call_expression", [])[0]] == [
+        "call_expression", "call_expression"]
+    with pytest.raises(incremental._Misaligned):  # two nodes of one kind over the same bytes
+        incremental._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
+    with pytest.raises(incremental._Misaligned):  # no node of that kind there
+        incremental._carried(find, after, [0], [4], None, "call_expression", [])
