@@ -6,10 +6,14 @@ handler paths) depends only on the call's callee and arguments, the names visibl
 stands and the classes, objects and functions those names are bound to. When an edit stays
 inside a run of one block's statements that declare nothing, outside any class, and the
 syntax tree keeps its shape around them, none of that changes for a call outside them: its
-edges are the previous version's, moved by the edit. Everything else (the edited statements'
-calls, every rule) is computed afresh, so findings stay those of a from-scratch analysis;
-anything else (a syntax error, a declaration, a class, a tree that changed elsewhere) simply
-computes the whole call graph again.
+edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls,
+functions and scopes the module lists are the previous version's, found again in the new tree by
+position and type (a tree-sitter query of the whole file costs several times more), and only the
+edited statements are queried; per-call answers that read nothing but the call's own syntax
+(`JsModule.per_call`) come along. Everything else (the edited statements' calls, every rule) is
+computed afresh, so findings stay those of a from-scratch analysis; anything else (a syntax
+error, a declaration, a class, a tree that changed elsewhere, a node not where it should be)
+simply queries the tree and computes the whole call graph again.
 """
 
 from __future__ import annotations
