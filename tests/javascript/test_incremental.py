@@ -16,8 +16,11 @@ from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
+from lambda_leak.javascript import incremental, parser
 from lambda_leak.javascript.incremental import DocumentMemo
+from lambda_leak.javascript.module import JsModule
 from lambda_leak.lsp.documents import Document
+from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.hooks import Standalone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,12 +41,15 @@ class Editor:
         self.config = config or Config()
         self.document = Document("file://" + path, path, 1, text)
         self.reused: list[int] = []
+        self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
         self.reused_promises: list[int] = []
         self._analyse()
 
     def _analyse(self):
         previous = self.document.tree.copy() if self.document.tree is not None else None
         memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
+        if previous is not None and language_for(self.document.path) != "python":
+            self.carried.append(_same_nodes(self.document, previous.copy(), memo.previous))
         report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
         self.document.tree = report.syntax_tree
         self.document.call_graph = memo.current
@@ -71,6 +77,39 @@ class Editor:
 def _offset(text: str, position: tuple[int, int]) -> int:
     lines = text.split("\n")
     return sum(len(line) + 1 for line in lines[: position[0]]) + position[1]
+
+
+def _spans(nodes) -> list[tuple[int, int, str]]:
+    return [(n.start_byte, n.end_byte, n.type) for n in nodes]
+
+
+def _same_nodes(document: Document, previous_tree, previous) -> bool:
+    """The module the language server builds from the previous version lists the very nodes a
+    fresh parse and query list (calls in start order, with one parse's order between calls that
+    start together); returns whether it carried them over."""
+    source = SourceText(document.path, document.text, language_for(document.path))
+    memo = DocumentMemo(previous=previous)
+    module = incremental.parse_module(source, previous_tree, memo)
+    expected = JsModule(source, parser.parse(source.data, source.language))
+    for kind in ("calls", "news", "functions"):
+        got, want = _spans(getattr(module, kind)), _spans(getattr(expected, kind))
+        assert sorted(got) == sorted(want) and [s[0] for s in got] == [s[0] for s in want], kind
+    assert module._call_starts == expected._call_starts and module._new_starts == expected._new_starts
+    assert sorted((s.start, s.end, s.kind) for s in module._scope_list) == sorted(
+        (s.start, s.end, s.kind) for s in expected._scope_list)
+    for read, answers in module._per_call.items():  # carried over: each call's answer as this version reads it
+        assert {(c.start_byte, c.end_byte): a for c, a in zip(module.calls, answers)} == {
+            (c.start_byte, c.end_byte): read(expected, c) for c in expected.calls}, read
+    if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
+        nodes = module.calls + module.news
+        for index, moved in enumerate(memo.reuse.calls):
+            if moved is not None:
+                start, end = previous.call_starts[index] if index < len(previous.call_starts) else \
+                    previous.new_starts[index - len(previous.call_starts)], previous.call_ends[index]
+                shift = memo.reuse.edited[1] - memo.reuse.unit[1] if memo.reuse.edited is not None else 0
+                assert nodes[moved].start_byte in (start, start + shift)
+                assert nodes[moved].end_byte in (end, end + shift)
+    return memo.carried > 0 and len(module._per_call) >= 2  # the method names and callback_api_leak's candidates
 
 
 def fresh(path: str, text: str, config: Config | None = None):
@@ -154,18 +193,20 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     _random_edits(editor, rng, 25)
     assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
     assert sum(1 for n in editor.reused_promises if n) >= 5  # and the promise answers
+    assert sum(editor.carried) >= 5  # and the nodes outside the edit
 
 
 @pytest.mark.parametrize("seed", range(2))
 def test_random_line_edits_of_fixtures_keep_fresh_findings(seed):
     rng = random.Random(100 + seed)
     picked = rng.sample(FIXTURE_FILES, 24)
-    reused = 0
+    reused = carried = 0
     for path in picked:
         editor = Editor(str(path), path.read_text(encoding="utf-8"))
         _random_edits(editor, rng, 6)
         reused += sum(1 for n in editor.reused if n)
-    assert reused >= 10
+        carried += sum(editor.carried)
+    assert reused >= 10 and carried >= 10
 
 
 def test_random_edits_with_every_rule_and_scope_all():
@@ -372,3 +413,29 @@ def test_calls_that_start_together_keep_their_own_answers(round):
     editor = Editor(path, EDITED_MAKERS, config)
     report = editor.replace((17, 0), (17, 0), "  items.forEach(async (item) => { await save(item); });\n")
     _same(report, path, editor.document.text, config)
+
+
+def test_the_same_text_again_carries_every_node_over():
+    """A re-analysis without an edit (a settings change): every node is carried over, none queried."""
+    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+    report = editor._analyse()
+    assert editor.carried[-1] and editor.reused[-1] > 0
+    _same(report, editor.document.path, editor.document.text)
+
+
+def test_a_node_that_is_not_where_the_edit_says_stops_the_carrying():
+    """`_carried` refuses a node that ends inside the edited statements without starting there, or
+    starts there and ends after them (the parse then lists every node itself)."""
+    edit = incremental.Edit((10, 20), (10, 20), 0)
+    with pytest.raises(incremental._Misaligned):
+        incremental._carried(None, edit, [0, 30], [15, 40], None, "call_expression", [])
+    with pytest.raises(incremental._Misaligned):
+        incremental._carried(None, edit, [12, 30], [25, 40], None, "call_expression", [])
+    find = parser.parse(b"f(); g();", "javascript").root_node.descendant_for_byte_range
+    after = incremental.Edit((0, 0), (0, 0), 0)
+    assert [n.type for n in incremental._carried(find, after, [0, 5], [3, 8], None, "call_expression", [])[0]] == [
+        "call_expression", "call_expression"]
+    with pytest.raises(incremental._Misaligned):  # two nodes of one kind over the same bytes
+        incremental._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
+    with pytest.raises(incremental._Misaligned):  # no node of that kind there
+        incremental._carried(find, after, [0], [4], None, "call_expression", [])

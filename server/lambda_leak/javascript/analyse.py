@@ -64,10 +64,9 @@ def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any, me
     if module is not None:
         module.source = source
         return module
-    module = JsModule(source, parser.parse(source.data, source.language, previous_tree))
     if memo is not None:
-        incremental.seed(module, memo, previous_tree)
-    return module
+        return incremental.parse_module(source, previous_tree, memo)
+    return JsModule(source, parser.parse(source.data, source.language, previous_tree))
 
 
 def _external(workspace: AnalysisHooks, module: JsModule) -> list:

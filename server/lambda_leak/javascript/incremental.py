@@ -6,10 +6,14 @@ handler paths) depends only on the call's callee and arguments, the names visibl
 stands and the classes, objects and functions those names are bound to. When an edit stays
 inside a run of one block's statements that declare nothing, outside any class, and the
 syntax tree keeps its shape around them, none of that changes for a call outside them: its
-edges are the previous version's, moved by the edit. Everything else (the edited statements'
-calls, every rule) is computed afresh, so findings stay those of a from-scratch analysis;
-anything else (a syntax error, a declaration, a class, a tree that changed elsewhere) simply
-computes the whole call graph again.
+edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls,
+functions and scopes the module lists are the previous version's, found again in the new tree by
+position and type (a tree-sitter query of the whole file costs several times more), and only the
+edited statements are queried; per-call answers that read nothing but the call's own syntax
+(`JsModule.per_call`) come along. Everything else (the edited statements' calls, every rule) is
+computed afresh, so findings stay those of a from-scratch analysis; anything else (a syntax
+error, a declaration, a class, a tree that changed elsewhere, a node not where it should be)
+simply queries the tree and computes the whole call graph again.
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from tree_sitter import Node, Tree
 
-from lambda_leak.javascript.module import JsModule
+from lambda_leak.javascript import parser
+from lambda_leak.javascript.module import JsModule, Nodes, query_nodes
 from lambda_leak.javascript.promises import OUTSIDE, PromiseKnowledge
 from lambda_leak.javascript.syntax import CLASS_TYPES
+from lambda_leak.source import SourceText
 
 log = logging.getLogger(__name__)
 Span = tuple[int, int]
@@ -53,6 +59,41 @@ class CallGraph:
     promise_names: tuple[str, ...] = ()  # the `promise-functions` setting the answers below assumed
     # call -> (does it make a promise, the functions whose code decided it); none after a cut recursion
     promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
+    function_types: list[str] = field(default_factory=list)
+    # the other nodes that declare names (`Nodes.scopes`), by (start, -end): where, and their types
+    scope_starts: list[int] = field(default_factory=list)
+    scope_ends: list[int] = field(default_factory=list)
+    scope_types: list[str] = field(default_factory=list)
+    per_call: dict = field(default_factory=dict)  # `JsModule.per_call`'s answers (by call index)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Where two versions differ: the edited statements in new bytes (None when the text is the
+    same), the same statements in old bytes, and how much longer the new text is."""
+
+    edited: Span | None
+    unit: Span
+    delta: int
+
+
+class _Misaligned(Exception):
+    """A node of the previous version is not where the edit says it must be."""
+
+
+@dataclass
+class Carried:
+    """This version's nodes, with how they line up with the previous version's (old index -> new
+    index, None for the edited statements' nodes, which were queried afresh)."""
+
+    nodes: Nodes
+    calls: list  # calls then `new`s
+    functions: list
+    call_ends: list[int]  # calls then `new`s, as `_spans` reads them
+    function_starts: list[int]
+    function_ends: list[int]
+    count: int  # how many nodes were carried over
+    call_cut: tuple[int, int]  # the previous version's calls from index .0 to .1 were in the edited statements
 
 
 @dataclass
@@ -76,6 +117,7 @@ class DocumentMemo:
     current: CallGraph | None = field(default=None, repr=False)
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
+    carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
 
 
@@ -89,20 +131,26 @@ def capture(module: JsModule, promises: PromiseKnowledge | None = None) -> CallG
 
 
 def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
-    count = len(module.calls)
-    calls = {node: i for i, node in enumerate(module.calls)}
-    calls.update((node, count + i) for i, node in enumerate(module.news))
-    functions = {node: i for i, node in enumerate(module.functions)}
+    nodes = module.calls + module.news
+    calls = dict(zip(nodes, range(len(nodes))))  # built in C: thousands of calls
+    functions = dict(zip(module.functions, range(len(module.functions))))
 
     def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
         out = {}
-        for call, targets in memo.items():
-            where = calls.get(call)
+        function = functions.get
+        for where, targets in zip(map(calls.get, memo), memo.values()):  # one loop for thousands of calls: kept lean
             if where is None:
                 continue
-            found = tuple([functions.get(t, -1) for t in targets]) if targets else ()
-            if -1 not in found:
-                out[where] = found
+            if not targets:
+                out[where] = ()
+            elif len(targets) == 1:
+                target = function(targets[0])
+                if target is not None:
+                    out[where] = (target,)
+            else:
+                found = tuple([functions.get(t, -1) for t in targets])
+                if -1 not in found:
+                    out[where] = found
         return out
 
     answers: dict[int, tuple[bool, tuple[int, ...]]] = {}
@@ -114,10 +162,14 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
             found = tuple([functions.get(f, -1) for f in depends])
             if -1 not in found:
                 answers[where] = (made, found)
+    scopes = [s for s in module._scope_list if not s.is_function and s.node is not module.root]
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
                      module._new_starts, _spans(module)[1], edges(module._called),
                      edges(module._passed), _spans(module)[2], _spans(module)[0],
-                     tuple(promises.extra_names) if promises is not None else (), answers)
+                     tuple(promises.extra_names) if promises is not None else (), answers,
+                     [s.kind for s in module._scope_list if s.is_function],
+                     [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
+                     dict(module._per_call))
 
 
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
@@ -168,37 +220,152 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
         return 0
 
 
-def seed(module: JsModule, memo: DocumentMemo, previous_tree: Tree | None) -> None:
-    """Fill `module`'s call-graph memos from `memo.previous` where provably unchanged (see
-    `_seed`); anything unexpected leaves them empty, to be computed as in any analysis."""
-    memo.reuse, memo.reused = None, 0
+def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentMemo) -> JsModule:
+    """Parse `source` (from `previous_tree`: `memo.previous.tree` with the document's edits applied)
+    and model it, carrying over from `memo.previous` what the edit provably left unchanged: the
+    nodes outside the edited statements (found again by position instead of querying the whole
+    tree) and their call-graph edges (see `_seed`). Anything unexpected computes them afresh."""
+    tree = parser.parse(source.data, source.language, previous_tree)
+    memo.reuse, memo.reused, memo.carried = None, 0, 0
+    edit = carried = None
     try:
-        memo.reuse = _line_up(module, memo.previous, previous_tree)
+        edit = _align(tree, source, memo.previous, previous_tree)
+        carried = _carry(tree, source.language, memo.previous, edit) if edit is not None else None
+    except Exception:  # noqa: BLE001 - a memo never costs an analysis
+        log.debug("nodes not carried over", exc_info=True)
+        edit = carried = None
+    module = JsModule(source, tree, carried.nodes if carried is not None else None)
+    if edit is None:
+        return module
+    try:
+        if carried is not None:
+            module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
+            memo.carried = carried.count
+            _carry_per_call(module, memo.previous, carried)
+        memo.reuse = _line_up(module, memo.previous, edit, carried)
         memo.reused = _seed(module, memo.previous, memo.reuse) if memo.reuse is not None else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not re-used", exc_info=True)
         memo.reuse, memo.reused = None, 0
         module._called.clear()
         module._passed.clear()
+    return module
 
 
-def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree | None) -> Reuse | None:
-    """How `module`'s nodes correspond to `previous`'s, when the edit is one this can reason about.
-    `previous_tree` is `previous.tree` with the document's edits applied, the base `module` was
-    parsed from."""
-    if previous is None or previous_tree is None or previous.language != module.source.language:
+def _align(tree: Tree, source: SourceText, previous: CallGraph | None, previous_tree: Tree | None) -> Edit | None:
+    """Where this version differs from `previous`, when the edit is one this can reason about: a run
+    of one block's statements that declare nothing, the tree unchanged around them."""
+    if previous is None or previous_tree is None or previous.language != source.language:
         return None
-    if module.root.has_error or previous.tree.root_node.has_error:
+    if tree.root_node.has_error or previous.tree.root_node.has_error:
         return None
-    old, new = previous.data, module.source.data
+    old, new = previous.data, source.data
     delta = len(new) - len(old)
-    edited: Span | None = None  # the edited statements, in new bytes
-    if old != new:
-        prefix, suffix = _common_ends(old, new)
-        edited = _edited_statements(module, previous, previous_tree, prefix, suffix)
-        if edited is None:
-            return None
-    unit = (edited[0], edited[1] - delta) if edited is not None else (0, 0)  # the same, in old bytes
+    if old == new:
+        return None if any(True for _ in previous_tree.changed_ranges(tree)) else Edit(None, (0, 0), 0)
+    prefix, suffix = _common_ends(old, new)
+    edited = _edited_statements(tree, new, previous, previous_tree, prefix, suffix)
+    if edited is None:
+        return None
+    return Edit(edited, (edited[0], edited[1] - delta), delta)
+
+
+def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit) -> Carried:
+    """This version's `Nodes`: outside the edited statements, the previous version's, moved by the
+    edit and found again in `tree` by position and type (nothing there changed, `_align` checked
+    that); inside them, queried. Raises `_Misaligned` when a node is not where that predicts."""
+    root = tree.root_node
+    inside = query_nodes(language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
+    find = root.descendant_for_byte_range
+    split = len(previous.call_starts)
+    calls, call_starts, call_ends, call_where, call_cut = _carried(
+        find, edit, previous.call_starts, previous.call_ends[:split], None, "call_expression", inside.calls)
+    news, new_starts, new_ends, new_where, _ = _carried(
+        find, edit, previous.new_starts, previous.call_ends[split:], None, "new_expression", inside.news)
+    functions, function_starts, function_ends, function_where, _ = _carried(
+        find, edit, previous.function_starts, previous.function_ends, previous.function_types, "", inside.functions)
+    scopes = _carried(find, edit, previous.scope_starts, previous.scope_ends, previous.scope_types, "", inside.scopes)[0]
+    nodes = Nodes(calls, news, functions, scopes, call_starts, new_starts)
+    where = call_where + [None if i is None else i + len(calls) for i in new_where]
+    count = len(calls) + len(news) + len(functions) + len(scopes) - sum(map(len, (
+        inside.calls, inside.news, inside.functions, inside.scopes)))
+    return Carried(nodes, where, function_where, call_ends + new_ends, function_starts, function_ends, count,
+                   call_cut)
+
+
+def _carry_per_call(module: JsModule, previous: CallGraph, carried: Carried) -> None:
+    """`JsModule.per_call`'s answers for the carried calls, as the previous version read them: each
+    depends only on the call's syntax outside the statement blocks in it, which lies outside the
+    edited statements (even for a call around them); the edited statements' calls are read again."""
+    first, last = carried.call_cut
+    count = len(previous.call_starts)
+    inside = module.calls[first : first + len(module.calls) - count + (last - first)]
+    for read, old in previous.per_call.items():
+        if len(old) == count:
+            module._per_call[read] = [*old[:first], *[read(module, call) for call in inside], *old[last:]]
+
+
+def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,
+             inside: list[Node]) -> tuple[list[Node], list[int], list[int], list, tuple[int, int]]:
+    """One kind of node (listed by start byte): this version's nodes, their starts and ends, old
+    index -> new index (None inside the edited statements), and the old indices cut out there."""
+    (low, high), delta, edited = edit.unit, edit.delta, edit.edited is not None
+    first = bisect_left(starts, low) if edited else 0  # before it: unmoved, or around the edit
+    last = bisect_left(starts, high) if edited else 0  # from here on: moved by `delta`
+    if any(end > high for end in ends[first:last]):
+        raise _Misaligned(low)  # starts inside the edited statements but ends after them
+    before_ends = ends[:first]
+    if edited and any(end > low for end in before_ends):
+        if any(low < end < high for end in before_ends):
+            raise _Misaligned(low)  # ends inside the edited statements without starting there
+        before_ends = [end + delta if end > low else end for end in before_ends]  # around them: moved end
+    new_starts = [*starts[:first], *[n.start_byte for n in inside], *map(delta.__add__, starts[last:])]
+    new_ends = [*before_ends, *[n.end_byte for n in inside], *map(delta.__add__, ends[last:])]
+    kinds = types if types is not None else [kind] * len(starts)
+    nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
+             *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
+    added = len(inside) - (last - first)
+    where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
+    return nodes, new_starts, new_ends, where, (first, last)
+
+
+def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> list[Node]:
+    """The nodes of these types over exactly these bytes (thousands per edit: kept lean)."""
+    out = []
+    append = out.append
+    seen_start = seen_end = -1
+    for start, end, kind in zip(starts, ends, kinds):
+        if start == seen_start and end == seen_end:
+            raise _Misaligned(start)  # two nodes of one kind over the same bytes: position cannot tell them apart
+        seen_start, seen_end = start, end
+        node = find(start, end)
+        if node.type != kind or node.start_byte != start or node.end_byte != end:
+            node = _found(node, start, end, kind)
+        append(node)
+    return out
+
+
+def _found(node: Node | None, start: int, end: int, kind: str) -> Node:
+    """The node of type `kind` over exactly these bytes: `node` (the innermost one) or one around it."""
+    while node is not None:
+        if node.start_byte != start or node.end_byte != end:
+            break
+        if node.type == kind:
+            return node
+        node = node.parent
+    raise _Misaligned(start)
+
+
+def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried | None) -> Reuse | None:
+    """How `module`'s nodes correspond to `previous`'s: as carried over, or (when they were queried
+    afresh) lined up by position, checking that the nodes outside the edit are where they were."""
+    old, new = previous.data, module.source.data
+    edited, unit, delta = edit.edited, edit.unit, edit.delta
+    comment_free = edited is None or not any(
+        marker in text for text in (old[unit[0] : unit[1]], new[edited[0] : edited[1]]) for marker in (b"//", b"/*"))
+    nodes = module.calls + module.news
+    if carried is not None:
+        return Reuse(carried.calls, carried.functions, nodes, edited, unit, comment_free)
     calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
     news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
     call_ends, function_starts, function_ends = _spans(module)
@@ -207,9 +374,6 @@ def _line_up(module: JsModule, previous: CallGraph | None, previous_tree: Tree |
         return None  # the nodes outside the edit do not line up: never expected, but checked
     count = len(module.calls)
     where = calls + [None if i is None else i + count for i in news]  # old call index -> new one
-    comment_free = edited is None or not any(
-        marker in text for text in (old[unit[0] : unit[1]], new[edited[0] : edited[1]]) for marker in (b"//", b"/*"))
-    nodes = module.calls + module.news
     ends = previous.call_ends
     for index, moved in enumerate(where):  # calls that start together (`a.b().c()`) must also end together
         if moved is not None and call_ends[moved] != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
@@ -229,17 +393,26 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     around = _calls_around(previous, reuse) if edited is not None else set()
     seeded = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
-        for index, targets in entries.items():
+        for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
             if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
                 continue  # around them, with its callee reaching in
-            found = [functions[t] for t in targets] if targets else []
-            if None not in found:
+            if not targets:
+                memo[call] = []
+            elif len(targets) == 1:
+                function = functions[targets[0]]
+                if function is None:
+                    continue
+                memo[call] = [function]
+            else:
+                found = [functions[t] for t in targets]
+                if None in found:
+                    continue
                 memo[call] = found
-                seeded += 1
+            seeded += 1
     return seeded
 
 
@@ -292,14 +465,14 @@ def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
     return prefix, lo
 
 
-def _edited_statements(module: JsModule, previous: CallGraph, previous_tree: Tree, prefix: int, suffix: int) -> Span | None:
+def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tree: Tree, prefix: int, suffix: int) -> Span | None:
     """The span (new bytes) of the statements holding the edit — a run of one block's statements,
     none declaring a name, in both versions, outside any class — when the tree kept its shape
     around them; else None."""
-    old, new = previous.data, module.source.data
+    old = previous.data
     delta = len(new) - len(old)
     before = _statements_around(previous.tree.root_node, prefix, len(old) - suffix)
-    after = _statements_around(module.root, prefix, len(new) - suffix)
+    after = _statements_around(tree.root_node, prefix, len(new) - suffix)
     if before is None or after is None:
         return None
     (old_block, old_span), (new_block, span) = before, after
@@ -307,7 +480,7 @@ def _edited_statements(module: JsModule, previous: CallGraph, previous_tree: Tre
         return None
     if old_span[0] != span[0] or old_span[1] + delta != span[1]:
         return None
-    for changed in previous_tree.changed_ranges(module.tree):
+    for changed in previous_tree.changed_ranges(tree):
         start, end = changed.start_byte, changed.end_byte
         if new[start : min(end, span[0])].strip() or new[max(start, span[1]) : end].strip():
             return None  # the tree changed shape outside those statements (not just in blanks)

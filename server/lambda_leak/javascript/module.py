@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from tree_sitter import Node, Tree
 
@@ -70,28 +71,55 @@ def _module_name(specifier: str) -> str:
     return specifier[5:] if specifier.startswith("node:") else specifier
 
 
+@dataclass
+class Nodes:
+    """What `_QUERY` lists: calls, `new`s and functions by start byte (query order between equal
+    starts), the nodes that declare names, and the start bytes of the calls and `new`s."""
+
+    calls: list[Node]
+    news: list[Node]
+    functions: list[Node]
+    scopes: list[Node]
+    call_starts: list[int]
+    new_starts: list[int]
+
+
+def query_nodes(language: str, root: Node, byte_range: tuple[int, int] | None = None) -> Nodes:
+    """Every node `_QUERY` finds under `root` (or only those inside `byte_range`: the language
+    server carries the others over from the previous version, see `javascript.incremental`)."""
+    found = parser.captures(language, _QUERY, root, byte_range)
+    if byte_range is not None:
+        low, high = byte_range
+        found = {kind: [n for n in nodes if n.start_byte >= low and n.end_byte <= high] for kind, nodes in found.items()}
+    calls = sorted(found.get("call", []), key=lambda n: n.start_byte)
+    news = sorted(found.get("new", []), key=lambda n: n.start_byte)
+    functions = sorted(found.get("fn", []), key=lambda n: n.start_byte)
+    return Nodes(calls, news, functions, found.get("scope", []), [c.start_byte for c in calls], [n.start_byte for n in news])
+
+
 class JsModule:
-    def __init__(self, source: SourceText, tree: Tree):
+    def __init__(self, source: SourceText, tree: Tree, nodes: Nodes | None = None):
+        """`nodes`: what `query_nodes` would find in `tree`, when the caller already knows it."""
         self.source = source
         self.tree = tree
         self.root = tree.root_node
         self._data = source.data
-        found = parser.captures(source.language, _QUERY, self.root)
-        self.calls: list[Node] = sorted(found.get("call", []), key=lambda n: n.start_byte)
-        self.news: list[Node] = sorted(found.get("new", []), key=lambda n: n.start_byte)
-        self.functions: list[Node] = sorted(found.get("fn", []), key=lambda n: n.start_byte)
-        self._call_starts = [c.start_byte for c in self.calls]
-        self._new_starts = [n.start_byte for n in self.news]
+        found = nodes if nodes is not None else query_nodes(source.language, self.root)
+        self.calls: list[Node] = found.calls
+        self.news: list[Node] = found.news
+        self.functions: list[Node] = found.functions
+        self._call_starts = found.call_starts
+        self._new_starts = found.new_starts
         self._scopes: dict[Node, dict[str, Binding]] = {}
         self._parameters: dict[Node, list[str]] = {}
         self._called: dict[Node, list[Node]] = {}
         self._passed: dict[Node, list[Node]] = {}
         self._fields: dict[Node, dict[str, str]] = {}
-        self._methods: list[str | None] | None = None  # per call: see `calls_to_methods`
         self._callees: dict[Node, Node | None] = {}  # per call: see `callee`
         self._arguments: dict[Node, list[Node]] = {}  # per call: see `arguments`
+        self._per_call: dict[Callable, list] = {}  # see `per_call`
         self._mentions_promise: bool | None = None  # see `is_promise_new`
-        self._build_scopes([self.root, *self.functions, *found.get("scope", [])])
+        self._build_scopes([self.root, *self.functions, *found.scopes])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
         # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
@@ -179,10 +207,18 @@ class JsModule:
         callee read through `unwrap` — and, with `plain`, every call whose callee is no member
         expression. Rules that would skip any other call at once ask this instead of reading
         each call's callee again (several rules, thousands of calls per analysis)."""
-        if self._methods is None:
-            self._methods = [self._method(call) for call in self.calls]
-        return [call for call, method in zip(self.calls, self._methods)
+        return [call for call, method in zip(self.calls, self.per_call(JsModule._method))
                 if method in names or (method is None and plain) or method is _UNREAD]
+
+    def per_call(self, read: Callable[["JsModule", Node], Any]) -> list:
+        """`read(self, call)` for each call, in order, read once per module. `read` must depend only on
+        the call's own syntax outside the statement blocks in it (its callee, its arguments' kinds):
+        the language server carries the answers for the calls outside an edit over to the next
+        version (`javascript.incremental`). So they are plain values, never nodes."""
+        answers = self._per_call.get(read)
+        if answers is None:
+            answers = self._per_call[read] = [read(self, call) for call in self.calls]
+        return answers
 
     def _method(self, call: Node) -> str | None:
         """The property text of a member callee, None for other callees; `_UNREAD` when the call

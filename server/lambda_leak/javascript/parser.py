@@ -60,10 +60,14 @@ def first_error(node: Node) -> Node | None:
 _QUERIES: dict[tuple[str, str], Query] = {}
 
 
-def captures(language: str, pattern: str, node: Node) -> dict[str, list[Node]]:
-    """Run a (cached) query; matching happens in C, which keeps analysis near parse speed."""
+def captures(language: str, pattern: str, node: Node, byte_range: tuple[int, int] | None = None) -> dict[str, list[Node]]:
+    """Run a (cached) query; matching happens in C, which keeps analysis near parse speed. With
+    `byte_range`, only nodes that overlap it are visited."""
     key = (language, pattern)
     query = _QUERIES.get(key)
     if query is None:
         query = _QUERIES[key] = Query(LANGUAGES[language], pattern)
-    return QueryCursor(query).captures(node)
+    cursor = QueryCursor(query)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)
+    return cursor.captures(node)

@@ -46,8 +46,9 @@ def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any, me
         log.exception("analysis of %s crashed", path)
         return FileReport(path, error=f"internal error: {type(error).__name__}: {error}")
     finally:
-        log.debug("analysed %s in %.1f ms (%s; %d call edges re-used)", path, (time.perf_counter() - started) * 1000,
-                  "incremental" if previous_tree is not None else "full parse", memo.reused if memo is not None else 0)
+        log.debug("analysed %s in %.1f ms (%s; %d call edges re-used, %d nodes carried over)", path,
+                  (time.perf_counter() - started) * 1000, "incremental" if previous_tree is not None else "full parse",
+                  memo.reused if memo is not None else 0, memo.carried if memo is not None else 0)
 
 
 class Scheduler:

@@ -166,6 +166,13 @@ def _last_argument(call: Node) -> Node | None:
     return None
 
 
+def _may_call_back(module, call: Node) -> bool:
+    """Is the call's last argument a function or a name? Only those are read further (asked once per
+    call through `per_call`, which the language server carries over to the next version)."""
+    last = _last_argument(call)
+    return last is not None and (last.type in FUNCTION_TYPES or last.type == "identifier")
+
+
 def _callback(module, last: Node) -> Node | None:
     """The last argument when it is a function (inline, or a function of this file named there)."""
     if last.type in FUNCTION_TYPES:
@@ -212,10 +219,10 @@ def _returns_promise_handler(context, function) -> bool:
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     asynchronous: dict = {}  # function -> is_async: asked again for each call in it
-    for call in module.calls:
-        last = _last_argument(call)
-        if last is None or (last.type not in FUNCTION_TYPES and last.type != "identifier"):
+    for call, may_call_back in zip(module.calls, module.per_call(_may_call_back)):
+        if not may_call_back:
             continue
+        last = _last_argument(call)
         function = module.enclosing_function(call)  # from the module's scopes: no parent walk through long blocks
         if function is None or not paths.on_path(call):
             continue
