@@ -131,12 +131,23 @@ class Workspace:
             self._summarise(path)
         return {path: self.summaries.get(path) for path in paths}
 
-    def load_declarations(self, listings: dict | None = None) -> None:
-        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse."""
+    def deployment_candidates(self, listings: dict | None = None) -> list[tuple[str, Path]]:
+        """The files `load_declarations` reads, with their deployment roots: to read them elsewhere."""
         if self._discovery is not None:
             self._discovery.listings = listings
         try:
-            handlers = deployment.declared_handlers(self.roots, self._discovery)
+            return deployment.candidates(self.roots, self._discovery)
+        finally:
+            if self._discovery is not None:
+                self._discovery.listings = None
+
+    def load_declarations(self, listings: dict | None = None, readings: dict | None = None) -> None:
+        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse;
+        `readings`: deployment files read elsewhere already (`iac.discovery.read_candidates`)."""
+        if self._discovery is not None:
+            self._discovery.listings = listings
+        try:
+            handlers = deployment.declared_handlers(self.roots, self._discovery, readings)
         finally:
             if self._discovery is not None:
                 self._discovery.listings = None  # never stale: a later reading lists the folders again
