@@ -116,7 +116,7 @@ def _index(files, texts, paths: list[Path], data, listings: dict | None = None) 
             continue
         known = data.summaries.get(name)
         if known is not None and known[0] == text_digest(text) and known[1] == config_fingerprint(config):
-            workspace.add_summary(name, known[2])
+            workspace.add_summaries([(name, known[2])])
         else:
             workspace.summarise_text(name, text)
     return workspace

@@ -130,7 +130,7 @@ def test_one_process_finds_what_the_deployment_declares(project, capsys):
 
 # Stand-ins the workers run: module-level, since the pool pickles the functions it sends by name.
 _RUN = {"parent": 0, "log": ""}
-_REAL_READ, _REAL_FIRST = discovery._read, parallel._first_phase
+_REAL_READ, _REAL_FIRST = discovery._read, parallel._read_share
 
 
 def _logged_read(name, *more):
@@ -167,7 +167,7 @@ def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, mo
 
 
 def test_a_worker_that_dies_leaves_the_check_to_this_process(project, capsys, monkeypatch, workers):
-    monkeypatch.setattr(parallel, "_first_phase", _dies_in_a_worker)
+    monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
     found, errors = run_check(capsys, project, extra=workers)
     assert Path(_RUN["log"]).read_text() == "died\n"
     assert found == EXPECTED

@@ -1,11 +1,12 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run (whole folders): it reads
-each of them once, parses and summarises the JavaScript ones and reads the deployment files of its
-folders, resolving their handlers (phase 1), keeping the texts and parsed modules; then it imports
-its analysers and builds astroid's model of the builtins while the parent builds the index from the
-summaries and the deployment readings, and sends each worker the precomputed facts for its files
-(phase 2): the worker analyses them on the texts and trees it already has.
+Each worker process owns a fixed share of the files for the whole run (whole folders). The workers
+start first, importing the analysers while the parent shares out the files. Phase 1: a worker reads
+each of its files once, parses and summarises the JavaScript ones (keeping texts and modules), then
+reads the deployment files of its folders, with the bytes it has, and resolves their handlers; then
+builds astroid's model of the builtins while the parent puts the index together from the summaries
+and deployment readings. Phase 2: the parent sends each worker the precomputed facts for its files,
+in parts, and the worker analyses them on the texts and trees it already has.
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ FILES_PER_WORKER = 75
 
 TEMPLATE_WEIGHT = 4000  # see _scan_weight
 SCAN_WEIGHT = 300
+ANALYSIS_PARTS = 4  # each worker's analysis is sent in parts: it starts on the first while the parent prepares the next
 
-_MODULES: dict = {}  # in a worker: path -> the module parsed in phase 1
-_TEXTS: dict = {}  # in a worker: path -> its text read in phase 1 (or UnreadableFile: why not)
+# In a worker, by index key, for its share of the run:
+_BYTES: dict = {}  # the files' bytes, until the deployment files among them are read
+_TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
+_MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
+_PYTHON: list = []  # [the share's Python project facts]
 
 
 def available_cores() -> int:
@@ -49,19 +54,18 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
     return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
-def _first_phase(items: list[tuple[str, Config]], candidates: list[tuple[str, Path]],
-                 ) -> tuple[list[tuple[str, FileSummary | None]], dict]:
-    """Read this worker's files once: the texts are kept for the analysis, the JavaScript modules
-    parsed and summarised (and kept), and the share's deployment files read with the same bytes."""
-    _MODULES.clear()
-    _TEXTS.clear()
-    data: dict[str, bytes] = {}
+def _read_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSummary | None]]:
+    """First phase: read this worker's files once (texts kept for the analysis, bytes for the
+    deployment readers), and parse and summarise the JavaScript ones (modules kept too)."""
+    for table in (_BYTES, _TEXTS, _MODULES):
+        table.clear()
+    _PYTHON[:] = [PythonProject()]
     out = []
     for path, config in items:
         name = key(path)
         try:
-            data[name] = read_bytes(Path(path), config.max_file_size)
-            text = decode(data[name]).text
+            _BYTES[name] = read_bytes(Path(path), config.max_file_size)
+            text = decode(_BYTES[name]).text
         except UnreadableFile as error:
             _TEXTS[name] = error
             if is_js(path):
@@ -78,36 +82,51 @@ def _first_phase(items: list[tuple[str, Config]], candidates: list[tuple[str, Pa
             continue
         _MODULES[name] = module
         out.append((path, summary))
-    if not candidates:
-        return out, {}
-    from lambda_leak.iac.discovery import read_candidates  # imported by the parent already (Workspace)
-
-    return out, read_candidates(candidates, data)
+    return out
 
 
-def _warm_up(python: bool, javascript: bool) -> None:
-    """What every analysis in this worker pays once, paid while the parent reads deployment files:
-    the analysers and rules imported, astroid's model of the builtins built."""
+def _read_deployment(candidates: list[tuple[str, Path]]) -> dict:
+    """First phase, continued: the deployment files of this worker's folders (and folders of none),
+    each source among them with the bytes read already."""
+    try:
+        if not candidates:
+            return {}
+        from lambda_leak.iac.discovery import read_candidates  # imported by _import_analysers
+
+        return read_candidates(candidates, _BYTES)
+    finally:
+        _BYTES.clear()
+
+
+def _import_analysers() -> None:
+    """What every worker needs, imported while the parent lists the deployment files: the analysers
+    and their rules, the deployment readers."""
     from lambda_leak.engine import active_rules
+    from lambda_leak.iac import discovery  # noqa: F401 - read_candidates
+    from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
+    from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
 
-    if python:
-        from astroid.builder import AstroidBuilder
-
-        from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
-
-        AstroidBuilder(parsing.MANAGER)  # bootstraps astroid's builtins module (once per process)
-        active_rules("python", Config())
-    if javascript:
-        from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
-
-        active_rules("javascript", Config())
+    active_rules("python", Config())
+    active_rules("javascript", Config())
 
 
-def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
+def _build_builtins() -> None:
+    """astroid's model of the builtins (once per process, for Python analysis), built while the
+    parent puts the index together."""
+    from astroid.builder import AstroidBuilder
+
+    from lambda_leak.python import parsing
+
+    AstroidBuilder(parsing.MANAGER)
+
+
+def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
+    """Second phase: analyse files of this worker's share on the texts and modules of the first."""
     out = []
-    python = PythonProject()  # this worker's Python project facts, for the whole share
+    python = _PYTHON[0] if _PYTHON else PythonProject()
     for path, config, facts in items:
-        text = _TEXTS.pop(key(path), None)
+        name = key(path)
+        text = _TEXTS.pop(name, None)
         try:
             if text is None:  # not read in the first phase
                 text = read_source(Path(path), config.max_file_size).text
@@ -117,48 +136,58 @@ def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[F
             out.append(([], str(error)))
             continue
         if facts is not None:
-            facts.module = _MODULES.pop(key(path), None)
+            facts.module = _MODULES.pop(name, None)
             facts.python = python
         report = analyse_source(path, text, config, facts)
         out.append((report.findings, report.error))
-    _MODULES.clear()
-    _TEXTS.clear()
     return out
 
 
-def _shares(files: list[tuple[Path, Config]], candidates: list[tuple[str, Path]], jobs: int,
-            ) -> list[tuple[list[int], list[tuple[str, Path]]]]:
-    """Per worker: indices of `files` and the deployment candidates it reads; whole folders, the
-    largest first to the least loaded worker (by bytes, and a guess for files only scanned for
-    deployment markers). A folder's files import each other and share a Python package root, whose
-    facts (importers, reverse walks, trees) each worker would otherwise read again; and a source file
-    that may declare handlers is read once, by the worker that analyses it."""
-    folders: dict[str, tuple[list[int], list[tuple[str, Path]]]] = {}
+def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int], list[int]]:
+    """Indices of the files (`names`: their index keys) per worker: whole folders, the largest first
+    to the least loaded worker (by bytes). A folder's files import each other and share a Python
+    package root, whose facts (importers, reverse walks, trees) each worker would otherwise read
+    again. Also returned: each folder's worker, and the loads."""
+    folders: dict[str, list[int]] = {}
     weights: dict[str, int] = {}
-    sources = set()
-    for index, (path, _) in enumerate(files):
-        name = key(path)
-        sources.add(name)
+    for index, name in enumerate(names):
         folder = os.path.dirname(name)
-        folders.setdefault(folder, ([], []))[0].append(index)
+        folders.setdefault(folder, []).append(index)
         try:
             weight = os.path.getsize(name) + 512  # a small file still costs a parse
         except OSError:
             weight = 512
         weights[folder] = weights.get(folder, 0) + weight
-    for name, root in candidates:
-        folder = os.path.dirname(name)
-        folders.setdefault(folder, ([], []))[1].append((name, root))
-        if name not in sources:
-            weights[folder] = weights.get(folder, 0) + _scan_weight(name)
     loads = [0] * jobs
-    shares: list[tuple[list[int], list[tuple[str, Path]]]] = [([], []) for _ in range(jobs)]
+    shares: list[list[int]] = [[] for _ in range(jobs)]
+    owners: dict[str, int] = {}
     for folder in sorted(folders, key=lambda f: -weights[f]):
-        lightest = loads.index(min(loads))
-        shares[lightest][0].extend(folders[folder][0])
-        shares[lightest][1].extend(folders[folder][1])
+        lightest = owners[folder] = loads.index(min(loads))
+        shares[lightest].extend(folders[folder])
         loads[lightest] += weights[folder]
-    return [(sorted(indices), names) for indices, names in shares]
+    return [sorted(share) for share in shares], owners, loads
+
+
+def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int], loads: list[int],
+                       ) -> list[list[tuple[str, Path]]]:
+    """The deployment candidates per worker: those in a folder of its files to the worker that has
+    their bytes already (a CDK stack is read once), the other folders largest first to the least
+    loaded worker (by a guess of their cost)."""
+    shares: list[list[tuple[str, Path]]] = [[] for _ in loads]
+    others: dict[str, list[tuple[str, Path]]] = {}
+    for candidate in candidates:
+        folder = os.path.dirname(candidate[0])
+        if folder in owners:
+            shares[owners[folder]].append(candidate)
+        else:
+            others.setdefault(folder, []).append(candidate)
+    weights = {folder: sum(_scan_weight(name) for name, _ in found) for folder, found in others.items()}
+    loads = list(loads)
+    for folder in sorted(others, key=lambda f: -weights[f]):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(others[folder])
+        loads[lightest] += weights[folder]
+    return shares
 
 
 def _scan_weight(name: str) -> int:
@@ -181,32 +210,38 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     """(findings, error message) per file, in the order of `files`; the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`)."""
-    workspace = Workspace(roots)  # first: the workers inherit the deployment readers it imports
-    shares = _shares(files, workspace.deployment_candidates(listings), jobs)
     context = _context()
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
-        first = [w.submit(_first_phase, [(str(files[j][0]), files[j][1]) for j in share], names)
-                 for w, (share, names) in zip(workers, shares)]
-        for worker, (share, _) in zip(workers, shares):
-            names = [str(files[j][0]) for j in share]
-            worker.submit(_warm_up, any(map(is_python, names)), any(map(is_js, names)))
-        readings: dict = {}
-        for future in first:
-            summaries, read = future.result()
-            for path, summary in summaries:
-                workspace.add_summary(path, summary)
-            readings.update(read)
-        workspace.load_declarations(listings, readings)
+        for worker in workers:  # started first: they import while this process shares out the files
+            worker.submit(_import_analysers)
+        names = [key(path) for path, _ in files]
+        shares, owners, loads = _shares(names, jobs)
+        summaries = [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
+                     for w, share in zip(workers, shares)]
+        workspace = Workspace(roots)  # while the workers read
+        deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
+        readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
+        for worker, share in zip(workers, shares):
+            if any(is_python(names[j]) for j in share):
+                worker.submit(_build_builtins)
+        for future in summaries:
+            workspace.add_summaries(future.result())
+        read: dict = {}
+        for future in readings:
+            read.update(future.result())
+        workspace.load_declarations(listings, read)
         if index_out is not None:
             index_out.append(workspace)
-        analyses = []
-        for worker, (share, _) in zip(workers, shares):
-            items = [(str(files[j][0]), files[j][1], workspace.facts_for(str(files[j][0]))) for j in share]
-            analyses.append(worker.submit(_analyse_share, items))
+        analyses = []  # (indices, future), each worker's first part first
+        for part in range(ANALYSIS_PARTS):
+            for worker, share in zip(workers, shares):
+                indices = share[part * len(share) // ANALYSIS_PARTS:(part + 1) * len(share) // ANALYSIS_PARTS]
+                items = [(str(files[j][0]), files[j][1], workspace.facts_for(names[j])) for j in indices]
+                analyses.append((indices, worker.submit(_analyse_part, items)))
         results: list = [None] * len(files)
-        for (share, _), future in zip(shares, analyses):
-            for index, result in zip(share, future.result()):
+        for indices, future in analyses:
+            for index, result in zip(indices, future.result()):
                 results[index] = result
         return results
     finally:
