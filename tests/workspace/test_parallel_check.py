@@ -11,7 +11,7 @@ import pytest
 from tree_helpers import run_check, write_tree
 
 from lambda_leak.iac import HandlerDiscovery, discovery
-from lambda_leak.workspace import parallel
+from lambda_leak.workspace import Workspace, parallel
 
 PROJECT = {
     "sam/template.yaml": """
@@ -22,6 +22,12 @@ PROJECT = {
             Properties:
               CodeUri: src/py/
               Handler: orders.receive
+              Runtime: python3.12
+          Refunds:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/py/
+              Handler: refunds.reverse
               Runtime: python3.12
           Notify:
             Type: AWS::Serverless::Function
@@ -101,6 +107,21 @@ PROJECT = {
             loop.create_task(flush())
             return "ok"
     """,
+    # a helper of a declared handler: found by walking up from it to the handlers that import it
+    "sam/src/py/ledger.py": """
+        import threading
+
+
+        def write(entry):
+            threading.Thread(target=print, args=(entry,)).start()
+    """,
+    "sam/src/py/refunds.py": """
+        from ledger import write
+
+
+        def reverse(event, context):
+            write(event)
+    """,
     "data/event.json": '{"Records": [{"body": "{}"}]}\n',
     "data/model.json": '{"Type": "AWS::Serverless::Function", "note": "mentions the type, declares nothing"}\n',
 }
@@ -110,6 +131,7 @@ EXPECTED = [
     ("cdk/lambda/reports.js", "floating-promise", 2, 19),
     ("sam/src/node/notify.js", "floating-promise", 4, 3),
     ("sam/src/node/topic.js", "timer-leak", 2, 3),
+    ("sam/src/py/ledger.py", "thread-leak", 5, 5),
     ("sam/src/py/orders.py", "thread-leak", 9, 5),
     ("sls/jobs.py", "dangling-task", 10, 5),
 ]
@@ -179,7 +201,7 @@ def test_readings_made_elsewhere_give_what_discover_gives_and_the_same_cache(pro
     root = project.resolve()
     alone = HandlerDiscovery()
     expected = alone.discover(root)
-    assert {h.export_name for h in expected} == {"receive", "send", "build", "tick"}
+    assert {h.export_name for h in expected} == {"receive", "reverse", "send", "build", "tick"}
 
     together = HandlerDiscovery()
     names = [(name, root) for name in together.candidates(root)]
@@ -193,3 +215,16 @@ def test_readings_made_elsewhere_give_what_discover_gives_and_the_same_cache(pro
     assert stack not in together.remembered()  # CDK paths depend on other files: never cached
     # a later call without readings reads (or serves from the cache) as usual
     assert together.discover(root) == expected
+
+
+def test_the_facts_sent_for_python_files_before_the_summaries_are_those_of_the_whole_index(project):
+    workspace = Workspace.for_paths([project])
+    for name in ("sam/src/py/orders.py", "sam/src/py/ledger.py", "sam/src/py/refunds.py", "sls/jobs.py"):
+        path = str(project / name)
+        early, late = workspace.deployment_facts(path), workspace.facts_for(path)
+        assert (early.declared, early.runtimes, early.external, early.async_refs, early.awaited) == \
+               (late.declared, late.runtimes, late.external, late.async_refs, late.awaited)
+        assert early.declared_handler_names(path) == workspace.declared_handler_names(path)
+        # the walk up from a helper asks about the files that import it
+        refunds = str(project / "sam/src/py/refunds.py")
+        assert early.declared_handler_names(refunds) == workspace.declared_handler_names(refunds) == {"reverse"}

@@ -390,6 +390,16 @@ class Workspace:
                 self.serverless_app(), runtimes=self.declared_runtimes(path), returned_arities=arities,
             )
 
+    def deployment_facts(self, path: str):
+        """`facts_for` a Python file: all its analysis asks of the index is the deployment's (also
+        about the files that import it), so it is ready before the JavaScript summaries are in."""
+        from lambda_leak.workspace.facts import FileFacts
+
+        path_key = key(path)
+        with self._lock:
+            return FileFacts(self._declared.get(path_key, frozenset()), {}, {}, runtimes=dict(self._runtimes.get(path_key, {})),
+                             declared_by_file=self._declared)
+
     # -- cross-file reasoning ----------------------------------------------------------------
 
     def _resolve(self, importer: str, specifier: str) -> str | None:

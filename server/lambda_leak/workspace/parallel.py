@@ -1,12 +1,12 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
 Each worker process owns a fixed share of the files for the whole run (whole folders). The workers
-start first, importing the analysers while the parent shares out the files. Phase 1: a worker reads
-each of its files once, parses and summarises the JavaScript ones (keeping texts and modules), then
-reads the deployment files of its folders, with the bytes it has, and resolves their handlers; then
-builds astroid's model of the builtins while the parent puts the index together from the summaries
-and deployment readings. Phase 2: the parent sends each worker the precomputed facts for its files,
-in parts, and the worker analyses them on the texts and trees it already has.
+start first, importing the analysers while the parent shares out the files. Then each worker reads
+its files once (texts kept for the analysis), reads the deployment files of its folders with the
+bytes it has and resolves their handlers, and parses and summarises its JavaScript files (modules
+kept) while the parent takes in the deployment. As soon as the deployment is known, the parent sends
+each worker the facts for its Python files (they need nothing else), then, once the summaries are
+in, the facts for its JavaScript files: in parts, so that no worker waits while the parent works.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _BYTES: dict = {}  # the files' bytes, until the deployment files among them are
 _TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
 _MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
 _PYTHON: list = []  # [the share's Python project facts]
+_JAVASCRIPT: list = []  # (path, config) of the JavaScript files, to summarise
 
 
 def available_cores() -> int:
@@ -54,25 +55,32 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
     return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
-def _read_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSummary | None]]:
+def _read_share(items: list[tuple[str, Config]]) -> None:
     """First phase: read this worker's files once (texts kept for the analysis, bytes for the
-    deployment readers), and parse and summarise the JavaScript ones (modules kept too)."""
+    deployment readers)."""
     for table in (_BYTES, _TEXTS, _MODULES):
         table.clear()
+    _JAVASCRIPT.clear()
     _PYTHON[:] = [PythonProject()]
-    out = []
     for path, config in items:
         name = key(path)
         try:
             _BYTES[name] = read_bytes(Path(path), config.max_file_size)
-            text = decode(_BYTES[name]).text
+            _TEXTS[name] = decode(_BYTES[name]).text
         except UnreadableFile as error:
             _TEXTS[name] = error
-            if is_js(path):
-                out.append((path, None))
-            continue
-        _TEXTS[name] = text
-        if not is_js(path):
+        if is_js(path):
+            _JAVASCRIPT.append((path, config))
+
+
+def _summarise_share() -> list[tuple[str, FileSummary | None]]:
+    """First phase, last: parse and summarise this worker's JavaScript files (modules kept)."""
+    out = []
+    for path, config in _JAVASCRIPT:
+        name = key(path)
+        text = _TEXTS.get(name)
+        if not isinstance(text, str):
+            out.append((path, None))
             continue
         try:
             module = parse_module(SourceText(path, text, language_for(path)))
@@ -217,36 +225,50 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
             worker.submit(_import_analysers)
         names = [key(path) for path, _ in files]
         shares, owners, loads = _shares(names, jobs)
-        summaries = [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
-                     for w, share in zip(workers, shares)]
+        chores = [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
+                  for w, share in zip(workers, shares)]
         workspace = Workspace(roots)  # while the workers read
         deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
         readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
-        for worker, share in zip(workers, shares):
-            if any(is_python(names[j]) for j in share):
-                worker.submit(_build_builtins)
-        for future in summaries:
-            workspace.add_summaries(future.result())
+        summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
+        python = [[j for j in share if is_python(names[j])] for share in shares]
+        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         read: dict = {}
         for future in readings:
             read.update(future.result())
         workspace.load_declarations(listings, read)
+        # Python first: its analysis asks the deployment, not the JavaScript summaries
+        analyses = _send(workers, files, names, python, workspace.deployment_facts)
+        for future in summaries:
+            workspace.add_summaries(future.result())
         if index_out is not None:
             index_out.append(workspace)
-        analyses = []  # (indices, future), each worker's first part first
-        for part in range(ANALYSIS_PARTS):
-            for worker, share in zip(workers, shares):
-                indices = share[part * len(share) // ANALYSIS_PARTS:(part + 1) * len(share) // ANALYSIS_PARTS]
-                items = [(str(files[j][0]), files[j][1], workspace.facts_for(names[j])) for j in indices]
-                analyses.append((indices, worker.submit(_analyse_part, items)))
+        javascript = [[j for j in share if not is_python(names[j])] for share in shares]
+        analyses += _send(workers, files, names, javascript, workspace.facts_for)
         results: list = [None] * len(files)
         for indices, future in analyses:
             for index, result in zip(indices, future.result()):
                 results[index] = result
+        for future in chores:
+            future.result()  # a failure there shows in the analysis too; never ignored
         return results
     finally:
         for worker in workers:
             worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], shares: list[list[int]],
+          facts_of) -> list[tuple[list[int], Future]]:
+    """Each worker's files to analyse, with their facts, in parts: the workers start on their first
+    part while this process prepares the next. (indices, future) per part."""
+    sent = []
+    for part in range(ANALYSIS_PARTS):
+        for worker, share in zip(workers, shares):
+            indices = share[part * len(share) // ANALYSIS_PARTS:(part + 1) * len(share) // ANALYSIS_PARTS]
+            if indices:
+                items = [(str(files[j][0]), files[j][1], facts_of(names[j])) for j in indices]
+                sent.append((indices, worker.submit(_analyse_part, items)))
+    return sent
 
 
 def _summaries(paths: list[str]) -> list[tuple[str, FileSummary | None]]:
