@@ -370,6 +370,21 @@ def _silence_stdout() -> None:
         pass
 
 
+def run() -> None:
+    """The `lambda-leak` command. A `check` ends without the interpreter's teardown: freeing every
+    tree, summary and finding one by one takes a tenth of a second on a large tree, for nothing.
+    (The language server ends as usual: its threads and streams close in order.)"""
+    code = main()
+    if sys.argv[1:2] == ["check"]:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: the reader has what it wanted
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:

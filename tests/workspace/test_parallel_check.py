@@ -3,8 +3,11 @@ findings as one process, and one process again when a worker dies."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,3 +231,16 @@ def test_the_facts_sent_for_python_files_before_the_summaries_are_those_of_the_w
         # the walk up from a helper asks about the files that import it
         refunds = str(project / "sam/src/py/refunds.py")
         assert early.declared_handler_names(refunds) == workspace.declared_handler_names(refunds) == {"reverse"}
+
+
+def test_the_command_prints_everything_before_it_ends_without_teardown(project, capsys):
+    """`lambda-leak check` ends with os._exit: what it printed into a pipe still arrives whole."""
+    in_process, _ = run_check(capsys, project, extra=("--jobs", "1"))
+    for jobs in ("1", "2"):
+        done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(project), "--format", "json", "--no-cache",
+                               "--jobs", jobs], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        found = [(Path(os.path.relpath(f["path"], project)).as_posix(), f["rule"], f["line"], f["column"])
+                 for f in json.loads(done.stdout)]
+        assert found == in_process == EXPECTED
+        assert done.stderr.count("blob.js: binary file, skipped") == 1
