@@ -158,7 +158,7 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
         done = check_in_parallel(files, paths, jobs, listings=listings)
     except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
         return False
-    for (path, _), (found, error) in zip(files, done):
+    for (path, _), (found, error, _) in zip(files, done):
         results.add(str(path), found, error)
     return True
 

@@ -244,3 +244,22 @@ def test_the_command_prints_everything_before_it_ends_without_teardown(project, 
                  for f in json.loads(done.stdout)]
         assert found == in_process == EXPECTED
         assert done.stderr.count("blob.js: binary file, skipped") == 1
+
+
+def test_results_the_workers_put_in_the_cache_serve_the_next_run(project, capsys, monkeypatch, workers):
+    """A cold run on two cores reads each file once, in the workers, which hand back the digests the
+    cache keeps: after a Python edit, one process re-analyses the Python files and serves the rest."""
+    from lambda_leak import cached_check
+
+    cache = ("--cache-dir", str(project / "cache"))
+    read_here, real_read = [], cached_check.read_source
+    monkeypatch.setattr(cached_check, "read_source", lambda path, *a: read_here.append(path) or real_read(path, *a))
+    assert run_check(capsys, project, extra=(*workers, *cache))[0] == EXPECTED
+    assert read_here == []  # nothing cached yet: not read by this process, only by the workers
+    analysed, real = [], cached_check.analyse_source
+    monkeypatch.setattr(cached_check, "analyse_source", lambda path, *a, **k: analysed.append(path) or real(path, *a, **k))
+    jobs = project / "sls/jobs.py"
+    jobs.write_text(jobs.read_text() + "\n")
+    assert run_check(capsys, project, extra=("--jobs", "1", *cache))[0] == EXPECTED
+    python = sorted(str(p) for p in project.rglob("*.py"))
+    assert sorted(analysed) == python

@@ -17,6 +17,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from lambda_leak.cache import text_digest
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, decode, read_bytes, read_source
@@ -128,8 +129,9 @@ def _build_builtins() -> None:
     AstroidBuilder(parsing.MANAGER)
 
 
-def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
-    """Second phase: analyse files of this worker's share on the texts and modules of the first."""
+def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
+    """Second phase: analyse files of this worker's share on the texts and modules of the first.
+    (findings, error message, the text's digest for the result cache: None when not readable)."""
     out = []
     python = _PYTHON[0] if _PYTHON else PythonProject()
     for path, config, facts in items:
@@ -141,13 +143,13 @@ def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Fi
             elif isinstance(text, UnreadableFile):
                 raise text
         except UnreadableFile as error:
-            out.append(([], str(error)))
+            out.append(([], str(error), None))
             continue
         if facts is not None:
             facts.module = _MODULES.pop(name, None)
             facts.python = python
         report = analyse_source(path, text, config, facts)
-        out.append((report.findings, report.error))
+        out.append((report.findings, report.error, text_digest(text)))
     return out
 
 
@@ -213,9 +215,10 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int,
-                      index_out: list | None = None, listings: dict | None = None) -> list[tuple[list[Finding], str | None]]:
-    """(findings, error message) per file, in the order of `files`; the index built on the way is
+def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
+                      listings: dict | None = None) -> list[tuple[list[Finding], str | None, str | None]]:
+    """(findings, error message, text digest or None if not readable) per file, in the order of
+    `files`, each file read once (by its worker); the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`)."""
     context = _context()
