@@ -348,8 +348,8 @@ def run_server(args: argparse.Namespace) -> int:
 @contextmanager
 def _collector_for_a_batch():
     """`check` keeps its parsed trees and summaries for the whole run while it allocates millions of
-    short-lived objects: the collector's full passes walk all of them again and again, for a fifth of
-    the run's CPU time. Everything imported so far is frozen out of its walks (worker processes fork
+    short-lived objects: the collector's full passes walk all of them again and again, for a tenth to a
+    fifth of the run's CPU time. Everything imported so far is frozen out of its walks (worker processes fork
     with it), and full passes are made rare; young cycles are still collected."""
     thresholds = gc.get_threshold()
     gc.freeze()
@@ -372,7 +372,7 @@ def _silence_stdout() -> None:
 
 def run() -> None:
     """The `lambda-leak` command. A `check` ends without the interpreter's teardown: freeing every
-    tree, summary and finding one by one takes a tenth of a second on a large tree, for nothing.
+    tree, summary and finding one by one takes up to a tenth of a second on a large tree, for nothing.
     (The language server ends as usual: its threads and streams close in order.)"""
     code = main()
     if sys.argv[1:2] == ["check"]:

@@ -191,9 +191,10 @@ def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, mo
     assert {"template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json"} <= {name for _, name in reads}
 
 
-def test_a_worker_that_dies_leaves_the_check_to_this_process(project, capsys, monkeypatch, workers):
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["through-the-cache", "no-cache"])
+def test_a_worker_that_dies_leaves_the_check_to_this_process(project, capsys, monkeypatch, workers, cache):
     monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
-    found, errors = run_check(capsys, project, extra=workers)
+    found, errors = run_check(capsys, project, extra=(*workers, *cache, "--cache-dir", str(project / "cache")))
     assert Path(_RUN["log"]).read_text() == "died\n"
     assert found == EXPECTED
     assert errors.count("blob.js: binary file, skipped") == 1

@@ -111,12 +111,15 @@ def _import_analysers() -> None:
     """What every worker needs, imported while the parent lists the deployment files: the analysers
     and their rules, the deployment readers."""
     from lambda_leak.engine import active_rules
-    from lambda_leak.iac import discovery  # noqa: F401 - read_candidates
     from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
     from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
 
     active_rules("python", Config())
     active_rules("javascript", Config())
+    try:
+        from lambda_leak.iac import discovery  # noqa: F401 - read_candidates
+    except ImportError:
+        pass  # no deployment readers here: the parent has none either (roots.new_discovery)
 
 
 def _build_builtins() -> None:
@@ -224,12 +227,11 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
     context = _context()
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
-        for worker in workers:  # started first: they import while this process shares out the files
-            worker.submit(_import_analysers)
+        chores = [w.submit(_import_analysers) for w in workers]  # first: while this process shares out the files
         names = [key(path) for path, _ in files]
         shares, owners, loads = _shares(names, jobs)
-        chores = [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
-                  for w, share in zip(workers, shares)]
+        chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
+                   for w, share in zip(workers, shares)]
         workspace = Workspace(roots)  # while the workers read
         deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
         readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
