@@ -53,25 +53,24 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     texts: list[tuple[str | None, str | None]] = []  # (text, read error) per file
     changed = 0
     for path, config in files:
-        try:
-            text = read_source(path, config.max_file_size).text
-        except UnreadableFile as error:
-            texts.append((None, str(error)))
-            continue
-        texts.append((text, None))
         previous = data.files.get(key(path))
-        if previous is None or previous.digest != text_digest(text):
+        if previous is None:  # nothing to compare it with: read once, by whoever analyses it
+            texts.append(_UNREAD)
+            changed += 1
+            continue
+        texts.append(_read(path, config))
+        if texts[-1][0] is None or previous.digest != text_digest(texts[-1][0]):
             changed += 1
     workspace, results = None, None
     if parallel.choose_jobs(changed, jobs) >= 2 and parallel.choose_jobs(len(files), jobs) >= 2:  # mostly new: use every core
         built: list = []
         try:
-            done = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings)
-            results = [(str(path), found, error) for (path, _), (found, error) in zip(files, done)]
+            results = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings)
             workspace = built[0]
         except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check here instead
             workspace, results = None, None
     if workspace is None:
+        texts = [_read(path, config) if text is _UNREAD else text for (path, config), text in zip(files, texts)]
         workspace = _index(files, texts, paths, data, listings)
     declared = _hash(repr(sorted(map(repr, workspace.declared_handlers))))
     # Python: every Python file in scope and every config file (handler names of other files)
@@ -80,27 +79,41 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     # routers of other modules, adapter versions in package and lock files): key on them all
     javascript = _hash(repr(sorted((p, s) for p, s in stamps.items() if p.endswith(_JS_SCOPE))))
     out: list[Result] = []
+    digests: list[str | None] = []  # per file; None: not readable
     for index, ((path, config), (text, error)) in enumerate(zip(files, texts)):
         display, name = str(path), key(path)
-        if text is None:
+        if results is not None:
+            found, error, digest = results[index]
+        else:
+            digest = None if text is None else text_digest(text)
+        digests.append(digest)
+        if digest is None:
             out.append((display, [], error))
             continue
         cross = (facts_fingerprint(workspace.facts_for(name)), javascript) if is_js(name) else python
         file_key = _hash(repr((display, config_fingerprint(config), cross, declared)))
-        digest = text_digest(text)
         previous = data.files.get(name)
-        if results is not None:
-            display, found, error = results[index]
-        elif previous is not None and previous.digest == digest and previous.key == file_key:
-            found, error = previous.findings, previous.error
-        else:
-            report = analyse_source(display, text, config, workspace)
-            found, error = report.findings, report.error
+        if results is None:  # else analysed by the workers
+            if previous is not None and previous.digest == digest and previous.key == file_key:
+                found, error = previous.findings, previous.error
+            else:
+                report = analyse_source(display, text, config, workspace)
+                found, error = report.findings, report.error
         if error is None or "internal error" not in error:  # a crash may be a passing one: try it again next time
             data.files[name] = FileResult(digest, file_key, found, error)
         out.append((display, found, error))
-    _remember_index(workspace, files, texts, data, stamps)
+    _remember_index(workspace, files, digests, data, stamps)
     return out, stamps
+
+
+_UNREAD = (None, None)
+
+
+def _read(path: Path, config: Config) -> tuple[str | None, str | None]:
+    try:
+        return read_source(path, config.max_file_size).text, None
+    except UnreadableFile as error:
+        return None, str(error)
 
 
 def _index(files, texts, paths: list[Path], data, listings: dict | None = None) -> Workspace:
@@ -116,17 +129,17 @@ def _index(files, texts, paths: list[Path], data, listings: dict | None = None) 
             continue
         known = data.summaries.get(name)
         if known is not None and known[0] == text_digest(text) and known[1] == config_fingerprint(config):
-            workspace.add_summary(name, known[2])
+            workspace.add_summaries([(name, known[2])])
         else:
             workspace.summarise_text(name, text)
     return workspace
 
 
-def _remember_index(workspace: Workspace, files, texts, data, stamps: dict[str, Stamp]) -> None:
-    for (path, config), (text, _) in zip(files, texts):
+def _remember_index(workspace: Workspace, files, digests: list[str | None], data, stamps: dict[str, Stamp]) -> None:
+    for (path, config), digest in zip(files, digests):
         name = key(path)
-        if text is not None and is_js(name) and name in workspace.summaries:
-            data.summaries[name] = (text_digest(text), config_fingerprint(config), workspace.summaries[name])
+        if digest is not None and is_js(name) and name in workspace.summaries:
+            data.summaries[name] = (digest, config_fingerprint(config), workspace.summaries[name])
     for name in list(workspace.summaries):  # modules imported from outside the checked folders
         if name not in stamps:
             stamps[name] = _stamp(name)

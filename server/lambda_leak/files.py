@@ -54,11 +54,16 @@ def decode(data: bytes) -> Decoded:
 
 
 def read_source(path: Path, max_size: int) -> Decoded:
+    return decode(read_bytes(path, max_size))
+
+
+def read_bytes(path: Path, max_size: int) -> bytes:
+    """The file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read."""
     try:
         size = path.stat().st_size
         if size > max_size:
             raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
-        return decode(path.read_bytes())
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
 

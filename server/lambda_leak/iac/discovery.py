@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -47,17 +48,28 @@ class HandlerDiscovery:
         self._read_cache: dict[str, tuple[tuple[int, int], Path, list[Declaration]]] = {}
         self.listings: dict | None = None  # folder listings of the current run, when the caller has them
 
-    def discover(self, root: Path) -> list[DeclaredHandler]:
+    def discover(self, root: Path, readings: dict[str, "Reading"] | None = None) -> list[DeclaredHandler]:
+        """`readings`: candidate files already read elsewhere (`read_candidates`, in worker processes),
+        by name; the others are read here."""
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
         terraform.start_discovery()
-        for name in walk_names(str(root), _is_candidate, self.listings):
+        for name in self.candidates(root):
+            reading = readings.get(name) if readings is not None else None
+            if reading is not None:
+                self._keep(name, root, reading.stamp, reading.declarations, reading.cacheable)
+                found.extend(reading.handlers)
+                continue
             for declaration in self._declarations(name, root):
                 handler = _resolve(declaration, root, builds)
                 if handler is not None:
                     found.append(handler)
         return found
+
+    def candidates(self, root: Path) -> list[str]:
+        """The files under `root` (absolute and resolved) that may declare handlers, in walk order."""
+        return list(walk_names(str(root), _is_candidate, self.listings))
 
     def remembered(self) -> dict:
         """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
@@ -70,20 +82,60 @@ class HandlerDiscovery:
         return _by_file(self.discover(root))
 
     def _declarations(self, path: str, root: Path) -> list[Declaration]:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return []
-        stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self._read_cache.get(path)
-        if cached is not None and cached[0] == stamp and cached[1] == root:
-            return cached[2]
-        declarations, cacheable = _read(path, root, stat.st_size)
+        stamp, declarations, cacheable = read_declarations(path, root, cached)
+        self._keep(path, root, stamp, declarations, cacheable)
+        return declarations
+
+    def _keep(self, path: str, root: Path, stamp: tuple[int, int] | None, declarations: list[Declaration],
+              cacheable: bool) -> None:
+        if stamp is None:
+            return  # not found: what was known of it stays
         if cacheable:
             self._read_cache[path] = (stamp, root, declarations)
         else:
             self._read_cache.pop(path, None)
-        return declarations
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One candidate file read in another process: what `HandlerDiscovery` keeps of it, and the
+    handlers its declarations resolve to."""
+
+    stamp: tuple[int, int] | None  # (size, mtime); None: the file could not be found
+    declarations: list[Declaration]
+    cacheable: bool
+    handlers: list[DeclaredHandler]
+
+
+def read_declarations(path: str, root: Path, cached: tuple | None = None, data: bytes | None = None,
+                      ) -> tuple[tuple[int, int] | None, list[Declaration], bool]:
+    """(stamp, what `path` declares, whether that may be cached); `cached` (a `HandlerDiscovery`
+    entry) answers while the stamp and root are the same; `data`: the file's bytes, when the caller
+    has them already."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None, [], False
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    if cached is not None and cached[0] == stamp and cached[1] == root:
+        return stamp, cached[2], True
+    declarations, cacheable = _read(path, root, stat.st_size, data)
+    return stamp, declarations, cacheable
+
+
+def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None = None) -> dict[str, Reading]:
+    """The reading step of `discover`, for some of its candidates (name, resolved root), anywhere
+    (a worker process): each file read and resolved, as `discover` does. `data`: bytes of some of
+    them, already read. `HandlerDiscovery.discover(root, readings)` puts them together."""
+    terraform.start_discovery()
+    builds: dict = {}
+    readings = {}
+    for name, root in names:
+        stamp, declarations, cacheable = read_declarations(name, root, None, data.get(name) if data else None)
+        handlers = [h for h in (_resolve(d, root, builds) for d in declarations) if h is not None]
+        readings[name] = Reading(stamp, declarations, cacheable, handlers)
+    return readings
 
 
 def declared_handlers_by_file(root: Path) -> dict[Path, set[str]]:
@@ -106,13 +158,15 @@ def _is_candidate(name: str) -> bool:
     return name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
-def _read(name_: str, root: Path, size: int) -> tuple[list[Declaration], bool]:
+def _read(name_: str, root: Path, size: int, data: bytes | None = None) -> tuple[list[Declaration], bool]:
     """What the file declares, and whether that answer depends on this file alone (cacheable).
-    Strings until a file is known to matter: most candidates are dismissed by their bytes."""
+    Strings until a file is known to matter: most candidates are dismissed by their bytes
+    (`data`, when the caller has read them)."""
     if size > MAX_FILE_SIZE:
         return [], True
     try:
-        data = read_bytes(name_, size)
+        if data is None:
+            data = read_bytes(name_, size)
     except OSError as error:
         log.info("lambda-leak: %s: cannot read: %s", name_, error)
         return [], False

@@ -29,9 +29,16 @@ class FileFacts:
     def declared_runtimes(self, path: str) -> dict[str, str]:
         return self.runtimes
     python: PythonProject | None = field(default=None, repr=False, compare=False)  # the worker's, for its share
+    # every file's declared names, for an analysis that asks about other files too (Python's walk
+    # from a helper up to the handlers that import it); without them, `declared` answers for all
+    declared_by_file: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def declared_handler_names(self, path: str) -> frozenset[str]:
-        return self.declared
+        if self.declared_by_file is None:
+            return self.declared
+        from lambda_leak.workspace.index import key  # the index imports this module
+
+        return self.declared_by_file.get(key(path), frozenset())
 
     def external_entries(self, path: str) -> dict[Entry, bool]:
         return self.external

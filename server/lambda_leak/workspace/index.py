@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from lambda_leak.config import Config, ConfigError, config_for_directory
+from lambda_leak.config import Config, ConfigError, config_for_directory, real_folder
 from lambda_leak.files import UnreadableFile, iter_source_files, read_source
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.source import SourceText, language_for
@@ -34,7 +34,6 @@ _MAX_DEPTH = 16  # re-export chains longer than this are not followed
 _MAX_CHAIN = 64  # nor chains of functions returning each other's promises across files
 
 
-_REAL_FOLDERS: dict[str, str] = {}
 _KEYS: dict[str, str] = {}
 
 
@@ -44,10 +43,7 @@ def key(path: str | os.PathLike) -> str:
     found = _KEYS.get(name)
     if found is None or not os.path.isabs(name):
         folder, base = os.path.split(os.path.abspath(name))
-        real = _REAL_FOLDERS.get(folder)
-        if real is None:
-            real = _REAL_FOLDERS[folder] = os.path.realpath(folder)
-        found = os.path.join(real, base)
+        found = os.path.join(real_folder(folder), base)
         if os.path.isabs(name):  # relative names depend on the current folder: not cached
             _KEYS[name] = found
     return found
@@ -131,12 +127,23 @@ class Workspace:
             self._summarise(path)
         return {path: self.summaries.get(path) for path in paths}
 
-    def load_declarations(self, listings: dict | None = None) -> None:
-        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse."""
+    def deployment_candidates(self, listings: dict | None = None) -> list[tuple[str, Path]]:
+        """The files `load_declarations` reads, with their deployment roots: to read them elsewhere."""
         if self._discovery is not None:
             self._discovery.listings = listings
         try:
-            handlers = deployment.declared_handlers(self.roots, self._discovery)
+            return deployment.candidates(self.roots, self._discovery)
+        finally:
+            if self._discovery is not None:
+                self._discovery.listings = None
+
+    def load_declarations(self, listings: dict | None = None, readings: dict | None = None) -> None:
+        """Read the deployment files; `listings`: folder listings of a walk just made, to reuse;
+        `readings`: deployment files read elsewhere already (`iac.discovery.read_candidates`)."""
+        if self._discovery is not None:
+            self._discovery.listings = listings
+        try:
+            handlers = deployment.declared_handlers(self.roots, self._discovery, readings)
         finally:
             if self._discovery is not None:
                 self._discovery.listings = None  # never stale: a later reading lists the folders again
@@ -153,10 +160,11 @@ class Workspace:
             self._runtimes = runtimes
             self._invalidate()
 
-    def add_summary(self, path: str, summary: FileSummary | None) -> None:
-        """Take a summary computed elsewhere (a worker process)."""
+    def add_summaries(self, summaries: Iterable[tuple[str, FileSummary | None]]) -> None:
+        """Take summaries computed elsewhere (a worker process): (path, summary)."""
         with self._lock:
-            self.summaries[key(path)] = summary
+            for path, summary in summaries:
+                self.summaries[key(path)] = summary
             self._invalidate()
 
     @property
@@ -381,6 +389,16 @@ class Workspace:
                 declared.get(path_key, frozenset()), dict(reached.get(path_key, {})), answers, awaited,
                 self.serverless_app(), runtimes=self.declared_runtimes(path), returned_arities=arities,
             )
+
+    def deployment_facts(self, path: str):
+        """`facts_for` a Python file: all its analysis asks of the index is the deployment's (also
+        about the files that import it), so it is ready before the JavaScript summaries are in."""
+        from lambda_leak.workspace.facts import FileFacts
+
+        path_key = key(path)
+        with self._lock:
+            return FileFacts(self._declared.get(path_key, frozenset()), {}, {}, runtimes=dict(self._runtimes.get(path_key, {})),
+                             declared_by_file=self._declared)
 
     # -- cross-file reasoning ----------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run (whole folders): it
-parses and summarises them (phase 1), keeping the parsed modules, then imports its analysers and
-builds astroid's model of the builtins, while the parent reads the deployment files. The parent
-builds the index from the summaries, then sends each worker the precomputed facts for its files
-(phase 2) and the worker analyses them on the trees it already has.
+Each worker process owns a fixed share of the files for the whole run (whole folders). The workers
+start first, importing the analysers while the parent shares out the files. Then each worker reads
+its files once (texts kept for the analysis), reads the deployment files of its folders with the
+bytes it has and resolves their handlers, and parses and summarises its JavaScript files (modules
+kept) while the parent takes in the deployment. As soon as the deployment is known, the parent sends
+each worker the facts for its Python files (they need nothing else), then, once the summaries are
+in, the facts for its JavaScript files: in parts, so that no worker waits while the parent works.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from lambda_leak.cache import text_digest
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
-from lambda_leak.files import UnreadableFile, read_source
+from lambda_leak.files import UnreadableFile, decode, read_bytes, read_source
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
@@ -27,7 +30,16 @@ from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
 PARALLEL_THRESHOLD = 150  # files; below this, starting processes costs more than it saves
 FILES_PER_WORKER = 75
 
-_MODULES: dict = {}  # in a worker: path -> the module parsed in phase 1
+TEMPLATE_WEIGHT = 4000  # see _scan_weight
+SCAN_WEIGHT = 300
+ANALYSIS_PARTS = 4  # each worker's analysis is sent in parts: it starts on the first while the parent prepares the next
+
+# In a worker, by index key, for its share of the run:
+_BYTES: dict = {}  # the files' bytes, until the deployment files among them are read
+_TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
+_MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
+_PYTHON: list = []  # [the share's Python project facts]
+_JAVASCRIPT: list = []  # (path, config) of the JavaScript files, to summarise
 
 
 def available_cores() -> int:
@@ -44,15 +56,31 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
     return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
-def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSummary | None]]:
-    _MODULES.clear()
-    out = []
+def _read_share(items: list[tuple[str, Config]]) -> None:
+    """First phase: read this worker's files once (texts kept for the analysis, bytes for the
+    deployment readers)."""
+    for table in (_BYTES, _TEXTS, _MODULES):
+        table.clear()
+    _JAVASCRIPT.clear()
+    _PYTHON[:] = [PythonProject()]
     for path, config in items:
-        if not is_js(path):
-            continue
+        name = key(path)
         try:
-            text = read_source(Path(path), config.max_file_size).text
-        except UnreadableFile:
+            _BYTES[name] = read_bytes(Path(path), config.max_file_size)
+            _TEXTS[name] = decode(_BYTES[name]).text
+        except UnreadableFile as error:
+            _TEXTS[name] = error
+        if is_js(path):
+            _JAVASCRIPT.append((path, config))
+
+
+def _summarise_share() -> list[tuple[str, FileSummary | None]]:
+    """First phase, last: parse and summarise this worker's JavaScript files (modules kept)."""
+    out = []
+    for path, config in _JAVASCRIPT:
+        name = key(path)
+        text = _TEXTS.get(name)
+        if not isinstance(text, str):
             out.append((path, None))
             continue
         try:
@@ -61,70 +89,124 @@ def _summarise_share(items: list[tuple[str, Config]]) -> list[tuple[str, FileSum
         except Exception:  # noqa: BLE001 - the analysis reports this file's problem; the index goes on
             out.append((path, None))
             continue
-        _MODULES[key(path)] = module
+        _MODULES[name] = module
         out.append((path, summary))
     return out
 
 
-def _warm_up(python: bool, javascript: bool) -> None:
-    """What every analysis in this worker pays once, paid while the parent reads deployment files:
-    the analysers and rules imported, astroid's model of the builtins built."""
+def _read_deployment(candidates: list[tuple[str, Path]]) -> dict:
+    """First phase, continued: the deployment files of this worker's folders (and folders of none),
+    each source among them with the bytes read already."""
+    try:
+        if not candidates:
+            return {}
+        from lambda_leak.iac.discovery import read_candidates  # imported by _import_analysers
+
+        return read_candidates(candidates, _BYTES)
+    finally:
+        _BYTES.clear()
+
+
+def _import_analysers() -> None:
+    """What every worker needs, imported while the parent lists the deployment files: the analysers
+    and their rules, the deployment readers."""
     from lambda_leak.engine import active_rules
+    from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
+    from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
 
-    if python:
-        from astroid.builder import AstroidBuilder
-
-        from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
-
-        AstroidBuilder(parsing.MANAGER)  # bootstraps astroid's builtins module (once per process)
-        active_rules("python", Config())
-    if javascript:
-        from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
-
-        active_rules("javascript", Config())
+    active_rules("python", Config())
+    active_rules("javascript", Config())
+    try:
+        from lambda_leak.iac import discovery  # noqa: F401 - read_candidates
+    except ImportError:
+        pass  # no deployment readers here: the parent has none either (roots.new_discovery)
 
 
-def _analyse_share(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None]]:
+def _build_builtins() -> None:
+    """astroid's model of the builtins (once per process, for Python analysis), built while the
+    parent puts the index together."""
+    from astroid.builder import AstroidBuilder
+
+    from lambda_leak.python import parsing
+
+    AstroidBuilder(parsing.MANAGER)
+
+
+def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
+    """Second phase: analyse files of this worker's share on the texts and modules of the first.
+    (findings, error message, the text's digest for the result cache: None when not readable)."""
     out = []
-    python = PythonProject()  # this worker's Python project facts, for the whole share
+    python = _PYTHON[0] if _PYTHON else PythonProject()
     for path, config, facts in items:
+        name = key(path)
+        text = _TEXTS.pop(name, None)
         try:
-            decoded = read_source(Path(path), config.max_file_size)
+            if text is None:  # not read in the first phase
+                text = read_source(Path(path), config.max_file_size).text
+            elif isinstance(text, UnreadableFile):
+                raise text
         except UnreadableFile as error:
-            out.append(([], str(error)))
+            out.append(([], str(error), None))
             continue
         if facts is not None:
-            facts.module = _MODULES.pop(key(path), None)
+            facts.module = _MODULES.pop(name, None)
             facts.python = python
-        report = analyse_source(path, decoded.text, config, facts)
-        out.append((report.findings, report.error))
-    _MODULES.clear()
+        report = analyse_source(path, text, config, facts)
+        out.append((report.findings, report.error, text_digest(text)))
     return out
 
 
-def _shares(files: list[tuple[Path, Config]], jobs: int) -> list[list[int]]:
-    """Indices of `files` per worker: whole folders, the largest first to the least loaded worker
-    (by bytes). A folder's files import each other and share a Python package root, whose facts
-    (importers, reverse walks, trees) each worker would otherwise read again."""
+def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int], list[int]]:
+    """Indices of the files (`names`: their index keys) per worker: whole folders, the largest first
+    to the least loaded worker (by bytes). A folder's files import each other and share a Python
+    package root, whose facts (importers, reverse walks, trees) each worker would otherwise read
+    again. Also returned: each folder's worker, and the loads."""
     folders: dict[str, list[int]] = {}
-    for index, (path, _) in enumerate(files):
-        folders.setdefault(os.path.dirname(str(path)), []).append(index)
-    weights = {}
-    for folder, indices in folders.items():
-        total = 0
-        for index in indices:
-            try:
-                total += os.path.getsize(files[index][0]) + 512  # a small file still costs a parse
-            except OSError:
-                total += 512
-        weights[folder] = total
+    weights: dict[str, int] = {}
+    for index, name in enumerate(names):
+        folder = os.path.dirname(name)
+        folders.setdefault(folder, []).append(index)
+        try:
+            weight = os.path.getsize(name) + 512  # a small file still costs a parse
+        except OSError:
+            weight = 512
+        weights[folder] = weights.get(folder, 0) + weight
     loads = [0] * jobs
     shares: list[list[int]] = [[] for _ in range(jobs)]
+    owners: dict[str, int] = {}
     for folder in sorted(folders, key=lambda f: -weights[f]):
-        lightest = loads.index(min(loads))
+        lightest = owners[folder] = loads.index(min(loads))
         shares[lightest].extend(folders[folder])
         loads[lightest] += weights[folder]
-    return [sorted(share) for share in shares]
+    return [sorted(share) for share in shares], owners, loads
+
+
+def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int], loads: list[int],
+                       ) -> list[list[tuple[str, Path]]]:
+    """The deployment candidates per worker: those in a folder of its files to the worker that has
+    their bytes already (a CDK stack is read once), the other folders largest first to the least
+    loaded worker (by a guess of their cost)."""
+    shares: list[list[tuple[str, Path]]] = [[] for _ in loads]
+    others: dict[str, list[tuple[str, Path]]] = {}
+    for candidate in candidates:
+        folder = os.path.dirname(candidate[0])
+        if folder in owners:
+            shares[owners[folder]].append(candidate)
+        else:
+            others.setdefault(folder, []).append(candidate)
+    weights = {folder: sum(_scan_weight(name) for name, _ in found) for folder, found in others.items()}
+    loads = list(loads)
+    for folder in sorted(others, key=lambda f: -weights[f]):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(others[folder])
+        loads[lightest] += weights[folder]
+    return shares
+
+
+def _scan_weight(name: str) -> int:
+    """What reading a deployment candidate costs, in bytes of source analysed: templates are parsed
+    (after a marker check), other JSON files mostly only scanned."""
+    return TEMPLATE_WEIGHT if name.endswith((".yaml", ".yml", ".template")) else SCAN_WEIGHT
 
 
 def _context():
@@ -136,39 +218,62 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int,
-                      index_out: list | None = None, listings: dict | None = None) -> list[tuple[list[Finding], str | None]]:
-    """(findings, error message) per file, in the order of `files`; the index built on the way is
+def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
+                      listings: dict | None = None) -> list[tuple[list[Finding], str | None, str | None]]:
+    """(findings, error message, text digest or None if not readable) per file, in the order of
+    `files`, each file read once (by its worker); the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`)."""
     context = _context()
-    shares = _shares(files, jobs)
     workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
     try:
-        summaries = [w.submit(_summarise_share, [(str(files[j][0]), files[j][1]) for j in share])
-                     for w, share in zip(workers, shares)]
-        for worker, share in zip(workers, shares):
-            names = [str(files[j][0]) for j in share]
-            worker.submit(_warm_up, any(map(is_python, names)), any(map(is_js, names)))
-        workspace = Workspace(roots)
-        workspace.load_declarations(listings)  # while the workers parse
+        chores = [w.submit(_import_analysers) for w in workers]  # first: while this process shares out the files
+        names = [key(path) for path, _ in files]
+        shares, owners, loads = _shares(names, jobs)
+        chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
+                   for w, share in zip(workers, shares)]
+        workspace = Workspace(roots)  # while the workers read
+        deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
+        readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
+        summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
+        python = [[j for j in share if is_python(names[j])] for share in shares]
+        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
+        read: dict = {}
+        for future in readings:
+            read.update(future.result())
+        workspace.load_declarations(listings, read)
+        # Python first: its analysis asks the deployment, not the JavaScript summaries
+        analyses = _send(workers, files, names, python, workspace.deployment_facts)
         for future in summaries:
-            for path, summary in future.result():
-                workspace.add_summary(path, summary)
+            workspace.add_summaries(future.result())
         if index_out is not None:
             index_out.append(workspace)
-        analyses = []
-        for worker, share in zip(workers, shares):
-            items = [(str(files[j][0]), files[j][1], workspace.facts_for(str(files[j][0]))) for j in share]
-            analyses.append(worker.submit(_analyse_share, items))
+        javascript = [[j for j in share if not is_python(names[j])] for share in shares]
+        analyses += _send(workers, files, names, javascript, workspace.facts_for)
         results: list = [None] * len(files)
-        for share, future in zip(shares, analyses):
-            for index, result in zip(share, future.result()):
+        for indices, future in analyses:
+            for index, result in zip(indices, future.result()):
                 results[index] = result
+        for future in chores:
+            future.result()  # a failure there shows in the analysis too; never ignored
         return results
     finally:
         for worker in workers:
             worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], shares: list[list[int]],
+          facts_of) -> list[tuple[list[int], Future]]:
+    """Each worker's files to analyse, with their facts, in parts: the workers start on their first
+    part while this process prepares the next. (indices, future) per part."""
+    sent = []
+    for part in range(ANALYSIS_PARTS):
+        for worker, share in zip(workers, shares):
+            indices = share[part * len(share) // ANALYSIS_PARTS:(part + 1) * len(share) // ANALYSIS_PARTS]
+            if indices:
+                items = [(str(files[j][0]), files[j][1], facts_of(names[j])) for j in indices]
+                sent.append((indices, worker.submit(_analyse_part, items)))
+    return sent
 
 
 def _summaries(paths: list[str]) -> list[tuple[str, FileSummary | None]]:

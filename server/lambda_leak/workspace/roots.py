@@ -80,17 +80,17 @@ def new_discovery():
     return HandlerDiscovery()
 
 
-def declared_handlers(paths: Iterable[Path], discovery=None) -> list:
-    """Every handler the deployment files for `paths` declare (empty if IaC reading is unavailable)."""
+def declared_handlers(paths: Iterable[Path], discovery=None, readings: dict | None = None) -> list:
+    """Every handler the deployment files for `paths` declare (empty if IaC reading is unavailable).
+    `readings`: deployment files already read elsewhere (see `candidates`), by name."""
     discovery = discovery or new_discovery()
     if discovery is None:
         return []
-    discover = discovery.discover
     handlers = []
     seen = set()
     for root in deployment_roots(paths):
         try:
-            found = discover(root)
+            found = discovery.discover(root, readings)
         except Exception as error:  # noqa: BLE001 - a deployment file we cannot read must not stop the check
             log.warning("lambda-leak: reading deployment files under %s failed: %s", root, error)
             continue
@@ -100,3 +100,17 @@ def declared_handlers(paths: Iterable[Path], discovery=None) -> list:
                 seen.add(identity)
                 handlers.append(handler)
     return handlers
+
+
+def candidates(paths: Iterable[Path], discovery) -> list[tuple[str, Path]]:
+    """The files `declared_handlers` reads, each with its deployment root, to be read elsewhere
+    (`iac.discovery.read_candidates`, in worker processes)."""
+    if discovery is None:
+        return []
+    found = []
+    for root in deployment_roots(paths):
+        try:
+            found.extend((name, root) for name in discovery.candidates(root))
+        except Exception:  # noqa: BLE001 - declared_handlers reports it
+            continue
+    return found

@@ -1,0 +1,266 @@
+"""`check` on worker processes: deployment files read by the workers, each file read once, the same
+findings as one process, and one process again when a worker dies."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tree_helpers import run_check, write_tree
+
+from lambda_leak.iac import HandlerDiscovery, discovery
+from lambda_leak.workspace import Workspace, parallel
+
+PROJECT = {
+    "sam/template.yaml": """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Orders:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/py/
+              Handler: orders.receive
+              Runtime: python3.12
+          Refunds:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/py/
+              Handler: refunds.reverse
+              Runtime: python3.12
+          Notify:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: src/node/
+              Handler: notify.send
+              Runtime: nodejs20.x
+    """,
+    "sam/src/py/orders.py": """
+        import threading
+
+
+        def audit(order):
+            return order
+
+
+        def receive(event, context):
+            threading.Thread(target=audit, args=(event,)).start()
+            return {"statusCode": 202}
+    """,
+    "sam/src/node/notify.js": """
+        const { publish } = require('./topic');
+
+        exports.send = async (event) => {
+          publish(event.detail);
+          return { ok: true };
+        };
+    """,
+    "sam/src/node/topic.js": """
+        exports.publish = async (detail) => {
+          setTimeout(() => console.log('published', detail), 10);
+        };
+    """,
+    # a CDK stack is a source file to check and a deployment file: its worker reads it once for both
+    "cdk/cdk.json": '{"app": "npx ts-node bin/app.ts"}\n',
+    "cdk/lib/stack.ts": """
+        import * as cdk from 'aws-cdk-lib';
+        import * as lambda from 'aws-cdk-lib/aws-lambda';
+        import { Construct } from 'constructs';
+
+        export class ReportsStack extends cdk.Stack {
+          constructor(scope: Construct, id: string) {
+            super(scope, id);
+            new lambda.Function(this, 'Reports', {
+              runtime: lambda.Runtime.NODEJS_20_X,
+              handler: 'reports.build',
+              code: lambda.Code.fromAsset('lambda'),
+            });
+          }
+        }
+    """,
+    "cdk/lambda/reports.js": """
+        exports.build = async () => {
+          const pending = fetch('https://example.com/report');
+          return { started: true };
+        };
+    """,
+    "sls/serverless.yml": """
+        service: jobs
+        provider:
+          name: aws
+          runtime: python3.12
+        functions:
+          tick:
+            handler: jobs.tick
+    """,
+    "sls/jobs.py": """
+        import asyncio
+
+
+        async def flush():
+            return 1
+
+
+        def tick(event, context):
+            loop = asyncio.get_event_loop()
+            loop.create_task(flush())
+            return "ok"
+    """,
+    # a helper of a declared handler: found by walking up from it to the handlers that import it
+    "sam/src/py/ledger.py": """
+        import threading
+
+
+        def write(entry):
+            threading.Thread(target=print, args=(entry,)).start()
+    """,
+    "sam/src/py/refunds.py": """
+        from ledger import write
+
+
+        def reverse(event, context):
+            write(event)
+    """,
+    "data/event.json": '{"Records": [{"body": "{}"}]}\n',
+    "data/model.json": '{"Type": "AWS::Serverless::Function", "note": "mentions the type, declares nothing"}\n',
+}
+
+# Each of these depends on a handler a deployment file declares (none is named `handler`).
+EXPECTED = [
+    ("cdk/lambda/reports.js", "floating-promise", 2, 19),
+    ("sam/src/node/notify.js", "floating-promise", 4, 3),
+    ("sam/src/node/topic.js", "timer-leak", 2, 3),
+    ("sam/src/py/ledger.py", "thread-leak", 5, 5),
+    ("sam/src/py/orders.py", "thread-leak", 9, 5),
+    ("sls/jobs.py", "dangling-task", 10, 5),
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_tree(tmp_path, PROJECT)
+    (tmp_path / "sam/src/node/blob.js").write_bytes(b"\x00\x01 not text")
+    return tmp_path
+
+
+def test_one_process_finds_what_the_deployment_declares(project, capsys):
+    found, errors = run_check(capsys, project, extra=("--jobs", "1"))
+    assert found == EXPECTED
+    assert "blob.js: binary file, skipped" in errors
+
+
+# Stand-ins the workers run: module-level, since the pool pickles the functions it sends by name.
+_RUN = {"parent": 0, "log": ""}
+_REAL_READ, _REAL_FIRST = discovery._read, parallel._read_share
+
+
+def _logged_read(name, *more):
+    with open(_RUN["log"], "a") as log:
+        log.write(f"{os.getpid()} {os.path.basename(name)}\n")
+    return _REAL_READ(name, *more)
+
+
+def _dies_in_a_worker(*args):
+    if os.getpid() != _RUN["parent"]:
+        Path(_RUN["log"]).write_text("died\n")
+        os._exit(3)  # a crash in the worker, as a segfault in a parser would be
+    return _REAL_FIRST(*args)
+
+
+@pytest.fixture
+def workers(tmp_path, monkeypatch):
+    """Two workers, forked (as on Linux) even if a test before this one left a thread behind."""
+    _RUN.update(parent=os.getpid(), log=str(tmp_path / "log.txt"))
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))
+    return ("--jobs", "2")
+
+
+def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, monkeypatch, workers):
+    monkeypatch.setattr(discovery, "_read", _logged_read)
+    found, errors = run_check(capsys, project, extra=workers)
+    assert found == EXPECTED
+    assert errors.count("blob.js: binary file, skipped") == 1
+    reads = [line.split() for line in Path(_RUN["log"]).read_text().splitlines()]
+    assert {pid for pid, _ in reads} & {str(os.getpid())} == set()  # all of them in the workers
+    assert len({pid for pid, _ in reads}) == 2
+    assert sorted(name for _, name in reads).count("template.yaml") == 1
+    assert {"template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json"} <= {name for _, name in reads}
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["through-the-cache", "no-cache"])
+def test_a_worker_that_dies_leaves_the_check_to_this_process(project, capsys, monkeypatch, workers, cache):
+    monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
+    found, errors = run_check(capsys, project, extra=(*workers, *cache, "--cache-dir", str(project / "cache")))
+    assert Path(_RUN["log"]).read_text() == "died\n"
+    assert found == EXPECTED
+    assert errors.count("blob.js: binary file, skipped") == 1
+    assert "internal error" not in errors
+
+
+def test_readings_made_elsewhere_give_what_discover_gives_and_the_same_cache(project):
+    root = project.resolve()
+    alone = HandlerDiscovery()
+    expected = alone.discover(root)
+    assert {h.export_name for h in expected} == {"receive", "reverse", "send", "build", "tick"}
+
+    together = HandlerDiscovery()
+    names = [(name, root) for name in together.candidates(root)]
+    assert str(root / "cdk/lib/stack.ts") in dict(names) and str(root / "data/event.json") in dict(names)
+    # two "workers", each with part of the files, one of them with the bytes of the CDK stack already read
+    stack = str(root / "cdk/lib/stack.ts")
+    readings = discovery.read_candidates(names[::2], {stack: (root / "cdk/lib/stack.ts").read_bytes()})
+    readings.update(discovery.read_candidates(names[1::2]))
+    assert together.discover(root, readings) == expected
+    assert together.remembered() == alone.remembered()
+    assert stack not in together.remembered()  # CDK paths depend on other files: never cached
+    # a later call without readings reads (or serves from the cache) as usual
+    assert together.discover(root) == expected
+
+
+def test_the_facts_sent_for_python_files_before_the_summaries_are_those_of_the_whole_index(project):
+    workspace = Workspace.for_paths([project])
+    for name in ("sam/src/py/orders.py", "sam/src/py/ledger.py", "sam/src/py/refunds.py", "sls/jobs.py"):
+        path = str(project / name)
+        early, late = workspace.deployment_facts(path), workspace.facts_for(path)
+        assert (early.declared, early.runtimes, early.external, early.async_refs, early.awaited) == \
+               (late.declared, late.runtimes, late.external, late.async_refs, late.awaited)
+        assert early.declared_handler_names(path) == workspace.declared_handler_names(path)
+        # the walk up from a helper asks about the files that import it
+        refunds = str(project / "sam/src/py/refunds.py")
+        assert early.declared_handler_names(refunds) == workspace.declared_handler_names(refunds) == {"reverse"}
+
+
+def test_the_command_prints_everything_before_it_ends_without_teardown(project, capsys):
+    """`lambda-leak check` ends with os._exit: what it printed into a pipe still arrives whole."""
+    in_process, _ = run_check(capsys, project, extra=("--jobs", "1"))
+    for jobs in ("1", "2"):
+        done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(project), "--format", "json", "--no-cache",
+                               "--jobs", jobs], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        found = [(Path(os.path.relpath(f["path"], project)).as_posix(), f["rule"], f["line"], f["column"])
+                 for f in json.loads(done.stdout)]
+        assert found == in_process == EXPECTED
+        assert done.stderr.count("blob.js: binary file, skipped") == 1
+
+
+def test_results_the_workers_put_in_the_cache_serve_the_next_run(project, capsys, monkeypatch, workers):
+    """A cold run on two cores reads each file once, in the workers, which hand back the digests the
+    cache keeps: after a Python edit, one process re-analyses the Python files and serves the rest."""
+    from lambda_leak import cached_check
+
+    cache = ("--cache-dir", str(project / "cache"))
+    read_here, real_read = [], cached_check.read_source
+    monkeypatch.setattr(cached_check, "read_source", lambda path, *a: read_here.append(path) or real_read(path, *a))
+    assert run_check(capsys, project, extra=(*workers, *cache))[0] == EXPECTED
+    assert read_here == []  # nothing cached yet: not read by this process, only by the workers
+    analysed, real = [], cached_check.analyse_source
+    monkeypatch.setattr(cached_check, "analyse_source", lambda path, *a, **k: analysed.append(path) or real(path, *a, **k))
+    jobs = project / "sls/jobs.py"
+    jobs.write_text(jobs.read_text() + "\n")
+    assert run_check(capsys, project, extra=("--jobs", "1", *cache))[0] == EXPECTED
+    python = sorted(str(p) for p in project.rglob("*.py"))
+    assert sorted(analysed) == python
