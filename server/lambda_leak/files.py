@@ -54,21 +54,21 @@ def decode(data: bytes) -> Decoded:
 
 
 def read_source(path: Path, max_size: int) -> Decoded:
-    return decode(read_bytes(path, max_size))
+    return decode(read_source_bytes(path, max_size))
 
 
-def read_bytes(path: Path, max_size: int) -> bytes:
-    """The file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read."""
+def read_source_bytes(path: Path, max_size: int) -> bytes:
+    """A source file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > max_size:
             raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
-        return path.read_bytes()
+        return read_bytes(path, size)
     except OSError as error:
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
 
 
-def read_bytes(path: str, size: int | None = None) -> bytes:
+def read_bytes(path: str | Path, size: int | None = None) -> bytes:
     """A file's bytes through the OS (`open()`'s buffered file object costs more than reading a
     small file, and discovery and the Python project read thousands). `size`: what stat said,
     when the caller has it; a file that grew since is read to its end all the same."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from lambda_leak.cache import text_digest
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
-from lambda_leak.files import UnreadableFile, decode, read_bytes, read_source
+from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
@@ -66,7 +66,7 @@ def _read_share(items: list[tuple[str, Config]]) -> None:
     for path, config in items:
         name = key(path)
         try:
-            _BYTES[name] = read_bytes(Path(path), config.max_file_size)
+            _BYTES[name] = read_source_bytes(Path(path), config.max_file_size)
             _TEXTS[name] = decode(_BYTES[name]).text
         except UnreadableFile as error:
             _TEXTS[name] = error
