@@ -58,3 +58,24 @@ def test_read_bytes_reads_the_whole_file_whatever_stat_said(tmp_path: Path):
         read_bytes(str(tmp_path / "missing"))
     with pytest.raises(OSError):
         read_bytes(str(tmp_path))  # a folder
+
+
+def test_read_bytes_follows_a_short_read_to_the_end(tmp_path: Path, monkeypatch):
+    """Network and FUSE file systems may return less than asked before the end of the file."""
+    data = b"x" * 5000
+    (tmp_path / "f").write_bytes(data)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
+    assert read_bytes(str(tmp_path / "f")) == data
+    assert read_bytes(str(tmp_path / "f"), len(data)) == data
+
+
+def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path):
+    """A FIFO or a device named like a source or template file: an error at once, not a hang."""
+    fifo = tmp_path / "template.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError):
+        read_bytes(str(fifo))
+    (tmp_path / "app.py").symlink_to("/dev/zero")
+    with pytest.raises(OSError):
+        read_bytes(str(tmp_path / "app.py"))

@@ -3,8 +3,10 @@ BOM and line endings exactly as they were."""
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,13 +73,19 @@ def read_source_bytes(path: Path, max_size: int) -> bytes:
 def read_bytes(path: str | Path, size: int | None = None) -> bytes:
     """A file's bytes through the OS (`open()`'s buffered file object costs more than reading a
     small file, and discovery and the Python project read thousands). `size`: what stat said,
-    when the caller has it; a file that grew since is read to its end all the same."""
-    descriptor = os.open(path, os.O_RDONLY)
+    when the caller has it; a file that grew since is read to its end all the same, and a read that
+    returns less than asked (network and FUSE file systems may) is followed by more until the end."""
+    # non-blocking: a FIFO named like a source file must not hang the run (regular files ignore it)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):  # a folder, a FIFO, /dev/zero behind a symlink
+            folder = stat.S_ISDIR(status.st_mode)
+            raise OSError(errno.EISDIR if folder else errno.EINVAL, "is a folder" if folder else "not a regular file")
         if size is None:
-            size = os.fstat(descriptor).st_size
+            size = status.st_size
         data = os.read(descriptor, size + 1)
-        if len(data) > size:
+        if data and len(data) != size:  # grown (more than stat said) or a short read: read to the end
             chunks = [data]
             while chunk := os.read(descriptor, 1 << 20):
                 chunks.append(chunk)

@@ -239,3 +239,17 @@ def test_stdin_and_version():
     assert untouched.stdout == CLEAN
     version = subprocess.run([sys.executable, "-m", "lambda_leak", "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("lambda-leak ")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_relative_path_finds_what_the_fixture_expects(monkeypatch, capsys, jobs):
+    """The index parses a file under its absolute path and the analysis reports it under the path given:
+    what the file itself awaits elsewhere (`queue.enqueue` awaited once, dropped once) must still count."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "javascript" / "floating-promise"
+    monkeypatch.chdir(fixtures)
+    name = "bad_services_commonjs.js"
+    expected = [n for n, line in enumerate((fixtures / name).read_text().splitlines(), 1) if "expect: floating-promise" in line]
+    main(["check", ".", "--no-cache", "--exit-zero", "--format", "json", "--jobs", jobs])
+    found = json.loads(capsys.readouterr().out)
+    lines = sorted(f["line"] for f in found if f["path"].endswith(name) and f["rule"] == "floating-promise")
+    assert lines == expected

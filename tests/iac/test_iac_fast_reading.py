@@ -148,3 +148,36 @@ def test_blanking_is_refused_where_lines_do_not_stand_alone():
         "every resource unread", "windows line ends", "quote in a comment",
     }
     assert "plain" not in refused and "flow mapping on one line" not in refused
+
+
+def test_a_candidate_that_fails_to_read_is_left_to_discover(tmp_path, monkeypatch):
+    """In a worker, one deployment file whose reading raises must not lose the others (or the run):
+    it is left out of the readings, and `discover` in the parent reads it and reports it itself."""
+    from lambda_leak.iac import discovery
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    for path in (good, bad):
+        path.write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: app.run\n")
+    real = discovery._read
+
+    def failing(name, *args):
+        if name == str(bad):
+            raise RuntimeError("boom")
+        return real(name, *args)
+
+    monkeypatch.setattr(discovery, "_read", failing)
+    readings = discovery.read_candidates([(str(good), tmp_path), (str(bad), tmp_path)])
+    assert list(readings) == [str(good)] and readings[str(good)].stamp is not None
+
+
+def test_an_alias_the_blanking_misses_gets_the_full_loaders_error():
+    """`{"a" :&p {"b" :*p}}`: an anchor after a spaced colon; the full loader's error, not a RecursionError."""
+    import yaml
+
+    from lambda_leak.iac import cfn_yaml
+
+    text = ('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n'
+            '    Properties:\n      Handler: app.run\n      Environment: {"a" :&p {"b" :*p}}\n'
+            '  Queue:\n    Type: AWS::SQS::Queue\n')
+    with pytest.raises(yaml.YAMLError):
+        cfn_yaml.load_template(text)

@@ -178,6 +178,9 @@ def test_every_module_of_an_import_list_counts(tmp_path, monkeypatch):
     handler.write_text(text)
     assert pruning.imports_project_module(text, str(handler))
     assert not pruning.imports_project_module("import json, os.path as p\n", str(handler))
+    for spelled in ("import json; import tasks\n", "try: import tasks\nexcept ImportError: pass\n",
+                    "if True: from tasks import record\n"):
+        assert pruning.imports_project_module(spelled, str(handler)), spelled
     found = _findings(str(handler), text)
     assert [rule for rule, _, _ in found] == ["unawaited-coroutine"]
     assert found == _unpruned(monkeypatch, str(handler), text)

@@ -119,8 +119,8 @@ def load_template(text: str) -> Any:
     if blanked is not None:
         try:
             document = _load_pruned(blanked[0], _construct_tree)
-        except yaml.YAMLError:
-            pass  # the full text decides, with its own message
+        except (yaml.YAMLError, RecursionError):
+            pass  # the full text decides, with its own message (an alias the blanking missed: its own error)
         else:
             resources = document.get("Resources") if isinstance(document, LineDict) else None
             if isinstance(resources, LineDict):

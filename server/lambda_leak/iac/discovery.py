@@ -53,18 +53,14 @@ class HandlerDiscovery:
         by name; the others are read here."""
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
-        builds: dict = {}  # bundler answers, shared by the handlers of one package during this call
-        terraform.start_discovery()
+        resolve = _resolver()
         for name in self.candidates(root):
             reading = readings.get(name) if readings is not None else None
             if reading is not None:
                 self._keep(name, root, reading.stamp, reading.declarations, reading.cacheable)
                 found.extend(reading.handlers)
                 continue
-            for declaration in self._declarations(name, root):
-                handler = _resolve(declaration, root, builds)
-                if handler is not None:
-                    found.append(handler)
+            found.extend(resolve(self._declarations(name, root), root))
         return found
 
     def candidates(self, root: Path) -> list[str]:
@@ -121,6 +117,8 @@ def read_declarations(path: str, root: Path, cached: tuple | None = None, data: 
     if cached is not None and cached[0] == stamp and cached[1] == root:
         return stamp, cached[2], True
     declarations, cacheable = _read(path, root, stat.st_size, data)
+    if data is not None and len(data) != stat.st_size:
+        cacheable = False  # the bytes were read before this stat, and the file has changed since
     return stamp, declarations, cacheable
 
 
@@ -128,14 +126,23 @@ def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None
     """The reading step of `discover`, for some of its candidates (name, resolved root), anywhere
     (a worker process): each file read and resolved, as `discover` does. `data`: bytes of some of
     them, already read. `HandlerDiscovery.discover(root, readings)` puts them together."""
-    terraform.start_discovery()
-    builds: dict = {}
+    resolve = _resolver()
     readings = {}
     for name, root in names:
-        stamp, declarations, cacheable = read_declarations(name, root, None, data.get(name) if data else None)
-        handlers = [h for h in (_resolve(d, root, builds) for d in declarations) if h is not None]
-        readings[name] = Reading(stamp, declarations, cacheable, handlers)
+        try:
+            stamp, declarations, cacheable = read_declarations(name, root, None, data.get(name) if data else None)
+            readings[name] = Reading(stamp, declarations, cacheable, resolve(declarations, root))
+        except Exception:  # noqa: BLE001 - left unread: `discover` reads it itself and reports its problem there
+            continue
     return readings
+
+
+def _resolver():
+    """Declarations to the handlers they name, for one discovery pass: the bundler answers are shared
+    by the handlers of one package, Terraform's state starts afresh."""
+    builds: dict = {}
+    terraform.start_discovery()
+    return lambda declarations, root: [h for h in (_resolve(d, root, builds) for d in declarations) if h is not None]
 
 
 def declared_handlers_by_file(root: Path) -> dict[Path, set[str]]:

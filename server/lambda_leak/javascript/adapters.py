@@ -95,8 +95,7 @@ class Installed:
     source: str  # the file that says so: "package-lock.json", "package.json"
 
 
-@lru_cache(maxsize=256)
-def _read(path: str, stamp: tuple[int, int]) -> str | None:
+def _read(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read(8 * 1024 * 1024)
@@ -104,31 +103,42 @@ def _read(path: str, stamp: tuple[int, int]) -> str | None:
         return None
 
 
-def _text(path: Path) -> str | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _read(str(path), (stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=64)
-def _parsed(path: str, stamp: tuple[int, int]) -> object:
-    """The JSON value of the file (None when unreadable or not JSON): a lock file can be megabytes,
-    and an adapter's handler file asks on every edit. Callers only read the value."""
-    text = _read.__wrapped__(path, stamp)  # the parse is kept: keeping its text too would double the memory
+def _parse_json(path: str) -> object:
+    text = _read(path)
     try:
         return json.loads(text) if text is not None else None
     except ValueError:
         return None
 
 
-def _json(path: Path) -> object:
+# (path, reader) -> (stamp, value): package.json, lock files; one entry per file, read again when its
+# stamp changes (a lock file can be megabytes, and an adapter's handler file asks on every edit)
+_KNOWN: dict[tuple[str, object], tuple[tuple[int, int], object]] = {}
+
+
+def _value(path: Path, reader):
     try:
         stat = path.stat()
     except OSError:
         return None
-    return _parsed(str(path), (stat.st_mtime_ns, stat.st_size))
+    name, stamp = str(path), (stat.st_mtime_ns, stat.st_size)
+    known = _KNOWN.get((name, reader))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    value = reader(name)
+    if len(_KNOWN) >= 256:
+        _KNOWN.clear()
+    _KNOWN[(name, reader)] = (stamp, value)
+    return value
+
+
+def _text(path: Path) -> str | None:
+    return _value(path, _read)
+
+
+def _json(path: Path) -> object:
+    """The file's JSON value, None when unreadable or not JSON (callers only read it)."""
+    return _value(path, _parse_json)
 
 
 def _declared_range(folder: Path, package: str) -> str | None:

@@ -28,7 +28,8 @@ TRIGGERS += ("Async", "ClientSession", "aioboto", "create_metrics_logger")
 # Adapters that run a web app's routes inside the handler (`awsgi.response(app, event, context)`).
 TRIGGERS += ("Mangum", "wsgi")
 _WORD = re.compile(r"\w+")
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w. \t,]+))", re.M)
+# at a line's start, or after `;` / `:` (`import json; import tasks`, `try: import tasks`)
+_IMPORT_LINE = re.compile(r"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w. \t,]+))", re.M)
 
 
 def imports_project_module(text: str, path: str) -> bool:
