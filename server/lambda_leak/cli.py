@@ -349,8 +349,8 @@ def run_server(args: argparse.Namespace) -> int:
 def _collector_for_a_batch():
     """`check` keeps its parsed trees and summaries for the whole run while it allocates millions of
     short-lived objects: the collector's full passes walk all of them again and again, for a tenth to a
-    fifth of the run's CPU time. Everything imported so far is frozen out of its walks (worker processes fork
-    with it), and full passes are made rare; young cycles are still collected."""
+    fifth of the run's CPU time. Everything imported so far is frozen out of its walks (worker processes
+    started with fork inherit that), and full passes are made rare; young cycles are still collected."""
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(50_000, 50, 1000)
@@ -375,14 +375,23 @@ def run() -> None:
     tree, summary and finding one by one takes up to a tenth of a second on a large tree, for nothing.
     (The language server ends as usual: its threads and streams close in order.)"""
     code = main()
-    if sys.argv[1:2] == ["check"]:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):  # a closed pipe: the reader has what it wanted
-                pass
+    if sys.argv[1:2] == ["check"] and _flushed():
         os._exit(code)
-    sys.exit(code)
+    sys.exit(code)  # a stream that could not be flushed: the interpreter's exit reports it, as it always did
+
+
+def _flushed() -> bool:
+    """Everything written has reached stdout and stderr (or their reader has gone: a closed pipe)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue  # started with the stream closed: nothing was written to it
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            continue  # `check | head`: the reader has what it wanted
+        except (OSError, ValueError):  # a full disk, an I/O error: not a success to exit on silently
+            return False
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
