@@ -253,3 +253,14 @@ def test_a_relative_path_finds_what_the_fixture_expects(monkeypatch, capsys, job
     found = json.loads(capsys.readouterr().out)
     lines = sorted(f["line"] for f in found if f["path"].endswith(name) and f["rule"] == "floating-promise")
     assert lines == expected
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_report_that_cannot_be_written_is_an_error(project: Path):
+    """A full disk under the report: say so and fail, never exit as if the report were written."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(project / "clean.js"), "--format", "json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+    assert done.returncode not in (0, 1)
+    assert "No space left on device" in done.stderr

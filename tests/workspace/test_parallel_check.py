@@ -237,9 +237,10 @@ def test_the_facts_sent_for_python_files_before_the_summaries_are_those_of_the_w
 def test_the_command_prints_everything_before_it_ends_without_teardown(project, capsys):
     """`lambda-leak check` ends with os._exit: what it printed into a pipe still arrives whole."""
     in_process, _ = run_check(capsys, project, extra=("--jobs", "1"))
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in a user's shell
     for jobs in ("1", "2"):
         done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(project), "--format", "json", "--no-cache",
-                               "--jobs", jobs], capture_output=True, text=True, timeout=120)
+                               "--jobs", jobs], capture_output=True, text=True, timeout=120, env=buffered)
         assert done.returncode == 1
         found = [(Path(os.path.relpath(f["path"], project)).as_posix(), f["rule"], f["line"], f["column"])
                  for f in json.loads(done.stdout)]
