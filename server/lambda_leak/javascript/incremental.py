@@ -235,15 +235,14 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         log.debug("nodes not carried over", exc_info=True)
         edit = carried = None
     module = JsModule(source, tree, carried.nodes if carried is not None else None)
-    if edit is None:
+    if edit is None or carried is None:
         return module
     try:
-        if carried is not None:
-            module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
-            memo.carried = carried.count
-            _carry_per_call(module, memo.previous, carried)
+        module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
+        memo.carried = carried.count
+        _carry_per_call(module, memo.previous, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
-        memo.reused = _seed(module, memo.previous, memo.reuse) if memo.reuse is not None else 0
+        memo.reused = _seed(module, memo.previous, memo.reuse)
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not re-used", exc_info=True)
         memo.reuse, memo.reused = None, 0
@@ -356,33 +355,14 @@ def _found(node: Node | None, start: int, end: int, kind: str) -> Node:
     raise _Misaligned(start)
 
 
-def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried | None) -> Reuse | None:
-    """How `module`'s nodes correspond to `previous`'s: as carried over, or (when they were queried
-    afresh) lined up by position, checking that the nodes outside the edit are where they were."""
+def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried) -> Reuse:
+    """How `module`'s nodes correspond to `previous`'s: as `_carry` found them again (each checked
+    where `edit` predicts; any other place stops the carrying, and with it this reuse)."""
     old, new = previous.data, module.source.data
-    edited, unit, delta = edit.edited, edit.unit, edit.delta
+    edited, unit = edit.edited, edit.unit
     comment_free = edited is None or not any(
         marker in text for text in (old[unit[0] : unit[1]], new[edited[0] : edited[1]]) for marker in (b"//", b"/*"))
-    nodes = module.calls + module.news
-    if carried is not None:
-        return Reuse(carried.calls, carried.functions, nodes, edited, unit, comment_free)
-    calls = _moves(previous.call_starts, module._call_starts, unit, edited, delta)
-    news = _moves(previous.new_starts, module._new_starts, unit, edited, delta)
-    call_ends, function_starts, function_ends = _spans(module)
-    functions = _moves(previous.function_starts, function_starts, unit, edited, delta)
-    if calls is None or news is None or functions is None:
-        return None  # the nodes outside the edit do not line up: never expected, but checked
-    count = len(module.calls)
-    where = calls + [None if i is None else i + count for i in news]  # old call index -> new one
-    ends = previous.call_ends
-    for index, moved in enumerate(where):  # calls that start together (`a.b().c()`) must also end together
-        if moved is not None and call_ends[moved] != (ends[index] if ends[index] <= unit[0] else ends[index] + delta):
-            where[index] = None
-    for index, moved in enumerate(functions):
-        end = previous.function_ends[index]
-        if moved is not None and function_ends[moved] != (end if end <= unit[0] else end + delta):
-            functions[index] = None
-    return Reuse(where, functions, nodes, edited, unit, comment_free)
+    return Reuse(carried.calls, carried.functions, module.calls + module.news, edited, unit, comment_free)
 
 
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
@@ -418,23 +398,11 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
 
 def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:
     """Old indices of the calls that may enclose the edit's start (old start before it, old end
-    after it): no other call outside the edit can, since `_line_up` checked where each one starts
+    after it): no other call outside the edit can, since `_carry` checked where each one starts
     and ends now (before the edit unchanged, after it moved by the same delta)."""
     start = reuse.unit[0]
     return {i for i, (begin, end) in enumerate(zip([*previous.call_starts, *previous.new_starts], previous.call_ends))
             if begin < start < end}
-
-
-def _moves(old: list[int], new: list[int], unit: Span, edited: Span | None, delta: int) -> list | None:
-    """For nodes listed by start byte: old index -> new index (None inside the edited statements),
-    or None when the nodes outside the edit do not line up."""
-    if edited is None:
-        return list(range(len(new))) if old == new else None
-    first, last = bisect_left(old, unit[0]), bisect_left(old, unit[1])
-    new_first, new_last = bisect_left(new, edited[0]), bisect_left(new, edited[1])
-    if old[:first] != new[:new_first] or [start + delta for start in old[last:]] != new[new_last:]:
-        return None
-    return [*range(first), *([None] * (last - first)), *range(new_last, len(new))]
 
 
 def _callee_overlaps(call: Node, span: Span) -> bool:
