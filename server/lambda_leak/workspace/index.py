@@ -49,6 +49,13 @@ def key(path: str | os.PathLike) -> str:
     return found
 
 
+def forget_real_paths() -> None:
+    """A file or folder appeared or went away (the language server's file events): a re-pointed symlink
+    changes what `key` and `real_folder` answer, so both are asked again."""
+    _KEYS.clear()
+    real_folder.cache_clear()
+
+
 def config_of(path: str) -> Config:
     try:
         return config_for_directory(Path(os.path.dirname(key(path))))
