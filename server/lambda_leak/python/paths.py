@@ -186,9 +186,10 @@ def reach(roots: Iterable[nodes.FunctionDef], known: dict | None = None, dead_en
         if function in seen:
             continue
         seen.add(function)
-        found = known.get(function)
+        entry = function if dead_ends else (function, False)  # the two walks' callee lists differ
+        found = known.get(entry)
         if found is None:
-            found = known[function] = list(callees(function, dead_ends))
+            found = known[entry] = list(callees(function, dead_ends))
         stack.extend(f for f in found if f not in seen)
     return seen
 
