@@ -124,7 +124,7 @@ def _import_analysers() -> None:
 
 def _build_builtins() -> None:
     """astroid's model of the builtins (once per process, for Python analysis), built while the
-    parent puts the index together."""
+    parent lists the deployment files."""
     from astroid.builder import AstroidBuilder
 
     from lambda_leak.python import parsing
@@ -272,12 +272,13 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         shares, owners, loads = _shares(names, jobs)
         chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
                    for w, share in zip(workers, shares)]
+        python = [[j for j in share if is_python(names[j])] for share in shares]
+        # while this process lists the deployment files
+        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
         deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
         readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
-        python = [[j for j in share if is_python(names[j])] for share in shares]
-        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         read: dict = {}
         for future in readings:
             read.update(future.result())
