@@ -341,8 +341,13 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
 
         cache.prepare()
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
-        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings), paths, args.jobs,
-                                            cache, listings)
+        crew = None if cache.data.files else _crew(args)  # a cold cache: every file will be analysed
+        try:
+            cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings, crew=crew),
+                                                paths, args.jobs, cache, listings, crew)
+        finally:
+            if crew is not None:
+                crew.shutdown(wait=False)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:
