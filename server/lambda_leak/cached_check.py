@@ -45,9 +45,11 @@ def _stamps_in_scope(files: list[tuple[Path, Config]], paths: list[Path], skip: 
 
 
 def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
-          cache: ResultCache, listings: dict | None = None) -> tuple[list[Result], dict[str, Stamp]]:
+          cache: ResultCache, listings: dict | None = None, crew: parallel.Crew | None = None,
+          ) -> tuple[list[Result], dict[str, Stamp]]:
     """Results in the order of `files`, and the stamps that make them valid next time (`listings`:
-    the folder listings of the walk that found `files`, see `files.walk_names`)."""
+    the folder listings of the walk that found `files`, see `files.walk_names`; `crew`: workers
+    started during it)."""
     stamps = _stamps_in_scope(files, paths, str(cache.folder))  # before reading: an edit during the run shows next time
     data = cache.data
     texts: list[tuple[str | None, str | None]] = []  # (text, read error) per file
@@ -65,7 +67,8 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     if parallel.choose_jobs(changed, jobs) >= 2 and parallel.choose_jobs(len(files), jobs) >= 2:  # mostly new: use every core
         built: list = []
         try:
-            results = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings)
+            results = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings,
+                                                 crew)
             workspace = built[0]
         except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check here instead
             workspace, results = None, None

@@ -145,8 +145,9 @@ def _workspace_for(paths: list[Path], files: list[Path] | None = None, listings:
 
 
 def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, results: Results,
-                       listings: dict | None = None) -> bool:
-    """Check on several cores when the tree is large (never for --fix/--diff). False: not done."""
+                       listings: dict | None = None, crew=None) -> bool:
+    """Check on several cores when the tree is large (never for --fix/--diff). False: not done.
+    `crew`: the workers started during the walk, if any."""
     if args.fix or args.diff:
         return False
     from lambda_leak.workspace.parallel import check_in_parallel, choose_jobs
@@ -155,7 +156,7 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     if jobs < 2:
         return False
     try:
-        done = check_in_parallel(files, paths, jobs, listings=listings)
+        done = check_in_parallel(files, paths, jobs, listings=listings, crew=crew)
     except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
         return False
     for (path, _), (found, error, _) in zip(files, done):
@@ -198,12 +199,15 @@ def _check_stdin(args: argparse.Namespace, overrides: dict, results: Results) ->
 
 
 def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | None = None,
-                      listings: dict | None = None) -> list[tuple[Path, Config]]:
+                      listings: dict | None = None, crew=None) -> list[tuple[Path, Config]]:
     """Each file to check with its config; every broken config file is reported, then exit 2.
     `walked` receives every source file found, the excluded ones too (the cross-file index reads them);
-    `listings` the folder listings of the walk (see `files.walk_names`)."""
+    `listings` the folder listings of the walk (see `files.walk_names`); `crew` (workspace.parallel.Crew)
+    hears of the files found, every so many, to start the workers such a run uses."""
     files, problems = [], {}
     for path in iter_source_files(paths, listings):
+        if crew is not None and len(files) % _CREW_STEP == 0 and files:
+            crew.found(len(files))
         if walked is not None:
             walked.append(path)
         try:
@@ -242,9 +246,15 @@ def run_check(args: argparse.Namespace) -> int:
             return _report(args, results, checked)
         walked: list[Path] = []
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
-        files = _files_to_check(paths, overrides, args, walked, listings)
-        checked = [str(path) for path, _ in files]
-        if not _check_in_parallel(files, paths, args, results, listings):
+        crew = _crew(args)
+        try:
+            files = _files_to_check(paths, overrides, args, walked, listings, crew)
+            checked = [str(path) for path, _ in files]
+            in_parallel = _check_in_parallel(files, paths, args, results, listings, crew)
+        finally:
+            if crew is not None:
+                crew.shutdown(wait=False)  # unused (else done with already): its imports are no reason to wait
+        if not in_parallel:
             workspace = _workspace_for(paths, walked, listings)
             for path, config in files:
                 display = str(path)
@@ -285,9 +295,22 @@ def _say_no_files(paths: list[Path]) -> None:
     print(f"lambda-leak: no JavaScript, TypeScript or Python files to check in {', '.join(map(str, paths))}", file=sys.stderr)
 
 
+_CREW_STEP = 75  # files found between two looks at how many workers the run will use
+
+
+def _crew(args: argparse.Namespace):
+    """Workers to start during the walk of a check that may run on several cores (not --fix/--diff)."""
+    if args.fix or args.diff or args.jobs == 1:
+        return None
+    from lambda_leak.workspace.parallel import Crew
+
+    return Crew(args.jobs)
+
+
 def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace,
-                    walked: list[Path] | None = None, listings: dict | None = None) -> list[tuple[Path, Config]]:
-    files = _configured_files(paths, overrides, walked, listings)
+                    walked: list[Path] | None = None, listings: dict | None = None, crew=None,
+                    ) -> list[tuple[Path, Config]]:
+    files = _configured_files(paths, overrides, walked, listings, crew)
     if not files:
         _say_no_files(paths)
     if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
@@ -318,8 +341,13 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
 
         cache.prepare()
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
-        cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings), paths, args.jobs,
-                                            cache, listings)
+        crew = None if cache.data.files else _crew(args)  # a cold cache: every file will be analysed
+        try:
+            cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings, crew=crew),
+                                                paths, args.jobs, cache, listings, crew)
+        finally:
+            if crew is not None:
+                crew.shutdown(wait=False)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:

@@ -265,3 +265,40 @@ def test_results_the_workers_put_in_the_cache_serve_the_next_run(project, capsys
     assert run_check(capsys, project, extra=("--jobs", "1", *cache))[0] == EXPECTED
     python = sorted(str(p) for p in project.rglob("*.py"))
     assert sorted(analysed) == python
+
+
+def _logged_imports():
+    with open(_RUN["log"], "a") as log:
+        log.write(f"{os.getpid()} imports\n")
+    _REAL_IMPORTS()
+
+
+_REAL_IMPORTS = parallel._import_analysers
+
+
+@pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
+@pytest.mark.parametrize("dies", [False, True], ids=["finds-the-same", "a-worker-dies"])
+def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypatch, workers, dies, cache):
+    """The workers start as soon as the walk has found enough files (here: one), importing while the
+    walk goes on; the run finds what one process finds, and one process again when a worker dies."""
+    from lambda_leak import cli
+
+    events = []
+    real_files, real_start = cli._files_to_check, parallel.Crew.start
+    monkeypatch.setattr(cli, "_CREW_STEP", 1)
+    monkeypatch.setattr(cli, "_files_to_check", lambda *a, **k: (events.append("walk"), real_files(*a, **k),
+                                                                      events.append("walked"))[1])
+    monkeypatch.setattr(parallel.Crew, "start", lambda crew, jobs: (events.append(("start", jobs, len(crew.workers))),
+                                                                    real_start(crew, jobs)))
+    monkeypatch.setattr(parallel, "_import_analysers", _logged_imports)
+    if dies:
+        monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
+    found, errors = run_check(capsys, project, extra=(*workers, *cache, "--cache-dir", str(project / "cache")))
+    assert found == EXPECTED
+    assert errors.count("blob.js: binary file, skipped") == 1 and "internal error" not in errors
+    assert events.index(("start", 2, 0)) < events.index("walked")  # started before the walk's end
+    log = Path(_RUN["log"]).read_text().splitlines()
+    if dies:
+        assert log == ["died"]  # (written over the workers' lines)
+    else:
+        assert len({line.split()[0] for line in log if line.endswith("imports")} - {str(os.getpid())}) == 2

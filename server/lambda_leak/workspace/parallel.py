@@ -124,7 +124,7 @@ def _import_analysers() -> None:
 
 def _build_builtins() -> None:
     """astroid's model of the builtins (once per process, for Python analysis), built while the
-    parent puts the index together."""
+    parent lists the deployment files."""
     from astroid.builder import AstroidBuilder
 
     from lambda_leak.python import parsing
@@ -218,26 +218,67 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+class Crew:
+    """The worker processes of a check, started as soon as the walk has found enough files that
+    the run will use them: their imports overlap the rest of the walk (the parent imports little)."""
+
+    def __init__(self, requested: int | None = None) -> None:
+        self.requested = requested
+        self.workers: list[ProcessPoolExecutor] = []
+        self.chores: list[Future] = []  # the imports
+        self._context = None
+
+    def found(self, file_count: int) -> None:
+        """The walk has found `file_count` files so far: start the workers a run of that many uses."""
+        self.start(choose_jobs(file_count, self.requested))
+
+    def start(self, jobs: int) -> None:
+        if jobs < 2:
+            return
+        if self._context is None:
+            self._context = _context()  # once: the first worker's executor has threads
+        while len(self.workers) < jobs:
+            worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+            self.chores.append(worker.submit(_import_analysers))
+            self.workers.append(worker)
+
+    def keep(self, jobs: int) -> None:
+        """Only the first `jobs` workers: the others (the run found fewer files in the end) go."""
+        for worker in self.workers[jobs:]:
+            worker.shutdown(wait=False, cancel_futures=True)
+        del self.workers[jobs:], self.chores[jobs:]
+
+    def shutdown(self, wait: bool = True) -> None:
+        for worker in self.workers:
+            worker.shutdown(wait=wait, cancel_futures=True)
+        self.workers.clear()
+        self.chores.clear()
+
+
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
-                      listings: dict | None = None) -> list[tuple[list[Finding], str | None, str | None]]:
+                      listings: dict | None = None, crew: Crew | None = None,
+                      ) -> list[tuple[list[Finding], str | None, str | None]]:
     """(findings, error message, text digest or None if not readable) per file, in the order of
     `files`, each file read once (by its worker); the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
-    folder listings of the walk that found `files` (see `files.walk_names`)."""
-    context = _context()
-    workers = [ProcessPoolExecutor(max_workers=1, mp_context=context) for _ in range(jobs)]
+    folder listings of the walk that found `files` (see `files.walk_names`); `crew`: workers
+    started already (shut down here)."""
+    crew = crew or Crew()
     try:
-        chores = [w.submit(_import_analysers) for w in workers]  # first: while this process shares out the files
+        crew.start(jobs)  # first: while this process shares out the files
+        crew.keep(jobs)
+        workers, chores = crew.workers, list(crew.chores)
         names = [key(path) for path, _ in files]
         shares, owners, loads = _shares(names, jobs)
         chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
                    for w, share in zip(workers, shares)]
+        python = [[j for j in share if is_python(names[j])] for share in shares]
+        # while this process lists the deployment files
+        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
         deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
         readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
-        python = [[j for j in share if is_python(names[j])] for share in shares]
-        chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         read: dict = {}
         for future in readings:
             read.update(future.result())
@@ -258,8 +299,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
             future.result()  # a failure there shows in the analysis too; never ignored
         return results
     finally:
-        for worker in workers:
-            worker.shutdown(wait=True, cancel_futures=True)
+        crew.shutdown()
 
 
 def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], shares: list[list[int]],

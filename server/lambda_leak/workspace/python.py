@@ -16,8 +16,6 @@ import sys
 import threading
 from typing import Any, Iterable
 
-from astroid.exceptions import AstroidSyntaxError
-
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes
 
 MAX_PROJECT_FILES = 3000
@@ -120,6 +118,8 @@ class PythonProject:
                 text = self.text(name)
                 tree = None
                 if text is not None:
+                    from astroid.exceptions import AstroidSyntaxError  # here: a check's parent never builds trees
+
                     try:
                         tree = build(text.replace("\r\n", "\n"), path)
                     except (AstroidSyntaxError, RecursionError, ValueError):
