@@ -173,12 +173,19 @@ def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int
         weights[folder] = weights.get(folder, 0) + weight
     loads = [0] * jobs
     shares: list[list[int]] = [[] for _ in range(jobs)]
+    owners = _largest_first(folders, weights, shares, loads)
+    return [sorted(share) for share in shares], owners, loads
+
+
+def _largest_first(folders: dict[str, list], weights: dict[str, int], shares: list[list], loads: list[int]) -> dict[str, int]:
+    """Each folder's items, the heaviest folder first, to the least loaded worker (`shares` and
+    `loads` updated in place); returns each folder's worker."""
     owners: dict[str, int] = {}
     for folder in sorted(folders, key=lambda f: -weights[f]):
         lightest = owners[folder] = loads.index(min(loads))
         shares[lightest].extend(folders[folder])
         loads[lightest] += weights[folder]
-    return [sorted(share) for share in shares], owners, loads
+    return owners
 
 
 def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int], loads: list[int],
@@ -195,11 +202,7 @@ def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int
         else:
             others.setdefault(folder, []).append(candidate)
     weights = {folder: sum(_scan_weight(name) for name, _ in found) for folder, found in others.items()}
-    loads = list(loads)
-    for folder in sorted(others, key=lambda f: -weights[f]):
-        lightest = loads.index(min(loads))
-        shares[lightest].extend(others[folder])
-        loads[lightest] += weights[folder]
+    _largest_first(others, weights, shares, list(loads))
     return shares
 
 
