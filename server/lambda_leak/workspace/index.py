@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -134,26 +135,28 @@ class Workspace:
             self._summarise(path)
         return {path: self.summaries.get(path) for path in paths}
 
-    def deployment_candidates(self, listings: dict | None = None) -> list[tuple[str, Path]]:
-        """The files `load_declarations` reads, with their deployment roots: to read them elsewhere."""
+    @contextmanager
+    def _listed(self, listings: dict | None):
+        """The deployment reader walks with `listings` (a walk just made) for one reading only: never
+        stale, a later reading lists the folders again."""
         if self._discovery is not None:
             self._discovery.listings = listings
         try:
-            return deployment.candidates(self.roots, self._discovery)
+            yield
         finally:
             if self._discovery is not None:
                 self._discovery.listings = None
 
+    def deployment_candidates(self, listings: dict | None = None) -> list[tuple[str, Path]]:
+        """The files `load_declarations` reads, with their deployment roots: to read them elsewhere."""
+        with self._listed(listings):
+            return deployment.candidates(self.roots, self._discovery)
+
     def load_declarations(self, listings: dict | None = None, readings: dict | None = None) -> None:
         """Read the deployment files; `listings`: folder listings of a walk just made, to reuse;
         `readings`: deployment files read elsewhere already (`iac.discovery.read_candidates`)."""
-        if self._discovery is not None:
-            self._discovery.listings = listings
-        try:
+        with self._listed(listings):
             handlers = deployment.declared_handlers(self.roots, self._discovery, readings)
-        finally:
-            if self._discovery is not None:
-                self._discovery.listings = None  # never stale: a later reading lists the folders again
         by_file: dict[str, set[str]] = {}
         runtimes: dict[str, dict[str, str]] = {}
         for handler in handlers:

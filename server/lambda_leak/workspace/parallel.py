@@ -141,7 +141,7 @@ def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Fi
         name = key(path)
         text = _TEXTS.pop(name, None)
         try:
-            if text is None:  # not read in the first phase
+            if text is None:  # a second path with the same index key: the first took the text
                 text = read_source(Path(path), config.max_file_size).text
             elif isinstance(text, UnreadableFile):
                 raise text

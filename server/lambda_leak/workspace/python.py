@@ -16,6 +16,7 @@ import sys
 import threading
 from typing import Any, Iterable
 
+from lambda_leak.config import real_folder
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes
 
 MAX_PROJECT_FILES = 3000
@@ -65,7 +66,6 @@ class PythonProject:
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, Any] = {}  # path -> astroid Module, or None when it does not parse
         self._is_file: dict[str, bool] = {}
-        self._real_folders: dict[str, str] = {}
         self._exists: dict[str, bool] = {}
         self._package_roots: dict[str, str] = {}
         self._module_names: dict[str, str] = {}
@@ -84,7 +84,7 @@ class PythonProject:
         """`path` was created, changed or deleted: forget what depends on it. Folder facts are
         cheap to recompute and a new file can change any import's target: forget them all."""
         with self.lock:
-            self._real_folders.clear()
+            real_folder.cache_clear()  # a re-pointed symlink: `key` asks the file system again
             name = self.key(path)
             edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
@@ -128,12 +128,9 @@ class PythonProject:
             return self._trees[name]
 
     def key(self, path: str) -> str:
-        """One name per file: absolute, its folder's symlinks resolved (cached per folder)."""
+        """One name per file: absolute, its folder's symlinks resolved (the index's `key` spelling)."""
         folder, base = os.path.split(os.path.abspath(path))
-        real = self._real_folders.get(folder)
-        if real is None:
-            real = self._real_folders[folder] = os.path.realpath(folder)
-        return os.path.join(real, base)
+        return os.path.join(real_folder(folder), base)
 
     def is_file(self, path: str) -> bool:
         found = self._is_file.get(path)
