@@ -207,7 +207,7 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
     files, problems = [], {}
     for path in iter_source_files(paths, listings):
         if crew is not None and len(files) % _CREW_STEP == 0 and files:
-            crew.found(len(files))
+            crew.found(files)
         if walked is not None:
             walked.append(path)
         try:

@@ -288,8 +288,8 @@ def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypa
     monkeypatch.setattr(cli, "_CREW_STEP", 1)
     monkeypatch.setattr(cli, "_files_to_check", lambda *a, **k: (events.append("walk"), real_files(*a, **k),
                                                                       events.append("walked"))[1])
-    monkeypatch.setattr(parallel.Crew, "start", lambda crew, jobs: (events.append(("start", jobs, len(crew.workers))),
-                                                                    real_start(crew, jobs)))
+    monkeypatch.setattr(parallel.Crew, "start", lambda crew, jobs, **k: (events.append(("start", jobs, len(crew.workers))),
+                                                                         real_start(crew, jobs, **k)))
     monkeypatch.setattr(parallel, "_import_analysers", _logged_imports)
     if dies:
         monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
@@ -302,3 +302,44 @@ def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypa
         assert log == ["died"]  # (written over the workers' lines)
     else:
         assert len({line.split()[0] for line in log if line.endswith("imports")} - {str(os.getpid())}) == 2
+
+
+_BOOTSTRAPPED = "__import__('astroid.raw_building').raw_building.InspectBuilder.bootstrapped"
+_CREW_SCRIPT = f"""
+import multiprocessing, sys
+from pathlib import Path
+from lambda_leak.config import Config
+from lambda_leak.workspace import parallel
+parallel._context = lambda: multiprocessing.get_context("fork")
+crew = parallel.Crew(2)
+crew.found([(Path(f"src/f{{n}}" + sys.argv[1]), Config()) for n in range(150)])
+print(eval({_BOOTSTRAPPED!r}), *(w.submit(eval, {_BOOTSTRAPPED!r}).result() for w in crew.workers))
+print(*(w.submit(eval, "'lambda_leak.python.analyse' in __import__('sys').modules").result() for w in crew.workers))
+crew.shutdown()
+"""
+
+
+@pytest.mark.parametrize(("suffix", "builtins"), [(".py", True), (".ts", False)])
+def test_forked_workers_start_with_what_this_process_prepared_once(suffix, builtins):
+    """The workers inherit the analysers and, when the walk has found Python files, astroid's
+    builtins, prepared once in the parent (in a fresh interpreter: nothing built before)."""
+    run = subprocess.run([sys.executable, "-c", _CREW_SCRIPT, suffix], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"{builtins} {builtins} {builtins}", "True True"]
+
+
+def test_the_crew_prepares_once_before_the_first_fork(monkeypatch):
+    prepared = []
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(parallel, "_prepare_for_fork", lambda python: prepared.append((python, len(crew.workers))))
+    crew = parallel.Crew(None)
+    try:
+        js = [(Path(f"src/f{n}.js"), None) for n in range(75)]
+        crew.found(js)  # too few files for workers
+        assert prepared == [] and crew.workers == []
+        crew.found(js + [(Path("app.py"), None)] + js)
+        crew.found(js * 4)
+        crew.start(2)
+        assert prepared == [(True, 0)] and len(crew.workers) == 2
+    finally:
+        crew.shutdown()
