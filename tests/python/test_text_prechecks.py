@@ -68,3 +68,34 @@ def test_same_answers_as_the_line_start_patterns(text: str):
 def test_the_fixtures_cover_both_answers():
     answers = {may_hold_handler(p.read_text(encoding="utf-8"), NAMES, set()) for p in FILES}
     assert answers == {True, False} and len(FILES) > 50
+
+
+WRAPPER_SHAPES = {
+    "def wrap(handler):\n    def decorated(event, context):\n        return handler(event, context)\n    return decorated\n": True,
+    "def wrap(fn):\n    async def inner(evt, lambda_context):\n        return await fn(evt, lambda_context)\n    return (inner)\n": True,
+    "class Signer:\n    def sign(self, context):\n        return context\n": False,  # a method: what vendored code has
+    "def outer():\n    def inner(event, context):\n        pass\n    return None\n": False,  # not returned
+    "def outer():\n    def inner(event, context):\n        pass\n    def other():\n        return inner\n    return other\n": False,
+    "def outer():\n    if True:\n        def inner(event, ctx):\n            pass\n    return inner\n": False,  # not in its body
+    "def outer(:\n    def inner(event, context):\n        pass\n    return inner\n": True,  # does not parse: astroid's part may hold one
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), WRAPPER_SHAPES.items())
+def test_the_wrapper_precheck_on_shapes(text: str, expected: bool):
+    from lambda_leak.python.wrappers import may_hold_wrapper
+
+    assert may_hold_wrapper(text) is expected
+
+
+@pytest.mark.parametrize("text", list(WRAPPER_SHAPES)[:-1] + [p.read_text(encoding="utf-8") for p in FILES])
+def test_the_wrapper_precheck_answers_as_the_tree_does(text: str):
+    """`may_hold_wrapper` (text, then `ast`) says yes exactly where astroid's tree has a wrapper."""
+    from lambda_leak.python import parsing
+    from lambda_leak.python.wrappers import may_hold_wrapper, wrapper_functions
+
+    try:
+        module = parsing._build(text, "/nowhere/wrapped.py")
+    except Exception:  # noqa: BLE001 - a fixture that does not parse: covered by the shape above
+        return
+    assert may_hold_wrapper(text) is bool(wrapper_functions(module))

@@ -12,6 +12,7 @@ Two facts the rules need:
 
 from __future__ import annotations
 
+import ast
 import re
 
 from astroid import nodes
@@ -27,9 +28,47 @@ _CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "aws_context"})
 
 
 def may_hold_wrapper(text: str) -> bool:
-    """A cheap look at the text before parsing: could the module define a handler wrapper? (The
-    substring test first: the pattern ends in one of them, and `in` is far cheaper than the search.)"""
-    return ("context" in text or "ctx" in text) and _NESTED_EVENT_CONTEXT.search(text) is not None
+    """Whether the module may define a handler wrapper (`wrapper_functions` finds one), decided
+    before astroid builds its tree: a look at the text (the substring test first: the pattern ends
+    in one of them, and `in` is far cheaper than the search), then, where it matches, what `ast`
+    parses of it. The pattern also matches every method taking a `context` (`def sign(self,
+    context)`), common in vendored libraries; parsing with `ast` costs a tenth of astroid's build."""
+    if not ("context" in text or "ctx" in text) or _NESTED_EVENT_CONTEXT.search(text) is None:
+        return False
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True  # astroid analyses what parses of it: a wrapper may be in there
+    return any(_returned_wrappers(outer) for outer in ast.walk(tree) if isinstance(outer, _AST_FUNCTIONS))
+
+
+_AST_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _returned_wrappers(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """`wrapper_functions` on an `ast` function: the names of the `(event, context)` functions
+    defined in its body that it returns."""
+    inner = {
+        statement.name
+        for statement in outer.body
+        if isinstance(statement, _AST_FUNCTIONS) and _ast_event_context(statement.args)
+    }
+    if not inner:
+        return []
+    returned = set()
+    stack = list(outer.body)
+    while stack:  # its own statements: not those of nested functions and classes
+        node = stack.pop()
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+        if not isinstance(node, (*_AST_FUNCTIONS, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return sorted(inner & returned)
+
+
+def _ast_event_context(arguments: ast.arguments) -> bool:
+    positional = arguments.posonlyargs + arguments.args
+    return len(positional) == 2 and (positional[1].arg in _CONTEXT_NAMES or positional[1].arg.endswith("_context"))
 
 
 def _event_context(function: nodes.FunctionDef) -> bool:
