@@ -77,6 +77,10 @@ WRAPPER_SHAPES = {
     "def outer():\n    def inner(event, context):\n        pass\n    return None\n": False,  # not returned
     "def outer():\n    def inner(event, context):\n        pass\n    def other():\n        return inner\n    return other\n": False,
     "def outer():\n    if True:\n        def inner(event, ctx):\n            pass\n    return inner\n": False,  # not in its body
+    "def wrap(h):\n    def inner(event, context):\n        return h(event)\n    return (  # the wrapped one\n        inner\n    )\n": True,
+    "def wrap(h):\n    def inner(event, context):\n        return h(event)\n    return \\\n        inner\n": True,
+    "def wrap(h):\n    def \ufb01nal(event, context):\n        pass\n    return final\n": True,  # one name: Python normalises it
+    "def wrap(h):\n    def inner(event, context):\n        pass\n    return inner_too\n": False,
     "def outer(:\n    def inner(event, context):\n        pass\n    return inner\n": True,  # does not parse: astroid's part may hold one
 }
 

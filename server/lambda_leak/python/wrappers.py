@@ -18,10 +18,11 @@ import re
 from astroid import nodes
 
 from lambda_leak.python.names import bindings
+from lambda_leak.python.pruning import word_matches
 
 # A nested def whose second parameter is a Lambda context: `    def decorated(event, context):`.
 _NESTED_EVENT_CONTEXT = re.compile(
-    r"^[ \t]+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\w+[ \t]*(?::[^,)]*)?,[ \t]*\w*(?:context|ctx)\b",
+    r"^[ \t]+(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\([ \t]*\w+[ \t]*(?::[^,)]*)?,[ \t]*\w*(?:context|ctx)\b",
     re.M,
 )
 _CONTEXT_NAMES = frozenset({"context", "ctx", "lambda_context", "aws_context"})
@@ -32,17 +33,41 @@ def may_hold_wrapper(text: str) -> bool:
     before astroid builds its tree: a look at the text (the substring test first: the pattern ends
     in one of them, and `in` is far cheaper than the search), then, where it matches, what `ast`
     parses of it. The pattern also matches every method taking a `context` (`def sign(self,
-    context)`), common in vendored libraries; parsing with `ast` costs a tenth of astroid's build."""
-    if not ("context" in text or "ctx" in text) or _NESTED_EVENT_CONTEXT.search(text) is None:
+    context)`), common in vendored libraries: a text where no such function's name follows a
+    `return` is not parsed; otherwise `ast` costs a tenth of astroid's build."""
+    if not ("context" in text or "ctx" in text):
         return False
+    names = {match.group(1) for match in _NESTED_EVENT_CONTEXT.finditer(text)}
+    if not names or (text.isascii() and not any(_returned(name, text) for name in names)):
+        return False  # (a name that is not ASCII may be spelled two ways: Python normalises it)
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # astroid analyses what parses of it: a wrapper may be in there
-    return any(_returned_wrappers(outer) for outer in ast.walk(tree) if isinstance(outer, _AST_FUNCTIONS))
+    return any(_returned_wrappers(outer) for outer in _functions(tree))
+
+
+def _returned(name: str, text: str) -> bool:
+    """Whether `name` may follow a `return` as its whole value: `return name`, `return (name)`,
+    across lines, comments and `\\` continuations too (a superset: in strings as well)."""
+    if text.count(name) < 2:
+        return False  # once: only where it is defined
+    pattern = re.compile(r"return(?:[\s(\\]|#[^\n]*)*%s\b" % re.escape(name))
+    return next(word_matches(pattern, text), None) is not None
+
+
+def _functions(tree: ast.Module):
+    """Every function of an `ast` tree, through statements only (a def is never inside an expression)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _AST_FUNCTIONS):
+            yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _STATEMENT_LIKE))
 
 
 _AST_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements
 
 
 def _returned_wrappers(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
