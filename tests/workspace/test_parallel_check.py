@@ -343,3 +343,22 @@ def test_the_crew_prepares_once_before_the_first_fork(monkeypatch):
         assert prepared == [(True, 0)] and len(crew.workers) == 2
     finally:
         crew.shutdown()
+
+
+def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
+    """The texts a worker read are the project's texts (not read again): the same as the
+    project's own reading, a byte order mark dropped, and a file with "\\r\\n" left to that reading."""
+    from lambda_leak.config import Config
+    from lambda_leak.workspace.index import key
+    from lambda_leak.workspace.python import read_text
+
+    files = {"plain.py": b"import os\n", "marked.py": b"\xef\xbb\xbfimport sys\n", "windows.py": b"x = 1\r\ny = 2\r\n",
+             "web.js": b"exports.a = 1;\n", "blob.py": b"\x00\x01"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    parallel._read_share([(str(tmp_path / name), Config()) for name in files])
+    project = parallel._PYTHON[0]
+    kept = {os.path.basename(name): text for name, text in project._texts.items()}
+    assert set(kept) == {"plain.py", "marked.py"}
+    for name in ("plain.py", "marked.py", "windows.py", "blob.py"):
+        assert project.text(str(tmp_path / name)) == read_text(key(tmp_path / name))

@@ -68,7 +68,11 @@ def _read_share(items: list[tuple[str, Config]]) -> None:
         name = key(path)
         try:
             _BYTES[name] = read_source_bytes(Path(path), config.max_file_size)
-            _TEXTS[name] = decode(_BYTES[name]).text
+            decoded = decode(_BYTES[name])
+            _TEXTS[name] = decoded.text
+            # the project's facts need not read it again (unless `decode` replaced its "\r\n")
+            if is_python(path) and decoded.newline == "\n":
+                _PYTHON[0].known_text(name, decoded.text)
         except UnreadableFile as error:
             _TEXTS[name] = error
         if is_js(path):

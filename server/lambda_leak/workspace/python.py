@@ -110,6 +110,12 @@ class PythonProject:
                 self._texts[name] = read_text(name)
             return self._texts[name]
 
+    def known_text(self, path: str, text: str) -> None:
+        """`path`'s text as a reader of this run has it already, decoded as `read_text` decodes
+        (a `check` worker reads each of its files once); kept like a text read here."""
+        with self.lock:
+            self._texts.setdefault(self.key(path), text)
+
     def tree(self, path: str, build) -> Any:
         """The astroid tree of a project file on disk, built once (`build(text, path)`)."""
         name = self.key(path)
