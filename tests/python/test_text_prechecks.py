@@ -103,3 +103,12 @@ def test_the_wrapper_precheck_answers_as_the_tree_does(text: str):
     except Exception:  # noqa: BLE001 - a fixture that does not parse: covered by the shape above
         return
     assert may_hold_wrapper(text) is bool(wrapper_functions(module))
+
+
+@pytest.mark.parametrize("text", SHAPES + ["from . import a\nif x: import b; import c, d as e\n  from .m import (n)\nimportx = 1"]
+                         + [p.read_text(encoding="utf-8") for p in FILES])
+def test_import_lines_are_the_patterns_matches(text: str):
+    from lambda_leak.python.pruning import _IMPORT_LINE, import_lines
+
+    expected = [(m.span(), m.groups()) for m in _IMPORT_LINE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in import_lines(text)] == expected
