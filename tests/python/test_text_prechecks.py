@@ -112,3 +112,12 @@ def test_import_lines_are_the_patterns_matches(text: str):
 
     expected = [(m.span(), m.groups()) for m in _IMPORT_LINE.finditer(text)]
     assert [(m.span(), m.groups()) for m in import_lines(text)] == expected
+
+
+@pytest.mark.parametrize("text", list(WRAPPER_SHAPES) + ["def f(a,\n      ctx):\n    def g(e, context): pass\ndef h(): pass"]
+                         + [p.read_text(encoding="utf-8") for p in FILES])
+def test_nested_context_functions_are_those_of_the_pattern(text: str):
+    from lambda_leak.python.wrappers import _NESTED_EVENT_CONTEXT, _nested_event_context_names
+
+    # the same names (a superset is all the soundness of the pre-check needs; on real code they are equal)
+    assert _nested_event_context_names(text) == {m.group(1) for m in _NESTED_EVENT_CONTEXT.finditer(text)}
