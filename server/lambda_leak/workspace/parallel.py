@@ -1,8 +1,8 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
 Each worker process owns a fixed share of the files for the whole run (whole folders). The workers
-start first, importing the analysers while the parent shares out the files. Then each worker reads
-its files once (texts kept for the analysis), reads the deployment files of its folders with the
+are forked during the walk, with the analysers (and astroid's builtins) the parent prepared once for
+all of them (`Crew`). Each worker then reads its files once (texts kept for the analysis), reads the deployment files of its folders with the
 bytes it has and resolves their handlers, and parses and summarises its JavaScript files (modules
 kept) while the parent takes in the deployment. As soon as the deployment is known, the parent sends
 each worker the facts for its Python files (they need nothing else), then, once the summaries are
