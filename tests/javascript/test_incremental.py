@@ -16,7 +16,7 @@ from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
-from lambda_leak.javascript import incremental, parser
+from lambda_leak.javascript import incremental, parser, paths
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.lsp.documents import Document
@@ -43,6 +43,7 @@ class Editor:
         self.reused: list[int] = []
         self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
         self.reused_promises: list[int] = []
+        self.reused_reach: list[int] = []
         self._analyse()
 
     def _analyse(self):
@@ -55,6 +56,7 @@ class Editor:
         self.document.call_graph = memo.current
         self.reused.append(memo.reused)
         self.reused_promises.append(memo.reused_promises)
+        self.reused_reach.append(memo.reused_reach)
         return report
 
     def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str):
@@ -100,6 +102,10 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
     for read, answers in module._per_call.items():  # carried over: each call's answer as this version reads it
         assert {(c.start_byte, c.end_byte): a for c, a in zip(module.calls, answers)} == {
             (c.start_byte, c.end_byte): read(expected, c) for c in expected.calls}, read
+    functions = {(f.start_byte, f.end_byte): f for f in expected.functions}
+    for start, reached in module.__dict__.get("_reach_memo", {}).items():  # carried over: as a fresh module reaches
+        want = paths._reach(expected, functions[start.start_byte, start.end_byte])
+        assert sorted(_spans(reached)) == sorted(_spans(want))
     if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
         nodes = module.calls + module.news
         for index, moved in enumerate(memo.reuse.calls):
@@ -193,6 +199,7 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     _random_edits(editor, rng, 25)
     assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
     assert sum(1 for n in editor.reused_promises if n) >= 5  # and the promise answers
+    assert sum(1 for n in editor.reused_reach if n) >= 5  # and the functions each handler reaches
     assert sum(editor.carried) >= 5  # and the nodes outside the edit
 
 

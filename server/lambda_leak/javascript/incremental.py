@@ -65,6 +65,7 @@ class CallGraph:
     scope_ends: list[int] = field(default_factory=list)
     scope_types: list[str] = field(default_factory=list)
     per_call: dict = field(default_factory=dict)  # `JsModule.per_call`'s answers (by call index)
+    reached: dict[int, tuple[int, ...]] = field(default_factory=dict)  # function -> `paths.reach` (indices)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class DocumentMemo:
     current: CallGraph | None = field(default=None, repr=False)
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
+    reused_reach: int = 0  # `paths.reach` answers that came from `previous`
     carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
 
@@ -169,7 +171,17 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
                      [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
-                     dict(module._per_call))
+                     dict(module._per_call), _reached(module, functions))
+
+
+def _reached(module: JsModule, functions: dict[Node, int]) -> dict[int, tuple[int, ...]]:
+    """`paths.reach`'s answers of this analysis, by function index."""
+    out = {}
+    for start, found in module.__dict__.get("_reach_memo", {}).items():
+        where, targets = functions.get(start), tuple([functions.get(f, -1) for f in found])
+        if where is not None and -1 not in targets:
+            out[where] = targets
+    return out
 
 
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
@@ -242,12 +254,14 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         memo.carried = carried.count
         _carry_per_call(module, memo.previous, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
-        memo.reused = _seed(module, memo.previous, memo.reuse)
+        memo.reused, skipped = _seed(module, memo.previous, memo.reuse)
+        memo.reused_reach = _seed_reach(module, memo.previous, memo.reuse) if not skipped else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not re-used", exc_info=True)
-        memo.reuse, memo.reused = None, 0
+        memo.reuse, memo.reused, memo.reused_reach = None, 0, 0
         module._called.clear()
         module._passed.clear()
+        module.__dict__.pop("_reach_memo", None)
     return module
 
 
@@ -365,13 +379,14 @@ def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried
     return Reuse(carried.calls, carried.functions, module.calls + module.news, edited, unit, comment_free)
 
 
-def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
-    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
+def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int]:
+    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded, and
+    how many outside the edited statements were not (their edges are computed afresh)."""
     where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
     # Old function index -> this version's node (None inside the edit), looked up once per function.
     functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
     around = _calls_around(previous, reuse) if edited is not None else set()
-    seeded = 0
+    seeded = skipped = 0
     for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
         for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
@@ -379,21 +394,52 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
             if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+                skipped += 1
                 continue  # around them, with its callee reaching in
             if not targets:
                 memo[call] = []
             elif len(targets) == 1:
                 function = functions[targets[0]]
                 if function is None:
+                    skipped += 1
                     continue
                 memo[call] = [function]
             else:
                 found = [functions[t] for t in targets]
                 if None in found:
+                    skipped += 1
                     continue
                 memo[call] = found
             seeded += 1
-    return seeded
+    return seeded, skipped
+
+
+def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
+    """Fill `paths.reach`'s memo from `previous` when the edit leaves the function-level call graph
+    (function -> the functions its calls and `new`s run) as it was: no function in the edited
+    statements, before or after; every edge outside them carried over (the caller checks); and
+    their calls, old and new, running the same functions between them (those calls lie in the
+    same functions, the ones around the edited block). Returns how many answers were seeded."""
+    if not previous.reached or len(module.functions) != len(previous.function_starts) or None in reuse.functions:
+        return 0
+    moved = reuse.calls
+    before: set[int] = set()
+    for index in range(len(moved)):
+        if moved[index] is None:
+            old = previous.called.get(index), previous.passed.get(index)
+            if None in old:
+                return 0  # never asked: what it ran is not known
+            before.update(*old)
+    image = set(moved)
+    after = {function for index, call in enumerate(reuse.nodes) if index not in image
+             for function in (*module.functions_called(call), *module.passed_functions(call))}
+    position = dict(zip(module.functions, range(len(module.functions))))
+    if {position.get(f, -1) for f in after} != {reuse.functions[f] for f in before}:
+        return 0
+    functions, memo = module.functions, module.__dict__.setdefault("_reach_memo", {})
+    for start, reached in previous.reached.items():
+        memo[functions[reuse.functions[start]]] = frozenset([functions[reuse.functions[f]] for f in reached])
+    return len(previous.reached)
 
 
 def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:
