@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from tree_sitter import Node, Tree
 
 from lambda_leak.javascript import parser
@@ -76,6 +78,22 @@ class Edit:
     edited: Span | None
     unit: Span
     delta: int
+
+
+@dataclass
+class _Seeded:
+    """What `_seed` and `seed_promises` put in one module's memos, as `capture` would write it down
+    (by this version's indices), kept when every function kept its index: `capture` then copies
+    these and converts only the entries computed afterwards, which the memos (dicts, in insertion
+    order) list after the `counts` seeded ones."""
+
+    called: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    passed: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # memo name -> how many entries were seeded
+
+
+_SEEDED = "_incremental_seeded"  # where the module keeps its `_Seeded`
 
 
 class _Misaligned(Exception):
@@ -136,11 +154,13 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     nodes = module.calls + module.news
     calls = dict(zip(nodes, range(len(nodes))))  # built in C: thousands of calls
     functions = dict(zip(module.functions, range(len(module.functions))))
+    seeded = module.__dict__.get(_SEEDED)
 
-    def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
-        out = {}
+    def edges(memo: dict[Node, list[Node]], name: str) -> dict[int, tuple[int, ...]]:
+        out, entries = _unseeded(memo, seeded, name)
         function = functions.get
-        for where, targets in zip(map(calls.get, memo), memo.values()):  # one loop for thousands of calls: kept lean
+        for call, targets in entries:  # one loop for thousands of calls: kept lean
+            where = calls.get(call)
             if where is None:
                 continue
             if not targets:
@@ -157,7 +177,8 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
 
     answers: dict[int, tuple[bool, tuple[int, ...]]] = {}
     if promises is not None and promises.track and not promises.cyclic:
-        for call, made in promises._calls_cache.items():
+        answers, entries = _unseeded(promises._calls_cache, seeded, "promises")
+        for call, made in entries:
             where, depends = calls.get(call), promises.call_deps.get(call, (OUTSIDE,))
             if where is None or OUTSIDE in depends:
                 continue
@@ -166,12 +187,19 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                 answers[where] = (made, found)
     scopes = [s for s in module._scope_list if not s.is_function and s.node is not module.root]
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
-                     module._new_starts, _spans(module)[1], edges(module._called),
-                     edges(module._passed), _spans(module)[2], _spans(module)[0],
+                     module._new_starts, _spans(module)[1], edges(module._called, "called"),
+                     edges(module._passed, "passed"), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
                      [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
                      dict(module._per_call), _reached(module, functions))
+
+
+def _unseeded(memo: dict, seeded: _Seeded | None, name: str) -> tuple[dict, Iterable]:
+    """A copy of what was seeded into `memo` (as `capture` writes it), and the entries to convert."""
+    if seeded is None or name not in seeded.counts:
+        return {}, memo.items()
+    return dict(getattr(seeded, name)), islice(memo.items(), seeded.counts[name], None)
 
 
 def _reached(module: JsModule, functions: dict[Node, int]) -> dict[int, tuple[int, ...]]:
@@ -212,24 +240,41 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
         if edited is not None:
             changed = {i for i, (start, end) in enumerate(zip(previous.function_starts, previous.function_ends))
                        if start < unit[0] < end}
-        seeded = 0
-        for index, (made, depends) in previous.promises.items():
+        kept = promises.module.__dict__.get(_SEEDED)  # every function kept its index (see `_seed`)
+        answers = kept.promises if kept is not None else {}  # as `capture` will write them down
+        moved_functions, calls_cache, call_deps = reuse.functions, promises._calls_cache, promises.call_deps
+        deciding: dict[tuple[int, ...], frozenset | None] = {}  # old indices -> this version's functions
+        for index, answer in previous.promises.items():  # one loop for thousands of calls: kept lean
             moved = reuse.calls[index]
-            if moved is None or changed.intersection(depends):
+            if moved is None:
                 continue
-            found = [reuse.functions[f] for f in depends]
-            if None in found:
+            depends = answer[1]
+            found = deciding.get(depends, False)
+            if found is False:
+                found = deciding[depends] = _deciding(depends, changed, moved_functions, functions)
+            if found is None:
                 continue
             call = nodes[moved]
-            promises._calls_cache[call] = made
-            promises.call_deps[call] = {functions[f] for f in found}
-            seeded += 1
-        return seeded
+            calls_cache[call] = answer[0]
+            call_deps[call] = found
+            answers[moved] = answer
+        if kept is not None:
+            kept.counts["promises"] = len(calls_cache)
+        return len(calls_cache)
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("promise answers not re-used", exc_info=True)
         promises._calls_cache.clear()
         promises.call_deps.clear()
+        promises.module.__dict__.pop(_SEEDED, None)
         return 0
+
+
+def _deciding(depends: tuple[int, ...], changed: set[int], moved: list, functions: list) -> frozenset | None:
+    """The functions (this version's nodes) whose code decided an answer, None when one changed."""
+    if not changed.isdisjoint(depends):
+        return None
+    found = [moved[f] for f in depends]
+    return None if None in found else frozenset([functions[f] for f in found])
 
 
 def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentMemo) -> JsModule:
@@ -262,6 +307,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         module._called.clear()
         module._passed.clear()
         module.__dict__.pop("_reach_memo", None)
+        module.__dict__.pop(_SEEDED, None)
     return module
 
 
@@ -386,8 +432,11 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int
     # Old function index -> this version's node (None inside the edit), looked up once per function.
     functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
     around = _calls_around(previous, reuse) if edited is not None else set()
+    unmoved = reuse.functions == list(range(len(module.functions)))  # every function kept its index
+    kept = _Seeded() if unmoved else None
     seeded = skipped = 0
-    for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
+    for name, memo, entries in (("called", module._called, previous.called), ("passed", module._passed, previous.passed)):
+        carried = getattr(kept, name) if kept is not None else {}
         for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
             if moved is None:
@@ -410,7 +459,12 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int
                     skipped += 1
                     continue
                 memo[call] = found
+            carried[moved] = targets
             seeded += 1
+        if kept is not None:
+            kept.counts[name] = len(memo)
+    if kept is not None:
+        module.__dict__[_SEEDED] = kept
     return seeded, skipped
 
 
