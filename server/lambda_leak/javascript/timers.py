@@ -37,9 +37,13 @@ def _timer_callee(module: JsModule, call: Node) -> str | None:
     return None
 
 
-def timer_calls(module: JsModule) -> list[Node]:
+def timer_calls(module: JsModule, carried: bool = True) -> list[Node]:
     """The calls (in order) `timer_kind` may name: it names no other. Without "timers" in the file
-    no alias of a timer can be imported, so a plain call must spell a timer's own name."""
+    no alias of a timer can be imported, so a plain call must spell a timer's own name. Without
+    `carried` (the language server, which carries per-call answers over to the next version), the
+    member calls named like a timer and every plain call: cheaper when each is read only once."""
+    if not carried:
+        return module.calls_to_methods(TIMERS, plain=True)
     aliases = _mentions_timers(module)
     return [call for call, callee in zip(module.calls, module.per_call(_timer_callee))
             if callee is not None and (aliases or callee in TIMERS or callee is _MEMBER or callee is _NO_CALLEE)]

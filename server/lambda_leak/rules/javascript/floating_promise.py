@@ -72,13 +72,20 @@ def _awaited(module, call) -> bool:
 
 
 def _promises_on_path(module, paths, promises) -> Iterator:
-    """Calls, then `new`s, on a handler path that make a promise, but for awaited calls whose answer
-    is already known (`check` skips awaited calls). A call is asked whether it makes a promise only
+    """Calls, then `new`s, on a handler path that make a promise, but, in the language server (which
+    carries answers over from the previous version: `promises.track`), for awaited calls whose answer
+    is already known (the rule skips awaited calls). A call is asked whether it makes a promise only
     once it is known to be on the path, so that the questions (and the answers of a recursion cut
     short) do not depend on the language server's carried answers; a known answer is read first,
     since reading it changes nothing. A `new` is asked first: that answer only reads its
     constructor's name (no promise knowledge is recorded), and most `new`s (`new
     PutItemCommand(...)`) are no promise, so their path is never looked up."""
+    if not promises.track:  # a one-off analysis (`check`): no answer is known yet, nothing to skip
+        for call in module.calls:
+            if paths.on_path(call) and promises.makes_promise(call):
+                yield call
+        yield from _promise_news_on_path(module, paths, promises)
+        return
     known, makes = promises.answered, promises.call_makes_promise
     for call, awaited in zip(module.calls, module.per_call(_awaited)):
         if not known(call):
@@ -86,6 +93,11 @@ def _promises_on_path(module, paths, promises) -> Iterator:
                 yield call
         elif not awaited and makes(call) and paths.on_path(call):
             yield call
+    yield from _promise_news_on_path(module, paths, promises)
+
+
+def _promise_news_on_path(module, paths, promises) -> Iterator:
+    """The `new`s on a handler path that make a promise (see `_promises_on_path`)."""
     for new in module.news:
         if promises.makes_promise(new) and paths.on_path(new):
             yield new
