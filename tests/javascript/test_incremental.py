@@ -15,8 +15,9 @@ import pytest
 from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
-from lambda_leak.engine import analyse_source
-from lambda_leak.javascript import incremental, parser
+from lambda_leak.engine import active_rules, analyse_source, run_rules
+from lambda_leak.javascript import incremental, parser, paths
+from lambda_leak.javascript.analyse import build_context
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.lsp.documents import Document
@@ -43,6 +44,8 @@ class Editor:
         self.reused: list[int] = []
         self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
         self.reused_promises: list[int] = []
+        self.reused_reach: list[int] = []
+        self.captured_seeded: list[bool] = []  # `capture` copied the seeded entries, converting only the rest
         self._analyse()
 
     def _analyse(self):
@@ -50,11 +53,13 @@ class Editor:
         memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
         if previous is not None and language_for(self.document.path) != "python":
             self.carried.append(_same_nodes(self.document, previous.copy(), memo.previous))
+            self.captured_seeded.append(_same_capture(self.document, previous.copy(), memo.previous, self.config))
         report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
         self.document.tree = report.syntax_tree
         self.document.call_graph = memo.current
         self.reused.append(memo.reused)
         self.reused_promises.append(memo.reused_promises)
+        self.reused_reach.append(memo.reused_reach)
         return report
 
     def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str):
@@ -100,6 +105,10 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
     for read, answers in module._per_call.items():  # carried over: each call's answer as this version reads it
         assert {(c.start_byte, c.end_byte): a for c, a in zip(module.calls, answers)} == {
             (c.start_byte, c.end_byte): read(expected, c) for c in expected.calls}, read
+    functions = {(f.start_byte, f.end_byte): f for f in expected.functions}
+    for start, reached in module.__dict__.get("_reach_memo", {}).items():  # carried over: as a fresh module reaches
+        want = paths._reach(expected, functions[start.start_byte, start.end_byte])
+        assert sorted(_spans(reached)) == sorted(_spans(want))
     if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
         nodes = module.calls + module.news
         for index, moved in enumerate(memo.reuse.calls):
@@ -110,6 +119,26 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
                 assert nodes[moved].start_byte in (start, start + shift)
                 assert nodes[moved].end_byte in (end, end + shift)
     return memo.carried > 0 and len(module._per_call) >= 2  # the method names and callback_api_leak's candidates
+
+
+def _graph(graph) -> tuple:
+    """A captured call graph's answers (which functions decided a promise answer: a set)."""
+    promises = {call: (made, sorted(depends)) for call, (made, depends) in graph.promises.items()}
+    return graph.called, graph.passed, promises, graph.reached
+
+
+def _same_capture(document: Document, previous_tree, previous, config: Config) -> bool:
+    """The call graph an analysis leaves for the next version is the same whether `capture` copies
+    the seeded entries or converts every entry of the memos; returns whether it copied them."""
+    source = SourceText(document.path, document.text, language_for(document.path))
+    context = build_context(source, config, None, previous_tree, DocumentMemo(previous=previous))
+    run_rules(active_rules("javascript", config), context, [])
+    copied = incremental.capture(context.module, context.promises)
+    seeded = context.module.__dict__.pop(incremental._SEEDED, None)
+    converted = incremental.capture(context.module, context.promises)
+    if copied is not None or converted is not None:
+        assert _graph(copied) == _graph(converted)
+    return seeded is not None and "promises" in seeded.counts
 
 
 def fresh(path: str, text: str, config: Config | None = None):
@@ -193,6 +222,8 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     _random_edits(editor, rng, 25)
     assert sum(1 for n in editor.reused if n) >= 5  # the call graph was really re-used, not recomputed
     assert sum(1 for n in editor.reused_promises if n) >= 5  # and the promise answers
+    assert sum(1 for n in editor.reused_reach if n) >= 5  # and the functions each handler reaches
+    assert sum(editor.captured_seeded) >= 5  # and `capture` copied what was seeded
     assert sum(editor.carried) >= 5  # and the nodes outside the edit
 
 

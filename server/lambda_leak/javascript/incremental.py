@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from tree_sitter import Node, Tree
 
 from lambda_leak.javascript import parser
@@ -65,6 +67,7 @@ class CallGraph:
     scope_ends: list[int] = field(default_factory=list)
     scope_types: list[str] = field(default_factory=list)
     per_call: dict = field(default_factory=dict)  # `JsModule.per_call`'s answers (by call index)
+    reached: dict[int, tuple[int, ...]] = field(default_factory=dict)  # function -> `paths.reach` (indices)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,22 @@ class Edit:
     edited: Span | None
     unit: Span
     delta: int
+
+
+@dataclass
+class _Seeded:
+    """What `_seed` and `seed_promises` put in one module's memos, as `capture` would write it down
+    (by this version's indices), kept when every function kept its index: `capture` then copies
+    these and converts only the entries computed afterwards, which the memos (dicts, in insertion
+    order) list after the `counts` seeded ones."""
+
+    called: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    passed: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # memo name -> how many entries were seeded
+
+
+_SEEDED = "_incremental_seeded"  # where the module keeps its `_Seeded`
 
 
 class _Misaligned(Exception):
@@ -117,6 +136,7 @@ class DocumentMemo:
     current: CallGraph | None = field(default=None, repr=False)
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
+    reused_reach: int = 0  # `paths.reach` answers that came from `previous`
     carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
 
@@ -134,11 +154,13 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     nodes = module.calls + module.news
     calls = dict(zip(nodes, range(len(nodes))))  # built in C: thousands of calls
     functions = dict(zip(module.functions, range(len(module.functions))))
+    seeded = module.__dict__.get(_SEEDED)
 
-    def edges(memo: dict[Node, list[Node]]) -> dict[int, tuple[int, ...]]:
-        out = {}
+    def edges(memo: dict[Node, list[Node]], name: str) -> dict[int, tuple[int, ...]]:
+        out, entries = _unseeded(memo, seeded, name)
         function = functions.get
-        for where, targets in zip(map(calls.get, memo), memo.values()):  # one loop for thousands of calls: kept lean
+        for call, targets in entries:  # one loop for thousands of calls: kept lean
+            where = calls.get(call)
             if where is None:
                 continue
             if not targets:
@@ -155,7 +177,8 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
 
     answers: dict[int, tuple[bool, tuple[int, ...]]] = {}
     if promises is not None and promises.track and not promises.cyclic:
-        for call, made in promises._calls_cache.items():
+        answers, entries = _unseeded(promises._calls_cache, seeded, "promises")
+        for call, made in entries:
             where, depends = calls.get(call), promises.call_deps.get(call, (OUTSIDE,))
             if where is None or OUTSIDE in depends:
                 continue
@@ -164,12 +187,29 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                 answers[where] = (made, found)
     scopes = [s for s in module._scope_list if not s.is_function and s.node is not module.root]
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
-                     module._new_starts, _spans(module)[1], edges(module._called),
-                     edges(module._passed), _spans(module)[2], _spans(module)[0],
+                     module._new_starts, _spans(module)[1], edges(module._called, "called"),
+                     edges(module._passed, "passed"), _spans(module)[2], _spans(module)[0],
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
                      [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
-                     dict(module._per_call))
+                     dict(module._per_call), _reached(module, functions))
+
+
+def _unseeded(memo: dict, seeded: _Seeded | None, name: str) -> tuple[dict, Iterable]:
+    """A copy of what was seeded into `memo` (as `capture` writes it), and the entries to convert."""
+    if seeded is None or name not in seeded.counts:
+        return {}, memo.items()
+    return dict(getattr(seeded, name)), islice(memo.items(), seeded.counts[name], None)
+
+
+def _reached(module: JsModule, functions: dict[Node, int]) -> dict[int, tuple[int, ...]]:
+    """`paths.reach`'s answers of this analysis, by function index."""
+    out = {}
+    for start, found in module.__dict__.get("_reach_memo", {}).items():
+        where, targets = functions.get(start), tuple([functions.get(f, -1) for f in found])
+        if where is not None and -1 not in targets:
+            out[where] = targets
+    return out
 
 
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
@@ -200,24 +240,41 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
         if edited is not None:
             changed = {i for i, (start, end) in enumerate(zip(previous.function_starts, previous.function_ends))
                        if start < unit[0] < end}
-        seeded = 0
-        for index, (made, depends) in previous.promises.items():
+        kept = promises.module.__dict__.get(_SEEDED)  # every function kept its index (see `_seed`)
+        answers = kept.promises if kept is not None else {}  # as `capture` will write them down
+        moved_functions, calls_cache, call_deps = reuse.functions, promises._calls_cache, promises.call_deps
+        deciding: dict[tuple[int, ...], frozenset | None] = {}  # old indices -> this version's functions
+        for index, answer in previous.promises.items():  # one loop for thousands of calls: kept lean
             moved = reuse.calls[index]
-            if moved is None or changed.intersection(depends):
+            if moved is None:
                 continue
-            found = [reuse.functions[f] for f in depends]
-            if None in found:
+            depends = answer[1]
+            found = deciding.get(depends, False)
+            if found is False:
+                found = deciding[depends] = _deciding(depends, changed, moved_functions, functions)
+            if found is None:
                 continue
             call = nodes[moved]
-            promises._calls_cache[call] = made
-            promises.call_deps[call] = {functions[f] for f in found}
-            seeded += 1
-        return seeded
+            calls_cache[call] = answer[0]
+            call_deps[call] = found
+            answers[moved] = answer
+        if kept is not None:
+            kept.counts["promises"] = len(calls_cache)
+        return len(calls_cache)
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("promise answers not re-used", exc_info=True)
         promises._calls_cache.clear()
         promises.call_deps.clear()
+        promises.module.__dict__.pop(_SEEDED, None)
         return 0
+
+
+def _deciding(depends: tuple[int, ...], changed: set[int], moved: list, functions: list) -> frozenset | None:
+    """The functions (this version's nodes) whose code decided an answer, None when one changed."""
+    if not changed.isdisjoint(depends):
+        return None
+    found = [moved[f] for f in depends]
+    return None if None in found else frozenset([functions[f] for f in found])
 
 
 def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentMemo) -> JsModule:
@@ -242,12 +299,15 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         memo.carried = carried.count
         _carry_per_call(module, memo.previous, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
-        memo.reused = _seed(module, memo.previous, memo.reuse)
+        memo.reused, skipped = _seed(module, memo.previous, memo.reuse)
+        memo.reused_reach = _seed_reach(module, memo.previous, memo.reuse) if not skipped else 0
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("call graph not re-used", exc_info=True)
-        memo.reuse, memo.reused = None, 0
+        memo.reuse, memo.reused, memo.reused_reach = None, 0, 0
         module._called.clear()
         module._passed.clear()
+        module.__dict__.pop("_reach_memo", None)
+        module.__dict__.pop(_SEEDED, None)
     return module
 
 
@@ -365,35 +425,75 @@ def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried
     return Reuse(carried.calls, carried.functions, module.calls + module.news, edited, unit, comment_free)
 
 
-def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
-    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded."""
+def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int]:
+    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded, and
+    how many outside the edited statements were not (their edges are computed afresh)."""
     where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
     # Old function index -> this version's node (None inside the edit), looked up once per function.
     functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
     around = _calls_around(previous, reuse) if edited is not None else set()
-    seeded = 0
-    for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
+    unmoved = reuse.functions == list(range(len(module.functions)))  # every function kept its index
+    kept = _Seeded() if unmoved else None
+    seeded = skipped = 0
+    for name, memo, entries in (("called", module._called, previous.called), ("passed", module._passed, previous.passed)):
+        carried = getattr(kept, name) if kept is not None else {}
         for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
             if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+                skipped += 1
                 continue  # around them, with its callee reaching in
             if not targets:
                 memo[call] = []
             elif len(targets) == 1:
                 function = functions[targets[0]]
                 if function is None:
+                    skipped += 1
                     continue
                 memo[call] = [function]
             else:
                 found = [functions[t] for t in targets]
                 if None in found:
+                    skipped += 1
                     continue
                 memo[call] = found
+            carried[moved] = targets
             seeded += 1
-    return seeded
+        if kept is not None:
+            kept.counts[name] = len(memo)
+    if kept is not None:
+        module.__dict__[_SEEDED] = kept
+    return seeded, skipped
+
+
+def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
+    """Fill `paths.reach`'s memo from `previous` when the edit leaves the function-level call graph
+    (function -> the functions its calls and `new`s run) as it was: no function in the edited
+    statements, before or after; every edge outside them carried over (the caller checks); and
+    their calls, old and new, running the same functions between them (those calls lie in the
+    same functions, the ones around the edited block). Returns how many answers were seeded."""
+    if not previous.reached or len(module.functions) != len(previous.function_starts) or None in reuse.functions:
+        return 0
+    moved = reuse.calls
+    before: set[int] = set()
+    for index in range(len(moved)):
+        if moved[index] is None:
+            old = previous.called.get(index), previous.passed.get(index)
+            if None in old:
+                return 0  # never asked: what it ran is not known
+            before.update(*old)
+    image = set(moved)
+    after = {function for index, call in enumerate(reuse.nodes) if index not in image
+             for function in (*module.functions_called(call), *module.passed_functions(call))}
+    position = dict(zip(module.functions, range(len(module.functions))))
+    if {position.get(f, -1) for f in after} != {reuse.functions[f] for f in before}:
+        return 0
+    functions, memo = module.functions, module.__dict__.setdefault("_reach_memo", {})
+    for start, reached in previous.reached.items():
+        memo[functions[reuse.functions[start]]] = frozenset([functions[reuse.functions[f]] for f in reached])
+    return len(previous.reached)
 
 
 def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:

@@ -74,6 +74,10 @@ class PromiseKnowledge:
             return self.module.is_promise_new(node)
         return False
 
+    def answered(self, call: Node) -> bool:
+        """Is `call_makes_promise(call)` known already? Asking it again then changes nothing."""
+        return call in self._calls_cache
+
     def call_makes_promise(self, call: Node) -> bool:
         known = self._calls_cache.get(call)
         if known is None:

@@ -18,6 +18,37 @@ TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate"})
 CLEARERS = frozenset({"clearTimeout", "clearInterval", "clearImmediate"})
 
 
+_MEMBER = "\x00member"  # `_timer_callee`: a member callee whose property names a timer
+_NO_CALLEE = "\x00none"  # a call without a callee (error recovery): `timer_kind` reads it, as before
+
+
+def _timer_callee(module: JsModule, call: Node) -> str | None:
+    """What `timer_calls` needs of a callee: `_MEMBER` for `x.setTimeout`, the name of a plain
+    identifier, None for any other callee (read once per call through `per_call`, which the
+    language server carries over to the next version)."""
+    callee = module.callee(call)
+    if callee is None:
+        return _NO_CALLEE
+    callee = unwrap(callee)
+    if callee.type == "identifier":
+        return module.text(callee)
+    if callee.type == "member_expression" and module.text(callee.child_by_field_name("property")) in TIMERS:
+        return _MEMBER
+    return None
+
+
+def timer_calls(module: JsModule, carried: bool = True) -> list[Node]:
+    """The calls (in order) `timer_kind` may name: it names no other. Without "timers" in the file
+    no alias of a timer can be imported, so a plain call must spell a timer's own name. Without
+    `carried` (the language server, which carries per-call answers over to the next version), the
+    member calls named like a timer and every plain call: cheaper when each is read only once."""
+    if not carried:
+        return module.calls_to_methods(TIMERS, plain=True)
+    aliases = _mentions_timers(module)
+    return [call for call, callee in zip(module.calls, module.per_call(_timer_callee))
+            if callee is not None and (aliases or callee in TIMERS or callee is _MEMBER or callee is _NO_CALLEE)]
+
+
 def timer_kind(module: JsModule, call: Node) -> str | None:
     """'setTimeout' etc. when `call` starts a callback timer, else None."""
     callee = unwrap(module.callee(call))

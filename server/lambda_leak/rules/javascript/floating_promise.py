@@ -64,13 +64,40 @@ def _responds(context, anchor) -> bool:
     return any(f in context.routes and sends_response(f, anchor) for f in context.module.enclosing_functions(anchor))
 
 
+def _awaited(module, call) -> bool:
+    """`await call(...)`: never a finding (read once per call through `per_call`, which the language
+    server carries over to the next version: a call outside an edit has its parent outside it too)."""
+    parent = call.parent
+    return parent is not None and parent.type == "await_expression"
+
+
 def _promises_on_path(module, paths, promises) -> Iterator:
-    """Calls, then `new`s, on a handler path that make a promise. A `new` is asked whether it makes
-    one first: that answer only reads its constructor's name (no promise knowledge is recorded),
-    and most `new`s (`new PutItemCommand(...)`) are no promise, so their path is never looked up."""
-    for call in module.calls:
-        if paths.on_path(call) and promises.makes_promise(call):
+    """Calls, then `new`s, on a handler path that make a promise, but, in the language server (which
+    carries answers over from the previous version: `promises.track`), for awaited calls whose answer
+    is already known (the rule skips awaited calls). A call is asked whether it makes a promise only
+    once it is known to be on the path, so that the questions (and the answers of a recursion cut
+    short) do not depend on the language server's carried answers; a known answer is read first,
+    since reading it changes nothing. A `new` is asked first: that answer only reads its
+    constructor's name (no promise knowledge is recorded), and most `new`s (`new
+    PutItemCommand(...)`) are no promise, so their path is never looked up."""
+    if not promises.track:  # a one-off analysis (`check`): no answer is known yet, nothing to skip
+        for call in module.calls:
+            if paths.on_path(call) and promises.makes_promise(call):
+                yield call
+        yield from _promise_news_on_path(module, paths, promises)
+        return
+    known, makes = promises.answered, promises.call_makes_promise
+    for call, awaited in zip(module.calls, module.per_call(_awaited)):
+        if not known(call):
+            if paths.on_path(call) and makes(call):
+                yield call
+        elif not awaited and makes(call) and paths.on_path(call):
             yield call
+    yield from _promise_news_on_path(module, paths, promises)
+
+
+def _promise_news_on_path(module, paths, promises) -> Iterator:
+    """The `new`s on a handler path that make a promise (see `_promises_on_path`)."""
     for new in module.news:
         if promises.makes_promise(new) and paths.on_path(new):
             yield new
@@ -82,7 +109,7 @@ def check(context) -> Iterator[Finding]:
     for call in _promises_on_path(module, paths, promises):
         parent = call.parent
         if parent is not None and parent.type == "await_expression":
-            continue  # awaited: `follow`'s first answer (handled), without building it
+            continue  # awaited (as `_awaited` reads it): `follow`'s first answer (handled), without building it
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from lambda_leak.fixes.javascript.await_timer import await_timer
 from lambda_leak.javascript.fate import settled_by_executor
-from lambda_leak.javascript.timers import TIMERS, continues_callback, is_cleared, timer_kind
+from lambda_leak.javascript.timers import continues_callback, is_cleared, timer_calls, timer_kind
 from lambda_leak.model import Finding
 from lambda_leak.rules import FixInfo, RuleInfo
 
@@ -29,7 +29,7 @@ _WHY = {
 
 def check(context) -> Iterator[Finding]:
     module, paths = context.module, context.paths
-    for call in module.calls_to_methods(TIMERS, plain=True):
+    for call in timer_calls(module, carried=context.promises.track):  # `track`: the language server
         kind = timer_kind(module, call)
         if kind is None or not paths.on_path(call):
             continue
