@@ -190,7 +190,7 @@ def _read_config_file(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def config_for_directory(directory: Path) -> Config:
+def config_for_directory(directory: str | os.PathLike) -> Config:
     """The config that governs files in `directory`: the nearest config file going up, or defaults."""
     return _config_in(os.path.abspath(directory))
 

@@ -59,7 +59,7 @@ def forget_real_paths() -> None:
 
 def config_of(path: str) -> Config:
     try:
-        return config_for_directory(Path(os.path.dirname(key(path))))
+        return config_for_directory(os.path.dirname(key(path)))  # a string: no pathlib object per file
     except ConfigError:
         return Config()  # the CLI reports config errors for the files it checks
 
