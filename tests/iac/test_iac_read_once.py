@@ -53,3 +53,24 @@ def test_files_it_cannot_read_keep_their_answers(tmp_path: Path, monkeypatch, ca
         os.mkfifo(tmp_path / "pipe.yaml")
         stamp, declarations, cacheable = read_declarations(str(tmp_path / "pipe.yaml"), tmp_path)
         assert stamp is not None and declarations == [] and not cacheable
+
+
+def test_the_candidates_listed_for_the_workers_are_not_walked_again_by_the_reading(tmp_path: Path, monkeypatch):
+    """`Workspace.deployment_candidates` then `discover`, with the listings of one walk: one candidate
+    walk; a later reading (new listings, or none) walks again and sees what changed."""
+    (tmp_path / "template.yaml").write_text("Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+                                            "    Properties:\n      Handler: app.run\n")
+    walks = []
+    real_walk = discovery.walk_names
+    monkeypatch.setattr(discovery, "walk_names", lambda *args: walks.append(args[0]) or real_walk(*args))
+    reader, listings = HandlerDiscovery(), {}
+    reader.listings = listings
+    first = reader.candidates(tmp_path)
+    assert reader.candidates(tmp_path) == first and len(walks) == 1
+    assert len(reader.discover(tmp_path)) == 1 and len(walks) == 1
+    assert reader._walked_in is None  # used: the listings are let go
+    (tmp_path / "other.yaml").write_text("Resources: {}\n")
+    reader.listings = {}
+    assert len(reader.candidates(tmp_path)) == 2 and len(walks) == 2
+    reader.listings = None
+    assert len(reader.candidates(tmp_path)) == 2 and len(walks) == 3

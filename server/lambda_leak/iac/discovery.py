@@ -47,6 +47,10 @@ class HandlerDiscovery:
     def __init__(self) -> None:
         self._read_cache: dict[str, tuple[tuple[int, int], Path, list[Declaration]]] = {}
         self.listings: dict | None = None  # folder listings of the current run, when the caller has them
+        # The candidates walked with those listings, per root, until `discover` reads them: a walk
+        # over the same listings finds the same files (`Workspace.deployment_candidates`, then this).
+        self._walked_in: dict | None = None
+        self._walks: dict[str, list[str]] = {}
 
     def discover(self, root: Path, readings: dict[str, "Reading"] | None = None) -> list[DeclaredHandler]:
         """`readings`: candidate files already read elsewhere (`read_candidates`, in worker processes),
@@ -54,7 +58,11 @@ class HandlerDiscovery:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         resolve = _resolver()
-        for name in self.candidates(root):
+        names = self.candidates(root)
+        self._walks.pop(str(root), None)
+        if not self._walks:
+            self._walked_in = None  # nothing left to reuse: the listings are not kept alive
+        for name in names:
             reading = readings.get(name) if readings is not None else None
             if reading is not None:
                 self._keep(name, root, reading.stamp, reading.declarations, reading.cacheable)
@@ -67,7 +75,14 @@ class HandlerDiscovery:
 
     def candidates(self, root: Path) -> list[str]:
         """The files under `root` (absolute and resolved) that may declare handlers, in walk order."""
-        return list(walk_names(str(root), _is_candidate, self.listings))
+        listings, name = self.listings, str(root)
+        if listings is None:
+            return list(walk_names(name, _is_candidate, None))
+        if self._walked_in is not listings:
+            self._walked_in, self._walks = listings, {}
+        if name not in self._walks:
+            self._walks[name] = list(walk_names(name, _is_candidate, listings))
+        return list(self._walks[name])
 
     def remembered(self) -> dict:
         """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
