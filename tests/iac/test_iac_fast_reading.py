@@ -23,16 +23,34 @@ def test_pruned_template_declares_what_the_full_document_declares(path: Path):
     assert templates.declarations(pruned, path) == templates.declarations(full, path)
 
 
-def test_pruned_template_keeps_function_resources_whole_and_drops_the_rest():
+def test_pruned_template_keeps_the_functions_read_properties_and_drops_the_rest():
     text = (FIXTURES / "sam-app" / "template.yaml").read_text()
     full, pruned = load_yaml(text), load_template(text)
     kept = {name for name, r in full["Resources"].items()
             if r.get("Type") in ("AWS::Serverless::Function", "AWS::Lambda::Function")}
     assert kept and set(pruned["Resources"]) == kept
+    dropped = set()
     for name in kept:
-        assert pruned["Resources"][name] == full["Resources"][name]
-        assert pruned["Resources"][name].key_lines == full["Resources"][name].key_lines
+        resource, whole = pruned["Resources"][name], full["Resources"][name]
+        assert {k: v for k, v in resource.items() if k != "Properties"} == {k: v for k, v in whole.items() if k != "Properties"}
+        assert resource.key_lines == whole.key_lines
+        read = {k: v for k, v in whole["Properties"].items() if k in cfn_yaml.FUNCTION_PROPERTIES}
+        assert resource["Properties"] == read
+        assert all(resource["Properties"].key_lines[k] == whole["Properties"].key_lines[k] for k in read)
+        dropped |= set(whole["Properties"]) - set(read)
+    assert dropped  # the fixture's functions have events, policies or environment
     assert "Outputs" not in pruned and pruned["Globals"] == full["Globals"]
+
+
+def test_the_template_reader_reads_no_function_property_the_pruning_drops():
+    """`templates.py` names every property it reads as a string literal: all of them are kept."""
+    import re
+
+    source = Path(templates.__file__).read_text()
+    read = set(re.findall(r"""(?:properties\.get\(|_property\(|in properties|config\.get\()\s*"(\w+)\"""", source))
+    read |= set(re.findall(r""""(\w+)" in properties""", source))
+    assert {"Handler", "Runtime", "CodeUri", "InlineCode", "PackageType", "Code"} <= read
+    assert read - {"LambdaManagedInstancesCapacityProviderConfig"} <= cfn_yaml.FUNCTION_PROPERTIES
 
 
 def test_a_merge_key_can_bring_the_function_type():
@@ -119,6 +137,19 @@ TRICKY = {
     "quoted and tagged type": _HEAD + "  Fn:\n    Type: 'AWS::Lambda::Function'\n    Properties: {Handler: a.b}\n"
     "  Other:\n    Type: !Sub AWS::SQS::Queue\n  Q:\n    Type: \"AWS::SQS::Queue\" # a queue\n",
     "merge key before the type": _HEAD + _FUNCTION + "  Q:\n    <<: {Type: AWS::Serverless::Function}\n    Type: AWS::SQS::Queue\n",
+    "unread properties of a function": _HEAD + _QUEUE + _FUNCTION.replace("      Handler", "      Events:\n        Api:\n"
+    "          Type: Api\n      Policies:\n      - AWSLambdaBasicExecutionRole\n      Handler") + "      Timeout: 3\n"
+    "      Environment:\n        Variables: {A: 'b'}\n" + _QUEUE.replace("Queue:", "Other:"),
+    "only unread properties": _HEAD + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 3\n      Tags: []\n",
+    "a property key not plain": _HEAD + _FUNCTION + "      'Events': {}\n      Timeout: 3\n",
+    "a quoted merge key in a function": _HEAD + _FUNCTION + "      Timeout: 3\n    '<<': {Metadata: {}}\n",
+    "a merge key in the properties": _HEAD + _FUNCTION + "      <<: {Timeout: 3}\n      Layers: []\n",
+    "properties twice": _HEAD + _FUNCTION + "      Timeout: 3\n    Properties:\n      Timeout: 4\n      Runtime: nodejs20.x\n",
+    "a line between the properties and their keys": _HEAD + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    "        Handler: a.b\n      Timeout: 3\n",
+    "an undefined alias after a JSON-like key in an unread property": _HEAD + _FUNCTION + '      Events: {"a" :&p 1, "b": *q}\n',
+    "an undefined alias after a flow key": _HEAD + _FUNCTION + '      Events: [{a: 1} :*q]\n',
+    "a substitution before a colon and a star": _HEAD + _FUNCTION + "      Policies: !Sub 'arn:${AWS::AccountId}:*'\n" + _QUEUE,
     "type not first": _HEAD + _FUNCTION + "  Q:\n    Properties: {}\n    Type: AWS::SQS::Queue\n",
     "every resource unread": _HEAD + _QUEUE + "Description: AWS::Lambda::Function\n",
     "resources twice": _HEAD + _QUEUE + _FUNCTION + "Resources:\n" + _QUEUE + _FUNCTION.replace("Fn:", "Gn:"),
@@ -146,8 +177,16 @@ def test_blanking_is_refused_where_lines_do_not_stand_alone():
         "anchor in an unread resource used by a function", "quoted scalar running over a resource key",
         "single-quoted scalar running over a resource key", "flow collection running over a resource key",
         "every resource unread", "windows line ends", "quote in a comment",
+        "an undefined alias after a JSON-like key in an unread property", "an undefined alias after a flow key",
     }
-    assert "plain" not in refused and "flow mapping on one line" not in refused
+    assert not {"plain", "flow mapping on one line", "a substitution before a colon and a star"} & set(refused)
+
+
+def test_blanking_drops_the_unread_properties_of_a_function():
+    blanked, _ = cfn_yaml._blank_unread(TRICKY["unread properties of a function"])
+    assert "Events" not in blanked and "Policies" not in blanked and "Environment" not in blanked
+    assert "Handler: app.handler" in blanked and "Runtime" in blanked
+    assert "Timeout" not in cfn_yaml._blank_unread(TRICKY["properties twice"])[0]
 
 
 def test_a_candidate_that_fails_to_read_is_left_to_discover(tmp_path, monkeypatch):
@@ -177,7 +216,8 @@ def test_an_alias_the_blanking_misses_gets_the_full_loaders_error():
     from lambda_leak.iac import cfn_yaml
 
     text = ('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n'
-            '    Properties:\n      Handler: app.run\n      Environment: {"a" :&p {"b" :*p}}\n'
+            '    Properties:\n      Handler: app.run\n      CodeUri: {"a" :&p {"b" :*p}}\n'
             '  Queue:\n    Type: AWS::SQS::Queue\n')
+    assert cfn_yaml._blank_unread(text) is None
     with pytest.raises(yaml.YAMLError):
         cfn_yaml.load_template(text)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from lambda_leak.iac.handler_paths import resolve, resolve_entry_points, runtime_family, split_node, split_python
+from lambda_leak.iac.handler_paths import (
+    NODE_EXTENSIONS, NODE_SOURCE_EXTENSIONS, TS_EXTENSIONS, node_module_file, python_module_file, resolve,
+    resolve_entry_points, runtime_family, source_of_build_output, split_node, split_python,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,64 @@ def test_compiled_output_folders_map_back_to_their_sources(tmp_path: Path):
     assert resolve("handlers/b.main", tmp_path / "other" / "dist", None).source_file == tmp_path / "other/handlers/b.ts"
     # no source anywhere: the built file is still the answer
     assert resolve("c.main", tmp_path / "plain" / "dist", "node").source_file == tmp_path / "plain/dist/c.js"
+
+
+# -- the lookups by strings find what the lookups by Path found ---------------------------------
+
+def _path_node_module_file(base: Path, module: str, extensions) -> Path | None:
+    """The lookup as it was written with Path (one object per name tried): the reference."""
+    stem = Path(os.path.normpath(os.path.join(base, module.replace("\\", "/"))))
+    if stem.suffix in NODE_SOURCE_EXTENSIONS and stem.is_file():
+        return stem
+    for extension in extensions:
+        candidate = stem.with_name(stem.name + extension)
+        if candidate.is_file():
+            return candidate
+    if stem.is_dir():
+        for extension in extensions:
+            candidate = stem / f"index{extension}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _path_python_module_file(base: Path, module: str) -> Path | None:
+    relative = module.replace("\\", "/").replace("/", ".").strip(".").replace(".", "/")
+    if not relative:
+        return None
+    for candidate in (Path(os.path.normpath(os.path.join(base, relative + ".py"))),
+                      Path(os.path.normpath(os.path.join(base, relative))) / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+LOOKUP_FILES = ["app.js", "app.ts", "lib.mjs", "x.cjs.ts", "folder/index.ts", "both/index.js", "both.cjs", ".js",
+                "dots.v1/handler.mjs", "pkg/__init__.py", "pkg/mod.py", "mod.py", "odd.", "a.b.c.tsx", "link-target.ts"]
+LOOKUP_MODULES = ["app", "app.js", "app.ts", "lib", "x", "x.cjs", "folder", "both", "", ".", "..", "./app", "../up",
+                  "dots.v1/handler", "pkg", "pkg.mod", "pkg/mod", "mod", "odd", "odd.", "a.b.c", "a.b", "missing",
+                  "link", "link.ts", "folder/", "sub\\app", "pkg.__init__", ".js"]
+
+
+def test_string_lookups_find_the_files_the_path_lookups_found(tmp_path: Path):
+    for name in LOOKUP_FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link.ts").symlink_to(tmp_path / "link-target.ts")
+    (tmp_path / "sub").mkdir()
+    base = tmp_path / "sub"
+    for folder in (tmp_path, base):
+        for module in LOOKUP_MODULES:
+            for extensions in (NODE_SOURCE_EXTENSIONS, TS_EXTENSIONS + NODE_EXTENSIONS):
+                assert node_module_file(folder, module, extensions) == _path_node_module_file(folder, module, extensions), module
+            assert python_module_file(folder, module) == _path_python_module_file(folder, module), module
+
+
+def test_a_build_folder_leads_to_its_source_by_strings_too(tmp_path: Path):
+    for name in ("src/handlers/app.ts", "other/dist/x/app.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert source_of_build_output(tmp_path / "dist", "handlers/app") == tmp_path / "src/handlers/app.ts"
+    assert source_of_build_output(tmp_path, "dist/handlers/app") == tmp_path / "src/handlers/app.ts"
+    assert source_of_build_output(tmp_path, "handlers/app") is None  # no build folder on the way
+    assert source_of_build_output(tmp_path / "distant", "app") is None  # a name that only starts like one

@@ -23,19 +23,20 @@ from lambda_leak.iac.cdk_common import (
     to_declaration,
 )
 from lambda_leak.iac.model import Declaration
-from lambda_leak.javascript.parser import parse
+from lambda_leak.javascript.parser import captures, parse
 from lambda_leak.javascript.syntax import TRANSPARENT, import_names
 from lambda_leak.javascript.syntax import text as _text
 from lambda_leak.source import language_for
 
 _MAX_DEPTH = 12
+_COLLECTED = "(import_statement) @import (variable_declarator) @declarator (new_expression) @new"
 
 
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     language = language_for(path.name) or "javascript"  # the engine's grammars (per-thread parsers)
     tree = parse(text.encode("utf-8", "surrogatepass"), language)
     reader = StackReader(path, app_dir)
-    reader.collect(tree.root_node)
+    reader.collect(tree.root_node, language)
     found = []
     for node in reader.new_expressions:
         call = reader.construct_call(node)
@@ -64,21 +65,18 @@ class StackReader:
         self.constants: dict[str, ts.Node | None] = {}  # None: declared more than once
         self.new_expressions: list[ts.Node] = []
 
-    # --- one walk over the tree collects imports, constants and `new` expressions
-    def collect(self, root: ts.Node) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind == "import_statement":
+    # --- one query over the tree collects imports, constants and `new` expressions
+    def collect(self, root: ts.Node, language: str) -> None:
+        """`language`: the tree's. Matched in C: a walk in Python made a node object of every named
+        node of the file."""
+        found = captures(language, _COLLECTED, root)
+        # in the order of the text: an import or a declarator binds names that later ones may rebind
+        for node in sorted(found.get("import", []) + found.get("declarator", []), key=lambda n: n.start_byte):
+            if node.type == "import_statement":
                 self._import(node)
-                continue
-            if kind == "variable_declarator":
+            else:
                 self._declarator(node)
-            elif kind == "new_expression":
-                self.new_expressions.append(node)
-            stack.extend(reversed(node.named_children))
-        self.new_expressions.sort(key=lambda n: n.start_byte)
+        self.new_expressions = sorted(found.get("new", []), key=lambda n: n.start_byte)
 
     def _import(self, node: ts.Node) -> None:
         source = node.child_by_field_name("source")

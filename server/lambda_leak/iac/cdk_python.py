@@ -33,6 +33,20 @@ def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     return found
 
 
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    """Every node, in `ast.walk`'s order (breadth first; later bindings of a name win), without its
+    two generators per node: a stack's tree has tens of thousands of nodes."""
+    nodes = [tree]
+    for node in nodes:  # the list grows behind the loop: a queue without popping
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                nodes.append(value)
+            elif isinstance(value, list):
+                nodes.extend(item for item in value if isinstance(item, ast.AST))
+    return nodes
+
+
 class StackReader:
     def __init__(self, path: Path, app_dir: Path) -> None:
         self.path = path
@@ -42,7 +56,7 @@ class StackReader:
         self.calls: list[ast.Call] = []
 
     def collect(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:

@@ -104,6 +104,9 @@ def load_yaml(text: str) -> Any:
 
 # What a template reader needs: the function resources and what they may refer to.
 FUNCTION_TYPES = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
+# The properties of a function resource `templates.py` reads; the others (events, policies,
+# environment: most of a function's lines) are dropped like unread resources.
+FUNCTION_PROPERTIES = frozenset({"Handler", "Runtime", "CodeUri", "InlineCode", "PackageType", "CapacityProviderConfig", "Code"})
 _UNREAD_SECTIONS = frozenset({"Outputs", "Conditions", "Mappings", "Rules"})
 
 
@@ -178,10 +181,36 @@ def _prune(root: yaml.MappingNode) -> None:
             continue
         if name == "Resources" and isinstance(value_node, yaml.MappingNode):
             value_node = yaml.MappingNode(value_node.tag, [
-                (k, v) for k, v in value_node.value if not isinstance(v, yaml.MappingNode) or _is_function(v)
+                (k, _read_properties(v) if isinstance(v, yaml.MappingNode) else v)
+                for k, v in value_node.value if not isinstance(v, yaml.MappingNode) or _is_function(v)
             ], value_node.start_mark, value_node.end_mark, value_node.flow_style)
         kept.append((key_node, value_node))
     root.value = kept
+
+
+def _read_properties(resource: yaml.MappingNode) -> yaml.MappingNode:
+    """A kept resource with only the `FUNCTION_PROPERTIES` in its `Properties` mapping(s): new
+    nodes (an alias may share them). A resource with a merge key is kept whole, and so is a
+    mapping none of whose keys is read. A pruned mapping starts where its first kept key does,
+    as it would if the others had never been written (what `_unread_properties` blanks)."""
+    if any(_key_name(key) == "<<" for key, _ in resource.value):
+        return resource
+    pairs = [(key, _only_read(value) if _key_name(key) == "Properties" else value) for key, value in resource.value]
+    return yaml.MappingNode(resource.tag, pairs, resource.start_mark, resource.end_mark, resource.flow_style)
+
+
+def _only_read(properties: yaml.Node) -> yaml.Node:
+    if not isinstance(properties, yaml.MappingNode) or properties.tag != yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
+        return properties
+    kept = [(key, value) for key, value in properties.value
+            if not isinstance(key, yaml.ScalarNode) or key.value in FUNCTION_PROPERTIES or key.value == "<<"]
+    if not kept:
+        return properties
+    return yaml.MappingNode(properties.tag, kept, kept[0][0].start_mark, properties.end_mark, properties.flow_style)
+
+
+def _key_name(key: yaml.Node) -> str | None:
+    return key.value if isinstance(key, yaml.ScalarNode) else None
 
 
 def _is_function(resource: yaml.MappingNode) -> bool:
@@ -224,8 +253,9 @@ _DOCUMENT_MARKS = ("---", "...", "%")
 # The patterns below start with the character they look for and check what precedes it after
 # it (a lookbehind first is tried at every position of the text: several times slower).
 # Anchors and aliases start a token: after a line start, blanks or a flow indicator (`?`: a flow
-# key), or after the `:` of a quoted (JSON-like) key in a flow.
-_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?:(?<![^\s\[{,?][&*])|(?<=["']:[&*]))""")
+# key), or right after the `:` of a JSON-like key in a flow (see `_anchor_after_json_key`).
+_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?<![^\s\[{,?][&*])""")
+_COLON_THEN_ANCHOR = re.compile(r":[&*]")
 # A quote opening a scalar that runs past its line: in block context, after a line start or
 # blanks (in a flow, `_flows_close_on_their_lines` finds them).
 _OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
@@ -244,6 +274,7 @@ _PROPERTY = re.compile(r" *(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
 # From the end of a resource's key line: blank and comment lines, then its first key (the
 # common case: `Type`) with its indentation and value.
 _FIRST_KEY = re.compile(r"(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
+_LIST_ITEM = re.compile(r"-(?:[ ]|$)", re.M)
 _TYPE_VALUE = re.compile(r"""(?:"([^"\\]*)"|'([^']*)'|([\w:.-]+))[ ]*(?:#.*)?$""")
 
 
@@ -257,7 +288,7 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     # The mark alone first: searching for "\n---" stops at every line break (several times slower).
     if any(mark in text and (text.startswith(mark) or "\n" + mark in text) for mark in _DOCUMENT_MARKS):
         return None
-    if _ANCHOR_OR_ALIAS.search(text) or _OPEN_QUOTE.search(text):
+    if _ANCHOR_OR_ALIAS.search(text) or _anchor_after_json_key(text) or _OPEN_QUOTE.search(text):
         return None
     if not _flows_close_on_their_lines(text):
         return None
@@ -301,6 +332,22 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     return "".join(pieces), text.count("\n", 0, resources_at)
 
 
+def _anchor_after_json_key(text: str) -> bool:
+    """An anchor or alias right after the `:` of a JSON-like key (`{"a" :&x {"b": *x}}`; blanks
+    may come before the `:`): the key is a quoted scalar, or a flow collection closed on a line
+    where one starts (a `}` that only closes `${…}` in a string is no key)."""
+    for found in _COLON_THEN_ANCHOR.finditer(text):
+        before = found.start() - 1
+        while before >= 0 and text[before] == " ":
+            before -= 1
+        mark = text[before] if before >= 0 else ""
+        if mark and mark in "\"'":
+            return True
+        if mark and mark in "]}" and _BRACKET.search(text, text.rfind("\n", 0, before) + 1, before):
+            return True
+    return False
+
+
 @lru_cache(maxsize=64)
 def _lines_indented(low: int, high: int) -> re.Pattern:
     """Code lines indented by `low` to `high` blanks (searched in "\n" + text)."""
@@ -319,16 +366,19 @@ def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[
     if any(len(line.group(1)) != indent for line in lines):
         return None  # a line indented less than the first resource
     starts = [line.start() for line in lines]
-    unread = []
+    unread: list[tuple[int, int]] = []
+    properties: list[tuple[int, int]] = []  # in the resources kept
     for start, following in zip(starts, starts[1:] + [end]):
         if not _BLOCK_KEY.match(text, start):
             return None
         line_end = text.find("\n", start, following)
         if line_end >= 0 and _not_a_function(text, lined, line_end, following, indent):
             unread.append((start, following))
+        elif line_end >= 0:
+            properties.extend(_unread_properties(text, lined, line_end, following, indent))
     if len(unread) == len(starts):
         return None  # nothing left: `Resources` would read as null, not as an empty mapping
-    return unread, first.start()
+    return sorted(unread + properties), first.start()
 
 
 def _not_a_function(text: str, lined: str, body: int, end: int, indent: int) -> bool:
@@ -349,6 +399,55 @@ def _not_a_function(text: str, lined: str, body: int, end: int, indent: int) -> 
         if found.group(1) == "Type":
             return _names_no_function(found.group(2))
     return False
+
+
+def _unread_properties(text: str, lined: str, body: int, end: int, indent: int) -> list[tuple[int, int]]:
+    """In a kept resource whose lines run from offset `body` to `end`, the ranges of the entries
+    of its block `Properties` mapping(s) that `_read_properties` drops: none unless the resource
+    has no merge key and every line of the mapping at its keys' indentation is a plain key (or an
+    item of a list written at its key's indentation), one of them read."""
+    first = _CODE_LINE.search(lined, body, end)
+    if first is None or len(first.group(1)) <= indent or text.find("<<", body, end) >= 0:
+        return []  # a merge key (even quoted) keeps the resource whole in `_read_properties`
+    depth = len(first.group(1))
+    found: list[tuple[int, int]] = []
+    position = body
+    while (key := _properties_key(depth).search(lined, position, end)) is not None:
+        unread, position = _unread_entries(text, lined, key.end(), end, depth)
+        found += unread
+    return found
+
+
+@lru_cache(maxsize=64)
+def _properties_key(indent: int) -> re.Pattern:
+    """A block `Properties:` key indented by `indent` blanks, to the end of its line (in "\n" + text)."""
+    return re.compile(r"\n {%d}Properties[ ]*:[ ]*(?:#[^\n]*)?(?=\n)" % indent)
+
+
+def _unread_entries(text: str, lined: str, body: int, end: int, indent: int) -> tuple[list[tuple[int, int]], int]:
+    """The unread entries of the block mapping whose lines start at offset `body` (see
+    `_unread_properties`), the mapping's key indented by `indent`; and where the mapping ends
+    (its first line indented by `indent` or less, or `end`)."""
+    first = _CODE_LINE.search(lined, body, end)
+    if first is None or len(first.group(1)) <= indent:
+        return [], body
+    depth = len(first.group(1))
+    entries: list[tuple[int, bool]] = []  # (start, read)
+    mapping_end, plain = end, True
+    for line in _lines_indented(0, depth).finditer(lined, first.start(), end):
+        column = len(line.group(1))
+        if column <= indent:
+            mapping_end = line.start()
+            break
+        key = _PROPERTY.match(text, line.start()) if column == depth else None
+        if key is not None and key.group(1) != "<<":
+            entries.append((line.start(), key.group(1) in FUNCTION_PROPERTIES))
+        elif column != depth or not (entries and _LIST_ITEM.match(text, line.start() + depth)):
+            plain = False  # a line between the mapping's indentation and its keys', or not a plain key
+    if not plain or not any(read for _, read in entries):
+        return [], mapping_end  # nothing read, or not plain: the mapping is kept whole
+    bounds = [start for start, _ in entries[1:]] + [mapping_end]
+    return [(start, following) for (start, read), following in zip(entries, bounds) if not read], mapping_end
 
 
 def _names_no_function(value: str | None) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from lambda_leak.files import read_bytes, walk_names
+from lambda_leak.files import read_bytes, read_status_and_bytes, walk_names
 from lambda_leak.iac import cdk_js, cdk_python, pulumi, serverless, sst, templates, terraform
 from lambda_leak.iac.bundles import trace_build
 from lambda_leak.iac.cfn_yaml import load_json, load_template, load_yaml
@@ -47,6 +47,10 @@ class HandlerDiscovery:
     def __init__(self) -> None:
         self._read_cache: dict[str, tuple[tuple[int, int], Path, list[Declaration]]] = {}
         self.listings: dict | None = None  # folder listings of the current run, when the caller has them
+        # The candidates walked with those listings, per root, until `discover` reads them: a walk
+        # over the same listings finds the same files (`Workspace.deployment_candidates`, then this).
+        self._walked_in: dict | None = None
+        self._walks: dict[str, list[str]] = {}
 
     def discover(self, root: Path, readings: dict[str, "Reading"] | None = None) -> list[DeclaredHandler]:
         """`readings`: candidate files already read elsewhere (`read_candidates`, in worker processes),
@@ -54,18 +58,31 @@ class HandlerDiscovery:
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
         resolve = _resolver()
-        for name in self.candidates(root):
+        names = self.candidates(root)
+        self._walks.pop(str(root), None)
+        if not self._walks:
+            self._walked_in = None  # nothing left to reuse: the listings are not kept alive
+        for name in names:
             reading = readings.get(name) if readings is not None else None
             if reading is not None:
                 self._keep(name, root, reading.stamp, reading.declarations, reading.cacheable)
                 found.extend(reading.handlers)
                 continue
-            found.extend(resolve(self._declarations(name, root), root))
+            declarations = self._declarations(name, root)
+            if declarations:  # most candidates declare nothing
+                found.extend(resolve(declarations, root))
         return found
 
     def candidates(self, root: Path) -> list[str]:
         """The files under `root` (absolute and resolved) that may declare handlers, in walk order."""
-        return list(walk_names(str(root), _is_candidate, self.listings))
+        listings, name = self.listings, str(root)
+        if listings is None:
+            return list(walk_names(name, _is_candidate, None))
+        if self._walked_in is not listings:
+            self._walked_in, self._walks = listings, {}
+        if name not in self._walks:
+            self._walks[name] = list(walk_names(name, _is_candidate, listings))
+        return list(self._walks[name])
 
     def remembered(self) -> dict:
         """What was read, per deployment file and its stamp: to keep between runs (the CLI's cache)."""
@@ -109,17 +126,29 @@ def read_declarations(path: str, root: Path, cached: tuple | None = None, data: 
     """(stamp, what `path` declares, whether that may be cached); `cached` (a `HandlerDiscovery`
     entry) answers while the stamp and root are the same; `data`: the file's bytes, when the caller
     has them already."""
+    if cached is None and data is None:
+        try:
+            status, data = read_status_and_bytes(path, MAX_FILE_SIZE)  # one open: no stat first
+        except OSError:
+            pass  # missing or not readable: the stat and read below tell which, and log why
+        else:
+            declarations, cacheable = _read(path, root, status.st_size, data)
+            return (status.st_size, status.st_mtime_ns), declarations, cacheable and _whole(data, status)
     try:
-        stat = os.stat(path)
+        status = os.stat(path)
     except OSError:
         return None, [], False
-    stamp = (stat.st_size, stat.st_mtime_ns)
+    stamp = (status.st_size, status.st_mtime_ns)
     if cached is not None and cached[0] == stamp and cached[1] == root:
         return stamp, cached[2], True
-    declarations, cacheable = _read(path, root, stat.st_size, data)
-    if data is not None and len(data) != stat.st_size:
-        cacheable = False  # the bytes were read before this stat, and the file has changed since
-    return stamp, declarations, cacheable
+    declarations, cacheable = _read(path, root, status.st_size, data)
+    return stamp, declarations, cacheable and _whole(data, status)
+
+
+def _whole(data: bytes | None, status: os.stat_result) -> bool:
+    """Whether bytes read around a stat are what the stat's stamp describes: a file that changed in
+    between has a stamp that must not keep the answer."""
+    return data is None or len(data) == status.st_size
 
 
 def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None = None) -> dict[str, Reading]:
@@ -179,42 +208,46 @@ def _read(name_: str, root: Path, size: int, data: bytes | None = None) -> tuple
         return [], False
     name = os.path.basename(name_)
     suffix = os.path.splitext(name)[1].lower()
-    if suffix in TEMPLATE_SUFFIXES and name not in serverless.SERVERLESS_FILE_NAMES and not _FUNCTION_TYPE.search(data):
+    if not _may_declare(name, suffix, data):
         return [], True
     path = Path(name_)
     try:
         if name in serverless.SERVERLESS_FILE_NAMES:
-            if b"functions" not in data:
-                return [], True
             # `${file(...)}` pulls in other files, whose changes this file's mtime does not show
             return serverless.declarations(_load(data, suffix), path), b"${file(" not in data
         if suffix in TEMPLATE_SUFFIXES:
             return templates.declarations(_load(data, suffix, template=True), path), True
         if suffix == TERRAFORM_SUFFIX:
-            if not any(marker in data for marker in terraform.MARKERS):
-                return [], True
             return terraform.declarations(path, root), False  # locals, variables, tfvars and callers: other files
         if suffix in JS_SUFFIXES and any(marker in data for marker in JS_PROGRAM_MARKERS):
             return _js_program(path, data, root), False  # paths resolve against the project folder
         if suffix in JS_SUFFIXES:
-            if b"aws-cdk" not in data or b"Function" not in data:
-                return [], True
             if _compiled_from_typescript(path):
                 return [], False
             # CDK paths resolve against the app folder and the default entry looks for sibling files
             return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
-        if suffix == ".py" and b"Function" not in data:
-            return [], True  # both Pulumi and the CDK declare functions with a `…Function` class
-        if suffix == ".py" and b"pulumi_aws" in data:
+        if b"pulumi_aws" in data:
             return pulumi.python_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
-        if suffix == ".py":
-            if b"aws_cdk" not in data:
-                return [], True
-            return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False
+        return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False
     except (yaml.YAMLError, ValueError, SyntaxError, RecursionError) as error:
         log.warning("lambda-leak: %s: skipped, cannot parse: %s", path, _first_line(error))
         return [], True
-    return [], True
+
+
+def _may_declare(name: str, suffix: str, data: bytes) -> bool:
+    """Whether a candidate's bytes hold what its reader looks for: the markers each kind of file
+    cannot declare a function without (most candidates are dismissed here, unparsed)."""
+    if name in serverless.SERVERLESS_FILE_NAMES:
+        return b"functions" in data
+    if suffix in TEMPLATE_SUFFIXES:
+        return _FUNCTION_TYPE.search(data) is not None
+    if suffix == TERRAFORM_SUFFIX:
+        return any(marker in data for marker in terraform.MARKERS)
+    if suffix in JS_SUFFIXES:
+        return any(marker in data for marker in JS_PROGRAM_MARKERS) or (b"aws-cdk" in data and b"Function" in data)
+    if suffix == ".py":  # both Pulumi and the CDK declare functions with a `…Function` class
+        return b"Function" in data and (b"pulumi_aws" in data or b"aws_cdk" in data)
+    return False
 
 
 def _js_program(path: Path, data: bytes, root: Path) -> list[Declaration]:

@@ -57,23 +57,38 @@ def split_python(handler: str) -> tuple[str, str]:
 
 def join(base: Path, relative: str) -> Path:
     """`base / relative`, normalised (`..` folded) without resolving symlinks."""
-    return Path(os.path.normpath(os.path.join(base, relative.replace("\\", "/"))))
+    return Path(_joined(base, relative))
+
+
+def _joined(base: str | Path, relative: str) -> str:
+    """`join` as a string: the lookups below try several names per handler, each a stat, and a
+    Path per name costs more than its stat."""
+    return os.path.normpath(os.path.join(base, relative.replace("\\", "/")))
 
 
 def node_module_file(base: Path, module: str, extensions: tuple[str, ...] = NODE_SOURCE_EXTENSIONS) -> Path | None:
-    stem = join(base, module)
-    if stem.suffix in NODE_SOURCE_EXTENSIONS and stem.is_file():
+    found = _node_module_name(_joined(base, module), extensions)
+    return None if found is None else Path(found)
+
+
+def _node_module_name(stem: str, extensions: tuple[str, ...]) -> str | None:
+    if _suffix(os.path.basename(stem)) in NODE_SOURCE_EXTENSIONS and os.path.isfile(stem):
         return stem  # extensionless lookup of a name that already carries an extension
     for extension in extensions:
-        candidate = stem.with_name(stem.name + extension)
-        if candidate.is_file():
-            return candidate
-    if stem.is_dir():  # require() of a folder: its index file
+        if os.path.isfile(stem + extension):
+            return stem + extension
+    if os.path.isdir(stem):  # require() of a folder: its index file
         for extension in extensions:
-            candidate = stem / f"index{extension}"
-            if candidate.is_file():
+            candidate = os.path.join(stem, f"index{extension}")
+            if os.path.isfile(candidate):
                 return candidate
     return None
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix`: from the last dot, unless the name starts or ends with it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 BUILD_FOLDERS = frozenset({"dist", "build", "out", ".build"})
@@ -83,7 +98,10 @@ def source_of_build_output(base: Path, module: str) -> Path | None:
     """TypeScript (or Babel) projects deploy compiled output: `CodeUri: dist/` with `Handler:
     handlers/app.main` runs dist/handlers/app.js, compiled from src/handlers/app.ts (outDir dist,
     rootDir src) or from handlers/app.ts (rootDir .). The source is what lambda-leak should read."""
-    parts = join(base, module).parts
+    joined = _joined(base, module)
+    if BUILD_FOLDERS.isdisjoint(joined.split(os.sep)):
+        return None  # the common case, told without a Path
+    parts = Path(joined).parts
     build = max((i for i, part in enumerate(parts) if part in BUILD_FOLDERS), default=None)
     if build is None:
         return None
@@ -101,9 +119,9 @@ def python_module_file(base: Path, module: str) -> Path | None:
     relative = module.replace("\\", "/").replace("/", ".").strip(".").replace(".", "/")
     if not relative:
         return None
-    for candidate in (join(base, relative + ".py"), join(base, relative) / "__init__.py"):
-        if candidate.is_file():
-            return candidate
+    for candidate in (_joined(base, relative + ".py"), os.path.join(_joined(base, relative), "__init__.py")):
+        if os.path.isfile(candidate):
+            return Path(candidate)
     return None
 
 

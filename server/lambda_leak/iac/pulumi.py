@@ -39,7 +39,7 @@ def js_declarations(text: str, path: Path, project_dir: Path) -> list[Declaratio
     language = language_for(path.name) or "javascript"
     tree = parse(text.encode("utf-8", "surrogatepass"), language)
     reader = cdk_js.StackReader(path, project_dir)
-    reader.collect(tree.root_node)
+    reader.collect(tree.root_node, language)
     found = []
     for node in reader.new_expressions:
         constructor = node.child_by_field_name("constructor")

@@ -47,7 +47,7 @@ def declarations(text: str, path: Path, app: Path) -> list[Declaration]:
     language = language_for(path.name) or "typescript"
     tree = parse(text.encode("utf-8", "surrogatepass"), language)
     reader = cdk_js.StackReader(path, app)
-    reader.collect(tree.root_node)
+    reader.collect(tree.root_node, language)
     found: list[Declaration] = []
     for node in reader.new_expressions:
         constructor = node_text(node.child_by_field_name("constructor"))
@@ -94,7 +94,7 @@ def v2_declarations(text: str, path: Path, app: Path) -> list[Declaration]:
     language = language_for(path.name) or "typescript"
     tree = parse(text.encode("utf-8", "surrogatepass"), language)
     reader = cdk_js.StackReader(path, app)
-    reader.collect(tree.root_node)
+    reader.collect(tree.root_node, language)
     default_runtime = _default_runtime(reader, tree.root_node) or _config_default_runtime(path, app)
     found: list[Declaration] = []
     for node in reader.new_expressions:
@@ -150,8 +150,9 @@ def _config_default_runtime(path: Path, app: Path) -> str | None:
             if b"setDefaultFunctionProps" not in data:
                 return None
             reader = cdk_js.StackReader(config, app)
-            tree = parse(data, language_for(config.name) or "typescript")
-            reader.collect(tree.root_node)
+            language = language_for(config.name) or "typescript"
+            tree = parse(data, language)
+            reader.collect(tree.root_node, language)
             return _default_runtime(reader, tree.root_node)
     return None
 
