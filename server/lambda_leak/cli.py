@@ -205,6 +205,7 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
     `listings` the folder listings of the walk (see `files.walk_names`); `crew` (workspace.parallel.Crew)
     hears of the files found, every so many, to start the workers such a run uses."""
     files, problems = [], {}
+    merged: dict[int, tuple[Config, Config]] = {}  # id(folder config) -> (it, it with the overrides)
     for path in iter_source_files(paths, listings):
         if crew is not None and len(files) % _CREW_STEP == 0 and files:
             crew.found(files)
@@ -212,8 +213,10 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
             walked.append(path)
         try:
             config = config_for_file(path)
-            if overrides:  # else the folder's own config object: shared, so its cache fingerprint is too
-                config = config.merged(**overrides)
+            if overrides:  # one merged config per folder config: shared, so its cache fingerprint is too
+                if id(config) not in merged:
+                    merged[id(config)] = (config, config.merged(**overrides))  # the pair keeps the id taken
+                config = merged[id(config)][1]
         except ConfigError as error:
             problems.setdefault(str(error), None)
             continue

@@ -201,6 +201,22 @@ def test_config_file_is_honoured(tmp_path: Path, capsys):
     assert code == 1 and [f["rule"] for f in findings] == ["timer-leak"]
 
 
+def test_overrides_make_one_config_per_folder_config(tmp_path: Path):
+    """`--select/--ignore` merge into each folder's config once: files sharing a config share the merged
+    one (so the result cache fingerprints it once), and a folder with its own config keeps it."""
+    from lambda_leak.cli import _configured_files
+
+    (tmp_path / "a.js").write_text(CLEAN)
+    (tmp_path / "b.js").write_text(CLEAN)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "lambda-leak.toml").write_text('handler-names = ["run"]\n')
+    (tmp_path / "sub" / "c.js").write_text(CLEAN)
+    files = {path.name: config for path, config in _configured_files([tmp_path], {"ignore": frozenset({"timer-leak"})})}
+    assert files["a.js"] is files["b.js"] and files["a.js"] is not files["c.js"]
+    assert all(config.ignore == {"timer-leak"} for config in files.values())
+    assert files["c.js"].handler_names == ("run",) and files["a.js"].handler_names != ("run",)
+
+
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys):
     (tmp_path / "lambda-leak.toml").write_text('selct = ["timer-leak"]\n')
     (tmp_path / "h.js").write_text(CLEAN)
