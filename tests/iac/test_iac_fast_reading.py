@@ -221,3 +221,19 @@ def test_an_alias_the_blanking_misses_gets_the_full_loaders_error():
     assert cfn_yaml._blank_unread(text) is None
     with pytest.raises(yaml.YAMLError):
         cfn_yaml.load_template(text)
+
+
+def test_a_bad_value_in_a_property_no_reader_uses_does_not_cost_the_template():
+    """Like a bad value in an unread resource, one in a function property no reader uses (here
+    `Timeout`) is blanked before libyaml builds anything: the function is still declared."""
+    text = (
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Handler: app.handler\n"
+        "      Timeout: !!int notanint\n"
+    )
+    with pytest.raises(ValueError):
+        load_yaml(text)  # the full reader builds every value
+    assert load_template(text)["Resources"]["Fn"]["Properties"]["Handler"] == "app.handler"

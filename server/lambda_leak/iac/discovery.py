@@ -226,6 +226,7 @@ def _read(name_: str, root: Path, size: int, data: bytes | None = None) -> tuple
                 return [], False
             # CDK paths resolve against the app folder and the default entry looks for sibling files
             return cdk_js.declarations(_text(data), path, _app_dir(path, root)), False
+        # only Python stacks are left here (`_may_declare` lets no other suffix through)
         if b"pulumi_aws" in data:
             return pulumi.python_declarations(_text(data), path, _project_dir(path, root, "Pulumi.yaml")), False
         return cdk_python.declarations(_text(data), path, _app_dir(path, root)), False

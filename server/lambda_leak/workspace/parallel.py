@@ -1,12 +1,13 @@
 """`check` on several cores, each file still parsed once, output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run (whole folders). The workers
-are forked during the walk, with the analysers (and astroid's builtins) the parent prepared once for
-all of them (`Crew`). Each worker then reads its files once (texts kept for the analysis), reads the deployment files of its folders with the
-bytes it has and resolves their handlers, and parses and summarises its JavaScript files (modules
-kept) while the parent takes in the deployment. As soon as the deployment is known, the parent sends
-each worker the facts for its Python files (they need nothing else), then, once the summaries are
-in, the facts for its JavaScript files: in parts, so that no worker waits while the parent works.
+Each worker process owns a fixed share of the files for the whole run (whole folders). The workers are
+forked during the walk, with the analysers (and astroid's builtins) the parent prepared once for all of
+them (`Crew`). Each worker then reads its files once (texts kept for the analysis), reads the deployment
+files of its folders with the bytes it has and resolves their handlers, and parses and summarises its
+JavaScript files (modules kept) while the parent takes in the deployment. As soon as the deployment is
+known, the parent sends each worker the facts for its Python files (they need nothing else), then, once
+the summaries are in, the facts for its JavaScript files: in parts, so that no worker waits while the
+parent works.
 """
 
 from __future__ import annotations
@@ -242,7 +243,9 @@ class Crew:
     the run will use them. Forked workers start with the analysers imported, and with astroid's
     builtins when Python files have been found: this process prepares them once, before the first
     fork, rather than each worker for itself (on two cores, the workers' copies cost the run as
-    much CPU time as the walk they would overlap)."""
+    much CPU time as the walk they would overlap). Preparing freezes the parent's objects out of the
+    collector (`gc.freeze`), which only `cli`'s run unfreezes (`_collector_for_a_batch`): a crew is
+    used inside such a run."""
 
     def __init__(self, requested: int | None = None) -> None:
         self.requested = requested
