@@ -336,6 +336,43 @@ def test_a_syntax_error_falls_back_to_a_fresh_analysis():
     _edit(editor, 10, "    audit(item);")
 
 
+def test_broken_text_reports_the_error_a_fresh_parse_reports():
+    """Re-parsing from the old tree can recover from an error differently than a fresh parse
+    (`a(sync (event) =>` here): the editor must say what `check` says."""
+    text = "\n".join([
+        'async function save(item) {',
+        '  return fetch(item.url);',
+        '}',
+        '',
+        'function audit(item) {',
+        '  console.log(item);',
+        '}',
+        '',
+        'function relay(item) {',
+        '  audit(item);',
+        '}',
+        '',
+        'class Foo { constructor(x) { save(x); } }',
+        'function again(x) { again(x); return save(x); }',
+        'const obj = { run(x) { return save(x); } };',
+        '',
+        'exports.handler = async (event) => {',
+        '  for (const item of event.items) {',
+        '    audit(item);',
+        '  }',
+        '  if (event.a) {',
+        '    relay(event);',
+        '  }',
+        '  return { ok: true };',
+        '};',
+    ]) + "\n"
+    editor = Editor("/tmp/p/h.js", text)
+    report = editor.replace((16, 19), (16, 19), "(")
+    assert editor.document.text.split("\n")[16].startswith("exports.handler = a(sync")
+    expected = fresh("/tmp/p/h.js", editor.document.text)
+    assert report.error == expected.error and _rules_at(report) == _rules_at(expected)
+
+
 def test_editing_a_jsdoc_comment_changes_what_the_function_returns():
     source = """\
 /** @returns {Promise<void>} */

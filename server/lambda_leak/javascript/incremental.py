@@ -283,6 +283,10 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
     nodes outside the edited statements (found again by position instead of querying the whole
     tree) and their call-graph edges (see `_seed`). Anything unexpected computes them afresh."""
     tree = parser.parse(source.data, source.language, previous_tree)
+    if previous_tree is not None and tree.root_node.has_error:
+        # tree-sitter's error recovery can differ when it re-uses the old tree's subtrees: broken text
+        # is parsed afresh, so its error (and what is found around it) is the one `check` reports
+        tree = parser.parse(source.data, source.language)
     memo.reuse, memo.reused, memo.carried = None, 0, 0
     edit = carried = None
     try:
@@ -426,8 +430,9 @@ def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried
 
 
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int]:
-    """Fill `module`'s call-graph memos from `previous`; returns how many calls were seeded, and
-    how many outside the edited statements were not (their edges are computed afresh)."""
+    """Fill `module`'s call-graph memos from `previous`; returns how many entries (`called` and
+    `passed` each) were seeded, and how many outside the edited statements were not (their edges
+    are computed afresh; the caller only asks whether there were any)."""
     where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
     # Old function index -> this version's node (None inside the edit), looked up once per function.
     functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
@@ -471,7 +476,9 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int
 def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     """Fill `paths.reach`'s memo from `previous` when the edit leaves the function-level call graph
     (function -> the functions its calls and `new`s run) as it was: no function in the edited
-    statements, before or after; every edge outside them carried over (the caller checks); and
+    statements, before or after; no edge outside them that was known left behind (the caller
+    checks; an edge never computed before cannot have changed either, since the edit declares
+    nothing and a callee reaching into it is a function expression, whose edge is empty); and
     their calls, old and new, running the same functions between them (those calls lie in the
     same functions, the ones around the edited block). Returns how many answers were seeded."""
     if not previous.reached or len(module.functions) != len(previous.function_starts) or None in reuse.functions:

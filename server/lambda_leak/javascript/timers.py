@@ -39,9 +39,9 @@ def _timer_callee(module: JsModule, call: Node) -> str | None:
 
 def timer_calls(module: JsModule, carried: bool = True) -> list[Node]:
     """The calls (in order) `timer_kind` may name: it names no other. Without "timers" in the file
-    no alias of a timer can be imported, so a plain call must spell a timer's own name. Without
-    `carried` (the language server, which carries per-call answers over to the next version), the
-    member calls named like a timer and every plain call: cheaper when each is read only once."""
+    no alias of a timer can be imported, so a plain call must spell a timer's own name, read per call
+    and so carried over to the next version when `carried` (the language server). Without it
+    (`check`): the member calls named like a timer and every plain call, cheaper when each is read once."""
     if not carried:
         return module.calls_to_methods(TIMERS, plain=True)
     aliases = _mentions_timers(module)

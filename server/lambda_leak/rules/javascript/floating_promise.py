@@ -107,9 +107,8 @@ def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     reported = set()
     for call in _promises_on_path(module, paths, promises):
-        parent = call.parent
-        if parent is not None and parent.type == "await_expression":
-            continue  # awaited (as `_awaited` reads it): `follow`'s first answer (handled), without building it
+        if _awaited(module, call):
+            continue  # `follow`'s first answer (handled), without building it
         outcome = follow(call)
         if outcome.fate == STORED:
             outcome = stored_outcome(module, outcome)

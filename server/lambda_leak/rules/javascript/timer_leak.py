@@ -29,7 +29,7 @@ _WHY = {
 
 def check(context) -> Iterator[Finding]:
     module, paths = context.module, context.paths
-    for call in timer_calls(module, carried=context.promises.track):  # `track`: the language server
+    for call in timer_calls(module, carried=context.promises.track):  # `track`: an incremental analysis (the language server)
         kind = timer_kind(module, call)
         if kind is None or not paths.on_path(call):
             continue
