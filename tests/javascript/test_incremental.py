@@ -43,6 +43,7 @@ class Editor:
         self.document = Document("file://" + path, path, 1, text)
         self.reused: list[int] = []
         self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
+        self.carried_parameters: list[int] = []  # functions whose parameter names were carried over
         self.reused_promises: list[int] = []
         self.reused_reach: list[int] = []
         self.captured_seeded: list[bool] = []  # `capture` copied the seeded entries, converting only the rest
@@ -52,7 +53,9 @@ class Editor:
         previous = self.document.tree.copy() if self.document.tree is not None else None
         memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
         if previous is not None and language_for(self.document.path) != "python":
-            self.carried.append(_same_nodes(self.document, previous.copy(), memo.previous))
+            carried, parameters = _same_nodes(self.document, previous.copy(), memo.previous)
+            self.carried.append(carried)
+            self.carried_parameters.append(parameters)
             self.captured_seeded.append(_same_capture(self.document, previous.copy(), memo.previous, self.config))
         report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
         self.document.tree = report.syntax_tree
@@ -88,10 +91,10 @@ def _spans(nodes) -> list[tuple[int, int, str]]:
     return [(n.start_byte, n.end_byte, n.type) for n in nodes]
 
 
-def _same_nodes(document: Document, previous_tree, previous) -> bool:
+def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]:
     """The module the language server builds from the previous version lists the very nodes a
     fresh parse and query list (calls in start order, with one parse's order between calls that
-    start together); returns whether it carried them over."""
+    start together); returns whether it carried them over, and how many functions' parameter names."""
     source = SourceText(document.path, document.text, language_for(document.path))
     memo = DocumentMemo(previous=previous)
     module = incremental.parse_module(source, previous_tree, memo)
@@ -106,6 +109,12 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
         assert {(c.start_byte, c.end_byte): a for c, a in zip(module.calls, answers)} == {
             (c.start_byte, c.end_byte): read(expected, c) for c in expected.calls}, read
     functions = {(f.start_byte, f.end_byte): f for f in expected.functions}
+    carried_lines = source.__dict__.get("_line_starts")  # carried over: as the whole text gives them
+    if carried_lines is not None:
+        assert carried_lines == SourceText(source.path, source.text, source.language)._line_starts
+    parameters = dict(module._parameters)  # carried over, before anything asked: as a fresh module reads them
+    for function, names in parameters.items():
+        assert names == expected.parameters(functions[function.start_byte, function.end_byte])
     for start, reached in module.__dict__.get("_reach_memo", {}).items():  # carried over: as a fresh module reaches
         want = paths._reach(expected, functions[start.start_byte, start.end_byte])
         assert sorted(_spans(reached)) == sorted(_spans(want))
@@ -118,7 +127,8 @@ def _same_nodes(document: Document, previous_tree, previous) -> bool:
                 shift = memo.reuse.edited[1] - memo.reuse.unit[1] if memo.reuse.edited is not None else 0
                 assert nodes[moved].start_byte in (start, start + shift)
                 assert nodes[moved].end_byte in (end, end + shift)
-    return memo.carried > 0 and len(module._per_call) >= 2  # the method names and callback_api_leak's candidates
+    # the method names and callback_api_leak's candidates
+    return memo.carried > 0 and len(module._per_call) >= 2 and carried_lines is not None, len(parameters)
 
 
 def _graph(graph) -> tuple:
@@ -225,6 +235,7 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     assert sum(1 for n in editor.reused_reach if n) >= 5  # and the functions each handler reaches
     assert sum(editor.captured_seeded) >= 5  # and `capture` copied what was seeded
     assert sum(editor.carried) >= 5  # and the nodes outside the edit
+    assert sum(1 for n in editor.carried_parameters if n >= 50) >= 5  # and their functions' parameter names
 
 
 @pytest.mark.parametrize("seed", range(2))

@@ -68,6 +68,8 @@ class CallGraph:
     scope_types: list[str] = field(default_factory=list)
     per_call: dict = field(default_factory=dict)  # `JsModule.per_call`'s answers (by call index)
     reached: dict[int, tuple[int, ...]] = field(default_factory=dict)  # function -> `paths.reach` (indices)
+    parameters: dict[int, list[str]] = field(default_factory=dict)  # function -> `JsModule.parameters`
+    line_starts: list[int] | None = None  # `SourceText`'s, when this version's analysis read them
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,14 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                      tuple(promises.extra_names) if promises is not None else (), answers,
                      [s.kind for s in module._scope_list if s.is_function],
                      [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
-                     dict(module._per_call), _reached(module, functions))
+                     dict(module._per_call), _reached(module, functions), _parameters(module, functions),
+                     module.source.__dict__.get("_line_starts"))
+
+
+def _parameters(module: JsModule, functions: dict[Node, int]) -> dict[int, list[str]]:
+    """`JsModule.parameters`' answers, by function index."""
+    return {index: names for function, names in module._parameters.items()
+            if (index := functions.get(function)) is not None}
 
 
 def _unseeded(memo: dict, seeded: _Seeded | None, name: str) -> tuple[dict, Iterable]:
@@ -291,6 +300,8 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
     edit = carried = None
     try:
         edit = _align(tree, source, memo.previous, previous_tree)
+        if edit is not None and memo.previous.line_starts is not None:
+            source.carry_line_starts(memo.previous.line_starts, edit.unit, edit.edited or (0, 0))
         carried = _carry(tree, source.language, memo.previous, edit) if edit is not None else None
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("nodes not carried over", exc_info=True)
@@ -302,6 +313,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
         memo.carried = carried.count
         _carry_per_call(module, memo.previous, carried)
+        _carry_parameters(module, memo.previous, edit, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
         memo.reused, skipped = _seed(module, memo.previous, memo.reuse)
         memo.reused_reach = _seed_reach(module, memo.previous, memo.reuse) if not skipped else 0
@@ -366,6 +378,19 @@ def _carry_per_call(module: JsModule, previous: CallGraph, carried: Carried) -> 
     for read, old in previous.per_call.items():
         if len(old) == count:
             module._per_call[read] = [*old[:first], *[read(module, call) for call in inside], *old[last:]]
+
+
+def _carry_parameters(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried) -> None:
+    """`JsModule.parameters`' answers for the carried functions that lie wholly before or after the
+    edited statements (their text is the previous version's, moved); those around or in them are
+    read again (a default value may hold the edited statements)."""
+    low, high = edit.unit
+    outside = edit.edited is None
+    starts, ends, functions, memo = previous.function_starts, previous.function_ends, module.functions, module._parameters
+    for old, names in previous.parameters.items():
+        moved = carried.functions[old]
+        if moved is not None and (outside or ends[old] <= low or starts[old] >= high):
+            memo[functions[moved]] = names
 
 
 def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,
