@@ -123,13 +123,20 @@ class JsModule:
 
     def _build_scopes(self, nodes: list[Node]) -> None:
         # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
+        # `parent` is the innermost open scope (the stack's top), kept in a local: this runs over
+        # every function and block of the file at each edit in the editor.
         self._scope_list: list[Scope] = sorted(map(Scope, nodes), key=lambda s: (s.start, -s.end))
         stack: list[Scope] = []
+        pop, push = stack.pop, stack.append
+        parent = None
         for scope in self._scope_list:
-            while stack and stack[-1].end <= scope.start:
-                stack.pop()
-            scope.parent = stack[-1] if stack else None
-            stack.append(scope)
+            start = scope.start
+            while parent is not None and parent.end <= start:
+                pop()
+                parent = stack[-1] if stack else None
+            scope.parent = parent
+            push(scope)
+            parent = scope
         self._scope_starts = [s.start for s in self._scope_list]
 
     def innermost_scope(self, byte: int) -> Scope | None:
