@@ -249,14 +249,10 @@ def run_check(args: argparse.Namespace) -> int:
             return _report(args, results, checked)
         walked: list[Path] = []
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
-        crew = _crew(args)
-        try:
+        with _crew(args) as crew:
             files = _files_to_check(paths, overrides, args, walked, listings, crew)
             checked = [str(path) for path, _ in files]
             in_parallel = _check_in_parallel(files, paths, args, results, listings, crew)
-        finally:
-            if crew is not None:
-                crew.shutdown(wait=False)  # unused (else done with already): its imports are no reason to wait
         if not in_parallel:
             workspace = _workspace_for(paths, walked, listings)
             for path, config in files:
@@ -301,13 +297,20 @@ def _say_no_files(paths: list[Path]) -> None:
 _CREW_STEP = 75  # files found between two looks at how many workers the run will use
 
 
-def _crew(args: argparse.Namespace):
-    """Workers to start during the walk of a check that may run on several cores (not --fix/--diff)."""
-    if args.fix or args.diff or args.jobs == 1:
-        return None
+@contextmanager
+def _crew(args: argparse.Namespace, wanted: bool = True):
+    """Workers to start during the walk of a check that may run on several cores (not --fix/--diff),
+    or None; shut down on the way out."""
+    if not wanted or args.fix or args.diff or args.jobs == 1:
+        yield None
+        return
     from lambda_leak.workspace.parallel import Crew
 
-    return Crew(args.jobs)
+    crew = Crew(args.jobs)
+    try:
+        yield crew
+    finally:
+        crew.shutdown(wait=False)  # unused (else done with already): its imports are no reason to wait
 
 
 def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace,
@@ -344,13 +347,9 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
 
         cache.prepare()
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
-        crew = None if cache.data.files else _crew(args)  # a cold cache: every file will be analysed
-        try:
+        with _crew(args, wanted=not cache.data.files) as crew:  # a cold cache: every file will be analysed
             cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings, crew=crew),
                                                 paths, args.jobs, cache, listings, crew)
-        finally:
-            if crew is not None:
-                crew.shutdown(wait=False)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:

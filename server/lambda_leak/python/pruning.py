@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 
 from lambda_leak.python import project
+from lambda_leak.workspace.python import lines_holding
 
 # Substrings, not words: `asyncio` counts as `async` (a superset is safe, and `in` is fast).
 TRIGGERS = ("Thread", "Timer", "Process", "submit", ".map", "create_task", "ensure_future", "async", "await")
@@ -33,14 +34,9 @@ _IMPORT_LINE = re.compile(r"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import
 
 
 def import_lines(text: str):
-    """`_IMPORT_LINE.finditer(text)`, tried only on the lines holding "import" (a search in C):
-    the same matches, since none crosses a line, without the pattern's attempt at every
-    character (its start, `^` or `;` or `:`, gives `re` no prefix to search for)."""
-    position = 0
-    while (at := text.find("import", position)) >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        position = end = len(text) if end < 0 else end
+    """`_IMPORT_LINE.finditer(text)`, tried only on the lines holding "import": the same matches,
+    since none crosses a line (the pattern's start, `^` or `;` or `:`, gives `re` no prefix)."""
+    for start, end in lines_holding(text, "import"):
         yield from _IMPORT_LINE.finditer(text, start, end)
 
 

@@ -19,6 +19,7 @@ from astroid import nodes
 
 from lambda_leak.python.names import bindings
 from lambda_leak.python.pruning import word_matches
+from lambda_leak.workspace.python import lines_holding
 
 # A nested def whose second parameter is a Lambda context: `    def decorated(event, context):`.
 _NESTED_EVENT_CONTEXT = re.compile(
@@ -49,18 +50,9 @@ def may_hold_wrapper(text: str) -> bool:
 
 def _nested_event_context_names(text: str) -> set[str]:
     """The names `_NESTED_EVENT_CONTEXT` finds, the pattern tried only at the start of the lines
-    holding "def" (a search in C; the pattern starts with `^`, which gives `re` no prefix to search
-    for). A superset of its `finditer`: also a line inside the span of a match before it."""
-    names = set()
-    position = 0
-    while (at := text.find("def", position)) >= 0:
-        match = _NESTED_EVENT_CONTEXT.match(text, text.rfind("\n", 0, at) + 1)
-        if match is not None:
-            names.add(match.group(1))
-        position = text.find("\n", at)
-        if position < 0:
-            break
-    return names
+    holding "def". A superset of its `finditer`: also a line inside the span of a match before it."""
+    matches = (_NESTED_EVENT_CONTEXT.match(text, start) for start, _ in lines_holding(text, "def"))
+    return {match.group(1) for match in matches if match is not None}
 
 
 def _returned(name: str, text: str) -> bool:

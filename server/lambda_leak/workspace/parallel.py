@@ -240,14 +240,14 @@ class Crew:
     the run will use them. Forked workers start with the analysers imported (this process imports
     them once, before the first fork) and, when Python files have been found, build astroid's
     builtins while this process walks on: built here once, they held up the walk on its core
-    (generated tree, two cores: 1.16 -> 1.11 s wall for +0.06 s CPU). Preparing freezes the parent's objects out of the
-    collector (`gc.freeze`), which only `cli`'s run unfreezes (`_collector_for_a_batch`): a crew is
-    used inside such a run."""
+    (generated tree, two cores: 1.16 -> 1.11 s wall for +0.06 s CPU). Preparing freezes the
+    parent's objects out of the collector (`gc.freeze`), which only `cli`'s run unfreezes
+    (`_collector_for_a_batch`): a crew is used inside such a run."""
 
     def __init__(self, requested: int | None = None) -> None:
         self.requested = requested
         self.workers: list[ProcessPoolExecutor] = []
-        self.chores: list[Future] = []  # the imports (nothing left to do when inherited)
+        self.chores: list[list[Future]] = []  # per worker: its imports and builtins
         self._context = None
 
     def found(self, files: list[tuple[Path, Config]]) -> None:
@@ -266,10 +266,11 @@ class Crew:
                 _prepare_for_fork()
         while len(self.workers) < jobs:
             worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
-            self.chores.append(worker.submit(_import_analysers))  # nothing left to do when inherited
+            chores = [worker.submit(_import_analysers)]  # nothing left to do when inherited
             if python:
-                self.chores.append(worker.submit(_build_builtins))
+                chores.append(worker.submit(_build_builtins))
             self.workers.append(worker)
+            self.chores.append(chores)
 
     def keep(self, jobs: int) -> None:
         """Only the first `jobs` workers: the others (the run found fewer files in the end) go."""
@@ -297,7 +298,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         # first: while this process shares out the files
         crew.start(jobs, python=any(is_python(str(path)) for path, _ in files))
         crew.keep(jobs)
-        workers, chores = crew.workers, list(crew.chores)
+        workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
         names = [key(path) for path, _ in files]
         shares, owners, loads = _shares(names, jobs)
         chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import threading
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from lambda_leak.config import real_folder
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes
@@ -39,16 +39,25 @@ def read_text(path: str) -> str | None:
         return None
 
 
-def import_statements(text: str) -> list[str]:
-    """`IMPORT_STATEMENT.findall("\n" + text)`, tried only at the lines holding "import" (a
-    search in C): the same statements, several times faster on modules that import little."""
-    lined = "\n" + text  # the "\n" before the line starting at text[i] is lined[i]
-    found: list[str] = []
-    done = position = 0
-    while (at := text.find("import", position)) >= 0:
+def lines_holding(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` that holds `word`, once per line, found by a search in
+    C: where a pattern anchored at a line's start (`^`, which gives `re` no prefix to search for)
+    need only be tried, instead of at every character."""
+    position = 0
+    while (at := text.find(word, position)) >= 0:
         start = text.rfind("\n", 0, at) + 1
         position = text.find("\n", at)
-        position = len(text) if position < 0 else position  # one try per line
+        position = len(text) if position < 0 else position
+        yield start, position
+
+
+def import_statements(text: str) -> list[str]:
+    """`IMPORT_STATEMENT.findall("\n" + text)`, tried only at the lines holding "import": the
+    same statements, several times faster on modules that import little."""
+    lined = "\n" + text  # the "\n" before the line starting at text[i] is lined[i]
+    found: list[str] = []
+    done = 0
+    for start, _ in lines_holding(text, "import"):
         if start < done:
             continue  # inside the statement found last (a parenthesised `from … import (…)`)
         statement = IMPORT_STATEMENT.match(lined, start)
