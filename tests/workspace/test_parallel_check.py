@@ -363,3 +363,34 @@ def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
     assert set(kept) == {"plain.py", "marked.py"}
     for name in ("plain.py", "marked.py", "windows.py", "blob.py"):
         assert project.text(str(tmp_path / name)) == read_text(key(tmp_path / name))
+
+
+def _where_analysed(items):
+    """Stand-in for `_analyse_part`: which process had each file."""
+    return [(path, os.getpid()) for path, *_ in items]
+
+
+def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkeypatch):
+    """The shares are balanced by bytes only: at the end, a worker with nothing left takes over the
+    movable parts the other has not started (JavaScript), never the others (Python), and every
+    file's result lands at its index."""
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setattr(parallel, "_analyse_part", _where_analysed)
+    workers = [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) for _ in range(2)]
+    try:
+        slow, quick = (w.submit(os.getpid).result() for w in workers)
+        workers[0].submit(time.sleep, 1.5)  # held up: its parts queue behind this
+        plan = [(0, False), *[(0, True)] * 6, (1, True)]
+        parts = [parallel._Part(worker, [index], items, workers[worker].submit(_where_analysed, items), movable)
+                 for index, (worker, movable) in enumerate(plan) for items in ([(f"f{index}.js",)],)]
+        results: list = [None] * len(plan)
+        parallel._gather(workers, parts, results)
+    finally:
+        for worker in workers:
+            worker.shutdown()
+    assert [path for path, _ in results] == [f"f{index}.js" for index in range(len(plan))]
+    assert results[0][1] == slow  # not movable: stays with its worker
+    assert results[-1][1] == quick
+    assert sum(pid == quick for _, pid in results[1:7]) >= 4  # at most two were on their way to the slow one
