@@ -279,8 +279,8 @@ _REAL_IMPORTS = parallel._import_analysers
 @pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
 @pytest.mark.parametrize("dies", [False, True], ids=["finds-the-same", "a-worker-dies"])
 def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypatch, workers, dies, cache):
-    """The workers start as soon as the walk has found enough files (here: one), importing while the
-    walk goes on; the run finds what one process finds, and one process again when a worker dies."""
+    """The workers start as soon as the walk has found enough files (here: one), from a zygote that
+    imports once while the walk goes on; the run finds what one process finds, and one process again when a worker dies."""
     from lambda_leak import cli
 
     events = []
@@ -301,7 +301,8 @@ def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypa
     if dies:
         assert log == ["died"]  # (written over the workers' lines)
     else:
-        assert len({line.split()[0] for line in log if line.endswith("imports")} - {str(os.getpid())}) == 2
+        importers = {line.split()[0] for line in log if line.endswith("imports")}
+        assert len(importers) == 1 and str(os.getpid()) not in importers  # once, in the zygote the workers come from
 
 
 _BOOTSTRAPPED = "__import__('astroid.raw_building').raw_building.InspectBuilder.bootstrapped"
@@ -314,34 +315,38 @@ parallel._context = lambda: multiprocessing.get_context("fork")
 crew = parallel.Crew(2)
 crew.found([(Path(f"src/f{{n}}" + sys.argv[1]), Config()) for n in range(150)])
 print(eval({_BOOTSTRAPPED!r}), *(w.submit(eval, {_BOOTSTRAPPED!r}).result() for w in crew.workers))
-print(*(w.submit(eval, "'lambda_leak.python.analyse' in __import__('sys').modules").result() for w in crew.workers))
+print('lambda_leak.python.analyse' in sys.modules,
+      *(w.submit(eval, "'lambda_leak.python.analyse' in __import__('sys').modules").result() for w in crew.workers))
 crew.shutdown()
 """
 
 
 @pytest.mark.parametrize(("suffix", "builtins"), [(".py", True), (".ts", False)])
-def test_forked_workers_inherit_the_imports_and_build_the_builtins_themselves(suffix, builtins):
-    """The workers inherit the analysers, imported once in the parent, and, when the walk has found
-    Python files, build astroid's builtins themselves while the walk goes on; the parent never does
-    (in a fresh interpreter: nothing built before)."""
+def test_forked_workers_inherit_the_imports_and_the_builtins_from_the_zygote(suffix, builtins):
+    """The workers inherit the analysers and, when the walk has found Python files, astroid's
+    builtins from the zygote, which prepared them while the walk went on; the parent does neither
+    (in a fresh interpreter: nothing imported or built before)."""
     run = subprocess.run([sys.executable, "-c", _CREW_SCRIPT, suffix], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == [f"False {builtins} {builtins}", "True True"]
+    assert run.stdout.splitlines() == [f"False {builtins} {builtins}", "False True True"]
 
 
-def test_the_crew_prepares_once_before_the_first_fork(monkeypatch):
-    prepared = []
+def test_the_crew_forks_one_zygote_once_workers_are_wanted(monkeypatch):
+    from lambda_leak.workspace.forked import Zygote
+
+    zygotes = []
     monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(parallel, "_prepare_for_fork", lambda: prepared.append(len(crew.workers)))
+    monkeypatch.setattr(parallel, "Zygote", lambda *a: zygotes.append(Zygote(*a)) or zygotes[-1])
     crew = parallel.Crew(None)
     try:
         js = [(Path(f"src/f{n}.js"), None) for n in range(75)]
         crew.found(js)  # too few files for workers
-        assert prepared == [] and crew.workers == []
+        assert zygotes == [] and crew.workers == []
         crew.found(js + [(Path("app.py"), None)] + js)
         crew.found(js * 4)
         crew.start(2)
-        assert prepared == [0] and len(crew.workers) == 2
+        assert len(zygotes) == 1 and len(crew.workers) == 2
+        assert {worker.submit(os.getppid).result() for worker in crew.workers} == {zygotes[0].pid}
     finally:
         crew.shutdown()
 
@@ -370,15 +375,31 @@ def _where_analysed(items):
     return [(path, os.getpid()) for path, *_ in items]
 
 
-def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkeypatch):
+def _forked_workers():
+    from lambda_leak.workspace.forked import Zygote
+
+    zygote = Zygote(lambda: None, lambda: None)
+    try:
+        return [zygote.fork_worker() for _ in range(2)]
+    finally:
+        zygote.close(wait=False)  # its workers go on
+
+
+def _executors():
+    from concurrent.futures import ProcessPoolExecutor
+
+    return [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) for _ in range(2)]
+
+
+@pytest.mark.parametrize("start", [_forked_workers, _executors], ids=["forked", "executors"])
+def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkeypatch, start):
     """The shares are balanced by bytes only: at the end, a worker with nothing left takes over the
     movable parts the other has not started (JavaScript), never the others (Python), and every
     file's result lands at its index."""
     import time
-    from concurrent.futures import ProcessPoolExecutor
 
     monkeypatch.setattr(parallel, "_analyse_part", _where_analysed)
-    workers = [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) for _ in range(2)]
+    workers = start()
     try:
         slow, quick = (w.submit(os.getpid).result() for w in workers)
         workers[0].submit(time.sleep, 1.5)  # held up: its parts queue behind this
