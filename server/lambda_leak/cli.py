@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import gc
 import os
 import sys
@@ -14,12 +13,12 @@ from typing import Sequence
 
 from lambda_leak import __version__
 from lambda_leak.config import Config, ConfigError, config_for_directory, config_for_file, parse_runtime, unknown_rule_message
-from lambda_leak.engine import analyse_source
 from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
-from lambda_leak.fixing import fix_source
 from lambda_leak.model import FileProblem, Finding
-from lambda_leak.reporters import REPORTERS
+from lambda_leak.reporters import FORMATS, reporter
 from lambda_leak.rules import PRESETS, all_rule_ids, expand_presets
+# The analysis (engine, fixing, reporters, workspace) is imported where it is used: a check on several
+# cores walks first, while a forked process imports it for the workers (`workspace.crew`).
 from lambda_leak.shards import Shard
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -43,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="analyse files and report leaks")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders (default: .); - reads stdin")
-    check.add_argument("--format", choices=sorted(REPORTERS), default="text")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument("--select", action="append", type=_rule_list, metavar="RULES", help="only these rules (comma-separated; ALL for every rule, node24 for the Node.js 24 migration)")
     check.add_argument("--ignore", action="append", type=_rule_list, metavar="RULES", help="skip these rules (comma-separated)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
@@ -83,6 +82,8 @@ def _cli_overrides(args: argparse.Namespace) -> dict:
 
 
 def _diff(path: str, before: str, after: str) -> str:
+    import difflib
+
     return "".join(
         difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}")
     )
@@ -115,6 +116,9 @@ class Results:
 def _process(display: str, decoded: Decoded, config: Config, args, workspace, results: Results,
              from_stdin: bool = False) -> None:
     """Analyse one file; with --fix or --diff, fix it too. Fixed stdin goes back to stdout."""
+    from lambda_leak.engine import analyse_source
+    from lambda_leak.fixing import fix_source
+
     if not (args.fix or args.diff):
         report = analyse_source(display, decoded.text, config, workspace)
         results.add(display, report.findings, report.error)
@@ -202,7 +206,7 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
                       listings: dict | None = None, crew=None) -> list[tuple[Path, Config]]:
     """Each file to check with its config; every broken config file is reported, then exit 2.
     `walked` receives every source file found, the excluded ones too (the cross-file index reads them);
-    `listings` the folder listings of the walk (see `files.walk_names`); `crew` (workspace.parallel.Crew)
+    `listings` the folder listings of the walk (see `files.walk_names`); `crew` (workspace.crew.Crew)
     hears of the files found, every so many, to start the workers such a run uses."""
     files, problems = [], {}
     merged: dict[int, tuple[Config, Config]] = {}  # id(folder config) -> (it, it with the overrides)
@@ -284,10 +288,10 @@ def _reporter(args: argparse.Namespace, checked: list[str], problems: list[FileP
     analysed go to SARIF and JUnit only: text, json and github keep their contract, and GitLab
     Code Quality has no place for them."""
     if args.format == "sarif":
-        return partial(REPORTERS["sarif"], automation_id=args.shard.automation_id if args.shard else None, problems=problems)
+        return partial(reporter("sarif"), automation_id=args.shard.automation_id if args.shard else None, problems=problems)
     if args.format == "junit":
-        return partial(REPORTERS["junit"], checked=checked, problems=problems)
-    return REPORTERS[args.format]
+        return partial(reporter("junit"), checked=checked, problems=problems)
+    return reporter(args.format)
 
 
 def _say_no_files(paths: list[Path]) -> None:
@@ -304,7 +308,7 @@ def _crew(args: argparse.Namespace, wanted: bool = True):
     if not wanted or args.fix or args.diff or args.jobs == 1:
         yield None
         return
-    from lambda_leak.workspace.parallel import Crew
+    from lambda_leak.workspace.crew import Crew
 
     crew = Crew(args.jobs)
     try:
@@ -343,13 +347,13 @@ def _check_with_cache(cache, args: argparse.Namespace, paths: list[Path], overri
     run = run_key(args, paths)
     cached = cache.run_results(run)
     if cached is None:
-        from lambda_leak import cached_check  # the analysis: not imported when the run is served whole
-
         cache.prepare()
         listings: dict = {}  # each folder listed once in this run: sources, then deployment files
         with _crew(args, wanted=not cache.data.files) as crew:  # a cold cache: every file will be analysed
-            cached, stamps = cached_check.check(_files_to_check(paths, overrides, args, listings=listings, crew=crew),
-                                                paths, args.jobs, cache, listings, crew)
+            files = _files_to_check(paths, overrides, args, listings=listings, crew=crew)
+            from lambda_leak import cached_check  # the analysis: after the walk, not at all when served whole
+
+            cached, stamps = cached_check.check(files, paths, args.jobs, cache, listings, crew)
         served_again = not any(error and "internal error" in error for _, _, error in cached)
         cache.save(run if served_again else None, stamps, cached)
     elif not cached:

@@ -14,7 +14,7 @@ import pytest
 from tree_helpers import run_check, write_tree
 
 from lambda_leak.iac import HandlerDiscovery, discovery
-from lambda_leak.workspace import Workspace, parallel
+from lambda_leak.workspace import Workspace, crew as workers_start, parallel
 
 PROJECT = {
     "sam/template.yaml": """
@@ -175,7 +175,7 @@ def _dies_in_a_worker(*args):
 def workers(tmp_path, monkeypatch):
     """Two workers, forked (as on Linux) even if a test before this one left a thread behind."""
     _RUN.update(parent=os.getpid(), log=str(tmp_path / "log.txt"))
-    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers_start, "_can_fork", lambda: True)
     return ("--jobs", "2")
 
 
@@ -189,6 +189,19 @@ def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, mo
     assert len({pid for pid, _ in reads}) == 2
     assert sorted(name for _, name in reads).count("template.yaml") == 1
     assert {"template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json"} <= {name for _, name in reads}
+
+
+def test_where_fork_is_unsafe_workers_start_afresh_and_find_the_same(project, capsys, monkeypatch):
+    """Another thread in this process (or no fork at all): no zygote, but executors whose workers
+    start a fresh interpreter (forkserver or spawn) and import for themselves."""
+    started = []
+    real = workers_start._context
+    monkeypatch.setattr(workers_start, "_can_fork", lambda: False)
+    monkeypatch.setattr(workers_start, "_context", lambda: started.append(real()) or started[-1])
+    found, errors = run_check(capsys, project, extra=("--jobs", "2", "--no-cache"))
+    assert found == EXPECTED
+    assert errors.count("blob.js: binary file, skipped") == 1 and "internal error" not in errors
+    assert [context.get_start_method() for context in started] == ["forkserver"]
 
 
 @pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["through-the-cache", "no-cache"])
@@ -273,7 +286,7 @@ def _logged_imports():
     _REAL_IMPORTS()
 
 
-_REAL_IMPORTS = parallel._import_analysers
+_REAL_IMPORTS = workers_start._import_analysers
 
 
 @pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
@@ -290,7 +303,7 @@ def test_workers_started_during_the_walk_find_the_same(project, capsys, monkeypa
                                                                       events.append("walked"))[1])
     monkeypatch.setattr(parallel.Crew, "start", lambda crew, jobs, **k: (events.append(("start", jobs, len(crew.workers))),
                                                                          real_start(crew, jobs, **k)))
-    monkeypatch.setattr(parallel, "_import_analysers", _logged_imports)
+    monkeypatch.setattr(workers_start, "_import_analysers", _logged_imports)
     if dies:
         monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
     found, errors = run_check(capsys, project, extra=(*workers, *cache, "--cache-dir", str(project / "cache")))
@@ -310,9 +323,9 @@ _CREW_SCRIPT = f"""
 import multiprocessing, sys
 from pathlib import Path
 from lambda_leak.config import Config
-from lambda_leak.workspace import parallel
-parallel._context = lambda: multiprocessing.get_context("fork")
-crew = parallel.Crew(2)
+from lambda_leak.workspace import crew as workers_start
+workers_start._can_fork = lambda: True
+crew = workers_start.Crew(2)
 crew.found([(Path(f"src/f{{n}}" + sys.argv[1]), Config()) for n in range(150)])
 print(eval({_BOOTSTRAPPED!r}), *(w.submit(eval, {_BOOTSTRAPPED!r}).result() for w in crew.workers))
 print('lambda_leak.python.analyse' in sys.modules,
@@ -335,8 +348,8 @@ def test_the_crew_forks_one_zygote_once_workers_are_wanted(monkeypatch):
     from lambda_leak.workspace.forked import Zygote
 
     zygotes = []
-    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(parallel, "Zygote", lambda *a: zygotes.append(Zygote(*a)) or zygotes[-1])
+    monkeypatch.setattr(workers_start, "_can_fork", lambda: True)
+    monkeypatch.setattr(workers_start, "Zygote", lambda *a: zygotes.append(Zygote(*a)) or zygotes[-1])
     crew = parallel.Crew(None)
     try:
         js = [(Path(f"src/f{n}.js"), None) for n in range(75)]
@@ -415,3 +428,29 @@ def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkey
     assert results[0][1] == slow  # not movable: stays with its worker
     assert results[-1][1] == quick
     assert sum(pid == quick for _, pid in results[1:7]) >= 4  # at most two were on their way to the slow one
+
+
+_WALK_IMPORTS_SCRIPT = """
+import sys
+from lambda_leak import cli
+real = cli._configured_files
+def walk(*args, **kwargs):
+    print(sorted(m for m in sys.modules if m.split(".")[0] in ("astroid", "tree_sitter", "yaml", "lambda_leak")))
+    return real(*args, **kwargs)
+cli._configured_files = walk
+cli.main(["check", sys.argv[1], "--exit-zero", "--format", "json", *sys.argv[2:]])
+"""
+
+
+@pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
+def test_the_walk_starts_before_the_analysis_is_imported(project, cache):
+    """The walk is the run's single-core start: the analysers, the reporters and the index are
+    imported by the zygote meanwhile (and by this process after the walk), never before it."""
+    run = subprocess.run([sys.executable, "-c", _WALK_IMPORTS_SCRIPT, str(project), *cache,
+                          "--cache-dir", str(project / "cache")], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    before_walk = eval(run.stdout.splitlines()[0])
+    assert before_walk and all(name.startswith("lambda_leak") for name in before_walk)
+    heavy = {"lambda_leak.engine", "lambda_leak.fixing", "lambda_leak.workspace.index", "lambda_leak.workspace.parallel",
+             "lambda_leak.cached_check", "lambda_leak.reporters.junit", "lambda_leak.javascript.parser"}
+    assert heavy & set(before_walk) == set()

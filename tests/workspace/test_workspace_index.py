@@ -12,7 +12,7 @@ from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.javascript import module as js_module
 from lambda_leak.workspace import Workspace
-from lambda_leak.workspace import parallel
+from lambda_leak.workspace import crew, parallel
 from lambda_leak.workspace.resolve import resolve_specifier
 
 PROJECT = {
@@ -64,9 +64,9 @@ def test_large_trees_use_worker_processes(tmp_path, capsys, monkeypatch):
     calls = []
     original = parallel.check_in_parallel
     monkeypatch.setattr(parallel, "check_in_parallel", lambda files, roots, jobs, *more: calls.append(jobs) or original(files, roots, jobs, *more))
-    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(parallel, "FILES_PER_WORKER", 1)
-    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    monkeypatch.setattr(crew, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(crew, "FILES_PER_WORKER", 1)
+    monkeypatch.setattr(crew, "available_cores", lambda: 2)
     findings = check_json(capsys, tmp_path, extra=("--select", "floating-promise,timer-leak"))
     assert calls == [2]
     assert findings == [("src/app.js", "floating-promise", 3, 43), ("src/util.js", "timer-leak", 1, 25)]

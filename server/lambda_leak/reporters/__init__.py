@@ -1,19 +1,25 @@
-"""Output formats for `lambda-leak check`: text, json, sarif, github, gitlab and junit."""
+"""Output formats for `lambda-leak check`: text, json, sarif, github, gitlab and junit. Each is
+imported when chosen: the command lists the names before it walks, and renders once at the end."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Callable, TextIO
 
 from lambda_leak.model import Finding
-from lambda_leak.reporters import github, gitlab, json_format, junit, sarif, text
 
 Reporter = Callable[[list[Finding], TextIO], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "junit": junit.render,
-}
+_MODULES = {"text": "text", "json": "json_format", "sarif": "sarif", "github": "github", "gitlab": "gitlab", "junit": "junit"}
+FORMATS = tuple(_MODULES)
+
+
+def reporter(name: str) -> Reporter:
+    """The `render` of format `name` (one of FORMATS)."""
+    return importlib.import_module(f"lambda_leak.reporters.{_MODULES[name]}").render
+
+
+def __getattr__(name: str):
+    if name == "REPORTERS":  # every format's renderer, by name
+        return {format_name: reporter(format_name) for format_name in FORMATS}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

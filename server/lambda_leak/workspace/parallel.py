@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -25,12 +24,9 @@ from lambda_leak.files import UnreadableFile, decode, read_source, read_source_b
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
+from lambda_leak.workspace.crew import Crew, _build_builtins, available_cores, choose_jobs  # noqa: F401 - choose_jobs for callers
 from lambda_leak.workspace.python import PythonProject
-from lambda_leak.workspace.forked import Zygote
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
-
-PARALLEL_THRESHOLD = 150  # files; below this, starting processes costs more than it saves
-FILES_PER_WORKER = 75
 
 TEMPLATE_WEIGHT = 4000  # see _scan_weight
 SCAN_WEIGHT = 300
@@ -44,20 +40,6 @@ _TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
 _MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
 _PYTHON: list = []  # [the share's Python project facts]
 _JAVASCRIPT: list = []  # (path, config) of the JavaScript files, to summarise
-
-
-def available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
-def choose_jobs(file_count: int, requested: int | None) -> int:
-    if requested:
-        return max(1, requested)
-    if file_count < PARALLEL_THRESHOLD:
-        return 1
-    return max(1, min(available_cores(), 8, file_count // FILES_PER_WORKER))
 
 
 def _read_share(items: list[tuple[str, Config]]) -> None:
@@ -113,31 +95,6 @@ def _read_deployment(candidates: list[tuple[str, Path]]) -> dict:
         return read_candidates(candidates, _BYTES)
     finally:
         _BYTES.clear()
-
-
-def _import_analysers() -> None:
-    """What every worker needs, imported while the parent lists the deployment files: the analysers
-    and their rules, the deployment readers."""
-    from lambda_leak.engine import active_rules
-    from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
-    from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
-
-    active_rules("python", Config())
-    active_rules("javascript", Config())
-    try:
-        from lambda_leak.iac import discovery  # noqa: F401 - read_candidates
-    except ImportError:
-        pass  # no deployment readers here: the parent has none either (roots.new_discovery)
-
-
-def _build_builtins() -> None:
-    """astroid's model of the builtins (once per process, for Python analysis): in a worker, while
-    the parent walks (`Crew.start`) or, for Python found later, lists the deployment files."""
-    from astroid.builder import AstroidBuilder
-
-    from lambda_leak.python import parsing
-
-    AstroidBuilder(parsing.MANAGER)
 
 
 def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
@@ -218,77 +175,6 @@ def _scan_weight(name: str) -> int:
     """What reading a deployment candidate costs, in bytes of source analysed: templates are parsed
     (after a marker check), other JSON files mostly only scanned."""
     return TEMPLATE_WEIGHT if name.endswith((".yaml", ".yml", ".template")) else SCAN_WEIGHT
-
-
-def _context():
-    """fork when it is safe (no other threads whose locks a child could inherit): it is fast and
-    the children start with everything imported; otherwise forkserver, or spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-class Crew:
-    """The worker processes of a check, started as soon as the walk has found enough files that
-    the run will use them. Where processes fork (and this one has no other thread yet), they are
-    forked from a zygote (`forked.Zygote`) that imports the analysers and, when Python files have
-    been found, builds astroid's builtins on the second core while this process walks on:
-    imported and built once for all workers, never on the walk's core (generated tree, two
-    cores, load 8 with the check's priority raised, alternating medians of 9: 1.90 -> 1.65 s
-    wall with the end's balancing; the walk's CPU 0.30 -> 0.15 s, the builtins' 0.24 -> 0.13 s).
-    Elsewhere, `ProcessPoolExecutor`s with forkserver or spawn, whose workers import
-    and build for themselves."""
-
-    def __init__(self, requested: int | None = None) -> None:
-        self.requested = requested
-        self.workers: list = []  # ForkedWorker or ProcessPoolExecutor: submit() and shutdown()
-        self.chores: list[list[Future]] = []  # per worker: its imports and builtins
-        self._context = None
-        self._zygote: Zygote | None = None
-
-    def found(self, files: list[tuple[Path, Config]]) -> None:
-        """The walk has found `files` so far: start the workers a run of that many uses."""
-        jobs = choose_jobs(len(files), self.requested)
-        if len(self.workers) < jobs:
-            self.start(jobs, python=any(is_python(str(path)) for path, _ in files))
-
-    def start(self, jobs: int, python: bool = True) -> None:
-        """`python`: whether the run has Python files (for astroid's builtins)."""
-        if jobs < 2:
-            return
-        if self._context is None:
-            self._context = _context()  # once: the zygote and the executors have threads here
-            if self._context.get_start_method() == "fork":
-                self._zygote = Zygote(_import_analysers, _build_builtins)
-        if python and self._zygote is not None:
-            self._zygote.for_python()
-        while len(self.workers) < jobs:
-            if self._zygote is not None:
-                worker = self._zygote.fork_worker()
-                chores = []  # imported (and built) in the zygote
-            else:
-                worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
-                chores = [worker.submit(_import_analysers)]
-            if python:
-                chores.append(worker.submit(_build_builtins))  # nothing left to do when inherited
-            self.workers.append(worker)
-            self.chores.append(chores)
-
-    def keep(self, jobs: int) -> None:
-        """Only the first `jobs` workers: the others (the run found fewer files in the end) go."""
-        for worker in self.workers[jobs:]:
-            worker.shutdown(wait=False, cancel_futures=True)
-        del self.workers[jobs:], self.chores[jobs:]
-
-    def shutdown(self, wait: bool = True) -> None:
-        for worker in self.workers:
-            worker.shutdown(wait=wait, cancel_futures=True)
-        self.workers.clear()
-        self.chores.clear()
-        if self._zygote is not None:
-            self._zygote.close(wait)
-            self._zygote = None
 
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
