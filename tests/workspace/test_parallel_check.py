@@ -375,7 +375,7 @@ def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
              "web.js": b"exports.a = 1;\n", "blob.py": b"\x00\x01"}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    parallel._read_share([(str(tmp_path / name), Config()) for name in files])
+    parallel._read_share([(str(tmp_path / name), key(tmp_path / name), Config()) for name in files])
     project = parallel._PYTHON[0]
     kept = {os.path.basename(name): text for name, text in project._texts.items()}
     assert set(kept) == {"plain.py", "marked.py"}
@@ -454,3 +454,17 @@ def test_the_walk_starts_before_the_analysis_is_imported(project, cache):
     heavy = {"lambda_leak.engine", "lambda_leak.fixing", "lambda_leak.workspace.index", "lambda_leak.workspace.parallel",
              "lambda_leak.cached_check", "lambda_leak.reporters.junit", "lambda_leak.javascript.parser"}
     assert heavy & set(before_walk) == set()
+
+
+def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
+    from lambda_leak.workspace.index import key
+
+    (tmp_path / "real/sub").mkdir(parents=True)
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    for name in ("real/a.js", "real/sub/b.py", "top.js"):
+        (tmp_path / name).write_text("")
+    monkeypatch.chdir(tmp_path)
+    paths = ["top.js", "./top.js", "real/a.js", "linked/a.js", "linked/sub/b.py", "real/../top.js",
+             str(tmp_path / "linked/sub/b.py"), "linked/sub/../a.js"]
+    files = [(Path(p), None) for p in paths] + [(p, None) for p in paths]  # Path and str spellings
+    assert parallel._index_keys(files) == [key(path) for path, _ in files]

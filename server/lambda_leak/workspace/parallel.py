@@ -42,15 +42,14 @@ _PYTHON: list = []  # [the share's Python project facts]
 _JAVASCRIPT: list = []  # (path, config) of the JavaScript files, to summarise
 
 
-def _read_share(items: list[tuple[str, Config]]) -> None:
-    """First phase: read this worker's files once (texts kept for the analysis, bytes for the
-    deployment readers)."""
+def _read_share(items: list[tuple[str, str, Config]]) -> None:
+    """First phase: read this worker's files (path, index key, config) once (texts kept for the
+    analysis, bytes for the deployment readers)."""
     for table in (_BYTES, _TEXTS, _MODULES):
         table.clear()
     _JAVASCRIPT.clear()
     _PYTHON[:] = [PythonProject()]
-    for path, config in items:
-        name = key(path)
+    for path, name, config in items:
         try:
             _BYTES[name] = read_source_bytes(Path(path), config.max_file_size)
             decoded = decode(_BYTES[name])
@@ -61,14 +60,13 @@ def _read_share(items: list[tuple[str, Config]]) -> None:
         except UnreadableFile as error:
             _TEXTS[name] = error
         if is_js(path):
-            _JAVASCRIPT.append((path, config))
+            _JAVASCRIPT.append((path, name, config))
 
 
 def _summarise_share() -> list[tuple[str, FileSummary | None]]:
     """First phase, last: parse and summarise this worker's JavaScript files (modules kept)."""
     out = []
-    for path, config in _JAVASCRIPT:
-        name = key(path)
+    for path, name, config in _JAVASCRIPT:
         text = _TEXTS.get(name)
         if not isinstance(text, str):
             out.append((path, None))
@@ -97,13 +95,13 @@ def _read_deployment(candidates: list[tuple[str, Path]]) -> dict:
         _BYTES.clear()
 
 
-def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
-    """Second phase: analyse files of this worker's share on the texts and modules of the first.
-    (findings, error message, the text's digest for the result cache: None when not readable)."""
+def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
+    """Second phase: analyse files (path, index key, config, facts) of this worker's share on the
+    texts and modules of the first. (findings, error message, the text's digest for the result
+    cache: None when not readable)."""
     out = []
     python = _PYTHON[0] if _PYTHON else PythonProject()
-    for path, config, facts in items:
-        name = key(path)
+    for path, name, config, facts in items:
         text = _TEXTS.pop(name, None)
         try:
             if text is None:  # a second path with the same index key: the first took the text
@@ -119,6 +117,20 @@ def _analyse_part(items: list[tuple[str, Config, object]]) -> list[tuple[list[Fi
         report = analyse_source(path, text, config, facts)
         out.append((report.findings, report.error, text_digest(text)))
     return out
+
+
+def _index_keys(files: list[tuple[Path, Config]]) -> list[str]:
+    """`index.key` of each file, its folder's real path looked up once per folder (the walk lists
+    a folder's files together; `key` of a relative path asks for the current folder each time)."""
+    folders: dict[str, str] = {}
+    names = []
+    for path, _ in files:
+        folder, name = os.path.split(str(path))
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.dirname(key(os.path.join(folder, "_")))
+        names.append(os.path.join(real, name))
+    return names
 
 
 def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int], list[int]]:
@@ -191,9 +203,9 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         crew.start(jobs, python=any(is_python(str(path)) for path, _ in files))
         crew.keep(jobs)
         workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
-        names = [key(path) for path, _ in files]
+        names = _index_keys(files)
         shares, owners, loads = _shares(names, jobs)
-        chores += [w.submit(_read_share, [(str(files[j][0]), files[j][1]) for j in share])
+        chores += [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
                    for w, share in zip(workers, shares)]
         python = [[j for j in share if is_python(names[j])] for share in shares]
         # while this process lists the deployment files
@@ -242,7 +254,7 @@ def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], sha
         for number, (worker, parts) in enumerate(zip(workers, per_worker)):
             if part < len(parts):
                 indices = parts[part]
-                items = [(str(files[j][0]), files[j][1], facts_of(names[j])) for j in indices]
+                items = [(str(files[j][0]), names[j], files[j][1], facts_of(names[j])) for j in indices]
                 sent.append(_Part(number, indices, items, worker.submit(_analyse_part, items), movable))
     return sent
 
