@@ -79,3 +79,61 @@ def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path):
     (tmp_path / "app.py").symlink_to("/dev/zero")
     with pytest.raises(OSError):
         read_bytes(str(tmp_path / "app.py"))
+
+
+def _tree_with_configs(tmp_path: Path) -> Path:
+    """Config files at several levels (one broken, one a pyproject.toml without our table, one a link,
+    one a folder), links to files and folders, and a skipped folder."""
+    root = tmp_path / "repo"
+    files = {
+        "lambda-leak.toml": 'exclude = ["gen/*"]\n', "a.js": "", "gen/g.js": "", "gen/deep/h.ts": "",
+        "py/pyproject.toml": "[project]\nname = 'x'\n", "py/app.py": "", "py/pkg/mod.py": "",
+        "own/.lambda-leak.toml": 'handler-names = ["run"]\n', "own/b.ts": "", "own/sub/c.mjs": "", "own/readme.md": "",
+        "broken/lambda-leak.toml": "select = [\n", "broken/d.js": "", "broken/below/e.js": "",
+        "broken/below/fixed/lambda-leak.toml": "scope = 'all'\n", "broken/below/fixed/f.js": "",
+        "node_modules/dep/index.js": "", "folder-named-config/x.js": "",
+    }
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    (root / "folder-named-config" / "lambda-leak.toml").mkdir()  # not a config file
+    (root / "linked").mkdir()
+    (root / "linked" / "to-own.js").symlink_to(root / "own" / "b.ts")  # a link takes its target's folder's config
+    (root / "linked" / "lambda-leak.toml").symlink_to(root / "own" / ".lambda-leak.toml")  # a linked config file
+    (root / "linked" / "plain.js").write_text("")
+    (root / "own" / "loop").symlink_to(root)  # a link to a folder: never walked into
+    (tmp_path / "via-link").symlink_to(root)  # a root reached through a link: configs of the real folders
+    return root
+
+
+def test_per_folder_configs_are_config_for_file_of_each_file(tmp_path: Path, monkeypatch):
+    """`check`'s walk looks configs up once per folder (cli._sources_with_configs): each file gets
+    the very object `config_for_file` gives it, or the same error."""
+    from lambda_leak.cli import _sources_with_configs
+    from lambda_leak.config import ConfigError, config_for_directory, config_for_file
+
+    root = _tree_with_configs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for paths in ([root], [Path("repo")], [Path(".")], [tmp_path / "via-link"], [Path("via-link/own")],
+                  [root / "own", root / "own" / "b.ts", root / "own" / "readme.md", root / "linked" / "to-own.js"]):
+        config_for_directory.cache_clear()
+        fast = [(path, _error_text(config)) for path, config in _sources_with_configs(paths, {})]
+        slow = []  # with the same cache of configs by folder: the same objects
+        for path in iter_source_files(paths):
+            try:
+                slow.append((path, config_for_file(path)))
+            except ConfigError as error:
+                slow.append((path, str(error)))
+        assert [str(path) for path, _ in fast] == [str(path) for path, _ in slow]
+        for (path, found), (_, expected) in zip(fast, slow):
+            assert found is expected or (isinstance(expected, str) and found == expected), path
+    names = {Path(path).name: config for path, config in _sources_with_configs([root])}
+    assert names["to-own.js"].handler_names == ("run",) and names["plain.js"].handler_names == ("run",)
+    assert names["x.js"] is names["a.js"] and names["a.js"].exclude == ("gen/*",)
+    assert "not valid TOML" in str(names["e.js"]) and names["f.js"].scope == "all"
+
+
+def _error_text(config):
+    from lambda_leak.config import ConfigError
+
+    return str(config) if isinstance(config, ConfigError) else config

@@ -10,17 +10,20 @@ import sys
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from lambda_leak import __version__
-from lambda_leak.config import Config, ConfigError, config_for_directory, config_for_file, parse_runtime, unknown_rule_message
+from lambda_leak.config import (Config, ConfigError, config_for_directory, config_for_file, config_for_folder_files, parse_runtime,
+                               unknown_rule_message)
 from lambda_leak.engine import analyse_source
-from lambda_leak.files import Decoded, UnreadableFile, decode, is_excluded, iter_source_files, read_source, write_atomically
+from lambda_leak.files import (Decoded, UnreadableFile, decode, folder_prefix, is_excluded, read_source, walk_folders,
+                              write_atomically)
 from lambda_leak.fixing import fix_source
 from lambda_leak.model import FileProblem, Finding
 from lambda_leak.reporters import REPORTERS
 from lambda_leak.rules import PRESETS, all_rule_ids, expand_presets
 from lambda_leak.shards import Shard
+from lambda_leak.source import language_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -202,30 +205,63 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
                       listings: dict | None = None, crew=None) -> list[tuple[Path, Config]]:
     """Each file to check with its config; every broken config file is reported, then exit 2.
     `walked` receives every source file found, the excluded ones too (the cross-file index reads them);
-    `listings` the folder listings of the walk (see `files.walk_names`); `crew` (workspace.parallel.Crew)
+    `listings` the folder listings of the walk (see `files.walk_folders`); `crew` (workspace.parallel.Crew)
     hears of the files found, every so many, to start the workers such a run uses."""
     files, problems = [], {}
     merged: dict[int, tuple[Config, Config]] = {}  # id(folder config) -> (it, it with the overrides)
-    for path in iter_source_files(paths, listings):
+    for path, config in _sources_with_configs(paths, listings):
         if crew is not None and len(files) % _CREW_STEP == 0 and files:
             crew.found(files)
         if walked is not None:
             walked.append(path)
-        try:
-            config = config_for_file(path)
-            if overrides:  # one merged config per folder config: shared, so its cache fingerprint is too
-                if id(config) not in merged:
-                    merged[id(config)] = (config, config.merged(**overrides))  # the pair keeps the id taken
-                config = merged[id(config)][1]
-        except ConfigError as error:
-            problems.setdefault(str(error), None)
+        if isinstance(config, ConfigError):
+            problems.setdefault(str(config), None)
             continue
-        if path not in paths and is_excluded(path, config.exclude, config.root):
+        if overrides:  # one merged config per folder config: shared, so its cache fingerprint is too
+            if id(config) not in merged:
+                merged[id(config)] = (config, config.merged(**overrides))  # the pair keeps the id taken
+            config = merged[id(config)][1]
+        if config.exclude and path not in paths and is_excluded(path, config.exclude, config.root):
             continue
         files.append((path, config))
     if problems:
         raise ConfigError("\n".join(problems))
     return files
+
+
+def _sources_with_configs(paths: list[Path], listings: dict | None = None) -> Iterator[tuple[Path, Config | ConfigError]]:
+    """The files of `iter_source_files(paths, listings)`, each with its `config_for_file` or the
+    ConfigError that raises, looked up once per folder (a file that is no link has its folder's
+    config): a stat or two per file was a third of the walk's time."""
+    for root in paths:
+        name = os.fspath(root)
+        if not os.path.isdir(name):
+            if os.path.exists(name):
+                yield root, _config_or_error(root)
+            continue
+        configs: dict[str, Config | ConfigError] = {}  # by absolute folder, for its subfolders
+        for folder, absolute, listing in walk_folders(name, listings):
+            parent = configs.get(os.path.dirname(absolute))
+            configs[absolute] = config = _folder_config(absolute, listing.files, parent)
+            inside = folder_prefix(folder)
+            for entry in listing.files:
+                if language_for(entry) is not None:
+                    path = Path(inside + entry)
+                    yield path, _config_or_error(path) if entry in listing.links else config
+
+
+def _folder_config(absolute: str, names: list[str], parent: Config | ConfigError | None) -> Config | ConfigError:
+    try:  # a broken config file above: looked up again, to raise its error again
+        return config_for_folder_files(absolute, names, parent if isinstance(parent, Config) else None)
+    except ConfigError as error:
+        return error
+
+
+def _config_or_error(path: Path) -> Config | ConfigError:
+    try:
+        return config_for_file(path)
+    except ConfigError as error:
+        return error
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from lambda_leak.source import language_for
 
@@ -140,40 +140,72 @@ def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> boo
     return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
 
 
+class Listing(NamedTuple):
+    """One folder's entries as the walk uses them, each part sorted by name."""
+
+    files: list[str]  # every entry but folders and links to folders: files, links to files, FIFOs
+    folders: list[str]  # the folders walked into: neither links nor dependency or build folders
+    links: frozenset[str]  # the names in `files` that are symbolic links
+
+
+def walk_folders(root: str, listings: dict | None = None) -> Iterator[tuple[str, str, Listing]]:
+    """The folder `root` and those below it, each before its subfolders (in name order), skipping
+    dependency and build folders and links to folders (no loops, as os.walk does): (the folder as
+    the caller names it, absolute, its listing); folders that cannot be listed are left out.
+    `listings`: listings to reuse and fill, by absolute folder, so that the walks of one `check` run
+    (sources, then deployment files) list each folder once."""
+    stack = [(root, os.path.abspath(root))]
+    while stack:
+        folder, absolute = stack.pop()
+        listing = listings.get(absolute) if listings is not None else None
+        if listing is None:
+            try:
+                listing = _list(folder)
+            except OSError:
+                continue
+            if listings is not None:
+                listings[absolute] = listing
+        yield folder, absolute, listing
+        # os.path.join(folder, name) by string concatenation: it runs for every folder and file
+        inside, absolute_inside = folder_prefix(folder), folder_prefix(absolute)
+        stack.extend((inside + name, absolute_inside + name) for name in reversed(listing.folders))
+
+
+def _list(folder: str) -> Listing:
+    files, folders, links = [], [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():  # a link to a folder too: neither a file nor walked into
+                if name not in SKIPPED_DIRECTORIES and not entry.is_symlink():
+                    folders.append(name)
+            else:
+                files.append(name)
+                if entry.is_symlink():
+                    links.append(name)
+    files.sort()
+    folders.sort()
+    return Listing(files, folders, frozenset(links) if links else _NO_LINKS)
+
+
+_NO_LINKS: frozenset[str] = frozenset()
+
+
 def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None = None) -> Iterator[str]:
     """Like `walk_files`, as strings: one `scandir` per folder and no `Path` per file, which is most
-    of the walk's cost on a large tree. `listings`: folder listings to reuse and fill, so that the
-    walks of one `check` run (sources, then deployment files) list each folder once."""
+    of the walk's cost on a large tree. `listings`: see `walk_folders`."""
     if not os.path.isdir(root):
         if os.path.exists(root):
             yield root
         return
-    stack = [(root, os.path.abspath(root))]  # (folder as the caller names it, absolute: the listing's key)
-    while stack:
-        folder, absolute = stack.pop()
-        items = listings.get(absolute) if listings is not None else None
-        if items is None:
-            try:
-                with os.scandir(folder) as entries:
-                    # a link to a folder is a folder, not walked into (as os.walk does): no loops
-                    items = sorted((entry.name, entry.is_dir(), entry.is_symlink()) for entry in entries)
-            except OSError:
-                continue
-            if listings is not None:
-                listings[absolute] = items
-        below = []
-        # os.path.join(folder, name) for every name, by string concatenation: the walk's hottest line
-        inside, absolute_inside = _folder_prefix(folder), _folder_prefix(absolute)
-        for name, is_dir, is_link in items:
-            if is_dir:
-                if name not in SKIPPED_DIRECTORIES and not is_link:
-                    below.append((inside + name, absolute_inside + name))
-            elif accept(name):
+    for folder, _, listing in walk_folders(root, listings):
+        inside = folder_prefix(folder)
+        for name in listing.files:
+            if accept(name):
                 yield inside + name
-        stack.extend(reversed(below))
 
 
-def _folder_prefix(folder: str) -> str:
+def folder_prefix(folder: str) -> str:
     """What os.path.join(folder, name) puts before a plain file name."""
     return folder if not folder or folder.endswith(_JOINED_AS_IS) else folder + os.sep
 
