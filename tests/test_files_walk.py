@@ -21,6 +21,11 @@ def test_walk_order_skips_and_links(tmp_path: Path):
     assert found == ["b.js", "a/z.py", "a/b/c.ts"]
     assert list(walk_names(str(tmp_path / "b.js"), lambda name: False)) == [str(tmp_path / "b.js")]
     assert list(walk_names(str(tmp_path / "missing"), lambda name: True)) == []
+    asked: list[str] = []
+    (tmp_path / "a" / "b" / "z.py").write_text("x\n")  # a name met twice: asked about once
+    found = list(walk_names(str(tmp_path), lambda name: asked.append(name) or name.endswith(".py")))
+    assert found == [str(tmp_path / "a" / "z.py"), str(tmp_path / "a" / "b" / "z.py")]
+    assert sorted(asked) == ["b.js", "c.d.ts", "c.ts", "readme.md", "z.py"]
     stamps = scan([str(tmp_path)], skip="")
     assert str(tmp_path / "a" / "b" / "c.ts") in stamps and str(tmp_path / "a" / "readme.md") not in stamps
     assert not any("node_modules" in p or "loop" in p for p in stamps)

@@ -16,14 +16,13 @@ from lambda_leak import __version__
 from lambda_leak.config import (Config, ConfigError, config_for_directory, config_for_file, config_for_folder_files, parse_runtime,
                                unknown_rule_message)
 from lambda_leak.engine import analyse_source
-from lambda_leak.files import (Decoded, UnreadableFile, decode, folder_prefix, is_excluded, read_source, walk_folders,
+from lambda_leak.files import (Decoded, UnreadableFile, decode, is_excluded, is_source_name, read_source, walk_folders,
                               write_atomically)
 from lambda_leak.fixing import fix_source
 from lambda_leak.model import FileProblem, Finding
 from lambda_leak.reporters import REPORTERS
 from lambda_leak.rules import PRESETS, all_rule_ids, expand_presets
 from lambda_leak.shards import Shard
-from lambda_leak.source import language_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -240,14 +239,12 @@ def _sources_with_configs(paths: list[Path], listings: dict | None = None) -> It
                 yield root, _config_or_error(root)
             continue
         configs: dict[str, Config | ConfigError] = {}  # by absolute folder, for its subfolders
-        for folder, absolute, listing in walk_folders(name, listings):
-            parent = configs.get(os.path.dirname(absolute))
+        for inside, absolute, listing, sources in walk_folders(name, is_source_name, listings):
+            parent = configs.get(absolute.rpartition(os.sep)[0])  # a miss ("/" has no name): looked up
             configs[absolute] = config = _folder_config(absolute, listing.files, parent)
-            inside = folder_prefix(folder)
-            for entry in listing.files:
-                if language_for(entry) is not None:
-                    path = Path(inside + entry)
-                    yield path, _config_or_error(path) if entry in listing.links else config
+            for entry in sources:
+                path = Path(inside + entry)
+                yield path, _config_or_error(path) if entry in listing.links else config
 
 
 def _folder_config(absolute: str, names: list[str], parent: Config | ConfigError | None) -> Config | ConfigError:

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Container, Iterable
+from typing import Any, Iterable
 
 from lambda_leak.model import Severity
 
@@ -228,12 +228,15 @@ def _clear_caches() -> None:
 config_for_directory.cache_clear = _clear_caches  # type: ignore[attr-defined] - config files changed
 
 
-def config_for_folder_files(folder: str, names: Container[str], parent: Config | None = None) -> Config:
+_CONFIG_FILE_NAME_SET = frozenset(CONFIG_FILE_NAMES)
+
+
+def config_for_folder_files(folder: str, names: Iterable[str], parent: Config | None = None) -> Config:
     """`config_for_file` of the files in `folder` (absolute, normalised) that are not symbolic links,
     for a walk that has listed it (`names`: its entries but folders): `parent`, that of the files in
     the folder it came from (not through a link), when no entry is named like a config file; else
     looked up. No stat per file nor per folder without a config file; nothing kept."""
-    if parent is not None and not any(name in names for name in CONFIG_FILE_NAMES):
+    if parent is not None and _CONFIG_FILE_NAME_SET.isdisjoint(names):
         return parent
     return _config_in(real_folder(folder))
 

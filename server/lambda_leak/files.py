@@ -148,27 +148,38 @@ class Listing(NamedTuple):
     links: frozenset[str]  # the names in `files` that are symbolic links
 
 
-def walk_folders(root: str, listings: dict | None = None) -> Iterator[tuple[str, str, Listing]]:
+def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None = None,
+                 ) -> Iterator[tuple[str, str, Listing, list[str]]]:
     """The folder `root` and those below it, each before its subfolders (in name order), skipping
     dependency and build folders and links to folders (no loops, as os.walk does): (the folder as
-    the caller names it, absolute, its listing); folders that cannot be listed are left out.
-    `listings`: listings to reuse and fill, by absolute folder, so that the walks of one `check` run
-    (sources, then deployment files) list each folder once."""
-    stack = [(root, os.path.abspath(root))]
+    the caller names it, as a prefix: os.path.join(folder, name) is prefix + name; the folder,
+    absolute; its listing; the names of its files that `accept` takes). `accept` is asked once per
+    name: most names recur in a tree (handler.js, app.py, package.json). Folders that cannot be
+    listed are left out. `listings`: listings to reuse and fill, by absolute folder, so that the
+    walks of one `check` run (sources, then deployment files) list each folder once."""
+    accepted: dict[str, bool] = {}
+    stack = [(folder_prefix(root), os.path.abspath(root))]
     while stack:
-        folder, absolute = stack.pop()
+        inside, absolute = stack.pop()
         listing = listings.get(absolute) if listings is not None else None
         if listing is None:
             try:
-                listing = _list(folder)
+                listing = _list(inside)
             except OSError:
                 continue
             if listings is not None:
                 listings[absolute] = listing
-        yield folder, absolute, listing
-        # os.path.join(folder, name) by string concatenation: it runs for every folder and file
-        inside, absolute_inside = folder_prefix(folder), folder_prefix(absolute)
-        stack.extend((inside + name, absolute_inside + name) for name in reversed(listing.folders))
+        taken = []
+        for name in listing.files:
+            known = accepted.get(name)
+            if known is None:
+                known = accepted[name] = bool(accept(name))
+            if known:
+                taken.append(name)
+        yield inside, absolute, listing, taken
+        # os.path.join by string concatenation: it runs for every folder and file
+        absolute_inside = folder_prefix(absolute)
+        stack.extend((inside + name + os.sep, absolute_inside + name) for name in reversed(listing.folders))
 
 
 def _list(folder: str) -> Listing:
@@ -193,16 +204,14 @@ _NO_LINKS: frozenset[str] = frozenset()
 
 def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None = None) -> Iterator[str]:
     """Like `walk_files`, as strings: one `scandir` per folder and no `Path` per file, which is most
-    of the walk's cost on a large tree. `listings`: see `walk_folders`."""
+    of the walk's cost on a large tree. `accept` and `listings`: see `walk_folders`."""
     if not os.path.isdir(root):
         if os.path.exists(root):
             yield root
         return
-    for folder, _, listing in walk_folders(root, listings):
-        inside = folder_prefix(folder)
-        for name in listing.files:
-            if accept(name):
-                yield inside + name
+    for inside, _, _, taken in walk_folders(root, accept, listings):
+        for name in taken:
+            yield inside + name
 
 
 def folder_prefix(folder: str) -> str:
@@ -223,7 +232,12 @@ def walk_files(root: Path, accept: Callable[[str], bool], listings: dict | None 
 def iter_source_files(paths: list[Path], listings: dict | None = None) -> Iterator[Path]:
     """Files to analyse; explicitly named files are always included."""
     for root in paths:
-        yield from walk_files(root, lambda name: language_for(name) is not None, listings)
+        yield from walk_files(root, is_source_name, listings)
+
+
+def is_source_name(name: str) -> bool:
+    """A file lambda-leak analyses when a walk finds it."""
+    return language_for(name) is not None
 
 
 def relative_path(path: str | Path, root: Path | None = None) -> str | None:
