@@ -122,7 +122,7 @@ def test_per_folder_configs_are_config_for_file_of_each_file(tmp_path: Path, mon
     for paths in ([root], [Path("repo")], [Path(".")], [tmp_path / "via-link"], [Path("via-link/own")],
                   [root / "own", root / "own" / "b.ts", root / "own" / "readme.md", root / "linked" / "to-own.js"]):
         config_for_directory.cache_clear()
-        fast = [(path, _error_text(config)) for path, config in _sources_with_configs(paths, {})]
+        fast = [(path, _error_text(config)) for path, config, _ in _sources_with_configs(paths, {})]
         slow = []  # with the same cache of configs by folder: the same objects
         for path in iter_source_files(paths):
             try:
@@ -132,7 +132,7 @@ def test_per_folder_configs_are_config_for_file_of_each_file(tmp_path: Path, mon
         assert [str(path) for path, _ in fast] == [str(path) for path, _ in slow]
         for (path, found), (_, expected) in zip(fast, slow):
             assert found is expected or (isinstance(expected, str) and found == expected), path
-    names = {Path(path).name: config for path, config in _sources_with_configs([root])}
+    names = {Path(path).name: config for path, config, _ in _sources_with_configs([root])}
     assert names["to-own.js"].handler_names == ("run",) and names["plain.js"].handler_names == ("run",)
     assert names["x.js"] is names["a.js"] and names["a.js"].exclude == ("gen/*",)
     assert "not valid TOML" in str(names["e.js"]) and names["f.js"].scope == "all"
@@ -142,3 +142,44 @@ def _error_text(config):
     from lambda_leak.config import ConfigError
 
     return str(config) if isinstance(config, ConfigError) else config
+
+
+def _excluded_as_before(path: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
+    """`is_excluded` as it was written first (one fnmatch per name and pattern): the reference."""
+    import fnmatch
+
+    if not patterns:
+        return False
+    candidates = {path.as_posix(), path.name}
+    if root is not None:
+        try:
+            candidates.add(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass
+    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
+
+
+@pytest.mark.parametrize("patterns", [
+    ("gen/*",), ("own/",), ("own",), ("*.mjs", "**/sub/*"), ("repo/a.js",), ("b.ts",), ("linked/*", "py/pkg"), ("nothing",),
+])
+def test_exclusions_of_the_walk_are_is_excluded_as_before(tmp_path: Path, monkeypatch, patterns):
+    """`check` excludes with one compiled expression per config and the walk's real folders
+    (cli._excluded): the same answer as matching each pattern with fnmatch and resolving each path."""
+    from lambda_leak.cli import _excluded, _sources_with_configs
+    from lambda_leak.config import Config
+    from lambda_leak.files import is_excluded
+
+    root = _tree_with_configs(tmp_path)
+    (tmp_path / "outside.js").write_text("")
+    (root / "linked" / "out.js").symlink_to(tmp_path / "outside.js")  # resolves outside the config's folder
+    monkeypatch.chdir(tmp_path)
+    config = Config(exclude=patterns, root=root)
+    for paths in ([root], [Path("repo")], [tmp_path / "via-link"], [Path("via-link/own")]):
+        exclusions: dict = {}
+        found = [(path, folder) for path, _, folder in _sources_with_configs(paths, {})]
+        assert found
+        for path, folder in found:
+            expected = _excluded_as_before(path, patterns, root)
+            assert _excluded(path, config, folder, exclusions) == expected, path
+            assert is_excluded(path, patterns, root) == expected and is_excluded(path, patterns, None) == _excluded_as_before(path, patterns, None)
+    assert is_excluded(root / "a.js", (), root) is False

@@ -14,10 +14,10 @@ from typing import Iterator, Sequence
 
 from lambda_leak import __version__
 from lambda_leak.config import (Config, ConfigError, config_for_directory, config_for_file, config_for_folder_files, parse_runtime,
-                               unknown_rule_message)
+                               real_folder, unknown_rule_message)
 from lambda_leak.engine import analyse_source
-from lambda_leak.files import (Decoded, UnreadableFile, decode, is_excluded, is_source_name, read_source, walk_folders,
-                              write_atomically)
+from lambda_leak.files import (Decoded, Exclusion, UnreadableFile, decode, folder_prefix, is_source_name, read_source,
+                              walk_folders, write_atomically)
 from lambda_leak.fixing import fix_source
 from lambda_leak.model import FileProblem, Finding
 from lambda_leak.reporters import REPORTERS
@@ -208,7 +208,8 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
     hears of the files found, every so many, to start the workers such a run uses."""
     files, problems = [], {}
     merged: dict[int, tuple[Config, Config]] = {}  # id(folder config) -> (it, it with the overrides)
-    for path, config in _sources_with_configs(paths, listings):
+    exclusions: dict[tuple, Exclusion] = {}  # by (patterns, config folder)
+    for path, config, folder in _sources_with_configs(paths, listings):
         if crew is not None and len(files) % _CREW_STEP == 0 and files:
             crew.found(files)
         if walked is not None:
@@ -220,7 +221,7 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
             if id(config) not in merged:
                 merged[id(config)] = (config, config.merged(**overrides))  # the pair keeps the id taken
             config = merged[id(config)][1]
-        if config.exclude and path not in paths and is_excluded(path, config.exclude, config.root):
+        if config.exclude and path not in paths and _excluded(path, config, folder, exclusions):
             continue
         files.append((path, config))
     if problems:
@@ -228,15 +229,18 @@ def _configured_files(paths: list[Path], overrides: dict, walked: list[Path] | N
     return files
 
 
-def _sources_with_configs(paths: list[Path], listings: dict | None = None) -> Iterator[tuple[Path, Config | ConfigError]]:
+def _sources_with_configs(paths: list[Path], listings: dict | None = None,
+                          ) -> Iterator[tuple[Path, Config | ConfigError, str | None]]:
     """The files of `iter_source_files(paths, listings)`, each with its `config_for_file` or the
     ConfigError that raises, looked up once per folder (a file that is no link has its folder's
-    config): a stat or two per file was a third of the walk's time."""
+    config): a stat or two per file was a third of the walk's time. Also each file's folder,
+    absolute, when the file is no link (None for a link): its resolved path is then the real
+    folder's and its name."""
     for root in paths:
         name = os.fspath(root)
         if not os.path.isdir(name):
             if os.path.exists(name):
-                yield root, _config_or_error(root)
+                yield root, _config_or_error(root), None
             continue
         configs: dict[str, Config | ConfigError] = {}  # by absolute folder, for its subfolders
         for inside, absolute, listing, sources in walk_folders(name, is_source_name, listings):
@@ -244,7 +248,10 @@ def _sources_with_configs(paths: list[Path], listings: dict | None = None) -> It
             configs[absolute] = config = _folder_config(absolute, listing.files, parent)
             for entry in sources:
                 path = Path(inside + entry)
-                yield path, _config_or_error(path) if entry in listing.links else config
+                if entry in listing.links:
+                    yield path, _config_or_error(path), None
+                else:
+                    yield path, config, absolute
 
 
 def _folder_config(absolute: str, names: list[str], parent: Config | ConfigError | None) -> Config | ConfigError:
@@ -252,6 +259,16 @@ def _folder_config(absolute: str, names: list[str], parent: Config | ConfigError
         return config_for_folder_files(absolute, names, parent if isinstance(parent, Config) else None)
     except ConfigError as error:
         return error
+
+
+def _excluded(path: Path, config: Config, folder: str | None, exclusions: dict[tuple, Exclusion]) -> bool:
+    """`is_excluded(path, config.exclude, config.root)`; `folder`: the absolute folder of a file
+    that is no link (its resolved path is then its real folder's and its name)."""
+    exclusion = exclusions.get((config.exclude, config.root))
+    if exclusion is None:
+        exclusion = exclusions[(config.exclude, config.root)] = Exclusion(config.exclude, config.root)
+    resolved = None if folder is None else folder_prefix(real_folder(folder)) + path.name
+    return exclusion.excludes(path, resolved)
 
 
 def _config_or_error(path: Path) -> Config | ConfigError:

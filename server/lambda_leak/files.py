@@ -6,9 +6,11 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -129,15 +131,51 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
-    if not patterns:
-        return False
-    candidates = {path.as_posix(), path.name}
-    if root is not None:
-        try:
-            candidates.add(path.resolve().relative_to(root.resolve()).as_posix())
-        except ValueError:
-            pass
-    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
+    """Whether `path` matches one of the `exclude` patterns of the config found in `root`: as it was
+    named, by its name, or relative to `root` once both are resolved."""
+    return bool(patterns) and Exclusion(patterns, root).excludes(path)
+
+
+class Exclusion:
+    """`is_excluded` for the many files of one walk under one config's patterns: compiled into one
+    expression once, the config's folder resolved once, and each file's resolved path given by the
+    walk when it knows it (the real folder and the name of a file that is no link) instead of a
+    `Path.resolve` per file (a stat per part of the path)."""
+
+    def __init__(self, patterns: tuple[str, ...], root: Path | None) -> None:
+        self._matches = _pattern_matcher(patterns)
+        self._root = os.fspath(root.resolve()) if root is not None else None
+
+    def excludes(self, path: Path, resolved: str | None = None) -> bool:
+        """`resolved`: `path.resolve()` as a string, when the caller knows it."""
+        matches, normcase = self._matches, os.path.normcase
+        if matches(normcase(path.as_posix())) or matches(normcase(path.name)):
+            return True
+        relative = self._relative(path, resolved) if self._root is not None else None
+        return relative is not None and matches(normcase(relative)) is not None
+
+    def _relative(self, path: Path, resolved: str | None) -> str | None:
+        """Path.relative_to(root) of the resolved path as POSIX, None when it lies elsewhere."""
+        if resolved is None:
+            resolved = os.fspath(path.resolve())
+        if os.name == "nt":  # relative_to compares parts as Windows does (case, separators)
+            try:
+                return Path(resolved).relative_to(self._root).as_posix()
+            except ValueError:
+                return None
+        root = self._root
+        if resolved == root:
+            return "."
+        inside = folder_prefix(root)
+        return resolved[len(inside):] if resolved.startswith(inside) else None
+
+
+@lru_cache(maxsize=64)
+def _pattern_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match | None]:
+    """A match of any of the patterns, or of the folder a pattern names (`tests/` and `tests` take
+    `tests/*`), as `fnmatch` does: `*` takes `/` too."""
+    variants = (os.path.normcase(v) for p in patterns for v in (p, p.rstrip("/") + "/*"))
+    return re.compile("|".join(fnmatch.translate(v) for v in variants) or "(?!)").match  # no pattern: no match
 
 
 class Listing(NamedTuple):
