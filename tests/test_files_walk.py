@@ -21,6 +21,11 @@ def test_walk_order_skips_and_links(tmp_path: Path):
     assert found == ["b.js", "a/z.py", "a/b/c.ts"]
     assert list(walk_names(str(tmp_path / "b.js"), lambda name: False)) == [str(tmp_path / "b.js")]
     assert list(walk_names(str(tmp_path / "missing"), lambda name: True)) == []
+    asked: list[str] = []
+    (tmp_path / "a" / "b" / "z.py").write_text("x\n")  # a name met twice: asked about once
+    found = list(walk_names(str(tmp_path), lambda name: asked.append(name) or name.endswith(".py")))
+    assert found == [str(tmp_path / "a" / "z.py"), str(tmp_path / "a" / "b" / "z.py")]
+    assert sorted(asked) == ["b.js", "c.d.ts", "c.ts", "readme.md", "z.py"]
     stamps = scan([str(tmp_path)], skip="")
     assert str(tmp_path / "a" / "b" / "c.ts") in stamps and str(tmp_path / "a" / "readme.md") not in stamps
     assert not any("node_modules" in p or "loop" in p for p in stamps)
@@ -79,3 +84,102 @@ def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path):
     (tmp_path / "app.py").symlink_to("/dev/zero")
     with pytest.raises(OSError):
         read_bytes(str(tmp_path / "app.py"))
+
+
+def _tree_with_configs(tmp_path: Path) -> Path:
+    """Config files at several levels (one broken, one a pyproject.toml without our table, one a link,
+    one a folder), links to files and folders, and a skipped folder."""
+    root = tmp_path / "repo"
+    files = {
+        "lambda-leak.toml": 'exclude = ["gen/*"]\n', "a.js": "", "gen/g.js": "", "gen/deep/h.ts": "",
+        "py/pyproject.toml": "[project]\nname = 'x'\n", "py/app.py": "", "py/pkg/mod.py": "",
+        "own/.lambda-leak.toml": 'handler-names = ["run"]\n', "own/b.ts": "", "own/sub/c.mjs": "", "own/readme.md": "",
+        "broken/lambda-leak.toml": "select = [\n", "broken/d.js": "", "broken/below/e.js": "",
+        "broken/below/fixed/lambda-leak.toml": "scope = 'all'\n", "broken/below/fixed/f.js": "",
+        "node_modules/dep/index.js": "", "folder-named-config/x.js": "",
+    }
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    (root / "folder-named-config" / "lambda-leak.toml").mkdir()  # not a config file
+    (root / "linked").mkdir()
+    (root / "linked" / "to-own.js").symlink_to(root / "own" / "b.ts")  # a link takes its target's folder's config
+    (root / "linked" / "lambda-leak.toml").symlink_to(root / "own" / ".lambda-leak.toml")  # a linked config file
+    (root / "linked" / "plain.js").write_text("")
+    (root / "own" / "loop").symlink_to(root)  # a link to a folder: never walked into
+    (tmp_path / "via-link").symlink_to(root)  # a root reached through a link: configs of the real folders
+    return root
+
+
+def test_per_folder_configs_are_config_for_file_of_each_file(tmp_path: Path, monkeypatch):
+    """`check`'s walk looks configs up once per folder (cli._sources_with_configs): each file gets
+    the very object `config_for_file` gives it, or the same error."""
+    from lambda_leak.cli import _sources_with_configs
+    from lambda_leak.config import ConfigError, config_for_directory, config_for_file
+
+    root = _tree_with_configs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for paths in ([root], [Path("repo")], [Path(".")], [tmp_path / "via-link"], [Path("via-link/own")],
+                  [root / "own", root / "own" / "b.ts", root / "own" / "readme.md", root / "linked" / "to-own.js"]):
+        config_for_directory.cache_clear()
+        fast = [(path, _error_text(config)) for path, config, _ in _sources_with_configs(paths, {})]
+        slow = []  # with the same cache of configs by folder: the same objects
+        for path in iter_source_files(paths):
+            try:
+                slow.append((path, config_for_file(path)))
+            except ConfigError as error:
+                slow.append((path, str(error)))
+        assert [str(path) for path, _ in fast] == [str(path) for path, _ in slow]
+        for (path, found), (_, expected) in zip(fast, slow):
+            assert found is expected or (isinstance(expected, str) and found == expected), path
+    names = {Path(path).name: config for path, config, _ in _sources_with_configs([root])}
+    assert names["to-own.js"].handler_names == ("run",) and names["plain.js"].handler_names == ("run",)
+    assert names["x.js"] is names["a.js"] and names["a.js"].exclude == ("gen/*",)
+    assert "not valid TOML" in str(names["e.js"]) and names["f.js"].scope == "all"
+
+
+def _error_text(config):
+    from lambda_leak.config import ConfigError
+
+    return str(config) if isinstance(config, ConfigError) else config
+
+
+def _excluded_as_before(path: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
+    """`is_excluded` as it was written first (one fnmatch per name and pattern): the reference."""
+    import fnmatch
+
+    if not patterns:
+        return False
+    candidates = {path.as_posix(), path.name}
+    if root is not None:
+        try:
+            candidates.add(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass
+    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
+
+
+@pytest.mark.parametrize("patterns", [
+    ("gen/*",), ("own/",), ("own",), ("*.mjs", "**/sub/*"), ("repo/a.js",), ("b.ts",), ("linked/*", "py/pkg"), ("nothing",),
+])
+def test_exclusions_of_the_walk_are_is_excluded_as_before(tmp_path: Path, monkeypatch, patterns):
+    """`check` excludes with one compiled expression per config and the walk's real folders
+    (cli._excluded): the same answer as matching each pattern with fnmatch and resolving each path."""
+    from lambda_leak.cli import _excluded, _sources_with_configs
+    from lambda_leak.config import Config
+    from lambda_leak.files import is_excluded
+
+    root = _tree_with_configs(tmp_path)
+    (tmp_path / "outside.js").write_text("")
+    (root / "linked" / "out.js").symlink_to(tmp_path / "outside.js")  # resolves outside the config's folder
+    monkeypatch.chdir(tmp_path)
+    config = Config(exclude=patterns, root=root)
+    for paths in ([root], [Path("repo")], [tmp_path / "via-link"], [Path("via-link/own")]):
+        exclusions: dict = {}
+        found = [(path, folder) for path, _, folder in _sources_with_configs(paths, {})]
+        assert found
+        for path, folder in found:
+            expected = _excluded_as_before(path, patterns, root)
+            assert _excluded(path, config, folder, exclusions) == expected, path
+            assert is_excluded(path, patterns, root) == expected and is_excluded(path, patterns, None) == _excluded_as_before(path, patterns, None)
+    assert is_excluded(root / "a.js", (), root) is False

@@ -228,6 +228,19 @@ def _clear_caches() -> None:
 config_for_directory.cache_clear = _clear_caches  # type: ignore[attr-defined] - config files changed
 
 
+_CONFIG_FILE_NAME_SET = frozenset(CONFIG_FILE_NAMES)
+
+
+def config_for_folder_files(folder: str, names: Iterable[str], parent: Config | None = None) -> Config:
+    """`config_for_file` of the files in `folder` (absolute, normalised) that are not symbolic links,
+    for a walk that has listed it (`names`: its entries but folders): `parent`, that of the files in
+    the folder it came from (not through a link), when no entry is named like a config file; else
+    looked up. No stat per file nor per folder without a config file; nothing cached here."""
+    if parent is not None and _CONFIG_FILE_NAME_SET.isdisjoint(names):
+        return parent
+    return _config_in(real_folder(folder))
+
+
 def config_for_file(path: Path) -> Config:
     name = os.path.abspath(path)
     if os.path.islink(name):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from lambda_leak.source import language_for
 
@@ -129,51 +131,128 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def is_excluded(path: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
-    if not patterns:
-        return False
-    candidates = {path.as_posix(), path.name}
-    if root is not None:
-        try:
-            candidates.add(path.resolve().relative_to(root.resolve()).as_posix())
-        except ValueError:
-            pass
-    return any(fnmatch.fnmatch(c, p) or fnmatch.fnmatch(c, p.rstrip("/") + "/*") for c in candidates for p in patterns)
+    """Whether `path` matches one of the `exclude` patterns of the config found in `root`: as it was
+    named, by its name, or relative to `root` once both are resolved."""
+    return bool(patterns) and Exclusion(patterns, root).excludes(path)
+
+
+class Exclusion:
+    """`is_excluded` for the many files of one walk under one config's patterns: compiled into one
+    expression once, the config's folder resolved once, and each file's resolved path given by the
+    walk when it knows it (the real folder and the name of a file that is no link) instead of a
+    `Path.resolve` per file (a stat per part of the path)."""
+
+    def __init__(self, patterns: tuple[str, ...], root: Path | None) -> None:
+        self._matches = _pattern_matcher(patterns)
+        self._root = os.fspath(root.resolve()) if root is not None else None
+
+    def excludes(self, path: Path, resolved: str | None = None) -> bool:
+        """`resolved`: `path.resolve()` as a string, when the caller knows it."""
+        matches, normcase = self._matches, os.path.normcase
+        if matches(normcase(path.as_posix())) or matches(normcase(path.name)):
+            return True
+        relative = self._relative(path, resolved) if self._root is not None else None
+        return relative is not None and matches(normcase(relative)) is not None
+
+    def _relative(self, path: Path, resolved: str | None) -> str | None:
+        """Path.relative_to(root) of the resolved path as POSIX, None when it lies elsewhere."""
+        if resolved is None:
+            resolved = os.fspath(path.resolve())
+        if os.name == "nt":  # relative_to compares parts as Windows does (case, separators)
+            try:
+                return Path(resolved).relative_to(self._root).as_posix()
+            except ValueError:
+                return None
+        root = self._root
+        if resolved == root:
+            return "."
+        inside = folder_prefix(root)
+        return resolved[len(inside):] if resolved.startswith(inside) else None
+
+
+@lru_cache(maxsize=64)
+def _pattern_matcher(patterns: tuple[str, ...]) -> Callable[[str], re.Match | None]:
+    """A match of any of the patterns, or of the folder a pattern names (`tests/` and `tests` take
+    `tests/*`), as `fnmatch` does: `*` takes `/` too."""
+    variants = (os.path.normcase(v) for p in patterns for v in (p, p.rstrip("/") + "/*"))
+    return re.compile("|".join(fnmatch.translate(v) for v in variants) or "(?!)").match  # no pattern: no match
+
+
+class Listing(NamedTuple):
+    """One folder's entries as the walk uses them, each part sorted by name."""
+
+    files: list[str]  # every entry but folders and links to folders: files, links to files, FIFOs
+    folders: list[str]  # the folders walked into: neither links nor dependency or build folders
+    links: frozenset[str]  # the names in `files` that are symbolic links
+
+
+def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None = None,
+                 ) -> Iterator[tuple[str, str, Listing, list[str]]]:
+    """The folder `root` and those below it, each before its subfolders (in name order), skipping
+    dependency and build folders and links to folders (no loops, as os.walk does): (the folder as
+    the caller names it, as a prefix: os.path.join(folder, name) is prefix + name; the folder,
+    absolute; its listing; the names of its files that `accept` takes). `accept` is asked once per
+    name: most names recur in a tree (handler.js, app.py, package.json). Folders that cannot be
+    listed are left out. `listings`: listings to reuse and fill, by absolute folder, so that the
+    walks of one `check` run (sources, then deployment files) list each folder once."""
+    accepted: dict[str, bool] = {}
+    stack = [(folder_prefix(root), os.path.abspath(root))]
+    while stack:
+        inside, absolute = stack.pop()
+        listing = listings.get(absolute) if listings is not None else None
+        if listing is None:
+            try:
+                listing = _list(inside)
+            except OSError:
+                continue
+            if listings is not None:
+                listings[absolute] = listing
+        taken = []
+        for name in listing.files:
+            known = accepted.get(name)
+            if known is None:
+                known = accepted[name] = bool(accept(name))
+            if known:
+                taken.append(name)
+        yield inside, absolute, listing, taken
+        # os.path.join by string concatenation: it runs for every folder and file
+        absolute_inside = folder_prefix(absolute)
+        stack.extend((inside + name + os.sep, absolute_inside + name) for name in reversed(listing.folders))
+
+
+def _list(folder: str) -> Listing:
+    files, folders, links = [], [], []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir():  # a link to a folder too: neither a file nor walked into
+                if name not in SKIPPED_DIRECTORIES and not entry.is_symlink():
+                    folders.append(name)
+            else:
+                files.append(name)
+                if entry.is_symlink():
+                    links.append(name)
+    files.sort()
+    folders.sort()
+    return Listing(files, folders, frozenset(links) if links else _NO_LINKS)
+
+
+_NO_LINKS: frozenset[str] = frozenset()
 
 
 def walk_names(root: str, accept: Callable[[str], bool], listings: dict | None = None) -> Iterator[str]:
     """Like `walk_files`, as strings: one `scandir` per folder and no `Path` per file, which is most
-    of the walk's cost on a large tree. `listings`: folder listings to reuse and fill, so that the
-    walks of one `check` run (sources, then deployment files) list each folder once."""
+    of the walk's cost on a large tree. `accept` and `listings`: see `walk_folders`."""
     if not os.path.isdir(root):
         if os.path.exists(root):
             yield root
         return
-    stack = [(root, os.path.abspath(root))]  # (folder as the caller names it, absolute: the listing's key)
-    while stack:
-        folder, absolute = stack.pop()
-        items = listings.get(absolute) if listings is not None else None
-        if items is None:
-            try:
-                with os.scandir(folder) as entries:
-                    # a link to a folder is a folder, not walked into (as os.walk does): no loops
-                    items = sorted((entry.name, entry.is_dir(), entry.is_symlink()) for entry in entries)
-            except OSError:
-                continue
-            if listings is not None:
-                listings[absolute] = items
-        below = []
-        # os.path.join(folder, name) for every name, by string concatenation: the walk's hottest line
-        inside, absolute_inside = _folder_prefix(folder), _folder_prefix(absolute)
-        for name, is_dir, is_link in items:
-            if is_dir:
-                if name not in SKIPPED_DIRECTORIES and not is_link:
-                    below.append((inside + name, absolute_inside + name))
-            elif accept(name):
-                yield inside + name
-        stack.extend(reversed(below))
+    for inside, _, _, taken in walk_folders(root, accept, listings):
+        for name in taken:
+            yield inside + name
 
 
-def _folder_prefix(folder: str) -> str:
+def folder_prefix(folder: str) -> str:
     """What os.path.join(folder, name) puts before a plain file name."""
     return folder if not folder or folder.endswith(_JOINED_AS_IS) else folder + os.sep
 
@@ -191,7 +270,12 @@ def walk_files(root: Path, accept: Callable[[str], bool], listings: dict | None 
 def iter_source_files(paths: list[Path], listings: dict | None = None) -> Iterator[Path]:
     """Files to analyse; explicitly named files are always included."""
     for root in paths:
-        yield from walk_files(root, lambda name: language_for(name) is not None, listings)
+        yield from walk_files(root, is_source_name, listings)
+
+
+def is_source_name(name: str) -> bool:
+    """A file lambda-leak analyses when a walk finds it."""
+    return language_for(name) is not None
 
 
 def relative_path(path: str | Path, root: Path | None = None) -> str | None:
