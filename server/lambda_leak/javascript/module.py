@@ -104,6 +104,7 @@ class JsModule:
     # look-up, which every method here relies on (~70% slower per `self.x`).
     _entries_memo = _exports_memo = _exported_memo = _discover_memo = _reach_memo = None  # also after a `pop`
     _no_wait_memo = _awaited_keys = _promise_news = _mentions_timers = None
+    _incremental_seeded = _incremental_spans = None  # the editor's (javascript.incremental)
 
     def __init__(self, source: SourceText, tree: Tree, nodes: Nodes | None = None):
         """`nodes`: what `query_nodes` would find in `tree`, when the caller already knows it."""
@@ -135,6 +136,8 @@ class JsModule:
         self._awaited_keys = None  # promises.awaited_keys
         self._promise_news = None  # fate._promise_news
         self._mentions_timers = None  # timers._mentions_timers
+        self._incremental_seeded = None  # incremental: the previous version's answers seeded here
+        self._incremental_spans = None  # incremental: call ends, function starts and ends
         self._build_scopes([self.root, *self.functions, *found.scopes])
 
     def _build_scopes(self, nodes: list[Node]) -> None:
