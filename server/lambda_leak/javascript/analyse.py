@@ -65,7 +65,7 @@ def _module(source: SourceText, workspace: AnalysisHooks, previous_tree: Any, me
         if module.source.path != source.path:
             # parsed by the index under its key (the absolute path): the callee keys of this file's own
             # variables spell the path, so they are read again under the path this analysis reports
-            module.__dict__.pop("_awaited_keys", None)
+            module._awaited_keys = None
         module.source = source
         return module
     if memo is not None:

@@ -388,9 +388,9 @@ def _named_executor(module: JsModule, function: Node) -> frozenset[str]:
 def _promise_news(module: JsModule) -> list[Node]:
     """The module's `new Promise(...)` expressions (memoised on the module: asked per enclosing
     function of every floating promise and timer)."""
-    memo = module.__dict__.get("_promise_news")
+    memo = module._promise_news
     if memo is None:
-        memo = module.__dict__["_promise_news"] = [
+        memo = module._promise_news = [
             new for new in module.news if module.is_promise_new(new)
         ]
     return memo

@@ -48,16 +48,17 @@ class JsHandler:
 def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     """(export name, exported value, statement) for each module-level export (memoised on the module:
     handler discovery, the index's entries and its wrapped imports all ask)."""
-    memo = module.__dict__.get("_exports_memo")
+    memo = module._exports_memo
     if memo is None:
-        memo = module.__dict__["_exports_memo"] = _find_exports(module)
+        memo = module._exports_memo = _find_exports(module)
     return memo
 
 
 def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     found: list[tuple[str, Node, Node]] = []
     for statement in module.root.named_children:
-        if statement.type == "expression_statement":
+        kind = statement.type  # read once: each read makes a new string in tree-sitter's binding
+        if kind == "expression_statement":
             expression = unwrap(statement.named_children[0]) if statement.named_child_count else None
             if expression is None or expression.type != "assignment_expression":
                 continue
@@ -77,7 +78,7 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
                         found.append((module.text(member.child_by_field_name("key")).strip("'\""), member.child_by_field_name("value"), statement))
                     elif member.type == "method_definition":
                         found.append((module.text(member.child_by_field_name("name")), member, statement))
-        elif statement.type == "export_statement":
+        elif kind == "export_statement":
             declaration = statement.child_by_field_name("declaration")
             value = statement.child_by_field_name("value")
             if declaration is not None:
@@ -107,9 +108,9 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
 def exported_function(module: JsModule, value: Node) -> tuple[Node | None, str]:
     """The function an exported value runs, seeing through wrappers: (function, wrapper) (memoised
     on the module: handler discovery, in the index and again in the analysis, and the entries ask)."""
-    memo = module.__dict__.get("_exported_memo")
+    memo = module._exported_memo
     if memo is None:
-        memo = module.__dict__["_exported_memo"] = {}
+        memo = module._exported_memo = {}
     found = memo.get(value)
     if found is None:
         found = memo[value] = _exported_function(module, value)
@@ -218,6 +219,22 @@ def named_like_handler(name: str, patterns: tuple[str, ...]) -> bool:
 
 
 def discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str] = frozenset()) -> list[JsHandler]:
+    """The module's handlers: exports named like one or by the deployment (`declared`). Memoised on
+    the module per (patterns, declared): the index's summary asks, and the analysis of a file the
+    deployment names no handler in asks the same again (a new version of a file is a new module)."""
+    memo = module._discover_memo
+    if memo is None:
+        memo = module._discover_memo = {}
+    try:
+        found = memo.get((patterns, declared))
+    except TypeError:  # patterns in a list: asked as they are
+        return _discover(module, patterns, declared)
+    if found is None:
+        found = memo[(patterns, declared)] = _discover(module, patterns, declared)
+    return list(found)
+
+
+def _discover(module: JsModule, patterns: tuple[str, ...], declared: frozenset[str]) -> list[JsHandler]:
     handlers: list[JsHandler] = []
     seen: set[Node] = set()
     for name, value, statement in _exports(module):

@@ -31,7 +31,9 @@ def call_targets(module: JsModule, call: Node) -> list[Node]:
 def reach(module: JsModule, start: Node) -> set[Node]:
     """`start` and every function of the file it calls, transitively (memoised on the module:
     the workspace index and the analysis ask about the same functions)."""
-    memo = module.__dict__.setdefault("_reach_memo", {})
+    memo = module._reach_memo
+    if memo is None:
+        memo = module._reach_memo = {}
     if start not in memo:
         memo[start] = frozenset(_reach(module, start))
     return set(memo[start])
@@ -53,9 +55,9 @@ def _reach(module: JsModule, start: Node) -> set[Node]:
 def no_wait_assignments(module: JsModule) -> list[Node]:
     """`….callbackWaitsForEmptyEventLoop = false` statements (memoised on the module: the index
     and the analysis both ask)."""
-    memo = module.__dict__.get("_no_wait_memo")
+    memo = module._no_wait_memo
     if memo is None:
-        memo = module.__dict__["_no_wait_memo"] = _no_wait_assignments(module)
+        memo = module._no_wait_memo = _no_wait_assignments(module)
     return memo
 
 

@@ -366,10 +366,11 @@ def _project_import(module: JsModule, name: str, at: Node) -> bool:
 def awaited_keys(module: JsModule) -> dict[str, int]:
     """Callee keys this file awaits, `.then`s or hands to an awaited combinator, with the first line
     (memoised on the module: the index and the analysis both ask)."""
-    memo = module.__dict__.get("_awaited_keys")
+    memo = module._awaited_keys
     if memo is not None:
         return memo
-    found: dict[str, int] = module.__dict__.setdefault("_awaited_keys", {})
+    found: dict[str, int] = {}
+    module._awaited_keys = found
     data = module.source.data
     if b"await" not in data and b".then(" not in data:
         return found

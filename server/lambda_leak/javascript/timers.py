@@ -79,9 +79,9 @@ def timer_kind(module: JsModule, call: Node) -> str | None:
 
 def _mentions_timers(module: JsModule) -> bool:
     """Can the file import from "timers" at all? (Read once per module, not once per call.)"""
-    known = module.__dict__.get("_mentions_timers")
+    known = module._mentions_timers
     if known is None:
-        known = module.__dict__["_mentions_timers"] = b"timers" in module.source.data
+        known = module._mentions_timers = b"timers" in module.source.data
     return known
 
 

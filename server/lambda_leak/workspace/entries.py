@@ -147,9 +147,9 @@ def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node,
 
 def module_entries(module: JsModule) -> ModuleEntries:
     """The module's entries (memoised on the module: the index and the analysis both ask; read only)."""
-    memo = module.__dict__.get("_entries_memo")
+    memo = module._entries_memo
     if memo is None:
-        memo = module.__dict__["_entries_memo"] = _module_entries(module)
+        memo = module._entries_memo = _module_entries(module)
     return memo
 
 
@@ -159,7 +159,8 @@ def _module_entries(module: JsModule) -> ModuleEntries:
         if value is not None:
             _add_value(module, entries, name, value, statement)
     for statement in module.root.named_children:
-        if statement.type == "expression_statement" and statement.named_child_count:
+        kind = statement.type  # read once: each read makes a new string in tree-sitter's binding
+        if kind == "expression_statement" and statement.named_child_count:
             expression = unwrap(statement.named_children[0])
             if expression.type != "assignment_expression":
                 continue
@@ -179,7 +180,7 @@ def _module_entries(module: JsModule) -> ModuleEntries:
                 entries.stars.append(required)
             else:
                 _add_value(module, entries, "default", value, statement)
-        elif statement.type == "export_statement":
+        elif kind == "export_statement":
             _export_statement(module, entries, statement)
     return entries
 
