@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,55 @@ def test_a_bad_value_in_a_property_no_reader_uses_does_not_cost_the_template():
     with pytest.raises(ValueError):
         load_yaml(text)  # the full reader builds every value
     assert load_template(text)["Resources"]["Fn"]["Properties"]["Handler"] == "app.handler"
+
+
+# -- the blanking's quick checks, against what they stand for ------------------------------------
+# The single patterns the blanking's pairs of patterns replace (each of a pair starts with the
+# character it looks for: `re` scans for it quickly).
+_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?<![^\s\[{,?][&*])""")
+_OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
+_YAML_CHARACTERS = " \n\n  &*'\"\\[]{},?:#-!|>x$"
+
+
+def _edited(text: str, rng: random.Random) -> str:
+    """`text` with a few characters that matter to YAML put in, taken out, or lines swapped."""
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randint(0, len(text))
+        choice = rng.random()
+        if choice < 0.5:
+            text = text[:at] + rng.choice(_YAML_CHARACTERS) * rng.randint(1, 2) + text[at:]
+        elif choice < 0.8:
+            text = text[:at] + text[at + rng.randint(1, 3):]
+        else:
+            lines = text.split("\n")
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+def _texts_and_edits(count: int) -> list[str]:
+    rng = random.Random(13)
+    texts = [p.read_text() for p in YAML_TEMPLATES] + list(TRICKY.values())
+    return texts + [_edited(rng.choice(texts), rng) for _ in range(count)]
+
+
+def test_the_pairs_of_patterns_match_where_the_single_ones_do():
+    rng = random.Random(7)
+    noise = ["".join(rng.choice(_YAML_CHARACTERS) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in _texts_and_edits(1000) + noise:
+        assert cfn_yaml._any_match(cfn_yaml._ANCHORS_OR_ALIASES, text) == (_ANCHOR_OR_ALIAS.search(text) is not None)
+        assert cfn_yaml._any_match(cfn_yaml._OPEN_QUOTES, text) == (_OPEN_QUOTE.search(text) is not None)
+
+
+def test_a_bracket_right_after_a_character_of_a_scalar_starts_no_node():
+    """`_flows_close_on_their_lines` skips such brackets without asking `_starts_node`."""
+    for text in _texts_and_edits(500):
+        for found in cfn_yaml._BRACKET.finditer(text):
+            if found.start() and not text[found.start() - 1].isspace():
+                assert not cfn_yaml._starts_node(text[text.rfind("\n", 0, found.start()) + 1 : found.start()])
+
+
+def test_blanking_matches_the_full_loader_on_random_edits():
+    for text in _texts_and_edits(1500):
+        assert _fast_or_error(text) == _full_or_error(text), text

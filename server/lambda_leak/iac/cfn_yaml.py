@@ -250,15 +250,18 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> LineDict:
 # or end, or a directive, at a line's start.
 _SPECIAL_CHARACTERS = ("\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
 _DOCUMENT_MARKS = ("---", "...", "%")
-# The patterns below start with the character they look for and check what precedes it after
-# it (a lookbehind first is tried at every position of the text: several times slower).
+# The patterns below start with the one character they look for and check what precedes it
+# after it: `re` then finds the candidates with a fast scan for that character (a lookbehind
+# first is tried at every position of the text, a class of two characters tested at every
+# one: several times slower). A pattern split in two finds a match where the whole one does.
 # Anchors and aliases start a token: after a line start, blanks or a flow indicator (`?`: a flow
 # key), or right after the `:` of a JSON-like key in a flow (see `_anchor_after_json_key`).
-_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?<![^\s\[{,?][&*])""")
+_ANCHORS_OR_ALIASES = (re.compile(r"&(?<![^\s\[{,?]&)"), re.compile(r"\*(?<![^\s\[{,?]\*)"))
 _COLON_THEN_ANCHOR = re.compile(r":[&*]")
 # A quote opening a scalar that runs past its line: in block context, after a line start or
 # blanks (in a flow, `_flows_close_on_their_lines` finds them).
-_OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
+_OPEN_QUOTES = (re.compile(r""""(?<!\S")(?:[^"\\\n]++|\\.)*+\\?(?:\n|\Z)"""),
+                re.compile(r"""'(?<!\S')(?:[^'\n]++|'')*+(?:\n|\Z)"""))
 # `[` or `{` not in `${…}`: a flow collection starts there if it starts a node (`_starts_node`).
 _BRACKET = re.compile(r"[\[{](?<!\$\{)")
 # A quoted scalar right after a flow indicator or a value's `: ` (a tag and blanks between):
@@ -288,7 +291,7 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     # The mark alone first: searching for "\n---" stops at every line break (several times slower).
     if any(mark in text and (text.startswith(mark) or "\n" + mark in text) for mark in _DOCUMENT_MARKS):
         return None
-    if _ANCHOR_OR_ALIAS.search(text) or _anchor_after_json_key(text) or _OPEN_QUOTE.search(text):
+    if _any_match(_ANCHORS_OR_ALIASES, text) or _anchor_after_json_key(text) or _any_match(_OPEN_QUOTES, text):
         return None
     if not _flows_close_on_their_lines(text):
         return None
@@ -330,6 +333,10 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
         done = end
     pieces.append(text[done:])
     return "".join(pieces), text.count("\n", 0, resources_at)
+
+
+def _any_match(patterns: tuple[re.Pattern, ...], text: str) -> bool:
+    return any(pattern.search(text) is not None for pattern in patterns)
 
 
 def _anchor_after_json_key(text: str) -> bool:
@@ -463,6 +470,9 @@ def _flows_close_on_their_lines(text: str) -> bool:
     comments aside): a collection spanning lines could hide what looks like a key."""
     position = 0
     while (found := _BRACKET.search(text, position)) is not None:
+        if found.start() and not text[found.start() - 1].isspace():
+            position = found.end()  # right after a scalar's character: not a node (`_starts_node`)
+            continue
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.start())
         end = len(text) if end < 0 else end
