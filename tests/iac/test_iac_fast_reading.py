@@ -291,3 +291,81 @@ def test_a_bracket_right_after_a_character_of_a_scalar_starts_no_node():
 def test_blanking_matches_the_full_loader_on_random_edits():
     for text in _texts_and_edits(1500):
         assert _fast_or_error(text) == _full_or_error(text), text
+
+
+def test_building_the_tree_directly_matches_the_loader_on_random_edits():
+    """`_construct_tree` (strings, mappings, lists, plain scalars and short-form tags built
+    without `construct_object`) against libyaml's own `construct_document`, anchors aside."""
+    for text in _texts_and_edits(1500):
+        if _any_match_anchor(text):
+            continue
+        try:
+            expected = _shape(cfn_yaml._load_pruned(text))
+        except (yaml.YAMLError, ValueError, TypeError) as error:
+            expected = ("error", type(error), str(error))
+        try:
+            found = _shape(cfn_yaml._load_pruned(text, cfn_yaml._construct_tree))
+        except (yaml.YAMLError, ValueError, TypeError) as error:
+            found = ("error", type(error), str(error))
+        assert found == expected, text
+
+
+def test_the_pruned_template_declares_what_the_full_document_declares_on_random_edits():
+    """Whatever the pruning drops (resources, properties, sections) no reader reads: where the full
+    document builds, the pruned one declares the same functions, on the same lines. (Not where a
+    mapping repeats a key: the pruning takes a resource's first `Type`, the full reader its last.)"""
+    path = Path("template.yaml")
+    compared = 0
+    for text in _texts_and_edits(1500):
+        try:
+            full = templates.declarations(load_yaml(text), path)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            continue
+        if _repeats_a_key(yaml.compose(text, Loader=cfn_yaml.TemplateLoader)):
+            continue
+        assert templates.declarations(load_template(text), path) == full, text
+        compared += 1
+    assert compared > 500
+
+
+def _repeats_a_key(node) -> bool:
+    if isinstance(node, yaml.MappingNode):
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(keys) != len(set(keys)):
+            return True
+        return any(_repeats_a_key(key) or _repeats_a_key(value) for key, value in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return any(_repeats_a_key(child) for child in node.value)
+    return False
+
+
+def _any_match_anchor(text: str) -> bool:
+    return "&" in text or "*" in text
+
+
+def test_a_properties_mapping_the_pruning_leaves_whole_is_the_node_it_would_rebuild():
+    """`_only_read` hands back the node itself when it would rebuild it with the same keys,
+    marks and style (the blanking already dropped the unread keys)."""
+    def rebuilt(node):  # what `_only_read` built before it kept whole nodes
+        kept = [(k, v) for k, v in node.value if not isinstance(k, yaml.ScalarNode) or k.value in cfn_yaml.FUNCTION_PROPERTIES or k.value == "<<"]
+        return kept and yaml.MappingNode(node.tag, kept, kept[0][0].start_mark, node.end_mark, node.flow_style)
+
+    def fields(node):
+        return node.tag, node.value, node.start_mark.index, node.end_mark.index, node.flow_style
+
+    reused = 0
+    for text in _texts_and_edits(800):
+        try:
+            root = yaml.compose(text, Loader=cfn_yaml.TemplateLoader)
+        except yaml.YAMLError:
+            continue
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(value for _, value in node.value)
+                if node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG and (expected := rebuilt(node)):
+                    found = cfn_yaml._only_read(node)
+                    assert fields(found) == fields(expected)
+                    reused += found is node
+    assert reused > 100

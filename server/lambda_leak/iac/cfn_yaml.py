@@ -146,15 +146,25 @@ def _load_pruned(text: str, construct=None) -> Any:
 
 
 _STR_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq"
+# Constructors of scalars that return their value (no generator, nothing to finish later).
+_PLAIN_SCALARS = {tag: TemplateLoader.yaml_constructors[tag]
+                  for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")}
 
 
 def _construct_tree(loader: TemplateLoader, node: yaml.Node) -> Any:
     """`construct_document` for a document without anchors or aliases (each node reached once):
-    strings, block mappings and lists built here directly, the rest by the loader. PyYAML's
+    strings, block mappings and lists built here directly, other plain scalars and short-form
+    tags by the constructor `construct_object` would pick, the rest by the loader. PyYAML's
     `construct_object` bookkeeping per node (caches, recursion guard) costs more than the node."""
     kind = type(node)
-    if kind is yaml.ScalarNode and node.tag == _STR_TAG:
-        return node.value
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR_TAG:
+            return node.value
+        scalar = _PLAIN_SCALARS.get(node.tag)
+        if scalar is not None:
+            return scalar(loader, node)
+    if node.tag[:1] == "!" and node.tag not in loader.yaml_constructors:
+        return _construct_tag(loader, node.tag[1:], node)  # the only multi-constructor: `!`
     if kind is yaml.MappingNode and node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
         loader.flatten_mapping(node)
         mapping = LineDict()
@@ -196,6 +206,8 @@ def _read_properties(resource: yaml.MappingNode) -> yaml.MappingNode:
     if any(_key_name(key) == "<<" for key, _ in resource.value):
         return resource
     pairs = [(key, _only_read(value) if _key_name(key) == "Properties" else value) for key, value in resource.value]
+    if all(new is old for (_, new), (_, old) in zip(pairs, resource.value)):
+        return resource  # nothing dropped (the blanking dropped it already): the node as it is
     return yaml.MappingNode(resource.tag, pairs, resource.start_mark, resource.end_mark, resource.flow_style)
 
 
@@ -204,8 +216,8 @@ def _only_read(properties: yaml.Node) -> yaml.Node:
         return properties
     kept = [(key, value) for key, value in properties.value
             if not isinstance(key, yaml.ScalarNode) or key.value in FUNCTION_PROPERTIES or key.value == "<<"]
-    if not kept:
-        return properties
+    if not kept or (len(kept) == len(properties.value) and kept[0][0].start_mark.index == properties.start_mark.index):
+        return properties  # nothing read, or nothing dropped from a mapping that starts at its first key
     return yaml.MappingNode(properties.tag, kept, kept[0][0].start_mark, properties.end_mark, properties.flow_style)
 
 
@@ -462,7 +474,7 @@ def _names_no_function(value: str | None) -> bool:
     found = _TYPE_VALUE.match(value or "")
     if found is None:
         return False
-    return next(v for v in found.groups() if v is not None) not in FUNCTION_TYPES
+    return found.group(found.lastindex) not in FUNCTION_TYPES  # the one of its three forms that matched
 
 
 def _flows_close_on_their_lines(text: str) -> bool:
