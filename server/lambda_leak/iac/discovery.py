@@ -170,8 +170,8 @@ def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None
             stamp, declarations, cacheable = read_declarations(name, root, None, data.get(name) if data else None)
             if not declarations and cacheable and stamp is not None:
                 readings[name] = stamp
-            else:
-                readings[name] = Reading(stamp, declarations, cacheable, resolve(declarations, root))
+            else:  # declarations that may not be cached are not kept: not sent either
+                readings[name] = Reading(stamp, declarations if cacheable else [], cacheable, resolve(declarations, root))
         except Exception:  # noqa: BLE001 - left unread: `discover` reads it itself and reports its problem there
             continue
     return readings
