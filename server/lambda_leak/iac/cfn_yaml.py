@@ -289,6 +289,10 @@ _PROPERTY = re.compile(r" *(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
 # From the end of a resource's key line: blank and comment lines, then its first key (the
 # common case: `Type`) with its indentation and value.
 _FIRST_KEY = re.compile(r"(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
+# The common resource at once, from its key line's start: the key line (`_BLOCK_KEY`), blank
+# and comment lines, then a first key `Type` with a value `_TYPE_VALUE` reads (`_FIRST_KEY`).
+_TYPED_RESOURCE = re.compile(r""" *\w+[ ]*:[ ]*(?:#[^\n]*)?(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)Type[ ]*:[ ]+"""
+                             r"""(?:"([^"\\\n]*)"|'([^'\n]*)'|([\w:.-]+))[ ]*(?:#[^\n]*)?$""", re.M)
 _LIST_ITEM = re.compile(r"-(?:[ ]|$)", re.M)
 _TYPE_VALUE = re.compile(r"""(?:"([^"\\]*)"|'([^']*)'|([\w:.-]+))[ ]*(?:#.*)?$""")
 
@@ -381,13 +385,15 @@ def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[
     if first is None:
         return None
     indent = len(first.group(1))
-    lines = list(_lines_indented(0, indent).finditer(lined, body, end))
-    if any(len(line.group(1)) != indent for line in lines):
+    if indent and _lines_indented(0, indent - 1).search(lined, body, end):
         return None  # a line indented less than the first resource
-    starts = [line.start() for line in lines]
+    starts = [line.start() for line in _lines_indented(indent, indent).finditer(lined, body, end)]
     unread: list[tuple[int, int]] = []
     properties: list[tuple[int, int]] = []  # in the resources kept
     for start, following in zip(starts, starts[1:] + [end]):
+        if _typed_as_no_function(text, start, following, indent):
+            unread.append((start, following))  # what the lines below find for it, in one match
+            continue
         if not _BLOCK_KEY.match(text, start):
             return None
         line_end = text.find("\n", start, following)
@@ -398,6 +404,14 @@ def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[
     if len(unread) == len(starts):
         return None  # nothing left: `Resources` would read as null, not as an empty mapping
     return sorted(unread + properties), first.start()
+
+
+def _typed_as_no_function(text: str, start: int, end: int, indent: int) -> bool:
+    """Whether the resource whose key line starts at offset `start` (its lines end at `end`) is
+    a plain block key whose first key is a `Type` naming no function: most resources are, and
+    `_not_a_function` then says so too."""
+    typed = _TYPED_RESOURCE.match(text, start, end)
+    return typed is not None and len(typed.group(1)) > indent and typed.group(typed.lastindex) not in FUNCTION_TYPES
 
 
 def _not_a_function(text: str, lined: str, body: int, end: int, indent: int) -> bool:
