@@ -162,7 +162,8 @@ def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None
     (a worker process): each file read and resolved, as `discover` does. `data`: bytes of some of
     them, already read. `HandlerDiscovery.discover(root, readings)` puts them together. A file
     that declares nothing, for good, is answered by its stamp alone: most candidates are such
-    files, and their answers are sent back to the parent (a `Reading` pickles at 3x the cost)."""
+    files, and their answers are sent back to the parent (on the generated tree, pickling the
+    readings took 17 ms with a `Reading` each, 9 ms so)."""
     resolve = _resolver()
     readings: dict[str, Reading | Stamp] = {}
     for name, root in names:
