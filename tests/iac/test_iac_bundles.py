@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from iac_helpers import FIXTURES
+
+from lambda_leak.iac import bundles
 from lambda_leak.iac.bundles import trace_build
 
 LAMBDA_TS = "export async function scaleUp(event: unknown) {\n  return event;\n}\n"
@@ -129,3 +132,38 @@ def test_a_bundler_entry_wins_over_a_same_named_file_in_the_tsconfig_root(tmp_pa
         "svc/src/index.ts": "export async function start() {}\n",  # a local dev server, not the deployed entry
     })
     assert traced(root)[0] == "svc/src/lambda.ts"
+
+
+def test_every_function_entry_of_a_fixture_file_stands_alone_as_a_word():
+    """`_only_export` parses a file only where its name stands alone as a word: every function
+    entry of every JavaScript/TypeScript fixture (export names other than "default") does."""
+    from lambda_leak.source import SourceText, language_for
+    from lambda_leak.workspace.entries import module_entries
+    from lambda_leak.workspace.summary import parse_module
+
+    checked = 0
+    for path in sorted(FIXTURES.parent.rglob("*")):
+        language = language_for(path.name) if path.is_file() else None
+        if language not in ("javascript", "typescript", "tsx") or "node_modules" in path.parts:
+            continue
+        data = path.read_bytes()
+        try:
+            module = parse_module(SourceText(str(path), data.decode("utf-8"), language))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        for name, member in module_entries(module).functions:
+            if member is None and name != "default":
+                assert bundles._word(name.encode()).search(data) is not None, (path, name)
+                checked += 1
+    assert checked > 150
+
+
+def test_a_name_inside_a_longer_one_is_not_the_only_export(tmp_path):
+    package = tmp_path / "svc"
+    (package / "src").mkdir(parents=True)
+    (package / "tsconfig.json").write_text("{}")
+    (package / "src" / "a.ts").write_text("export const handler42 = async () => 1;\n")
+    (package / "src" / "b.ts").write_text("export const handler = async () => 2;\n")
+    assert bundles._only_export(package, "handler") == package / "src" / "b.ts"
+    (package / "src" / "c.js").write_text("exports.handler = async () => 3;\n")
+    assert bundles._only_export(package, "handler") is None  # two of them: no answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,143 @@ def test_a_bad_value_in_a_property_no_reader_uses_does_not_cost_the_template():
     with pytest.raises(ValueError):
         load_yaml(text)  # the full reader builds every value
     assert load_template(text)["Resources"]["Fn"]["Properties"]["Handler"] == "app.handler"
+
+
+# -- the blanking's quick checks, against what they stand for ------------------------------------
+# The single patterns the blanking's pairs of patterns replace (each of a pair starts with the
+# character it looks for: `re` scans for it quickly).
+_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?<![^\s\[{,?][&*])""")
+_OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
+_YAML_CHARACTERS = " \n\n  &*'\"\\[]{},?:#-!|>x$"
+
+
+def _edited(text: str, rng: random.Random) -> str:
+    """`text` with a few characters that matter to YAML put in, taken out, or lines swapped."""
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randint(0, len(text))
+        choice = rng.random()
+        if choice < 0.5:
+            text = text[:at] + rng.choice(_YAML_CHARACTERS) * rng.randint(1, 2) + text[at:]
+        elif choice < 0.8:
+            text = text[:at] + text[at + rng.randint(1, 3):]
+        else:
+            lines = text.split("\n")
+            i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+def _texts_and_edits(count: int) -> list[str]:
+    rng = random.Random(13)
+    texts = [p.read_text() for p in YAML_TEMPLATES] + list(TRICKY.values())
+    return texts + [_edited(rng.choice(texts), rng) for _ in range(count)]
+
+
+def test_the_pairs_of_patterns_match_where_the_single_ones_do():
+    rng = random.Random(7)
+    noise = ["".join(rng.choice(_YAML_CHARACTERS) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in _texts_and_edits(1000) + noise:
+        assert cfn_yaml._any_match(cfn_yaml._ANCHORS_OR_ALIASES, text) == (_ANCHOR_OR_ALIAS.search(text) is not None)
+        assert cfn_yaml._any_match(cfn_yaml._OPEN_QUOTES, text) == (_OPEN_QUOTE.search(text) is not None)
+
+
+def test_a_bracket_right_after_a_character_of_a_scalar_starts_no_node():
+    """`_flows_close_on_their_lines` skips such brackets without asking `_starts_node`."""
+    for text in _texts_and_edits(500):
+        for found in cfn_yaml._BRACKET.finditer(text):
+            if found.start() and not text[found.start() - 1].isspace():
+                assert not cfn_yaml._starts_node(text[text.rfind("\n", 0, found.start()) + 1 : found.start()])
+
+
+def test_blanking_matches_the_full_loader_on_random_edits():
+    for text in _texts_and_edits(1500):
+        assert _fast_or_error(text) == _full_or_error(text), text
+
+
+def test_building_the_tree_directly_matches_the_loader_on_random_edits():
+    """`_construct_tree` (strings, mappings, lists, plain scalars and short-form tags built
+    without `construct_object`) against libyaml's own `construct_document`, anchors aside."""
+    for text in _texts_and_edits(1500):
+        if _any_match_anchor(text):
+            continue
+        try:
+            expected = _shape(cfn_yaml._load_pruned(text))
+        except (yaml.YAMLError, ValueError, TypeError) as error:
+            expected = ("error", type(error), str(error))
+        try:
+            found = _shape(cfn_yaml._load_pruned(text, cfn_yaml._construct_tree))
+        except (yaml.YAMLError, ValueError, TypeError) as error:
+            found = ("error", type(error), str(error))
+        assert found == expected, text
+
+
+def test_the_pruned_template_declares_what_the_full_document_declares_on_random_edits():
+    """Whatever the pruning drops (resources, properties, sections) no reader reads: where the full
+    document builds, the pruned one declares the same functions, on the same lines. (Not where a
+    mapping repeats a key: the pruning takes a resource's first `Type`, the full reader its last.)"""
+    path = Path("template.yaml")
+    compared = 0
+    for text in _texts_and_edits(1500):
+        try:
+            full = templates.declarations(load_yaml(text), path)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            continue
+        if _repeats_a_key(yaml.compose(text, Loader=cfn_yaml.TemplateLoader)):
+            continue
+        assert templates.declarations(load_template(text), path) == full, text
+        compared += 1
+    assert compared > 500
+
+
+def _repeats_a_key(node) -> bool:
+    if isinstance(node, yaml.MappingNode):
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(keys) != len(set(keys)):
+            return True
+        return any(_repeats_a_key(key) or _repeats_a_key(value) for key, value in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return any(_repeats_a_key(child) for child in node.value)
+    return False
+
+
+def _any_match_anchor(text: str) -> bool:
+    return "&" in text or "*" in text
+
+
+def test_a_properties_mapping_the_pruning_leaves_whole_is_the_node_it_would_rebuild():
+    """`_only_read` hands back the node itself when it would rebuild it with the same keys,
+    marks and style (the blanking already dropped the unread keys)."""
+    def rebuilt(node):  # what `_only_read` built before it kept whole nodes
+        kept = [(k, v) for k, v in node.value if not isinstance(k, yaml.ScalarNode) or k.value in cfn_yaml.FUNCTION_PROPERTIES or k.value == "<<"]
+        return kept and yaml.MappingNode(node.tag, kept, kept[0][0].start_mark, node.end_mark, node.flow_style)
+
+    def fields(node):
+        return node.tag, node.value, node.start_mark.index, node.end_mark.index, node.flow_style
+
+    reused = 0
+    for text in _texts_and_edits(800):
+        try:
+            root = yaml.compose(text, Loader=cfn_yaml.TemplateLoader)
+        except yaml.YAMLError:
+            continue
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(value for _, value in node.value)
+                if node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG and (expected := rebuilt(node)):
+                    found = cfn_yaml._only_read(node)
+                    assert fields(found) == fields(expected)
+                    reused += found is node
+    assert reused > 100
+
+
+def test_a_resource_typed_at_once_is_one_the_line_by_line_reading_blanks(monkeypatch):
+    """`_typed_as_no_function` (one match for the common resource) only ever says what
+    `_not_a_function` would: the blanking is the same without it, on fixtures and random edits."""
+    texts = _texts_and_edits(1500)
+    fast = [cfn_yaml._blank_unread(text) for text in texts]
+    monkeypatch.setattr(cfn_yaml, "_typed_as_no_function", lambda *args: False)
+    assert [cfn_yaml._blank_unread(text) for text in texts] == fast
+    assert sum(blanked is not None for blanked in fast) > 100

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import Iterator
@@ -340,6 +341,7 @@ def _only_export(package: Path, export_name: str) -> Path | None:
     from lambda_leak.workspace.summary import parse_module
 
     needle = export_name.encode("utf-8")
+    word = _word(needle)
     matches: list[Path] = []
     for path in _source_files(package):
         try:
@@ -348,8 +350,8 @@ def _only_export(package: Path, export_name: str) -> Path | None:
             data = path.read_bytes()
         except OSError:
             continue
-        if needle not in data:
-            continue
+        if needle not in data or (export_name != "default" and word.search(data) is None):
+            continue  # parsed only where the name stands alone (`handler`, not just in `handler42`)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -363,6 +365,14 @@ def _only_export(package: Path, export_name: str) -> Path | None:
             if len(matches) > 1:
                 return None
     return matches[0] if matches else None
+
+
+def _word(name: bytes) -> re.Pattern:
+    """`name` with no ASCII identifier character before or after it: a file whose function
+    entries include `name` spells it so (an identifier, a property or a quoted key), since an
+    identifier takes in every such character next to it. Only "default" needs no spelling
+    (`module.exports = fn`)."""
+    return re.compile(rb"(?<![A-Za-z0-9_$])" + re.escape(name) + rb"(?![A-Za-z0-9_$])")
 
 
 def _source_files(folder: Path) -> Iterator[Path]:

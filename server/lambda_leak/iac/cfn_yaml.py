@@ -146,15 +146,25 @@ def _load_pruned(text: str, construct=None) -> Any:
 
 
 _STR_TAG, _SEQ_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq"
+# Constructors of scalars that return their value (no generator, nothing to finish later).
+_PLAIN_SCALARS = {tag: TemplateLoader.yaml_constructors[tag]
+                  for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")}
 
 
 def _construct_tree(loader: TemplateLoader, node: yaml.Node) -> Any:
     """`construct_document` for a document without anchors or aliases (each node reached once):
-    strings, block mappings and lists built here directly, the rest by the loader. PyYAML's
+    strings, block mappings and lists built here directly, other plain scalars and short-form
+    tags by the constructor `construct_object` would pick, the rest by the loader. PyYAML's
     `construct_object` bookkeeping per node (caches, recursion guard) costs more than the node."""
     kind = type(node)
-    if kind is yaml.ScalarNode and node.tag == _STR_TAG:
-        return node.value
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR_TAG:
+            return node.value
+        scalar = _PLAIN_SCALARS.get(node.tag)
+        if scalar is not None:
+            return scalar(loader, node)
+    if node.tag[:1] == "!" and node.tag not in loader.yaml_constructors:
+        return _construct_tag(loader, node.tag[1:], node)  # the only multi-constructor: `!`
     if kind is yaml.MappingNode and node.tag == yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG:
         loader.flatten_mapping(node)
         mapping = LineDict()
@@ -196,6 +206,8 @@ def _read_properties(resource: yaml.MappingNode) -> yaml.MappingNode:
     if any(_key_name(key) == "<<" for key, _ in resource.value):
         return resource
     pairs = [(key, _only_read(value) if _key_name(key) == "Properties" else value) for key, value in resource.value]
+    if all(new is old for (_, new), (_, old) in zip(pairs, resource.value)):
+        return resource  # nothing dropped (the blanking dropped it already): the node as it is
     return yaml.MappingNode(resource.tag, pairs, resource.start_mark, resource.end_mark, resource.flow_style)
 
 
@@ -204,8 +216,8 @@ def _only_read(properties: yaml.Node) -> yaml.Node:
         return properties
     kept = [(key, value) for key, value in properties.value
             if not isinstance(key, yaml.ScalarNode) or key.value in FUNCTION_PROPERTIES or key.value == "<<"]
-    if not kept:
-        return properties
+    if not kept or (len(kept) == len(properties.value) and kept[0][0].start_mark.index == properties.start_mark.index):
+        return properties  # nothing read, or nothing dropped from a mapping that starts at its first key
     return yaml.MappingNode(properties.tag, kept, kept[0][0].start_mark, properties.end_mark, properties.flow_style)
 
 
@@ -250,15 +262,18 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> LineDict:
 # or end, or a directive, at a line's start.
 _SPECIAL_CHARACTERS = ("\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff")
 _DOCUMENT_MARKS = ("---", "...", "%")
-# The patterns below start with the character they look for and check what precedes it after
-# it (a lookbehind first is tried at every position of the text: several times slower).
+# The patterns below start with the one character they look for and check what precedes it
+# after it: `re` then finds the candidates with a fast scan for that character (a lookbehind
+# first is tried at every position of the text, a class of two characters tested at every
+# one: several times slower). A pattern split in two finds a match where the whole one does.
 # Anchors and aliases start a token: after a line start, blanks or a flow indicator (`?`: a flow
 # key), or right after the `:` of a JSON-like key in a flow (see `_anchor_after_json_key`).
-_ANCHOR_OR_ALIAS = re.compile(r"""[&*](?<![^\s\[{,?][&*])""")
+_ANCHORS_OR_ALIASES = (re.compile(r"&(?<![^\s\[{,?]&)"), re.compile(r"\*(?<![^\s\[{,?]\*)"))
 _COLON_THEN_ANCHOR = re.compile(r":[&*]")
 # A quote opening a scalar that runs past its line: in block context, after a line start or
 # blanks (in a flow, `_flows_close_on_their_lines` finds them).
-_OPEN_QUOTE = re.compile(r"""(?:"(?<!\S")(?:[^"\\\n]++|\\.)*+\\?|'(?<!\S')(?:[^'\n]++|'')*+)(?:\n|\Z)""")
+_OPEN_QUOTES = (re.compile(r""""(?<!\S")(?:[^"\\\n]++|\\.)*+\\?(?:\n|\Z)"""),
+                re.compile(r"""'(?<!\S')(?:[^'\n]++|'')*+(?:\n|\Z)"""))
 # `[` or `{` not in `${…}`: a flow collection starts there if it starts a node (`_starts_node`).
 _BRACKET = re.compile(r"[\[{](?<!\$\{)")
 # A quoted scalar right after a flow indicator or a value's `: ` (a tag and blanks between):
@@ -274,6 +289,10 @@ _PROPERTY = re.compile(r" *(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
 # From the end of a resource's key line: blank and comment lines, then its first key (the
 # common case: `Type`) with its indentation and value.
 _FIRST_KEY = re.compile(r"(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)(<<|\w+)[ ]*:(?:[ ]+([^\n]*))?$", re.M)
+# The common resource at once, from its key line's start: the key line (`_BLOCK_KEY`), blank
+# and comment lines, then a first key `Type` with a value `_TYPE_VALUE` reads (`_FIRST_KEY`).
+_TYPED_RESOURCE = re.compile(r""" *\w+[ ]*:[ ]*(?:#[^\n]*)?(?:\n[ ]*(?:#[^\n]*)?(?=\n))*\n( +)Type[ ]*:[ ]+"""
+                             r"""(?:"([^"\\\n]*)"|'([^'\n]*)'|([\w:.-]+))[ ]*(?:#[^\n]*)?$""", re.M)
 _LIST_ITEM = re.compile(r"-(?:[ ]|$)", re.M)
 _TYPE_VALUE = re.compile(r"""(?:"([^"\\]*)"|'([^']*)'|([\w:.-]+))[ ]*(?:#.*)?$""")
 
@@ -288,7 +307,7 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     # The mark alone first: searching for "\n---" stops at every line break (several times slower).
     if any(mark in text and (text.startswith(mark) or "\n" + mark in text) for mark in _DOCUMENT_MARKS):
         return None
-    if _ANCHOR_OR_ALIAS.search(text) or _anchor_after_json_key(text) or _OPEN_QUOTE.search(text):
+    if _any_match(_ANCHORS_OR_ALIASES, text) or _anchor_after_json_key(text) or _any_match(_OPEN_QUOTES, text):
         return None
     if not _flows_close_on_their_lines(text):
         return None
@@ -332,6 +351,10 @@ def _blank_unread(text: str) -> tuple[str, int] | None:
     return "".join(pieces), text.count("\n", 0, resources_at)
 
 
+def _any_match(patterns: tuple[re.Pattern, ...], text: str) -> bool:
+    return any(pattern.search(text) is not None for pattern in patterns)
+
+
 def _anchor_after_json_key(text: str) -> bool:
     """An anchor or alias right after the `:` of a JSON-like key (`{"a" :&x {"b": *x}}`; blanks
     may come before the `:`): the key is a quoted scalar, or a flow collection closed on a line
@@ -362,13 +385,15 @@ def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[
     if first is None:
         return None
     indent = len(first.group(1))
-    lines = list(_lines_indented(0, indent).finditer(lined, body, end))
-    if any(len(line.group(1)) != indent for line in lines):
+    if indent and _lines_indented(0, indent - 1).search(lined, body, end):
         return None  # a line indented less than the first resource
-    starts = [line.start() for line in lines]
+    starts = [line.start() for line in _lines_indented(indent, indent).finditer(lined, body, end)]
     unread: list[tuple[int, int]] = []
     properties: list[tuple[int, int]] = []  # in the resources kept
     for start, following in zip(starts, starts[1:] + [end]):
+        if _typed_as_no_function(text, start, following, indent):
+            unread.append((start, following))  # what the lines below find for it, in one match
+            continue
         if not _BLOCK_KEY.match(text, start):
             return None
         line_end = text.find("\n", start, following)
@@ -379,6 +404,14 @@ def _unread_resources(text: str, lined: str, body: int, end: int) -> tuple[list[
     if len(unread) == len(starts):
         return None  # nothing left: `Resources` would read as null, not as an empty mapping
     return sorted(unread + properties), first.start()
+
+
+def _typed_as_no_function(text: str, start: int, end: int, indent: int) -> bool:
+    """Whether the resource whose key line starts at offset `start` (its lines end at `end`) is
+    a plain block key whose first key is a `Type` naming no function: most resources are, and
+    `_not_a_function` then says so too."""
+    typed = _TYPED_RESOURCE.match(text, start, end)
+    return typed is not None and len(typed.group(1)) > indent and typed.group(typed.lastindex) not in FUNCTION_TYPES
 
 
 def _not_a_function(text: str, lined: str, body: int, end: int, indent: int) -> bool:
@@ -455,7 +488,7 @@ def _names_no_function(value: str | None) -> bool:
     found = _TYPE_VALUE.match(value or "")
     if found is None:
         return False
-    return next(v for v in found.groups() if v is not None) not in FUNCTION_TYPES
+    return found.group(found.lastindex) not in FUNCTION_TYPES  # the one of its three forms that matched
 
 
 def _flows_close_on_their_lines(text: str) -> bool:
@@ -463,6 +496,9 @@ def _flows_close_on_their_lines(text: str) -> bool:
     comments aside): a collection spanning lines could hide what looks like a key."""
     position = 0
     while (found := _BRACKET.search(text, position)) is not None:
+        if found.start() and not text[found.start() - 1].isspace():
+            position = found.end()  # right after a scalar's character: not a node (`_starts_node`)
+            continue
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.start())
         end = len(text) if end < 0 else end

@@ -98,7 +98,11 @@ def source_of_build_output(base: Path, module: str) -> Path | None:
     """TypeScript (or Babel) projects deploy compiled output: `CodeUri: dist/` with `Handler:
     handlers/app.main` runs dist/handlers/app.js, compiled from src/handlers/app.ts (outDir dist,
     rootDir src) or from handlers/app.ts (rootDir .). The source is what lambda-leak should read."""
-    joined = _joined(base, module)
+    return _source_of_built(_joined(base, module))
+
+
+def _source_of_built(joined: str) -> Path | None:
+    """`source_of_build_output` of the module's joined path."""
     if BUILD_FOLDERS.isdisjoint(joined.split(os.sep)):
         return None  # the common case, told without a Path
     parts = Path(joined).parts
@@ -130,26 +134,36 @@ def resolve(handler: str, base: Path | None, family: str | None) -> Resolved:
 
     With no declared runtime, Node is tried first, then Python; the names follow whichever matched
     (Node when neither did)."""
-    node_module, node_path = split_node(handler)
-    node = Resolved(None, node_path, node_path.split(".", 1)[0])
-    py_module, py_function = split_python(handler)
-    python = Resolved(None, py_function, py_function)
     if family == "python":
-        file = python_module_file(base, py_module) if base is not None else None
-        return Resolved(file, python.export_path, python.export_name)
+        return _python_resolved(handler, base) or _python_names(handler)
+    node_module, node_path = split_node(handler)
+    node_export = node_path.split(".", 1)[0]
     if base is not None:
-        built = source_of_build_output(base, node_module)
+        stem = _joined(base, node_module)  # once for both look-ups
+        built = _source_of_built(stem)
         if built is not None:
             how = f"{os.path.basename(node_module)}.js built from {built.name} via the compiled output folder"
-            return Resolved(built, node.export_path, node.export_name, how)
-        file = node_module_file(base, node_module)
-        if file is not None:
-            return Resolved(file, node.export_path, node.export_name)
+            return Resolved(built, node_path, node_export, how)
+        found = _node_module_name(stem, NODE_SOURCE_EXTENSIONS)
+        if found is not None:
+            return Resolved(Path(found), node_path, node_export)
         if family is None:
-            file = python_module_file(base, py_module)
-            if file is not None:
-                return Resolved(file, python.export_path, python.export_name)
-    return node
+            python = _python_resolved(handler, base)
+            if python is not None:
+                return python
+    return Resolved(None, node_path, node_export)
+
+
+def _python_resolved(handler: str, base: Path | None) -> Resolved | None:
+    """The Python module file of `handler` under `base`, with its names; None when not found."""
+    module, function = split_python(handler)
+    file = python_module_file(base, module) if base is not None else None
+    return None if file is None else Resolved(file, function, function)
+
+
+def _python_names(handler: str) -> Resolved:
+    function = split_python(handler)[1]
+    return Resolved(None, function, function)
 
 
 def resolve_entry_points(handler: str, base: Path, entry_points: list[str]) -> Resolved | None:
