@@ -32,6 +32,10 @@ class PipeReader:
         return self._stream
 
     async def readline(self) -> bytes:
+        # A stream answers from its buffer without giving the loop a turn: yield one here, so that
+        # what a message started (an async handler, such as `didClose` publishing its empty
+        # diagnostics) runs before the next message is handled, as with pygls' reader.
+        await asyncio.sleep(0)
         return await (await self._connected()).readline()
 
     async def readexactly(self, n: int) -> bytes:
