@@ -10,13 +10,11 @@ import asyncio
 import gc
 import logging
 import sys
-import threading
 import uuid
 from pathlib import Path
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
-from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -27,7 +25,6 @@ from lambda_leak.lsp.documents import Documents
 from lambda_leak.lsp.positions import negotiated
 from lambda_leak.lsp.scheduler import Scheduler
 from lambda_leak.lsp.settings import LOG_LEVELS, Settings
-from lambda_leak.lsp.stdio import PipeReader, readable_on_loop
 from lambda_leak.lsp.workspace_diagnostics import WORKSPACE, WorkspaceDiagnostics
 from lambda_leak.lsp.workspace_index import WorkspaceIndex
 from lambda_leak.model import FileReport
@@ -92,25 +89,6 @@ class LambdaLeakServer(LanguageServer):
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh_pending = False
-
-    def start_io(self, stdin=None, stdout=None) -> None:
-        """pygls' stdio server, but reading a pipe on the event loop (see `lsp.stdio`)."""
-        stdin, stdout = stdin or sys.stdin.buffer, stdout or sys.stdout.buffer
-        if not readable_on_loop(stdin, stdout):
-            super().start_io(stdin, stdout)
-            return
-        # What pygls' own asynchronous start does, with the loop's reader instead of its threads'.
-        self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout))
-        try:
-            asyncio.run(run_async(stop_event=self._stop_event, reader=PipeReader(stdin), protocol=self.protocol,
-                                  logger=log, error_handler=self.report_server_error))
-        except BrokenPipeError:
-            log.error("the connection to the client is lost: shutting down")
-        except (KeyboardInterrupt, SystemExit):
-            pass
-        finally:
-            self.shutdown()
 
     # -- client facts -------------------------------------------------------------------------
     @property
