@@ -115,6 +115,13 @@ def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]
     parameters = dict(module._parameters)  # carried over, before anything asked: as a fresh module reads them
     for function, names in parameters.items():
         assert names == expected.parameters(functions[function.start_byte, function.end_byte])
+    # The call-graph edges, carried over (read lazily when every function kept its index) or not: as a
+    # fresh module computes them, for every call, whether asked before or not.
+    fresh_calls = {(c.start_byte, c.end_byte, c.type): c for c in expected.calls + expected.news}
+    for call in module.calls + module.news:
+        twin = fresh_calls[call.start_byte, call.end_byte, call.type]
+        assert _spans(module.functions_called(call)) == _spans(expected.functions_called(twin))
+        assert _spans(module.passed_functions(call)) == _spans(expected.passed_functions(twin))
     for start, reached in module.__dict__.get("_reach_memo", {}).items():  # carried over: as a fresh module reaches
         want = paths._reach(expected, functions[start.start_byte, start.end_byte])
         assert sorted(_spans(reached)) == sorted(_spans(want))

@@ -84,13 +84,11 @@ class Edit:
 
 @dataclass
 class _Seeded:
-    """What `_seed` and `seed_promises` put in one module's memos, as `capture` would write it down
-    (by this version's indices), kept when every function kept its index: `capture` then copies
-    these and converts only the entries computed afterwards, which the memos (dicts, in insertion
-    order) list after the `counts` seeded ones."""
+    """What `seed_promises` put in one module's promise memo, as `capture` would write it down (by this
+    version's indices), kept when every function kept its index: `capture` then copies these and
+    converts only the entries computed afterwards, which the memo (a dict, in insertion order) lists
+    after the `counts` seeded ones. (The call-graph edges are carried by `_CarriedEdges`.)"""
 
-    called: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    passed: dict[int, tuple[int, ...]] = field(default_factory=dict)
     promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # memo name -> how many entries were seeded
 
@@ -154,7 +152,8 @@ def capture(module: JsModule, promises: PromiseKnowledge | None = None) -> CallG
 
 def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     nodes = module.calls + module.news
-    calls = dict(zip(nodes, range(len(nodes))))  # built in C: thousands of calls
+    index = getattr(module._called, "index", None)  # `_CallIndex`, when the edges were seeded lazily
+    calls = index.mapping() if index is not None else dict(zip(nodes, range(len(nodes))))  # built in C
     functions = dict(zip(module.functions, range(len(module.functions))))
     seeded = module.__dict__.get(_SEEDED)
 
@@ -206,6 +205,8 @@ def _parameters(module: JsModule, functions: dict[Node, int]) -> dict[int, list[
 
 def _unseeded(memo: dict, seeded: _Seeded | None, name: str) -> tuple[dict, Iterable]:
     """A copy of what was seeded into `memo` (as `capture` writes it), and the entries to convert."""
+    if isinstance(memo, _CarriedEdges):  # the carried edges, then those asked or computed (the same again)
+        return dict(memo.carried), memo.items()
     if seeded is None or name not in seeded.counts:
         return {}, memo.items()
     return dict(getattr(seeded, name)), islice(memo.items(), seeded.counts[name], None)
@@ -457,22 +458,22 @@ def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried
 def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int]:
     """Fill `module`'s call-graph memos from `previous`; returns how many entries (`called` and
     `passed` each) were seeded, and how many outside the edited statements were not (their edges
-    are computed afresh; the caller only asks whether there were any)."""
+    are computed afresh; the caller only asks whether there were any). When every function kept its
+    index, the memos only read the previous edges when a call's are asked (`_CarriedEdges`)."""
+    around = _calls_around(previous, reuse) if reuse.edited is not None else set()
+    if reuse.functions == list(range(len(module.functions))):  # every function kept its index
+        return _seed_lazily(module, previous, reuse, around)
     where, edited, nodes = reuse.calls, reuse.edited, reuse.nodes
     # Old function index -> this version's node (None inside the edit), looked up once per function.
     functions = [None if moved is None else module.functions[moved] for moved in reuse.functions]
-    around = _calls_around(previous, reuse) if edited is not None else set()
-    unmoved = reuse.functions == list(range(len(module.functions)))  # every function kept its index
-    kept = _Seeded() if unmoved else None
     seeded = skipped = 0
-    for name, memo, entries in (("called", module._called, previous.called), ("passed", module._passed, previous.passed)):
-        carried = getattr(kept, name) if kept is not None else {}
+    for memo, entries in ((module._called, previous.called), (module._passed, previous.passed)):
         for index, targets in entries.items():  # one loop for thousands of calls: kept lean
             moved = where[index]
             if moved is None:
                 continue  # inside the edited statements: computed afresh
             call = nodes[moved]
-            if index in around and call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited):
+            if index in around and _reaches_into(call, edited):
                 skipped += 1
                 continue  # around them, with its callee reaching in
             if not targets:
@@ -489,13 +490,78 @@ def _seed(module: JsModule, previous: CallGraph, reuse: Reuse) -> tuple[int, int
                     skipped += 1
                     continue
                 memo[call] = found
-            carried[moved] = targets
             seeded += 1
-        if kept is not None:
-            kept.counts[name] = len(memo)
-    if kept is not None:
-        module.__dict__[_SEEDED] = kept
     return seeded, skipped
+
+
+def _seed_lazily(module: JsModule, previous: CallGraph, reuse: Reuse, around: set[int]) -> tuple[int, int]:
+    """`_seed` when every function kept its index (no function in the edited statements, before or
+    after): each carried edge is the previous one under the call's new index, which `capture` copies
+    as it is; the memos build a call's node list only if something asks for it (`_CarriedEdges`: an
+    edit's analysis asks few calls, since `paths.reach` is carried over too)."""
+    where, nodes = reuse.calls, reuse.nodes
+    index = _CallIndex(nodes)
+    skipped = 0
+    for name, entries in (("_called", previous.called), ("_passed", previous.passed)):
+        carried = {where[old]: targets for old, targets in entries.items() if where[old] is not None}
+        for old in around:
+            moved = where[old] if old in entries else None
+            if moved is not None and _reaches_into(nodes[moved], reuse.edited):
+                del carried[moved]  # around the edited statements, with its callee reaching in: afresh
+                skipped += 1
+        setattr(module, name, _CarriedEdges(carried, index, module.functions))
+    module.__dict__[_SEEDED] = _Seeded()  # for `seed_promises`: every function kept its index
+    return len(module._called.carried) + len(module._passed.carried), skipped
+
+
+class _CallIndex:
+    """This version's call (or `new`) -> its index in `calls + news`, built when first asked."""
+
+    def __init__(self, nodes: list[Node]) -> None:
+        self.nodes = nodes
+        self._index: dict[Node, int] | None = None
+
+    def mapping(self) -> dict[Node, int]:
+        if self._index is None:
+            self._index = dict(zip(self.nodes, range(len(self.nodes))))
+        return self._index
+
+    def get(self, call: Node) -> int | None:
+        return self.mapping().get(call)
+
+
+class _CarriedEdges(dict):
+    """`JsModule._called` or `_passed`: the edges computed for this version, and, for a call not
+    asked yet, the edge carried over from the previous version (`carried`: call index -> function
+    indices, unchanged since every function kept its index), turned into nodes when first asked.
+    Only `get` (all `JsModule` uses) falls back to `carried`; `clear` forgets both."""
+
+    def __init__(self, carried: dict[int, tuple[int, ...]], index: _CallIndex, functions: list[Node]) -> None:
+        super().__init__()
+        self.carried = carried
+        self.index = index
+        self.functions = functions
+
+    def get(self, call, default=None):
+        found = dict.get(self, call)
+        if found is not None:
+            return found
+        where = self.index.get(call)
+        targets = self.carried.get(where) if where is not None else None
+        if targets is None:
+            return default
+        functions = self.functions
+        found = self[call] = [functions[t] for t in targets]
+        return found
+
+    def clear(self) -> None:
+        super().clear()
+        self.carried.clear()
+
+
+def _reaches_into(call: Node, edited: Span) -> bool:
+    """Does a call that encloses the edit's start have its callee reach into the edited statements?"""
+    return call.start_byte < edited[0] < call.end_byte and _callee_overlaps(call, edited)
 
 
 def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:

@@ -21,11 +21,12 @@ log = logging.getLogger("lambda_leak.lsp")
 
 async def pulled_entry(ls: LambdaLeakServer, uri: str) -> Entry | None:
     """The entry a diagnostic pull answers with: with `run = "onSave"` the last result stands until the
-    file is saved (unsaved edits are not analysed), otherwise the newest version's."""
+    file is saved (unsaved edits are not analysed; the analysis a save queued is waited for),
+    otherwise the newest version's."""
     document = ls.documents.get(uri)
     entry = ls.store.get(uri)
     if document is not None and entry is not None and ls.run_mode(document.path) == "onSave":
-        return entry
+        return await ls.scheduler.settled(uri)
     return await ls.scheduler.current(uri)
 
 

@@ -86,6 +86,15 @@ class Scheduler:
             self._waiters.setdefault(uri, []).append(waiter)
             await waiter
 
+    async def settled(self, uri: str) -> Entry | None:
+        """The store's entry once no analysis of the document is queued or running (a save in
+        `onSave` mode queues one: a pull right after it gets the saved text's result)."""
+        while uri in self._running:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.setdefault(uri, []).append(waiter)
+            await waiter
+        return self.store.get(uri)
+
     def forget(self, uri: str) -> None:
         self._dirty.discard(uri)
         self._wake(uri)

@@ -51,6 +51,14 @@ class LambdaLeakProtocol(LanguageServerProtocol):
                 self._send_response(data["id"], None, error.to_response_error())
             raise
 
+    def publish_diagnostics(self, uri: str, version: int | None, payload: list[dict]) -> None:
+        """`textDocument/publishDiagnostics` with diagnostics already in JSON form (`Entry.payload`):
+        encoded as they are, not walked by pygls' converter first."""
+        params = {"uri": uri, "diagnostics": payload}
+        if version is not None:
+            params["version"] = version
+        self._send_data({"method": lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params, "jsonrpc": "2.0"})
+
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params):
         yield from self._user(lsp.TEXT_DOCUMENT_DID_OPEN, params)
@@ -134,9 +142,7 @@ class LambdaLeakServer(LanguageServer):
 
     def on_result(self, uri: str, entry: Entry) -> None:
         if not self.pull_client:
-            self.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=entry.diagnostics, version=entry.version)
-            )
+            self.protocol.publish_diagnostics(uri, entry.version, entry.payload)
 
     # -- the workspace's problems (lambdaLeak.diagnostics = "workspace") ---------------------------
     def _workspace_problem_changed(self, uri: str, entry: Entry | None) -> None:

@@ -224,15 +224,22 @@ def check(context) -> Iterator[Finding]:
             continue
         last = _last_argument(call)
         function = module.enclosing_function(call)  # from the module's scopes: no parent walk through long blocks
-        if function is None or not paths.on_path(call):
+        if function is None:
             continue
         in_async = asynchronous.get(function)
         if in_async is None:
             in_async = asynchronous[function] = is_async(function)
+        # In an async function, most candidates are `f(x)` with `x` no function: the name is resolved
+        # before the path is looked up (both only read; a sync function's promise question, below,
+        # is still asked exactly when it was).
+        callback = _callback(module, last) if in_async else None
+        if (in_async and callback is None) or not paths.on_path(call):
+            continue
         settles_on_promise = not in_async and _returns_promise_handler(context, function)
         if not (in_async or settles_on_promise):
             continue
-        callback = _callback(module, last)
+        if callback is None:
+            callback = _callback(module, last)
         if callback is None:
             continue
         callee = unwrap(call.child_by_field_name("function"))
