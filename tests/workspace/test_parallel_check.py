@@ -467,4 +467,6 @@ def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
     paths = ["top.js", "./top.js", "real/a.js", "linked/a.js", "linked/sub/b.py", "real/../top.js",
              str(tmp_path / "linked/sub/b.py"), "linked/sub/../a.js"]
     files = [(Path(p), None) for p in paths] + [(p, None) for p in paths]  # Path and str spellings
-    assert parallel._index_keys(files) == [key(path) for path, _ in files]
+    names = parallel._index_keys(files)
+    assert names == [key(path) for path, _ in files]
+    assert [key(name) for name in names] == names  # remembered as keys: key() of a key is itself

@@ -50,6 +50,12 @@ def key(path: str | os.PathLike) -> str:
     return found
 
 
+def known_keys(names: Iterable[str]) -> None:
+    """`names` are keys already (absolute, in real folders): `key` answers them from its cache."""
+    for name in names:
+        _KEYS.setdefault(name, name)
+
+
 def forget_real_paths() -> None:
     """A file or folder appeared or went away (the language server's file events): a re-pointed symlink
     changes what `key` and `real_folder` answer, so both are asked again."""

@@ -23,7 +23,7 @@ from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key
+from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key, known_keys
 from lambda_leak.workspace.crew import Crew, _build_builtins, available_cores, choose_jobs  # noqa: F401 - choose_jobs for callers
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
@@ -130,6 +130,7 @@ def _index_keys(files: list[tuple[Path, Config]]) -> list[str]:
         if real is None:
             real = folders[folder] = os.path.dirname(key(os.path.join(folder, "_")))
         names.append(os.path.join(real, name))
+    known_keys(names)  # the facts and the deployment ask key() of them again
     return names
 
 
