@@ -138,3 +138,46 @@ def test_after_shutdown_the_workers_and_the_zygote_are_gone_and_their_cpu_counte
         os.kill(pid, 0)  # reaped by the zygote, itself reaped here
     with pytest.raises(ChildProcessError):
         os.waitpid(zygote.pid, os.WNOHANG)
+
+
+class _NeedsTwo(Exception):
+    def __init__(self, first, second):
+        super().__init__(first)  # pickled with one argument: it cannot be read back
+
+
+def _unreadable_answer():
+    raise _NeedsTwo("a", "b")
+
+
+def _broken_builtins() -> None:
+    raise RuntimeError("no builtins here")
+
+
+def test_an_answer_that_cannot_be_read_fails_its_future_and_the_rest_instead_of_hanging(workers):
+    (worker,) = workers()
+    unreadable = worker.submit(_unreadable_answer)
+    after = worker.submit(_echo, 1)
+    for future in (unreadable, after):
+        with pytest.raises(BrokenWorker):
+            future.result(timeout=30)
+
+
+def test_shutdown_without_cancelling_finishes_what_was_given_then_ends(workers):
+    (worker,) = workers()
+    worker.submit(time.sleep, 0.3)
+    queued = [worker.submit(_echo, n) for n in range(4)]
+    assert queued[-1].cancel()  # behind the two on their way
+    worker.shutdown(wait=False)
+    assert [future.result(timeout=30) for future in queued[:-1]] == [0, 1, 2]
+    workers.zygote.close()  # returns: the worker has ended
+
+
+def test_a_zygote_whose_python_preparation_fails_still_forks_workers():
+    zygote = Zygote(_prepare, _broken_builtins)
+    zygote.for_python()
+    worker = zygote.fork_worker()
+    try:
+        assert worker.submit(_prepared).result(timeout=30) == ["imports"]
+    finally:
+        worker.shutdown()
+        zygote.close()

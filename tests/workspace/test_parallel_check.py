@@ -204,6 +204,38 @@ def test_where_fork_is_unsafe_workers_start_afresh_and_find_the_same(project, ca
     assert [context.get_start_method() for context in started] == ["forkserver"]
 
 
+def _no_seqpacket(*args, **kwargs):
+    raise OSError(93, "Protocol not supported")  # as socketpair(AF_UNIX, SOCK_SEQPACKET) on macOS
+
+
+def _zygote_import_fails():
+    raise ImportError("a broken install")
+
+
+@pytest.mark.parametrize("how", ["cannot-start", "dies-preparing"])
+def test_without_a_zygote_the_crew_starts_its_workers_afresh_and_finds_the_same(project, capsys, monkeypatch, workers, how):
+    """No zygote (the platform cannot make its socket pair: executors instead) or a zygote that
+    dies before it forks (its imports fail: so do the executors', and this process checks alone):
+    the run finds what one process finds, and says nothing of it."""
+    from lambda_leak import cli
+    from lambda_leak.workspace import forked
+
+    monkeypatch.setattr(cli, "_CREW_STEP", 1)
+    monkeypatch.setattr(workers_start, "PARALLEL_THRESHOLD", 1)
+    if how == "cannot-start":
+        monkeypatch.setattr(forked.socket, "socketpair", _no_seqpacket)
+    else:
+        monkeypatch.setattr(workers_start, "_import_analysers", _zygote_import_fails)
+    started = []
+    real = workers_start._context
+    monkeypatch.setattr(workers_start, "_context", lambda: started.append(real()) or started[-1])
+    found, errors = run_check(capsys, project, extra=("--jobs", "2", "--no-cache"))
+    assert found == EXPECTED
+    assert errors.count("blob.js: binary file, skipped") == 1 and "internal error" not in errors
+    if how == "cannot-start":
+        assert started  # executors instead
+
+
 @pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["through-the-cache", "no-cache"])
 def test_a_worker_that_dies_leaves_the_check_to_this_process(project, capsys, monkeypatch, workers, cache):
     monkeypatch.setattr(parallel, "_read_share", _dies_in_a_worker)
@@ -389,19 +421,24 @@ def _where_analysed(items):
 
 
 def _forked_workers():
+    """Two workers of a zygote, and what ends them all."""
     from lambda_leak.workspace.forked import Zygote
 
     zygote = Zygote(lambda: None, lambda: None)
-    try:
-        return [zygote.fork_worker() for _ in range(2)]
-    finally:
-        zygote.close(wait=False)  # its workers go on
+    workers = [zygote.fork_worker() for _ in range(2)]
+
+    def end():
+        for worker in workers:
+            worker.shutdown()
+        zygote.close()
+    return workers, end
 
 
 def _executors():
     from concurrent.futures import ProcessPoolExecutor
 
-    return [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) for _ in range(2)]
+    workers = [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) for _ in range(2)]
+    return workers, lambda: [worker.shutdown() for worker in workers]
 
 
 @pytest.mark.parametrize("start", [_forked_workers, _executors], ids=["forked", "executors"])
@@ -412,7 +449,7 @@ def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkey
     import time
 
     monkeypatch.setattr(parallel, "_analyse_part", _where_analysed)
-    workers = start()
+    workers, end = start()
     try:
         slow, quick = (w.submit(os.getpid).result() for w in workers)
         workers[0].submit(time.sleep, 1.5)  # held up: its parts queue behind this
@@ -422,8 +459,7 @@ def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkey
         results: list = [None] * len(plan)
         parallel._gather(workers, parts, results)
     finally:
-        for worker in workers:
-            worker.shutdown()
+        end()
     assert [path for path, _ in results] == [f"f{index}.js" for index in range(len(plan))]
     assert results[0][1] == slow  # not movable: stays with its worker
     assert results[-1][1] == quick

@@ -31,11 +31,14 @@ def choose_jobs(file_count: int, requested: int | None) -> int:
 
 
 def _import_analysers() -> None:
-    """What every worker needs, imported while the parent lists the deployment files: the analysers
-    and their rules, the deployment readers."""
+    """What every worker needs, imported once for all in the zygote while the check walks (or by
+    each worker started afresh): the analysers and their rules, the deployment readers, and what
+    the workers run (`parallel`)."""
     from lambda_leak.engine import active_rules
     from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
     from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis
+
+    from lambda_leak.workspace import parallel  # noqa: F401 - the functions the workers are sent
 
     active_rules("python", Config())
     active_rules("javascript", Config())
@@ -46,8 +49,9 @@ def _import_analysers() -> None:
 
 
 def _build_builtins() -> None:
-    """astroid's model of the builtins (once per process, for Python analysis): in a worker, while
-    the parent walks (`Crew.start`) or, for Python found later, lists the deployment files."""
+    """astroid's model of the builtins (once per process, for Python analysis): in the zygote when
+    the walk has found Python files before the workers were forked; otherwise in each worker that
+    gets Python files (a no-op when inherited)."""
     from astroid.builder import AstroidBuilder
 
     from lambda_leak.python import parsing
@@ -98,24 +102,36 @@ class Crew:
             return
         if self._zygote is None and self._context is None:  # once: the zygote and executors have threads here
             if _can_fork():
-                self._zygote = Zygote(_import_analysers, _build_builtins)
-            else:
+                self._zygote = self._zygote_or_none(lambda: Zygote(_import_analysers, _build_builtins))
+            if self._zygote is None:
                 self._context = _context()
         if python and self._zygote is not None:
-            self._zygote.for_python()
+            self._zygote_or_none(self._zygote.for_python)
         while len(self.workers) < jobs:
-            if self._zygote is not None:
-                worker = self._zygote.fork_worker()
+            worker = self._zygote_or_none(self._zygote.fork_worker) if self._zygote is not None else None
+            if worker is not None:
                 chores = []  # imported (and built) in the zygote
             else:
                 from concurrent.futures import ProcessPoolExecutor
 
-                worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+                worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context or _context())
                 chores = [worker.submit(_import_analysers)]
             if python:
                 chores.append(worker.submit(_build_builtins))  # nothing left to do when inherited
             self.workers.append(worker)
             self.chores.append(chores)
+
+    def _zygote_or_none(self, call):
+        """`call()`, or None when the zygote cannot be (macOS: no SOCK_SEQPACKET) or is gone (it
+        failed to import): then this crew's further workers start afresh, with executors."""
+        try:
+            return call()
+        except OSError:
+            if self._zygote is not None:
+                self._zygote.close(wait=False)
+                self._zygote = None
+            self._context = self._context or _context()
+            return None
 
     def keep(self, jobs: int) -> None:
         """Only the first `jobs` workers: the others (the run found fewer files in the end) go."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import socket
 import struct
 import threading
@@ -38,9 +39,15 @@ class Zygote:
     heard before the first worker is forked (after that, each worker does it itself if asked)."""
 
     def __init__(self, prepare: Callable[[], None], prepare_python: Callable[[], None]) -> None:
+        """OSError where this cannot be (macOS has no SOCK_SEQPACKET socket pairs; fork may fail)."""
         # message boundaries kept: a fork request and its socket arrive together
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            raise
         if self.pid == 0:  # the zygote
             status = 0
             try:
@@ -55,6 +62,7 @@ class Zygote:
         self._python = False
 
     def for_python(self) -> None:
+        """OSError when the zygote is gone."""
         if not self._python:
             self._python = True
             self._socket.send(b"P")
@@ -74,12 +82,15 @@ class Zygote:
     def close(self, wait: bool = True) -> None:
         """The zygote ends when it hears this, once its workers have ended (their sockets closed).
         `wait`: until then, so that this process's children's resource usage counts the workers
-        (what `time` reports); otherwise a thread waits (the zygote may still be importing)."""
+        (what `time` reports). Otherwise (a crew the run did not use) it is ended now: it may still
+        be importing, with the check's output pipes open, which a caller reading them waits for."""
         self._socket.close()
-        if wait:
-            _reap(self.pid)
-        else:
-            threading.Thread(target=_reap, args=(self.pid,), daemon=True).start()
+        if not wait:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except OSError:
+                pass  # gone already
+        _reap(self.pid)
 
 
 def _reap(pid: int) -> None:
@@ -99,7 +110,10 @@ def _zygote(requests: socket.socket, prepare: Callable[[], None], prepare_python
                 _reap(pid)
             return
         if message == b"P" and not workers:
-            prepare_python()
+            try:
+                prepare_python()
+            except Exception:  # noqa: BLE001 - the workers build for themselves, and report it then
+                pass
         elif message == b"F" and descriptors:
             if not workers:
                 gc.freeze()  # what all workers share stays out of their collections: never copied
@@ -116,10 +130,11 @@ def _serve(connection: socket.socket) -> None:
     """A worker: answer each request in order until the check closes its end."""
     while True:
         try:
-            function, arguments = _receive(connection)
+            request = _receive_bytes(connection)
         except EOFError:
             return
         try:
+            function, arguments = pickle.loads(request)
             reply = (True, function(*arguments))
         except Exception as error:  # noqa: BLE001 - the check's Future raises it
             reply = (False, error)
@@ -135,9 +150,9 @@ def _send(connection: socket.socket, data: bytes) -> None:
     connection.sendall(data)
 
 
-def _receive(connection: socket.socket):
+def _receive_bytes(connection: socket.socket) -> bytearray:
     (size,) = _LENGTH.unpack(_exactly(connection, _LENGTH.size))
-    return pickle.loads(_exactly(connection, size))
+    return _exactly(connection, size)
 
 
 def _exactly(connection: socket.socket, size: int) -> bytearray:
@@ -197,36 +212,37 @@ class ForkedWorker:
             with self._changed:
                 while not self._broken and not (self._queued and len(self._sent) < IN_FLIGHT):
                     if self._closing and not self._queued:
-                        return
+                        break
                     self._changed.wait()
                 if self._broken:
                     return
+                if not self._queued:  # shut down, and all sent
+                    break
                 future, request = self._queued.popleft()
                 if not future.set_running_or_notify_cancel():
                     continue
+                self._sent.append(future)  # before it is sent: the answer may come at once
             try:
                 data = pickle.dumps(request, pickle.HIGHEST_PROTOCOL)
             except Exception as error:  # noqa: BLE001 - this request fails; the worker goes on
-                future.set_exception(error)
+                with self._changed:
+                    if future in self._sent:  # (not when the worker broke meanwhile: failed there)
+                        self._sent.remove(future)
+                        future.set_exception(error)
+                self._close_if_done()
                 continue
-            with self._changed:
-                broken = self._broken
-                if not broken:
-                    self._sent.append(future)  # before it is sent: the answer may come at once
-            if broken:
-                future.set_exception(BrokenWorker("the worker process ended before it answered"))
-                return
             try:
                 _send(self._connection, data)
             except OSError:
                 self._break()
                 return
+        self._close_if_done()
 
     def _receive_loop(self) -> None:
         while True:
             try:
-                succeeded, value = _receive(self._connection)
-            except (EOFError, OSError, pickle.UnpicklingError):
+                succeeded, value = pickle.loads(_receive_bytes(self._connection))
+            except Exception:  # noqa: BLE001 - ended, or an answer that cannot be read: every future fails
                 self._break()
                 return
             with self._changed:

@@ -1,13 +1,15 @@
-"""`check` on several cores, each file still parsed once, output in the usual order.
+"""`check` on several cores, each file read and parsed once (but for those a worker takes over at the
+end), output in the usual order.
 
-Each worker process owns a fixed share of the files for the whole run (whole folders). The workers are
+Each worker process owns a share of the files (whole folders), until the end: then a worker with
+nothing left takes over the JavaScript parts another has not started (`_gather`). The workers are
 forked during the walk from a process that imported the analysers (and built astroid's builtins) once
 for all of them, on the second core, while the parent walks on (`Crew`). Each worker then reads its
-files once (texts kept for the analysis), reads the deployment files of its folders with the bytes it has and resolves their handlers,
-and parses and summarises its JavaScript files (modules kept) while the parent takes in the deployment.
-As soon as the deployment is known, the parent sends each worker the facts for its Python files (they
-need nothing else), then, once the summaries are in, the facts for its JavaScript files: in parts, so
-that no worker waits while the parent works.
+files once (texts kept for the analysis), reads the deployment files of its folders with the bytes it
+has and resolves their handlers, and parses and summarises its JavaScript files (modules kept) while
+the parent takes in the deployment. As soon as the deployment is known, the parent sends each worker
+the facts for its Python files (they need nothing else), then, once the summaries are in, the facts
+for its JavaScript files: in parts, so that no worker waits while the parent works.
 """
 
 from __future__ import annotations
