@@ -114,7 +114,7 @@ def test_a_crash_fails_what_was_asked_and_what_waited(workers):
 
 def test_requests_not_sent_yet_can_be_cancelled(workers):
     (worker,) = workers()
-    worker.submit(time.sleep, 0.5)
+    worker.submit(time.sleep, 2.0)  # long beside the pause below, even on a loaded machine
     futures = [worker.submit(_echo, n) for n in range(6)]
     time.sleep(0.2)
     cancelled = [future.cancel() for future in futures]
