@@ -13,7 +13,7 @@ import pytest
 
 from lambda_leak.cli import main
 from lambda_leak.model import Finding, Position, Range
-from lambda_leak.reporters import REPORTERS
+from lambda_leak.reporters import FORMATS, reporter
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOATING = (
@@ -209,11 +209,11 @@ def test_reports_survive_files_that_changed_or_vanished_since_the_check(repo: Pa
         Finding("timer-leak", "gone", Range(Position(0, 0), Position(0, 5)), path="src/deleted.js"),
         Finding("timer-leak", "from stdin", Range(Position(0, 0), Position(0, 5)), path="-"),
     ]
-    for name, render in REPORTERS.items():
+    for name in FORMATS:
         stream = io.StringIO()
-        render(findings, stream)
+        reporter(name)(findings, stream)
         assert stream.getvalue(), name
     stream = io.StringIO()
-    REPORTERS["sarif"](findings, stream)
+    reporter("sarif")(findings, stream)
     locations = [r["locations"][0]["physicalLocation"] for r in json.loads(stream.getvalue())["runs"][0]["results"]]
     assert all("contextRegion" not in location for location in locations)

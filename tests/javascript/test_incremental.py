@@ -122,7 +122,7 @@ def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]
         twin = fresh_calls[call.start_byte, call.end_byte, call.type]
         assert _spans(module.functions_called(call)) == _spans(expected.functions_called(twin))
         assert _spans(module.passed_functions(call)) == _spans(expected.passed_functions(twin))
-    for start, reached in module.__dict__.get("_reach_memo", {}).items():  # carried over: as a fresh module reaches
+    for start, reached in module._reach_memo.items():  # carried over: as a fresh module reaches
         want = paths._reach(expected, functions[start.start_byte, start.end_byte])
         assert sorted(_spans(reached)) == sorted(_spans(want))
     if memo.reuse is not None:  # every node the memo maps is this version's node at the mapped place
@@ -151,7 +151,7 @@ def _same_capture(document: Document, previous_tree, previous, config: Config) -
     context = build_context(source, config, None, previous_tree, DocumentMemo(previous=previous))
     run_rules(active_rules("javascript", config), context, [])
     copied = incremental.capture(context.module, context.promises)
-    seeded = context.module.__dict__.pop(incremental._SEEDED, None)
+    seeded, context.module._incremental_seeded = context.module._incremental_seeded, None
     converted = incremental.capture(context.module, context.promises)
     if copied is not None or converted is not None:
         assert _graph(copied) == _graph(converted)

@@ -93,7 +93,6 @@ class _Seeded:
     counts: dict[str, int] = field(default_factory=dict)  # memo name -> how many entries were seeded
 
 
-_SEEDED = "_incremental_seeded"  # where the module keeps its `_Seeded`
 
 
 class _Misaligned(Exception):
@@ -155,7 +154,7 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
     index = getattr(module._called, "index", None)  # `_CallIndex`, when the edges were seeded lazily
     calls = index.mapping() if index is not None else dict(zip(nodes, range(len(nodes))))  # built in C
     functions = dict(zip(module.functions, range(len(module.functions))))
-    seeded = module.__dict__.get(_SEEDED)
+    seeded = module._incremental_seeded
 
     def edges(memo: dict[Node, list[Node]], name: str) -> dict[int, tuple[int, ...]]:
         out, entries = _unseeded(memo, seeded, name)
@@ -215,7 +214,7 @@ def _unseeded(memo: dict, seeded: _Seeded | None, name: str) -> tuple[dict, Iter
 def _reached(module: JsModule, functions: dict[Node, int]) -> dict[int, tuple[int, ...]]:
     """`paths.reach`'s answers of this analysis, by function index."""
     out = {}
-    for start, found in module.__dict__.get("_reach_memo", {}).items():
+    for start, found in module._reach_memo.items():
         where, targets = functions.get(start), tuple([functions.get(f, -1) for f in found])
         if where is not None and -1 not in targets:
             out[where] = targets
@@ -225,9 +224,9 @@ def _reached(module: JsModule, functions: dict[Node, int]) -> dict[int, tuple[in
 def _spans(module: JsModule) -> tuple[list[int], list[int], list[int]]:
     """The ends of `module`'s calls then `new`s, and its functions' starts and ends: read from
     tree-sitter once per analysis (lining up with the previous version, then capturing this one)."""
-    spans = module.__dict__.get("_incremental_spans")
+    spans = module._incremental_spans
     if spans is None:
-        spans = module.__dict__["_incremental_spans"] = (
+        spans = module._incremental_spans = (
             [c.end_byte for c in (*module.calls, *module.news)],
             [f.start_byte for f in module.functions],
             [f.end_byte for f in module.functions],
@@ -250,7 +249,7 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
         if edited is not None:
             changed = {i for i, (start, end) in enumerate(zip(previous.function_starts, previous.function_ends))
                        if start < unit[0] < end}
-        kept = promises.module.__dict__.get(_SEEDED)  # every function kept its index (see `_seed`)
+        kept = promises.module._incremental_seeded  # every function kept its index (see `_seed`)
         answers = kept.promises if kept is not None else {}  # as `capture` will write them down
         moved_functions, calls_cache, call_deps = reuse.functions, promises._calls_cache, promises.call_deps
         deciding: dict[tuple[int, ...], frozenset | None] = {}  # old indices -> this version's functions
@@ -275,7 +274,7 @@ def seed_promises(promises: PromiseKnowledge, memo: DocumentMemo) -> int:
         log.debug("promise answers not re-used", exc_info=True)
         promises._calls_cache.clear()
         promises.call_deps.clear()
-        promises.module.__dict__.pop(_SEEDED, None)
+        promises.module._incremental_seeded = None
         return 0
 
 
@@ -311,7 +310,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
     if edit is None or carried is None:
         return module
     try:
-        module.__dict__["_incremental_spans"] = (carried.call_ends, carried.function_starts, carried.function_ends)
+        module._incremental_spans = (carried.call_ends, carried.function_starts, carried.function_ends)
         memo.carried = carried.count
         _carry_per_call(module, memo.previous, carried)
         _carry_parameters(module, memo.previous, edit, carried)
@@ -323,8 +322,8 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         memo.reuse, memo.reused, memo.reused_reach = None, 0, 0
         module._called.clear()
         module._passed.clear()
-        module.__dict__.pop("_reach_memo", None)
-        module.__dict__.pop(_SEEDED, None)
+        module._reach_memo = {}
+        module._incremental_seeded = None
     return module
 
 
@@ -510,7 +509,7 @@ def _seed_lazily(module: JsModule, previous: CallGraph, reuse: Reuse, around: se
                 del carried[moved]  # around the edited statements, with its callee reaching in: afresh
                 skipped += 1
         setattr(module, name, _CarriedEdges(carried, index, module.functions))
-    module.__dict__[_SEEDED] = _Seeded()  # for `seed_promises`: every function kept its index
+    module._incremental_seeded = _Seeded()  # for `seed_promises`: every function kept its index
     return len(module._called.carried) + len(module._passed.carried), skipped
 
 
@@ -588,7 +587,7 @@ def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     position = dict(zip(module.functions, range(len(module.functions))))
     if {position.get(f, -1) for f in after} != {reuse.functions[f] for f in before}:
         return 0
-    functions, memo = module.functions, module.__dict__.setdefault("_reach_memo", {})
+    functions, memo = module.functions, module._reach_memo
     for start, reached in previous.reached.items():
         memo[functions[reuse.functions[start]]] = frozenset([functions[reuse.functions[f]] for f in reached])
     return len(previous.reached)

@@ -99,12 +99,9 @@ def query_nodes(language: str, root: Node, byte_range: tuple[int, int] | None = 
 
 class JsModule:
     # What other modules memoise on a module (the index's summary, the analysis and the rules ask the
-    # same questions of it). Each is set in `__init__`, in one order, and read as an attribute: an
+    # same questions of it) is set in `__init__`, in one order, and read and reset as attributes: an
     # object whose `__dict__` is read or given keys in varying orders loses CPython's fast attribute
     # look-up, which every method here relies on (~70% slower per `self.x`).
-    _entries_memo = _exports_memo = _exported_memo = _discover_memo = _reach_memo = None  # also after a `pop`
-    _no_wait_memo = _awaited_keys = _promise_news = _mentions_timers = None
-    _incremental_seeded = _incremental_spans = None  # the editor's (javascript.incremental)
 
     def __init__(self, source: SourceText, tree: Tree, nodes: Nodes | None = None):
         """`nodes`: what `query_nodes` would find in `tree`, when the caller already knows it."""
@@ -131,7 +128,7 @@ class JsModule:
         self._exports_memo = None  # handlers._exports
         self._exported_memo: dict | None = None  # handlers.exported_function
         self._discover_memo: dict | None = None  # handlers.discover
-        self._reach_memo: dict = {}  # paths.reach (a dict from the start: the editor's memo reads it so)
+        self._reach_memo: dict = {}  # paths.reach (the editor's memo seeds and reads it)
         self._no_wait_memo = None  # paths.no_wait_assignments
         self._awaited_keys = None  # promises.awaited_keys
         self._promise_news = None  # fate._promise_news

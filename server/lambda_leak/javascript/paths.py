@@ -32,8 +32,6 @@ def reach(module: JsModule, start: Node) -> set[Node]:
     """`start` and every function of the file it calls, transitively (memoised on the module:
     the workspace index and the analysis ask about the same functions)."""
     memo = module._reach_memo
-    if memo is None:
-        memo = module._reach_memo = {}
     if start not in memo:
         memo[start] = frozenset(_reach(module, start))
     return set(memo[start])

@@ -45,7 +45,7 @@ def may_hold_wrapper(text: str) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True  # astroid analyses what parses of it: a wrapper may be in there
-    return any(_returned_wrappers(outer) for outer in _functions(tree))
+    return any(_returns_a_wrapper(outer) for outer in _functions(tree))
 
 
 def _nested_event_context_names(text: str) -> set[str]:
@@ -78,16 +78,16 @@ _AST_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _STATEMENT_LIKE = (ast.stmt, ast.excepthandler, ast.match_case)  # what holds statements
 
 
-def _returned_wrappers(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """`wrapper_functions` on an `ast` function: the names of the `(event, context)` functions
-    defined in its body that it returns."""
+def _returns_a_wrapper(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`wrapper_functions` on an `ast` function: whether it returns an `(event, context)` function
+    defined in its body."""
     inner = {
         statement.name
         for statement in outer.body
         if isinstance(statement, _AST_FUNCTIONS) and _ast_event_context(statement.args)
     }
     if not inner:
-        return []
+        return False
     returned = set()
     stack = list(outer.body)
     while stack:  # its own statements: not those of nested functions and classes
@@ -96,7 +96,7 @@ def _returned_wrappers(outer: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
             returned.add(node.value.id)
         if not isinstance(node, (*_AST_FUNCTIONS, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(node))
-    return sorted(inner & returned)
+    return not inner.isdisjoint(returned)
 
 
 def _ast_event_context(arguments: ast.arguments) -> bool:

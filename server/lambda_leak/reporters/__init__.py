@@ -18,8 +18,3 @@ def reporter(name: str) -> Reporter:
     """The `render` of format `name` (one of FORMATS)."""
     return importlib.import_module(f"lambda_leak.reporters.{_MODULES[name]}").render
 
-
-def __getattr__(name: str):
-    if name == "REPORTERS":  # every format's renderer, by name
-        return {format_name: reporter(format_name) for format_name in FORMATS}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

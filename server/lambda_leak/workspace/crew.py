@@ -101,9 +101,9 @@ class Crew:
         if jobs < 2:
             return
         if self._zygote is None and self._context is None:  # once: the zygote and executors have threads here
-            if _can_fork():
+            if _can_fork():  # (when it cannot be made, `_zygote_or_none` sets the executors' context)
                 self._zygote = self._zygote_or_none(lambda: Zygote(_import_analysers, _build_builtins))
-            if self._zygote is None:
+            else:
                 self._context = _context()
         if python and self._zygote is not None:
             self._zygote_or_none(self._zygote.for_python)
@@ -114,7 +114,7 @@ class Crew:
             else:
                 from concurrent.futures import ProcessPoolExecutor
 
-                worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context or _context())
+                worker = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
                 chores = [worker.submit(_import_analysers)]
             if python:
                 chores.append(worker.submit(_build_builtins))  # nothing left to do when inherited

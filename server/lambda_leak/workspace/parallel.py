@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_leak.cache import text_digest
@@ -41,7 +42,7 @@ _BYTES: dict = {}  # the files' bytes, until the deployment files among them are
 _TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
 _MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
 _PYTHON: list = []  # [the share's Python project facts]
-_JAVASCRIPT: list = []  # (path, config) of the JavaScript files, to summarise
+_JAVASCRIPT: list = []  # (path, index key, config) of the JavaScript files, to summarise
 
 
 def _read_share(items: list[tuple[str, str, Config]]) -> None:
@@ -238,13 +239,17 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         crew.shutdown()
 
 
+@dataclass
 class _Part:
     """Files of one worker's share sent for analysis together; `movable`: another worker may take
     them over before they start (JavaScript: re-reading and re-parsing a file costs little next to
     its analysis, where a Python file would rebuild its project's trees)."""
 
-    def __init__(self, worker: int, indices: list[int], items: list, future: Future, movable: bool) -> None:
-        self.worker, self.indices, self.items, self.future, self.movable = worker, indices, items, future, movable
+    worker: int
+    indices: list[int]
+    items: list
+    future: Future
+    movable: bool
 
 
 def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], shares: list[list[int]],
