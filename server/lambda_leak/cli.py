@@ -360,6 +360,8 @@ def _crew(args: argparse.Namespace, wanted: bool = True):
     from lambda_leak.workspace.crew import Crew
 
     crew = Crew(args.jobs)
+    if any(os.path.isdir(path) for path in args.paths):  # a walk: it may find files enough for several cores
+        crew.warm()
     try:
         yield crew
     finally:

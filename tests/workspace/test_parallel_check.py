@@ -396,6 +396,31 @@ def test_the_crew_forks_one_zygote_once_workers_are_wanted(monkeypatch):
         crew.shutdown()
 
 
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_a_folder_check_forks_the_zygote_before_its_walk_and_ends_it_when_too_few_files(project, capsys, monkeypatch, what):
+    """The zygote's imports overlap the walk from its start; the walk of this small project finds too
+    few files for workers, so it is ended unused (and reaped: no process is left), and the findings are
+    one process's. A check of one file walks nothing and forks none."""
+    from lambda_leak import cli
+    from lambda_leak.workspace.forked import Zygote
+
+    events, zygotes = [], []
+    real_files = cli._files_to_check
+    monkeypatch.setattr(workers_start, "_can_fork", lambda: True)
+    monkeypatch.setattr(workers_start, "available_cores", lambda: 2)
+    monkeypatch.setattr(workers_start, "Zygote", lambda *a: (events.append("zygote"), zygotes.append(Zygote(*a)))[1] or zygotes[-1])
+    monkeypatch.setattr(cli, "_files_to_check", lambda *a, **k: (events.append("walk"), real_files(*a, **k))[1])
+    paths = () if what == "folder" else ("sls/jobs.py",)
+    found, errors = run_check(capsys, project, *paths)
+    assert "internal error" not in errors
+    if what == "file":
+        assert events == ["walk"] and found == [f for f in EXPECTED if f[0] == "sls/jobs.py"]
+        return
+    assert found == EXPECTED and events == ["zygote", "walk"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(zygotes[0].pid, os.WNOHANG)  # reaped by the check already
+
+
 def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
     """The texts a worker read are the project's texts (not read again): the same as the
     project's own reading, a byte order mark dropped, and a file with "\\r\\n" left to that reading."""
