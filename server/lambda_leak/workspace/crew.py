@@ -34,6 +34,7 @@ def _import_analysers() -> None:
     """What every worker needs, imported once for all in the zygote while the check walks (or by
     each worker started afresh): the analysers and their rules, the deployment readers, and what
     the workers run (`parallel`)."""
+    from lambda_leak.cache import text_digest  # noqa: F401 - the digests of the analysed texts
     from lambda_leak.engine import active_rules
     from lambda_leak.javascript import analyse as _  # noqa: F401 - imported for the analysis
     from lambda_leak.python import analyse, parsing  # noqa: F401 - imported for the analysis

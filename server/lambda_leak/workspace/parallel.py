@@ -14,15 +14,12 @@ for its JavaScript files: in parts, so that no worker waits while the parent wor
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from lambda_leak.cache import text_digest
 from lambda_leak.config import Config
-from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
@@ -102,6 +99,9 @@ def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[li
     """Second phase: analyse files (path, index key, config, facts) of this worker's share on the
     texts and modules of the first. (findings, error message, the text's digest for the result
     cache: None when not readable)."""
+    from lambda_leak.cache import text_digest  # imported in the zygote (`_import_analysers`): the check
+    from lambda_leak.engine import analyse_source  # itself, which only sends and gathers, never needs them
+
     out = []
     python = _PYTHON[0] if _PYTHON else PythonProject()
     for path, name, config, facts in items:
@@ -338,6 +338,9 @@ class BackgroundSummaries:
     PATIENCE = 60.0  # seconds to wait for a chunk the helper has started; then it is done here
 
     def __init__(self, paths: list[str]) -> None:
+        import multiprocessing  # here: `check`'s workers, which import this module, never need it
+        from concurrent.futures import ProcessPoolExecutor
+
         self._chunks = [paths[i:i + self.CHUNK] for i in range(0, len(paths), self.CHUNK)]
         self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._futures: list[Future] = [self._executor.submit(_summaries, chunk) for chunk in self._chunks]
