@@ -9,7 +9,6 @@ import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -29,8 +28,10 @@ class UnreadableFile(Exception):
     """A file lambda-leak will not analyse; the message says why, for the user."""
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
+    """A source file's text (a named tuple: one is made per file read, and a frozen dataclass
+    costs several times more to make)."""
+
     text: str  # with "\n" line endings and no BOM
     bom: bool
     newline: str  # "\n" or "\r\n": what the file used, restored on write
@@ -57,19 +58,20 @@ def decode(data: bytes) -> Decoded:
     return Decoded(text, bom, newline)
 
 
-def read_source(path: Path, max_size: int) -> Decoded:
+def read_source(path: str | Path, max_size: int) -> Decoded:
     return decode(read_source_bytes(path, max_size))
 
 
-def read_source_bytes(path: Path, max_size: int) -> bytes:
-    """A source file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read."""
+def read_source_bytes(path: str | Path, max_size: int) -> bytes:
+    """A source file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read
+    (one open and fstat: a stat first would cost as much again on thousands of small files)."""
     try:
-        size = os.stat(path).st_size
-        if size > max_size:
-            raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
-        return read_bytes(path, size)
+        status, data = _read_regular(path, None, max_size)
     except OSError as error:
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
+    if data is None:
+        raise UnreadableFile(f"file is {status.st_size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
+    return data
 
 
 def read_bytes(path: str | Path, size: int | None = None) -> bytes:

@@ -51,7 +51,7 @@ def _read_share(items: list[tuple[str, str, Config]]) -> None:
     _PYTHON[:] = [PythonProject()]
     for path, name, config in items:
         try:
-            _BYTES[name] = read_source_bytes(Path(path), config.max_file_size)
+            _BYTES[name] = read_source_bytes(path, config.max_file_size)
             decoded = decode(_BYTES[name])
             _TEXTS[name] = decoded.text
             # the project's facts need not read it again (unless `decode` replaced its "\r\n")
