@@ -47,7 +47,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     if (
         not everything
         and not may_wrap
-        and not parsing.may_hold_handler(source.text, config.handler_names, declared)
+        and not parsing.holds_handler_candidate(source.text, config.handler_names, declared)
     ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
         elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()

@@ -82,7 +82,7 @@ def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: Anal
         question = (other, patterns, frozenset(declared))
         holds = facts.may_hold_handler.get(question)
         if holds is None:
-            holds = facts.may_hold_handler[question] = parsing.may_hold_handler(text, patterns, declared)
+            holds = facts.may_hold_handler[question] = parsing.holds_handler_candidate(text, patterns, declared)
         if not holds:
             continue
         found |= _walk(other, patterns, declared).get(own, set())
