@@ -52,15 +52,21 @@ _WSGI_ADAPTER = re.compile(r"\b(?:%s)\b" % "|".join(p for p in ADAPTER_PACKAGES 
 _URLCONF = re.compile(r"^urlpatterns\b", re.M)
 
 
-def _urlconf(text: str) -> bool:
-    return "urlpatterns" in text and _URLCONF.search(text) is not None  # the substring first: far cheaper
+def _urlconf(file: str) -> bool:
+    """Whether `file` is a Django URLconf; once per file (a module is among the importers of many)."""
+    facts = project.current()
+    found = facts.urlconfs.get(file)
+    if found is None:
+        text = facts.text(file) or ""
+        found = facts.urlconfs[file] = "urlpatterns" in text and _URLCONF.search(text) is not None  # the substring first
+    return found
 
 
 def _django_entries(path: str, importers: list[str]) -> list[str]:
     """Files handing an app to a WSGI adapter, when `path` is a Django URLconf or a module one
     imports: Django reaches views through `ROOT_URLCONF` and `include("app.urls")`, not imports."""
     facts = project.current()
-    if not any(_urlconf(facts.text(f) or "") for f in [path, *importers]):
+    if not any(_urlconf(f) for f in [path, *importers]):
         return []
     return [f for f in facts.project_files(path) if _WSGI_ADAPTER.search(facts.text(f) or "")]
 
