@@ -121,3 +121,55 @@ def test_nested_context_functions_are_those_of_the_pattern(text: str):
 
     # the same names (a superset is all the soundness of the pre-check needs; on real code they are equal)
     assert _nested_event_context_names(text) == {m.group(1) for m in _NESTED_EVENT_CONTEXT.finditer(text)}
+
+
+HOLDS_SHAPES = {
+    "import typing\n@typing.overload\ndef f(a: None, b: int) -> None: ...\n": False,  # vendored libraries
+    "from functools import lru_cache\n@lru_cache(maxsize=2)\ndef f(a, b):\n    pass\n": False,
+    "@classmethod\ndef from_dict(cls, d):\n    pass\n": False,  # unbound: no qualified name
+    "@app.route('/')\ndef index(a, b):\n    pass\n": False,
+    "def main():\n    pass\n": False,
+    "def main( ) -> None:\n    pass\n": False,
+    "def set_logging_handler(level, name=None, *, fmt=None):\n    pass\n": True,  # the text cannot tell
+    "def set_logging_handler(level):\n    pass\n": False,
+    "def test_handler(a, b):\n    pass\n": False,
+    "from mw import deco\n@deco\ndef f(event, context):\n    pass\n": True,  # a project middleware, maybe
+    "from .mw import deco\n@deco\ndef f(event, context):\n    pass\n": True,
+    "import os.path as typing\nfrom x import *\n@typing.overload\ndef f(a, b): ...\n": True,  # `*` may bind anything
+    "import typing\ntyping = make()\n@typing.overload\ndef f(a, b): ...\n": True,
+    "@Registry().route\ndef f(a, b): ...\n": True,
+    "@aws_lambda_powertools.logging.inject_lambda_context\ndef f(a, b): ...\n": True,
+    "@typing.overload\ndef f(a, b, c): ...\n": False,
+    "def lambda_handler(event, context: LambdaContext):\n    pass\n": True,
+    "def main(event, context):\n    pass\n": True,
+    "handler = Mangum(app)\n": True,
+    "handler: Callable\n@typing.overload\ndef f(a, b): ...\n": False,  # no value: no handler
+    "@wrap\ndef f(a, b):\n  pass\n  x = (\n": True,  # does not parse: astroid's part may hold one
+    "x = 1\n": False,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), HOLDS_SHAPES.items())
+def test_the_handler_precheck_on_shapes(text: str, expected: bool):
+    from lambda_leak.python.parsing import holds_handler_candidate
+
+    assert holds_handler_candidate(text, NAMES, set()) is expected
+
+
+@pytest.mark.parametrize("text", list(HOLDS_SHAPES) + SHAPES + [p.read_text(encoding="utf-8") for p in FILES])
+def test_the_handler_precheck_says_yes_wherever_a_handler_is_found(text: str):
+    """`holds_handler_candidate` (text, then `ast` where the text is vague) is a superset of
+    `discover` on astroid's tree, and says no only where `may_hold_handler` does or the tree
+    has no handler."""
+    from lambda_leak.python import parsing
+    from lambda_leak.python.handlers import discover
+
+    for names, declared in ((NAMES, set()), (NAMES, {"process", "index", "f"}), (("*",), set()), (("on_?vent",), set())):
+        holds = parsing.holds_handler_candidate(text, names, declared)
+        assert holds <= parsing.may_hold_handler(text, names, declared)
+        try:
+            module = parsing._build(text, "/nowhere/handlers.py")
+        except Exception:  # noqa: BLE001 - a text that does not parse: the precheck says yes (shape above)
+            continue
+        if discover(module, names, declared):
+            assert holds, (names, declared)

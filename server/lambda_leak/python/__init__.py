@@ -23,7 +23,7 @@ def find_handlers(source, config=None, workspace: AnalysisHooks | None = None) -
         text, path = str(source), "<text>.py"
     workspace = workspace if workspace is not None else Standalone()
     declared = set(workspace.declared_handler_names(path))
-    if not parsing.may_hold_handler(text, config.handler_names, declared):
+    if not parsing.holds_handler_candidate(text, config.handler_names, declared):
         return []
     with project.using(workspace.python_project()):
         try:

@@ -33,6 +33,12 @@ def analyse(source: SourceText, config, rules, workspace: AnalysisHooks | None =
         return _analyse(source, config, rules, workspace)
 
 
+def _reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
+    """`reached_from_elsewhere`, for a file on disk (a buffer not saved yet is imported by none);
+    the file system asked only here: a file with a handler never is."""
+    return reached_from_elsewhere(path, patterns, workspace) if os.path.isfile(path) else set()
+
+
 def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     from lambda_leak.engine import LanguageResult, run_rules
 
@@ -41,16 +47,15 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
         return LanguageResult(findings=[])  # no leak API mentioned: nothing to parse
     declared = set(workspace.declared_handler_names(path))
     everything = config.scope == "all"
-    on_disk = os.path.isfile(path)
     elsewhere: set[str] = set()
     may_wrap = not everything and wrappers.may_hold_wrapper(source.text)
     if (
         not everything
         and not may_wrap
-        and not parsing.may_hold_handler(source.text, config.handler_names, declared)
+        and not parsing.holds_handler_candidate(source.text, config.handler_names, declared)
     ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
-        elsewhere = reached_from_elsewhere(path, config.handler_names, workspace) if on_disk else set()
+        elsewhere = _reached_from_elsewhere(path, config.handler_names, workspace)
         if not elsewhere:
             return LanguageResult(findings=[])
     partial_note = None
@@ -77,8 +82,8 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
         roots = [f for h in handlers for f in h.roots]
         if may_wrap:
             roots += wrappers.wrapper_functions(module)
-        if not handlers and on_disk:
-            elsewhere = elsewhere or reached_from_elsewhere(path, config.handler_names, workspace)
+        if not handlers:
+            elsewhere = elsewhere or _reached_from_elsewhere(path, config.handler_names, workspace)
         if elsewhere:
             roots += [f for f in all_functions(module) if f.qname() in elsewhere]
         # Only this module's functions are kept: dead-end modules' trees need not be built.

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
 import astroid
 from astroid import nodes
 from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 
+from lambda_leak.config import DEFAULT_HANDLER_NAMES
 from lambda_leak.python import project, pruning
 
 MANAGER = astroid.MANAGER
@@ -180,14 +183,198 @@ _TOP_LEVEL = re.compile(
 
 
 def may_hold_handler(text: str, names: tuple[str, ...], declared: set[str]) -> bool:
+    """Whether a module-level line of `text` looks like a handler (a superset of `discover`)."""
+    return _text_holds(text, names, declared) is not None
+
+
+def holds_handler_candidate(text: str, names: tuple[str, ...], declared: set[str]) -> bool:
+    """`may_hold_handler`, where the text alone is vague (a decorated function taking two
+    parameters, a function named like a handler whose parameters the text does not show
+    plainly) decided on `ast`'s tree instead: a superset of what `handlers.discover` finds in
+    astroid's, for a tenth of its build. Vendored libraries are full of `@typing.overload`,
+    `@lru_cache(...)` and `def main():` at module level."""
+    found = _text_holds(text, names, declared)
+    if found is not _VAGUE:
+        return found is _SURE
+    question = (text, names, frozenset(declared))
+    with _LOCK:
+        answer = _HOLDS.get(question)
+    if answer is None:
+        try:  # as astroid parses (`builder._parse_string`): a text it cannot parse is not decided here
+            answer = _tree_holds(ast.parse(text + "\n", type_comments=True), names, declared)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            answer = True
+        with _LOCK:
+            _HOLDS[question] = answer
+            while len(_HOLDS) > _HOLDS_LIMIT:
+                _HOLDS.popitem(last=False)
+    return answer
+
+
+# The last answers of the tree: a file's own analysis and a reverse walk ask about the same text.
+_HOLDS: OrderedDict[tuple, bool] = OrderedDict()
+_HOLDS_LIMIT = 64
+
+
+_SURE, _VAGUE, _NO_EVENT = "sure", "vague", "no event"
+# `(event, context)`: two plain parameters, as nearly every handler spells them; `()`: none.
+_TWO_PLAIN_PARAMETERS = re.compile(r"[ \t]*\([ \t]*\w+[ \t]*,[ \t]*\w+[ \t]*\)[ \t]*:")
+_NO_PARAMETERS = re.compile(r"[ \t]*\([ \t]*\)")
+
+
+def _text_holds(text: str, names: tuple[str, ...], declared: set[str]) -> str | None:
+    """`_SURE` when a line may be a handler as it stands, `_VAGUE` when only lines that need the
+    tree to tell may be, `_NO_EVENT` when only functions taking no parameter are named like
+    handlers, None when no line is like a handler's."""
     from lambda_leak.python.handlers import name_matches
 
+    words = _name_words(names)
+    if (
+        words is not None
+        and not _decorator_at_line_start(text)
+        and not any(piece in text for piece in words[0])
+        and not any(_holds_word(text, word) for word in words[1])
+        and not any(name in text for name in declared)
+    ):
+        return None  # no decorator at a line's start, and no name that could match: substring searches, in C
+    by_pattern = not declared or names != DEFAULT_HANDLER_NAMES  # as `handlers.discover`
     lines = "\n" + text
+    found = None
     for match in _TOP_LEVEL.finditer(lines):
         name = match.group(1) or match.group(2)
         if name is None:
             if _DECORATED_TWO_PARAM_DEF.match(lines, match.start()):
-                return True
-        elif name_matches(name, names) or name in declared:
+                found = _VAGUE
+        elif name in declared:
+            return _SURE
+        elif name_matches(name, names):
+            if match.group(2) is not None or (
+                by_pattern and not name.startswith("test_") and _TWO_PLAIN_PARAMETERS.match(lines, match.end())
+            ):
+                return _SURE
+            if not _NO_PARAMETERS.match(lines, match.end()):
+                found = _VAGUE
+            elif found is None:
+                found = _NO_EVENT  # `def main():` takes no event
+    return found
+
+
+def _decorator_at_line_start(text: str) -> bool:
+    """Whether an `@` starts a line: found by `@` (rare, so the search in C skips far), not "\\n@"."""
+    at = text.find("@")
+    while at > 0 and text[at - 1] != "\n":
+        at = text.find("@", at + 1)
+    return at >= 0
+
+
+@lru_cache(maxsize=16)
+def _name_words(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """What every name a handler-name glob matches holds: a piece of it (`*_handler`: `_handler`),
+    or, for a glob without `*`, the whole word (`main`, not `domain`); None when a glob has
+    nothing this can tell (`?`, `[...]`, a bare `*`)."""
+    pieces, words = [], []
+    for pattern in names:
+        longest = max(pattern.split("*"), key=len)
+        if not longest or "?" in pattern or "[" in pattern:
+            return None
+        (words if longest == pattern else pieces).append(longest)
+    # one found wherever another it holds is: `_handler` covers `lambda_handler`
+    pieces = [p for p in dict.fromkeys(pieces) if not any(o != p and o in p for o in pieces)]
+    words = [w for w in dict.fromkeys(words) if not any(p in w for p in pieces)]
+    return tuple(pieces), tuple(words)
+
+
+def _holds_word(text: str, word: str) -> bool:
+    """Whether `word` is in `text` as a whole word (as `\\w+` would take it)."""
+    end = len(text)
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        before_ok = at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
+        if before_ok and (after == end or not (text[after].isalnum() or text[after] == "_")):
             return True
+        at = text.find(word, at + 1)
     return False
+
+
+def _tree_holds(tree: ast.Module, names: tuple[str, ...], declared: set[str]) -> bool:
+    """Whether `handlers.discover` may find a handler in this module: its conditions, each
+    widened where it needs astroid (the context's annotation, what a decorator resolves to)."""
+    from lambda_leak.python.handlers import name_matches
+
+    by_pattern = not declared or names != DEFAULT_HANDLER_NAMES
+    bindings = None
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if statement.name in declared:
+                return True
+            positional = len(statement.args.posonlyargs) + len(statement.args.args)
+            if not (positional == 2 or (positional == 3 and statement.decorator_list)):
+                continue  # `takes_event_context` says no
+            if by_pattern and name_matches(statement.name, names) and not statement.name.startswith("test_"):
+                return True
+            if statement.decorator_list:
+                bindings = bindings if bindings is not None else _module_bindings(tree)
+                if any(_may_be_lambda_decorator(d, bindings) for d in statement.decorator_list):
+                    return True
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(
+                isinstance(t, ast.Name) and (t.id in declared or (by_pattern and name_matches(t.id, names)))
+                for t in targets
+            ):
+                return True
+    return False
+
+
+# The first name of a qualified decorator `handlers.is_lambda_decorator` knows, when nothing binds it.
+_DECORATOR_PACKAGES = ("aws_lambda_powertools", "datadog_lambda", "lumigo_tracer", "epsagon")
+
+
+def _may_be_lambda_decorator(decorator: ast.expr, bindings: dict[str, list]) -> bool:
+    """Whether `handlers.is_lambda_decorator` may say yes: unless the decorator's first name is
+    unbound, or bound only by imports of the standard library (`typing.overload`, `lru_cache`,
+    `contextlib.contextmanager`: no qualified name of those is a Lambda decorator's, and
+    `project.resolve_qualified` resolves none of them to a project module)."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    while isinstance(target, ast.Attribute):
+        target = target.value
+    if not isinstance(target, ast.Name) or None in bindings:
+        return True  # `@Service().route`, `@registry[key]`; or a `from m import *` somewhere
+    found = bindings.get(target.id)
+    if not found:
+        return target.id in _DECORATOR_PACKAGES
+    return not all(module is not False and module.split(".")[0] in sys.stdlib_module_names for module in found)
+
+
+def _module_bindings(tree: ast.Module) -> dict:
+    """name -> what binds it anywhere in the module: the module an import takes it from, or
+    False for anything else (an assignment, a definition, a relative import; in any scope: a
+    superset of the module's own). Key None: a `*` import."""
+    bound: dict = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.setdefault(node.id, []).append(False)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.setdefault(node.name, []).append(False)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bound.setdefault(alias.asname or alias.name.split(".")[0], []).append(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    bound[None] = [False]
+                else:
+                    module = node.module if node.module and not node.level else False
+                    bound.setdefault(alias.asname or alias.name, []).append(module)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                bound.setdefault(name, []).append(False)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.setdefault(node.name, []).append(False)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.setdefault(node.rest, []).append(False)
+        elif isinstance(node, ast.arg):
+            bound.setdefault(node.arg, []).append(False)
+    return bound

@@ -52,15 +52,21 @@ _WSGI_ADAPTER = re.compile(r"\b(?:%s)\b" % "|".join(p for p in ADAPTER_PACKAGES 
 _URLCONF = re.compile(r"^urlpatterns\b", re.M)
 
 
-def _urlconf(text: str) -> bool:
-    return "urlpatterns" in text and _URLCONF.search(text) is not None  # the substring first: far cheaper
+def _urlconf(file: str) -> bool:
+    """Whether `file` is a Django URLconf; once per file (a module is among the importers of many)."""
+    facts = project.current()
+    found = facts.urlconfs.get(file)
+    if found is None:
+        text = facts.text(file) or ""
+        found = facts.urlconfs[file] = "urlpatterns" in text and _URLCONF.search(text) is not None  # the substring first
+    return found
 
 
 def _django_entries(path: str, importers: list[str]) -> list[str]:
     """Files handing an app to a WSGI adapter, when `path` is a Django URLconf or a module one
     imports: Django reaches views through `ROOT_URLCONF` and `include("app.urls")`, not imports."""
     facts = project.current()
-    if not any(_urlconf(facts.text(f) or "") for f in [path, *importers]):
+    if not any(_urlconf(f) for f in [path, *importers]):
         return []
     return [f for f in facts.project_files(path) if _WSGI_ADAPTER.search(facts.text(f) or "")]
 
@@ -82,7 +88,7 @@ def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: Anal
         question = (other, patterns, frozenset(declared))
         holds = facts.may_hold_handler.get(question)
         if holds is None:
-            holds = facts.may_hold_handler[question] = parsing.may_hold_handler(text, patterns, declared)
+            holds = facts.may_hold_handler[question] = parsing.holds_handler_candidate(text, patterns, declared)
         if not holds:
             continue
         found |= _walk(other, patterns, declared).get(own, set())

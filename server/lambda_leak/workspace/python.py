@@ -74,9 +74,12 @@ class PythonProject:
         self._workspace_files: list[str] | None = None
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, Any] = {}  # path -> astroid Module, or None when it does not parse
+        self._keys: dict[str, str] = {}  # absolute path -> `key`
         self._is_file: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._package_roots: dict[str, str] = {}
+        self._roots: dict[str, tuple[str, ...]] = {}
+        self._module_files: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._module_names: dict[str, str] = {}
         self._listings: dict[str, list[str]] = {}
         self._imports: dict[str, list[str]] = {}
@@ -86,6 +89,7 @@ class PythonProject:
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
         self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
         self.dead_ends: dict[str, bool] = {}  # file -> python.paths.dead_end's answer
+        self.urlconfs: dict[str, bool] = {}  # file -> whether python.reverse takes it for a Django URLconf
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -94,6 +98,7 @@ class PythonProject:
         cheap to recompute and a new file can change any import's target: forget them all."""
         with self.lock:
             real_folder.cache_clear()  # a re-pointed symlink: `key` asks the file system again
+            self._keys.clear()
             name = self.key(path)
             edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
@@ -103,12 +108,15 @@ class PythonProject:
             if not edited:
                 self._imports.clear()  # an import elsewhere may now land on (or miss) this file
                 self._workspace_files = None
-            for cache in (self._is_file, self._exists, self._package_roots, self._module_names, self._listings):
+            caches = (self._is_file, self._exists, self._package_roots, self._roots, self._module_files, self._module_names,
+                      self._listings)
+            for cache in caches:
                 cache.clear()
             self.importer_index.clear()
             self.walks.clear()
             self.may_hold_handler.clear()
             self.dead_ends.clear()
+            self.urlconfs.clear()
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -143,9 +151,15 @@ class PythonProject:
             return self._trees[name]
 
     def key(self, path: str) -> str:
-        """One name per file: absolute, its folder's symlinks resolved (the index's `key` spelling)."""
-        folder, base = os.path.split(os.path.abspath(path))
-        return os.path.join(real_folder(folder), base)
+        """One name per file: absolute, its folder's symlinks resolved (the index's `key` spelling);
+        kept for absolute paths (a relative one depends on the current folder)."""
+        found = self._keys.get(path)
+        if found is None:
+            folder, base = os.path.split(os.path.abspath(path))
+            found = os.path.join(real_folder(folder), base)
+            if path[:1] == os.sep:
+                self._keys[path] = found
+        return found
 
     def is_file(self, path: str) -> bool:
         found = self._is_file.get(path)
@@ -185,10 +199,21 @@ class PythonProject:
         return found
 
     def roots(self, importer: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((self.package_root(importer), os.path.dirname(os.path.abspath(importer)))))
+        found = self._roots.get(importer)
+        if found is None:
+            folder = os.path.dirname(os.path.abspath(importer))
+            found = self._roots[importer] = tuple(dict.fromkeys((self.package_root(importer), folder)))
+        return found
 
     def module_file(self, dotted: str, roots: tuple[str, ...]) -> str | None:
         """The source file of a project module (`pkg.mod` -> `pkg/mod.py` or `pkg/mod/__init__.py`)."""
+        question = (dotted, roots)
+        found = self._module_files.get(question, False)
+        if found is False:
+            found = self._module_files[question] = self._module_file(dotted, roots)
+        return found
+
+    def _module_file(self, dotted: str, roots: tuple[str, ...]) -> str | None:
         parts = dotted.split(".")
         for root in roots:
             if not self.exists(os.path.join(root, parts[0])) and not self.is_file(os.path.join(root, parts[0] + ".py")):
