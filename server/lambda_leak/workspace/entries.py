@@ -155,6 +155,7 @@ def module_entries(module: JsModule) -> ModuleEntries:
 
 def _module_entries(module: JsModule) -> ModuleEntries:
     entries = ModuleEntries()
+    fields = module._field_ids  # fields read by id: no search by name in tree-sitter
     for name, value, statement in _exports(module):
         if value is not None:
             _add_value(module, entries, name, value, statement)
@@ -164,9 +165,9 @@ def _module_entries(module: JsModule) -> ModuleEntries:
             expression = unwrap(statement.named_children[0])
             if expression.type != "assignment_expression":
                 continue
-            if module.dotted(expression.child_by_field_name("left")) != "module.exports":
+            if module.dotted(expression.child_by_field_id(fields.left)) != "module.exports":
                 continue
-            value = expression.child_by_field_name("right")
+            value = expression.child_by_field_id(fields.right)
             if value is not None and unwrap(value).type == "object":
                 for member in unwrap(value).named_children:  # { ...require('./db'), other }
                     required = _required(module, member.named_children[0]) if member.type == "spread_element" and member.named_child_count else None
@@ -223,42 +224,58 @@ def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node)
                 _add_value(module, entries, "default", default_class, statement)
 
 
-def call_refs(module: JsModule, call: Node) -> list[Ref]:
-    """The project imports a call (or `new`) runs: its callee and functions passed by name."""
+def project_names(module: JsModule) -> set[str]:
+    """The names some scope of the file binds to a project import: only these can make a call run
+    another file's code (read from every block's declarations, which resolving the calls' names
+    reads nearly all of anyway)."""
+    names = set()
+    for block in module.declaring_blocks():
+        for name, binding in module.scope(block).items():
+            if binding.kind == "import" and binding.module and is_relative(binding.module.partition("#")[0]):
+                names.add(name)
+    return names
+
+
+def call_refs(module: JsModule, call: Node, names: set[str] | None = None) -> list[Ref]:
+    """The project imports a call (or `new`) runs: its callee and functions passed by name.
+    `names`: `project_names(module)`, when known: other names are not looked up."""
     refs: list[Ref] = []
     if call.type == "new_expression":
-        constructor = unwrap(call.child_by_field_name("constructor"))
+        constructor = unwrap(call.child_by_field_id(module._field_ids.constructor))
         if constructor.type == "identifier":
-            bound = module.resolve(module.text(constructor), constructor)
+            name = module.text(constructor)
+            bound = module.resolve(name, constructor) if names is None or name in names else None
             ref = binding_ref(bound, "constructor") if bound is not None else None
             if ref is not None:
                 refs.append(ref)
         return refs
     callee = unwrap(module.callee(call))
     if callee.type == "identifier":
-        bound = module.resolve(module.text(callee), callee)
+        name = module.text(callee)
+        bound = module.resolve(name, callee) if names is None or name in names else None
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
             refs.append(ref)
     elif callee.type == "member_expression":
-        obj = unwrap(callee.child_by_field_name("object"))
+        obj = unwrap(callee.child_by_field_id(module._field_ids.object))
         if obj.type in ("identifier", "member_expression"):
-            ref = member_ref(module, obj, module.text(callee.child_by_field_name("property")))
+            ref = member_ref(module, obj, module.text(callee.child_by_field_id(module._field_ids.property)), names)
             if ref is not None:
                 refs.append(ref)
     for argument in module.arguments(call):
         argument = unwrap(argument)
         if argument.type == "identifier":
-            bound = module.resolve(module.text(argument), argument)
+            name = module.text(argument)
+            bound = module.resolve(name, argument) if names is None or name in names else None
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None:
                 refs.append(ref)
     return refs
 
 
-def member_ref(module: JsModule, obj: Node, member: str) -> Ref | None:
+def member_ref(module: JsModule, obj: Node, member: str, names: set[str] | None = None) -> Ref | None:
     """`lib.fn()` on an imported namespace/object, or `svc.run()` / `this.svc.run()` on an instance
-    of an imported class."""
+    of an imported class. `names`: as for `call_refs`."""
     if obj.type == "identifier":
         bound = module.resolve(module.text(obj), obj)
         if bound is None:
@@ -266,7 +283,7 @@ def member_ref(module: JsModule, obj: Node, member: str) -> Ref | None:
         if bound.kind == "import":
             return binding_ref(bound, member)
     constructor = module.receiver_class(obj)
-    if constructor and "." not in constructor:
+    if constructor and "." not in constructor and (names is None or constructor in names):
         bound = module.resolve(constructor, obj)
         if bound is not None:
             return binding_ref(bound, member)
