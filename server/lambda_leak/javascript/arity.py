@@ -5,7 +5,6 @@ reads at init. The handler itself when exported as is; the function a project wr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from tree_sitter import Node
@@ -184,14 +183,13 @@ def _handler_member(module: JsModule, value: Node) -> Node | None:
     return unwrap(value.child_by_field_name("object"))
 
 
-# asked of every file: one search for any of the packages, not one scan of the file per package
-_ADAPTER_PACKAGES = re.compile(b"|".join(re.escape(adapter.package.encode()) for adapter in adapters.ADAPTERS))
+_ADAPTER_PACKAGES = tuple(adapter.package.encode() for adapter in adapters.ADAPTERS)  # asked of every file
 
 
 def built_handlers(module: JsModule, path: str, patterns: tuple[str, ...], declared: frozenset[str]) -> list[BuiltHandler]:
     """Exports that a listed adapter makes, where the project pins a version returning length ≥ 3."""
     data = module.source.data
-    if _ADAPTER_PACKAGES.search(data) is None:
+    if not any(package in data for package in _ADAPTER_PACKAGES):
         return []
     found = []
     for name, value, _ in _exports(module):

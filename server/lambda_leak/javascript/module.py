@@ -72,7 +72,7 @@ class _Fields:
     by name (string comparisons in tree-sitter) that `child_by_field_name` makes at every call."""
 
     __slots__ = ("function", "property", "object", "name", "value", "key", "constructor", "declaration", "source",
-                 "left", "right", "alias")
+                 "left", "right", "alias", "parameters", "parameter", "pattern", "body", "initializer")
 
     def __init__(self, language) -> None:
         for name in self.__slots__:
@@ -203,7 +203,7 @@ class JsModule:
     def parameters(self, function: Node) -> list[str]:
         names = self._parameters.get(function)
         if names is None:
-            names = self._parameters[function] = parameter_names(function, self.text)
+            names = self._parameters[function] = parameter_names(function, self.text, self._field_ids)
         return names
 
     # -- text ------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ class JsModule:
         "Promise" answers without reading each constructor."""
         if self._mentions_promise is None:
             self._mentions_promise = b"Promise" in self._data
-        return self._mentions_promise and self.dotted(new.child_by_field_name("constructor")) == "Promise"
+        return self._mentions_promise and self.dotted(new.child_by_field_id(self._field_ids.constructor)) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
         end = node.end_byte
@@ -341,15 +341,15 @@ class JsModule:
             if name in self.parameters(node):
                 return Binding("param", node)
             if kind in ("function_expression", "function"):
-                own = node.child_by_field_name("name")
+                own = node.child_by_field_id(self._field_ids.name)
                 if own is not None and self.text(own) == name:
                     return Binding("function", node)
         elif kind == "catch_clause":
-            param = node.child_by_field_name("parameter")
+            param = node.child_by_field_id(self._field_ids.parameter)
             if param is not None and self.text(param) == name:
                 return Binding("param", node)
         elif kind in ("for_in_statement", "for_statement"):
-            left = node.child_by_field_name("left") or node.child_by_field_name("initializer")
+            left = node.child_by_field_id(self._field_ids.left) or node.child_by_field_id(self._field_ids.initializer)
             declared = self.text(left) if left is not None else None
             # the substring test first: most names a loop's scope is asked about are not in its head
             if declared is not None and name in declared and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", declared):
@@ -471,24 +471,24 @@ class JsModule:
         """The method `name` of a class or object literal (methods, arrow fields, pairs); for a class,
         only static members (`Cls.name()`) or only instance members (`obj.name()`) when `static` says."""
         if container.type in CLASS_TYPES:
-            members = container.child_by_field_name("body")
+            members = container.child_by_field_id(self._field_ids.body)
             for member in members.named_children if members is not None else ():
                 if static is not None and _is_static(member) != static:
                     continue
-                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
                     return member
                 if member.type in FIELD_TYPES:
-                    key = member.child_by_field_name("property") or member.child_by_field_name("name")
-                    value = member.child_by_field_name("value")
+                    key = member.child_by_field_id(self._field_ids.property) or member.child_by_field_id(self._field_ids.name)
+                    value = member.child_by_field_id(self._field_ids.value)
                     if self.text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
                         return unwrap(value)
             return None
         if container.type == "object":
             for member in container.named_children:
-                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
                     return member
-                if member.type == "pair" and self.text(member.child_by_field_name("key")).strip("'\"") == name:
-                    value = unwrap(member.child_by_field_name("value"))
+                if member.type == "pair" and self.text(member.child_by_field_id(self._field_ids.key)).strip("'\"") == name:
+                    value = unwrap(member.child_by_field_id(self._field_ids.value))
                     if value.type in FUNCTION_TYPES:
                         return value
                     if value.type == "identifier":

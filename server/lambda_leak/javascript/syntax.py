@@ -82,13 +82,14 @@ def import_names(statement: Node, text=text) -> list[tuple[str, str]]:
     return names
 
 
-def parameter_names(function: Node, text=text) -> list[str]:
+def parameter_names(function: Node, text=text, fields=None) -> list[str]:
     """Simple parameter names in order; destructured or defaulted parameters give ''. `text`: a
-    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`)."""
+    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`);
+    `fields`: the grammar's field ids where the caller knows them (`JsModule`), read by id."""
     # "parameters" first: only an arrow function without parentheses has the single "parameter"
-    params = function.child_by_field_name("parameters")
+    params = function.child_by_field_name("parameters") if fields is None else function.child_by_field_id(fields.parameters)
     if params is None:
-        single = function.child_by_field_name("parameter")
+        single = function.child_by_field_name("parameter") if fields is None else function.child_by_field_id(fields.parameter)
         return [text(single)] if single is not None else []
     names = []
     for param in params.named_children:
@@ -96,12 +97,12 @@ def parameter_names(function: Node, text=text) -> list[str]:
         if kind == "comment":
             continue
         if kind in ("required_parameter", "optional_parameter"):
-            pattern = param.child_by_field_name("pattern")
+            pattern = param.child_by_field_name("pattern") if fields is None else param.child_by_field_id(fields.pattern)
             names.append(text(pattern) if pattern is not None and pattern.type == "identifier" else "")
         elif kind == "identifier":
             names.append(text(param))
         elif kind == "assignment_pattern":
-            left = param.child_by_field_name("left")
+            left = param.child_by_field_name("left") if fields is None else param.child_by_field_id(fields.left)
             names.append(text(left) if left is not None and left.type == "identifier" else "")
         else:
             names.append("")

@@ -9,7 +9,6 @@ questions from these facts alone, so each file is parsed once per run.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lambda_leak.config import Config
@@ -23,9 +22,6 @@ from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awa
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries, project_names
-
-
-_RELATIVE_SPECIFIER = re.compile(rb"['\"`]\.|['\"]/")  # '. ". `. '/ "/ : one search, not five scans
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
     entries = module_entries(module)
     no_wait = no_wait_assignments(module)
     data = module.source.data
-    relative = _RELATIVE_SPECIFIER.search(data) is not None
+    relative = b"'." in data or b'".' in data or b"`." in data or b"'/" in data or b'"/' in data
     # Without a relative module specifier in the text, or a name bound to one, no call can reach
     # another project file.
     names = project_names(module) if relative else ()
