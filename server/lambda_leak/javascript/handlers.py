@@ -56,14 +56,15 @@ def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
 
 def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     found: list[tuple[str, Node, Node]] = []
+    fields = module._field_ids  # fields read by id: no search by name in tree-sitter
     for statement in module.root.named_children:
         kind = statement.type  # read once: each read makes a new string in tree-sitter's binding
         if kind == "expression_statement":
             expression = unwrap(statement.named_children[0]) if statement.named_child_count else None
             if expression is None or expression.type != "assignment_expression":
                 continue
-            target = module.dotted(expression.child_by_field_name("left"))
-            value = expression.child_by_field_name("right")
+            target = module.dotted(expression.child_by_field_id(fields.left))
+            value = expression.child_by_field_id(fields.right)
             if value is None:
                 continue
             if target.startswith("exports.") and target.count(".") == 1:
@@ -75,32 +76,32 @@ def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
                     if member.type == "shorthand_property_identifier":
                         found.append((module.text(member), member, statement))
                     elif member.type == "pair":
-                        found.append((module.text(member.child_by_field_name("key")).strip("'\""), member.child_by_field_name("value"), statement))
+                        found.append((module.text(member.child_by_field_id(fields.key)).strip("'\""), member.child_by_field_id(fields.value), statement))
                     elif member.type == "method_definition":
-                        found.append((module.text(member.child_by_field_name("name")), member, statement))
+                        found.append((module.text(member.child_by_field_id(fields.name)), member, statement))
         elif kind == "export_statement":
-            declaration = statement.child_by_field_name("declaration")
-            value = statement.child_by_field_name("value")
+            declaration = statement.child_by_field_id(fields.declaration)
+            value = statement.child_by_field_id(fields.value)
             if declaration is not None:
                 if declaration.type in FUNCTION_TYPES:
-                    name = declaration.child_by_field_name("name")
+                    name = declaration.child_by_field_id(fields.name)
                     if name is not None:
                         found.append((module.text(name), declaration, statement))
                 elif declaration.type in ("lexical_declaration", "variable_declaration"):
                     for declarator in declaration.named_children:
-                        name = declarator.child_by_field_name("name")
-                        init = declarator.child_by_field_name("value")
+                        name = declarator.child_by_field_id(fields.name)
+                        init = declarator.child_by_field_id(fields.value)
                         if declarator.type == "variable_declarator" and name is not None and init is not None:
                             found.append((module.text(name), init, statement))
             elif value is not None and any(c.type == "default" for c in statement.children):
                 found.append(("default", value, statement))
             else:
                 clause = next((c for c in statement.named_children if c.type == "export_clause"), None)
-                if clause is not None and statement.child_by_field_name("source") is None:
+                if clause is not None and statement.child_by_field_id(fields.source) is None:
                     for spec in clause.named_children:
                         if spec.type == "export_specifier":
-                            local = spec.child_by_field_name("name")
-                            alias = spec.child_by_field_name("alias") or local
+                            local = spec.child_by_field_id(fields.name)
+                            alias = spec.child_by_field_id(fields.alias) or local
                             found.append((module.text(alias), local, statement))
     return found
 
@@ -133,12 +134,12 @@ def _exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[N
             return _exported_function(module, bound.node, depth + 1)
         return None, ""
     if value.type == "call_expression":
-        callee = unwrap(value.child_by_field_name("function"))
+        callee = unwrap(value.child_by_field_id(module._field_ids.function))
         args = call_arguments(value)
         if callee.type == "member_expression":
-            prop = module.text(callee.child_by_field_name("property"))
+            prop = module.text(callee.child_by_field_id(module._field_ids.property))
             if prop in _CHAIN_WRAPPERS:  # middy(fn).use(a).use(b)
-                function, wrapper = _exported_function(module, callee.child_by_field_name("object"), depth + 1)
+                function, wrapper = _exported_function(module, callee.child_by_field_id(module._field_ids.object), depth + 1)
                 return function, wrapper
             if prop == "handler" and args:  # middy().use(a).handler(fn)
                 function, _ = _exported_function(module, args[0], depth + 1)
@@ -277,8 +278,8 @@ def returned_handlers(module: JsModule) -> list[Node]:
             parent = parent.parent
         returned = parent is not None and (
             parent.type == "return_statement"
-            or (parent.type == "arrow_function" and parent.child_by_field_name("body") is not None
-                and unwrap(parent.child_by_field_name("body")) == function)
+            or (parent.type == "arrow_function" and parent.child_by_field_id(module._field_ids.body) is not None
+                and unwrap(parent.child_by_field_id(module._field_ids.body)) == function)
         )
         if returned and module.enclosing_function(function) is not None:
             found.append(function)
@@ -291,12 +292,12 @@ def wrapped_import(module: JsModule, value: Node, depth: int = 0):
     value = unwrap(value)
     if depth > 8 or value.type != "call_expression":
         return None
-    callee = unwrap(value.child_by_field_name("function"))
+    callee = unwrap(value.child_by_field_id(module._field_ids.function))
     args = call_arguments(value)
     if callee.type == "member_expression":
-        prop = module.text(callee.child_by_field_name("property"))
+        prop = module.text(callee.child_by_field_id(module._field_ids.property))
         if prop in _CHAIN_WRAPPERS:
-            return wrapped_import(module, callee.child_by_field_name("object"), depth + 1)
+            return wrapped_import(module, callee.child_by_field_id(module._field_ids.object), depth + 1)
     if not args:
         return None
     first = unwrap(args[0])

@@ -67,6 +67,21 @@ class Binding:
     constructor: str = ""  # for instances: the dotted name after `new` (or before `.from(...)`)
 
 
+class _Fields:
+    """One grammar's ids of the fields the module reads most: `child_by_field_id` skips the search
+    by name (string comparisons in tree-sitter) that `child_by_field_name` makes at every call."""
+
+    __slots__ = ("function", "property", "object", "name", "value", "key", "constructor", "declaration", "source",
+                 "left", "right", "alias", "parameters", "parameter", "pattern", "body", "initializer")
+
+    def __init__(self, language) -> None:
+        for name in self.__slots__:
+            setattr(self, name, language.field_id_for_name(name))
+
+
+_FIELDS = {name: _Fields(language) for name, language in parser.LANGUAGES.items()}
+
+
 def _module_name(specifier: str) -> str:
     return specifier[5:] if specifier.startswith("node:") else specifier
 
@@ -91,10 +106,20 @@ def query_nodes(language: str, root: Node, byte_range: tuple[int, int] | None = 
     if byte_range is not None:
         low, high = byte_range
         found = {kind: [n for n in nodes if n.start_byte >= low and n.end_byte <= high] for kind, nodes in found.items()}
-    calls = sorted(found.get("call", []), key=lambda n: n.start_byte)
-    news = sorted(found.get("new", []), key=lambda n: n.start_byte)
-    functions = sorted(found.get("fn", []), key=lambda n: n.start_byte)
-    return Nodes(calls, news, functions, found.get("scope", []), [c.start_byte for c in calls], [n.start_byte for n in news])
+    calls, call_starts = _by_start(found.get("call", []))
+    news, new_starts = _by_start(found.get("new", []))
+    functions, _ = _by_start(found.get("fn", []))
+    return Nodes(calls, news, functions, found.get("scope", []), call_starts, new_starts)
+
+
+def _by_start(nodes: list[Node]) -> tuple[list[Node], list[int]]:
+    """`nodes` sorted by start byte (stable), and their starts: the query finds them in that order
+    almost always, so the starts are read once and the sort is skipped when it would change nothing."""
+    starts = [n.start_byte for n in nodes]
+    if starts != sorted(starts):
+        order = sorted(range(len(nodes)), key=starts.__getitem__)
+        nodes, starts = [nodes[i] for i in order], [starts[i] for i in order]
+    return nodes, starts
 
 
 class JsModule:
@@ -109,6 +134,8 @@ class JsModule:
         self.tree = tree
         self.root = tree.root_node
         self._data = source.data
+        self._field_ids = _FIELDS[source.language]
+        self._ascii_text = source.text if source._ascii else None  # byte offsets are its offsets: see `text`
         found = nodes if nodes is not None else query_nodes(source.language, self.root)
         self.calls: list[Node] = found.calls
         self.news: list[Node] = found.news
@@ -176,7 +203,7 @@ class JsModule:
     def parameters(self, function: Node) -> list[str]:
         names = self._parameters.get(function)
         if names is None:
-            names = self._parameters[function] = parameter_names(function, self.text)
+            names = self._parameters[function] = parameter_names(function, self.text, self._field_ids)
         return names
 
     # -- text ------------------------------------------------------------------------------
@@ -186,6 +213,8 @@ class JsModule:
         tree-sitter's `Node.text`, which matters at thousands of calls per analysis)."""
         if node is None:
             return ""
+        if self._ascii_text is not None:  # most files: a slice of the text, no bytes to decode
+            return self._ascii_text[node.start_byte : node.end_byte]
         return self._data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def dotted(self, node: Node | None) -> str:
@@ -196,8 +225,8 @@ class JsModule:
         if kind in ("identifier", "this", "property_identifier"):
             return self.text(node)
         if kind == "member_expression":
-            base = self.dotted(node.child_by_field_name("object"))
-            prop = self.text(node.child_by_field_name("property"))
+            base = self.dotted(node.child_by_field_id(self._field_ids.object))
+            prop = self.text(node.child_by_field_id(self._field_ids.property))
             return f"{base}.{prop}" if base and prop else ""
         return ""
 
@@ -215,7 +244,7 @@ class JsModule:
         search in tree-sitter)."""
         found = self._callees.get(call, _UNREAD)
         if found is _UNREAD:
-            found = self._callees[call] = call.child_by_field_name("function")
+            found = self._callees[call] = call.child_by_field_id(self._field_ids.function)
         return found
 
     def arguments(self, call: Node) -> list[Node]:
@@ -252,14 +281,14 @@ class JsModule:
         callee = unwrap(callee)
         if callee.type != "member_expression":
             return None
-        return self.text(callee.child_by_field_name("property"))
+        return self.text(callee.child_by_field_id(self._field_ids.property))
 
     def is_promise_new(self, new: Node) -> bool:
         """`new Promise(...)`: asked of every `new` on a handler path; a file that never spells
         "Promise" answers without reading each constructor."""
         if self._mentions_promise is None:
             self._mentions_promise = b"Promise" in self._data
-        return self._mentions_promise and self.dotted(new.child_by_field_name("constructor")) == "Promise"
+        return self._mentions_promise and self.dotted(new.child_by_field_id(self._field_ids.constructor)) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
         end = node.end_byte
@@ -270,6 +299,10 @@ class JsModule:
     @property
     def module_scope(self) -> dict[str, Binding]:
         return self.scope(self.root)
+
+    def declaring_blocks(self) -> list[Node]:
+        """The program and every block: the only scopes whose declarations (`scope`) bind imports."""
+        return [s.node for s in self._scope_list if s.kind in _SCOPE_TYPES]
 
     def resolve(self, name: str, at: Node) -> Binding | None:
         """What `name` means at node `at`: the nearest declaration going outwards."""
@@ -308,16 +341,18 @@ class JsModule:
             if name in self.parameters(node):
                 return Binding("param", node)
             if kind in ("function_expression", "function"):
-                own = node.child_by_field_name("name")
+                own = node.child_by_field_id(self._field_ids.name)
                 if own is not None and self.text(own) == name:
                     return Binding("function", node)
         elif kind == "catch_clause":
-            param = node.child_by_field_name("parameter")
+            param = node.child_by_field_id(self._field_ids.parameter)
             if param is not None and self.text(param) == name:
                 return Binding("param", node)
         elif kind in ("for_in_statement", "for_statement"):
-            left = node.child_by_field_name("left") or node.child_by_field_name("initializer")
-            if left is not None and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", self.text(left)):
+            left = node.child_by_field_id(self._field_ids.left) or node.child_by_field_id(self._field_ids.initializer)
+            declared = self.text(left) if left is not None else None
+            # the substring test first: most names a loop's scope is asked about are not in its head
+            if declared is not None and name in declared and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", declared):
                 return Binding("value", None)
         return None
 
@@ -340,15 +375,15 @@ class JsModule:
     def _declare(self, statement: Node, into: dict[str, Binding]) -> None:
         kind = statement.type
         if kind == "export_statement":
-            declaration = statement.child_by_field_name("declaration")
+            declaration = statement.child_by_field_id(self._field_ids.declaration)
             if declaration is not None:
                 self._declare(declaration, into)
         elif kind in ("function_declaration", "generator_function_declaration"):
-            name = statement.child_by_field_name("name")
+            name = statement.child_by_field_id(self._field_ids.name)
             if name is not None:
                 into[self.text(name)] = Binding("function", statement)
         elif kind in CLASS_TYPES:
-            name = statement.child_by_field_name("name")
+            name = statement.child_by_field_id(self._field_ids.name)
             if name is not None:
                 into[self.text(name)] = Binding("class", statement)
         elif kind in ("lexical_declaration", "variable_declaration"):
@@ -359,8 +394,8 @@ class JsModule:
             self._declare_import(statement, into)
 
     def _declare_variable(self, declarator: Node, into: dict[str, Binding]) -> None:
-        name = declarator.child_by_field_name("name")
-        value = declarator.child_by_field_name("value")
+        name = declarator.child_by_field_id(self._field_ids.name)
+        value = declarator.child_by_field_id(self._field_ids.value)
         if name is None:
             return
         if name.type == "identifier":
@@ -371,7 +406,7 @@ class JsModule:
                 if prop.type == "shorthand_property_identifier_pattern":
                     local, imported = self.text(prop), self.text(prop)
                 elif prop.type == "pair_pattern":
-                    key, bound = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    key, bound = prop.child_by_field_id(self._field_ids.key), prop.child_by_field_id(self._field_ids.value)
                     if bound is None or bound.type != "identifier":
                         continue
                     local, imported = self.text(bound), self.text(key)
@@ -386,7 +421,7 @@ class JsModule:
                     into[local] = Binding("value", value)
 
     def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
-        module = _module_name(string_value(statement.child_by_field_name("source"), self.text) or "")
+        module = _module_name(string_value(statement.child_by_field_id(self._field_ids.source), self.text) or "")
         for local, imported in import_names(statement, self.text):
             into[local] = Binding("import", statement, module=module, imported=imported)
 
@@ -394,15 +429,15 @@ class JsModule:
         """`require('m')` → ('m', '*'); `require('m').x` → ('m', 'x'); else None."""
         if value.type == "await_expression" and value.named_child_count:
             value = unwrap(value.named_children[0])
-        if value.type == "call_expression" and self.text(value.child_by_field_name("function")) == "require":
+        if value.type == "call_expression" and self.text(value.child_by_field_id(self._field_ids.function)) == "require":
             args = call_arguments(value)
             specifier = string_value(args[0], self.text) if args else None
             if specifier is not None:
                 return _module_name(specifier), "*"
         if value.type == "member_expression":
-            inner = self._required_module(unwrap(value.child_by_field_name("object")))
+            inner = self._required_module(unwrap(value.child_by_field_id(self._field_ids.object)))
             if inner is not None and inner[1] == "*":
-                return inner[0], self.text(value.child_by_field_name("property"))
+                return inner[0], self.text(value.child_by_field_id(self._field_ids.property))
         return None
 
     def binding_for_value(self, value: Node | None) -> Binding:
@@ -420,9 +455,9 @@ class JsModule:
         if required is not None:
             return Binding("import", value, module=required[0], imported=required[1])
         if kind == "new_expression":
-            return Binding("instance", value, constructor=self.dotted(value.child_by_field_name("constructor")))
+            return Binding("instance", value, constructor=self.dotted(value.child_by_field_id(self._field_ids.constructor)))
         if kind == "call_expression":
-            callee = value.child_by_field_name("function")
+            callee = value.child_by_field_id(self._field_ids.function)
             name = self.dotted(callee)
             if name == "promisify" or name.endswith(".promisify"):
                 return Binding("promisified", value)
@@ -436,24 +471,24 @@ class JsModule:
         """The method `name` of a class or object literal (methods, arrow fields, pairs); for a class,
         only static members (`Cls.name()`) or only instance members (`obj.name()`) when `static` says."""
         if container.type in CLASS_TYPES:
-            members = container.child_by_field_name("body")
+            members = container.child_by_field_id(self._field_ids.body)
             for member in members.named_children if members is not None else ():
                 if static is not None and _is_static(member) != static:
                     continue
-                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
                     return member
                 if member.type in FIELD_TYPES:
-                    key = member.child_by_field_name("property") or member.child_by_field_name("name")
-                    value = member.child_by_field_name("value")
+                    key = member.child_by_field_id(self._field_ids.property) or member.child_by_field_id(self._field_ids.name)
+                    value = member.child_by_field_id(self._field_ids.value)
                     if self.text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
                         return unwrap(value)
             return None
         if container.type == "object":
             for member in container.named_children:
-                if member.type == "method_definition" and self.text(member.child_by_field_name("name")) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
                     return member
-                if member.type == "pair" and self.text(member.child_by_field_name("key")).strip("'\"") == name:
-                    value = unwrap(member.child_by_field_name("value"))
+                if member.type == "pair" and self.text(member.child_by_field_id(self._field_ids.key)).strip("'\"") == name:
+                    value = unwrap(member.child_by_field_id(self._field_ids.value))
                     if value.type in FUNCTION_TYPES:
                         return value
                     if value.type == "identifier":
@@ -502,7 +537,7 @@ class JsModule:
 
     def _functions_called(self, call: Node) -> list[Node]:
         if call.type == "new_expression":
-            cls = self.local_class(self.dotted(call.child_by_field_name("constructor")), call)
+            cls = self.local_class(self.dotted(call.child_by_field_id(self._field_ids.constructor)), call)
             ctor = self.member_function(cls, "constructor") if cls is not None else None
             return [ctor] if ctor is not None else []
         callee = unwrap(self.callee(call))
@@ -513,8 +548,8 @@ class JsModule:
             return []
         if callee.type != "member_expression":
             return []
-        obj = unwrap(callee.child_by_field_name("object"))
-        prop = self.text(callee.child_by_field_name("property"))
+        obj = unwrap(callee.child_by_field_id(self._field_ids.object))
+        prop = self.text(callee.child_by_field_id(self._field_ids.property))
         if obj.type == "this":
             cls = self.enclosing_class(callee)
             method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
@@ -552,9 +587,9 @@ class JsModule:
             if bound.kind == "param" and bound.node is not None:
                 return self._parameter_type(bound.node, self.text(obj))
             return ""
-        if obj.type == "member_expression" and unwrap(obj.child_by_field_name("object")).type == "this":
+        if obj.type == "member_expression" and unwrap(obj.child_by_field_id(self._field_ids.object)).type == "this":
             cls = self.enclosing_class(obj)
-            return self.class_fields(cls).get(self.text(obj.child_by_field_name("property")), "") if cls is not None else ""
+            return self.class_fields(cls).get(self.text(obj.child_by_field_id(self._field_ids.property)), "") if cls is not None else ""
         return ""
 
     def _parameter_type(self, function: Node, name: str) -> str:

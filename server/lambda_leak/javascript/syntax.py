@@ -6,6 +6,8 @@ from typing import Iterator
 
 from tree_sitter import Node
 
+from lambda_leak.javascript.parser import LANGUAGES
+
 FUNCTION_TYPES = frozenset(
     {
         "function_declaration",
@@ -38,9 +40,10 @@ def is_function(node: Node) -> bool:
 
 def is_async(function: Node) -> bool:
     for child in function.children:
-        if child.type == "async":
+        kind = child.type  # read once: each read makes a new string in tree-sitter's binding
+        if kind == "async":
             return True
-        if child.type in ("formal_parameters", "statement_block", "identifier", "property_identifier"):
+        if kind in ("formal_parameters", "statement_block", "identifier", "property_identifier"):
             break
     return False
 
@@ -79,26 +82,27 @@ def import_names(statement: Node, text=text) -> list[tuple[str, str]]:
     return names
 
 
-def parameter_names(function: Node, text=text) -> list[str]:
+def parameter_names(function: Node, text=text, fields=None) -> list[str]:
     """Simple parameter names in order; destructured or defaulted parameters give ''. `text`: a
-    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`)."""
-    single = function.child_by_field_name("parameter")
-    if single is not None:
-        return [text(single)]
-    params = function.child_by_field_name("parameters")
+    cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`);
+    `fields`: the grammar's field ids where the caller knows them (`JsModule`), read by id."""
+    # "parameters" first: only an arrow function without parentheses has the single "parameter"
+    params = function.child_by_field_name("parameters") if fields is None else function.child_by_field_id(fields.parameters)
     if params is None:
-        return []
+        single = function.child_by_field_name("parameter") if fields is None else function.child_by_field_id(fields.parameter)
+        return [text(single)] if single is not None else []
     names = []
     for param in params.named_children:
-        if param.type in ("comment",):
+        kind = param.type  # read once: each read makes a new string in tree-sitter's binding
+        if kind == "comment":
             continue
-        if param.type in ("required_parameter", "optional_parameter"):
-            pattern = param.child_by_field_name("pattern")
+        if kind in ("required_parameter", "optional_parameter"):
+            pattern = param.child_by_field_name("pattern") if fields is None else param.child_by_field_id(fields.pattern)
             names.append(text(pattern) if pattern is not None and pattern.type == "identifier" else "")
-        elif param.type == "identifier":
+        elif kind == "identifier":
             names.append(text(param))
-        elif param.type == "assignment_pattern":
-            left = param.child_by_field_name("left")
+        elif kind == "assignment_pattern":
+            left = param.child_by_field_name("left") if fields is None else param.child_by_field_id(fields.left)
             names.append(text(left) if left is not None and left.type == "identifier" else "")
         else:
             names.append("")
@@ -172,8 +176,13 @@ def outermost(node: Node) -> Node:
     return node
 
 
+# "arguments" has one field id in all three grammars: read by id, without tree-sitter's search by name
+_ARGUMENTS_IDS = {language.field_id_for_name("arguments") for language in LANGUAGES.values()}
+_ARGUMENTS = _ARGUMENTS_IDS.pop() if len(_ARGUMENTS_IDS) == 1 else None
+
+
 def call_arguments(call: Node) -> list[Node]:
-    args = call.child_by_field_name("arguments")
+    args = call.child_by_field_id(_ARGUMENTS) if _ARGUMENTS is not None else call.child_by_field_name("arguments")
     if args is None or args.type != "arguments":
         return []
     return [a for a in args.named_children if a.type != "comment"]

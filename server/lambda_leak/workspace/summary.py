@@ -21,7 +21,7 @@ from lambda_leak.javascript.paths import ends_with_context_method, no_wait_assig
 from lambda_leak.javascript.promises import CHAIN_METHODS, PromiseKnowledge, awaited_keys, callee_key
 from lambda_leak.javascript.syntax import FUNCTION_TYPES, declared_arity, is_async
 from lambda_leak.source import SourceText
-from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries
+from lambda_leak.workspace.entries import Entry, Ref, binding_ref, call_refs, module_entries, project_names
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,10 @@ def summarise(module: JsModule, config: Config) -> FileSummary:
     no_wait = no_wait_assignments(module)
     data = module.source.data
     relative = b"'." in data or b'".' in data or b"`." in data or b"'/" in data or b'"/' in data
-    # Without a relative module specifier in the text, no call can reach another project file.
-    refs_of = {call: call_refs(module, call) for call in [*module.calls, *module.news]} if relative else {}
+    # Without a relative module specifier in the text, or a name bound to one, no call can reach
+    # another project file.
+    names = project_names(module) if relative else ()
+    refs_of = {call: call_refs(module, call, names) for call in [*module.calls, *module.news]} if names else {}
     refs: list[Ref] = []
     for found in refs_of.values():
         for ref in found:
@@ -162,7 +164,7 @@ def _dropped_keys(module: JsModule) -> tuple[str, ...]:
         if parent is None:
             continue
         if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
-            if module.text(callee.child_by_field_name("property")) in CHAIN_METHODS:
+            if module.text(callee.child_by_field_id(module._field_ids.property)) in CHAIN_METHODS:
                 continue
             key = callee_key(module, callee)
             if key and _shared(module, key):
