@@ -57,7 +57,7 @@ class HandlerDiscovery:
         by name; the others are read here."""
         root = Path(root).resolve()
         found: list[DeclaredHandler] = []
-        resolve = _resolver()
+        resolve = _resolver(self.listings)
         names = self.candidates(root)
         self._walks.pop(str(root), None)
         if not self._walks:
@@ -74,6 +74,7 @@ class HandlerDiscovery:
             declarations = self._declarations(name, root)
             if declarations:  # most candidates declare nothing
                 found.extend(resolve(declarations, root))
+        terraform.start_discovery()  # its state, and the listings, are not kept alive past this pass
         return found
 
     def candidates(self, root: Path) -> list[str]:
@@ -178,11 +179,12 @@ def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None
     return readings
 
 
-def _resolver():
+def _resolver(listings: dict | None = None):
     """Declarations to the handlers they name, for one discovery pass: the bundler answers are shared
-    by the handlers of one package, Terraform's state starts afresh."""
+    by the handlers of one package, Terraform's state starts afresh (`listings`: the folder listings
+    of this pass's walk, for Terraform's walk to its modules' callers)."""
     builds: dict = {}
-    terraform.start_discovery()
+    terraform.start_discovery(listings)
     return lambda declarations, root: [h for h in (_resolve(d, root, builds) for d in declarations) if h is not None]
 
 
