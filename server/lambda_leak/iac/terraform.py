@@ -85,9 +85,14 @@ _tf_files: dict[Path, list[tuple[Path, bytes]]] = {}  # discovery root → .tf f
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "for_each", "count", "providers", "depends_on"})
 
 
-def start_discovery() -> None:
-    """A new discovery: the files that may call a module are listed again."""
+_walk_listings: list[dict | None] = [None]  # the folder listings of the current discovery's walk, if any
+
+
+def start_discovery(listings: dict | None = None) -> None:
+    """A new discovery: the files that may call a module are listed again; `listings`: the folder
+    listings of the walk that found the deployment files (see `files.walk_names`), to reuse."""
     _tf_files.clear()
+    _walk_listings[0] = listings
 
 
 def declarations(path: Path, root: Path | None = None) -> list[Declaration]:
@@ -144,7 +149,7 @@ def _callers(folder: Path, root: Path) -> list[tuple[Path, ts.Node]]:
     files = _tf_files.get(root)
     if files is None:  # once per discovery: the .tf files that may call a local module, with their bytes
         files = _tf_files[root] = []
-        for path in walk_files(root, lambda name: name.endswith(".tf")):
+        for path in walk_files(root, lambda name: name.endswith(".tf"), _walk_listings[0]):
             try:
                 data = path.read_bytes()
             except OSError:
