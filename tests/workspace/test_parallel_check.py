@@ -531,3 +531,36 @@ def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
     names = parallel._index_keys(files)
     assert names == [key(path) for path, _ in files]
     assert [key(name) for name in names] == names  # remembered as keys: key() of a key is itself
+
+
+def test_a_workers_terraform_modules_are_found_in_the_tf_files_the_check_listed(tmp_path, monkeypatch):
+    """A worker looks for a local module's callers in the .tf files the check's walk listed (sent
+    with its deployment candidates), not by walking the tree again; it finds what `discover` finds."""
+    from lambda_leak import files
+    from lambda_leak.iac import terraform
+
+    (tmp_path / "modules/fn").mkdir(parents=True)
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "main.tf").write_text('module "up" {\n  source  = "./modules/fn"\n  handler = "app.handler"\n'
+                                      '  dir     = "${path.module}/svc"\n}\n')
+    (tmp_path / "modules/fn/main.tf").write_text('variable "handler" {}\nvariable "dir" {}\n'
+                                                 'resource "aws_lambda_function" "this" {\n  handler  = var.handler\n'
+                                                 '  runtime  = "nodejs22.x"\n  filename = "${var.dir}/x.zip"\n}\n')
+    (tmp_path / "svc/app.js").write_text("exports.handler = async () => 1;\n")
+    root = tmp_path.resolve()
+    listings: dict = {}
+    workspace = Workspace([root])
+    candidates = workspace.deployment_candidates(listings)
+    expected = HandlerDiscovery().discover(root)
+    assert [(h.export_name, h.source_file.name) for h in expected] == [("handler", "app.js")]
+    tf_files = parallel._terraform_files([candidates], listings)
+    assert tf_files == {str(root): [str(root / "main.tf"), str(root / "modules/fn/main.tf")]}
+
+    def no_walk(*args, **kwargs):
+        raise AssertionError("walked the tree again")
+
+    monkeypatch.setattr(terraform, "walk_names", no_walk)
+    monkeypatch.setattr(files, "walk_names", no_walk)
+    readings = parallel._read_deployment(candidates, tf_files)
+    assert HandlerDiscovery().discover(root, readings) == expected
+    assert terraform._known_tf_files == {}  # forgotten after the reading

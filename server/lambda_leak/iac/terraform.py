@@ -30,7 +30,7 @@ from typing import Any
 import tree_sitter as ts
 import tree_sitter_hcl
 
-from lambda_leak.files import walk_files
+from lambda_leak.files import walk_names
 from lambda_leak.iac.handler_paths import join
 from lambda_leak.iac.model import Declaration, one_line
 
@@ -86,6 +86,24 @@ MODULE_META_ARGUMENTS = frozenset({"source", "version", "for_each", "count", "pr
 
 
 _walk_listings: list[dict | None] = [None]  # the folder listings of the current discovery's walk, if any
+# The .tf files under a root (as its walk lists them), when the process that walked it said so: a
+# worker of `check` has no listings, and its own walk of a large tree cost more than its reading.
+_known_tf_files: dict[str, list[str]] = {}
+
+
+def know_tf_files(names_by_root: dict[str, list[str]]) -> None:
+    """The .tf files under each root (in walk order), for `_callers` instead of a walk; {}: forget."""
+    _known_tf_files.clear()
+    _known_tf_files.update(names_by_root)
+
+
+def tf_files(root: str, listings: dict | None = None) -> list[str]:
+    """The .tf files `_callers` considers under `root`, in walk order."""
+    return list(walk_names(root, _is_tf, listings))
+
+
+def _is_tf(name: str) -> bool:
+    return name.endswith(".tf")
 
 
 def start_discovery(listings: dict | None = None) -> None:
@@ -149,7 +167,10 @@ def _callers(folder: Path, root: Path) -> list[tuple[Path, ts.Node]]:
     files = _tf_files.get(root)
     if files is None:  # once per discovery: the .tf files that may call a local module, with their bytes
         files = _tf_files[root] = []
-        for path in walk_files(root, lambda name: name.endswith(".tf"), _walk_listings[0]):
+        known = _known_tf_files.get(str(root))
+        names = known if known is not None else tf_files(str(root), _walk_listings[0])
+        for name in names:
+            path = Path(name)
             try:
                 data = path.read_bytes()
             except OSError:

@@ -82,17 +82,22 @@ def _summarise_share() -> list[tuple[str, FileSummary | None]]:
     return out
 
 
-def _read_deployment(candidates: list[tuple[str, Path]]) -> dict:
+def _read_deployment(candidates: list[tuple[str, Path]], tf_files: dict[str, list[str]]) -> dict:
     """First phase, continued: the deployment files of this worker's folders (and folders of none),
-    each source among them with the bytes read already."""
+    each source among them with the bytes read already; `tf_files`: the .tf files under each root
+    with Terraform (Terraform's modules are looked up in them), as the parent's walk listed them."""
     try:
         if not candidates:
             return {}
+        from lambda_leak.iac import terraform
         from lambda_leak.iac.discovery import read_candidates  # imported by _import_analysers
 
+        terraform.know_tf_files(tf_files)
         return read_candidates(candidates, _BYTES)
     finally:
         _BYTES.clear()
+        if tf_files:
+            terraform.know_tf_files({})
 
 
 def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
@@ -187,6 +192,17 @@ def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int
     return shares
 
 
+def _terraform_files(shares: list[list[tuple[str, Path]]], listings: dict | None) -> dict[str, list[str]]:
+    """The .tf files under each deployment root that has Terraform, from this run's listings: each
+    worker would otherwise walk the whole tree for them (5,900 folders on a real samples repository)."""
+    roots = {str(root) for share in shares for name, root in share if name.endswith(".tf")}
+    if not roots:
+        return {}
+    from lambda_leak.iac import terraform
+
+    return {root: terraform.tf_files(root, listings) for root in sorted(roots)}
+
+
 def _scan_weight(name: str) -> int:
     """What reading a deployment candidate costs, in bytes of source analysed: templates are parsed
     (after a marker check), other JSON files mostly only scanned."""
@@ -216,7 +232,8 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
         deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
-        readings = [w.submit(_read_deployment, candidates) for w, candidates in zip(workers, deployment)]
+        tf_files = _terraform_files(deployment, listings)
+        readings = [w.submit(_read_deployment, candidates, tf_files) for w, candidates in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
         read: dict = {}
         for future in readings:
