@@ -44,6 +44,7 @@ class Editor:
         self.reused: list[int] = []
         self.carried: list[bool] = []  # the nodes outside the edit carried over (never queried)
         self.carried_parameters: list[int] = []  # functions whose parameter names were carried over
+        self.carried_declarations: list[bool] = []  # the module scope's bindings were carried over
         self.reused_promises: list[int] = []
         self.reused_reach: list[int] = []
         self.captured_seeded: list[bool] = []  # `capture` copied the seeded entries, converting only the rest
@@ -53,9 +54,10 @@ class Editor:
         previous = self.document.tree.copy() if self.document.tree is not None else None
         memo = DocumentMemo(previous=self.document.call_graph if previous is not None else None)
         if previous is not None and language_for(self.document.path) != "python":
-            carried, parameters = _same_nodes(self.document, previous.copy(), memo.previous)
+            carried, parameters, declarations = _same_nodes(self.document, previous.copy(), memo.previous)
             self.carried.append(carried)
             self.carried_parameters.append(parameters)
+            self.carried_declarations.append(declarations)
             self.captured_seeded.append(_same_capture(self.document, previous.copy(), memo.previous, self.config))
         report = analyse_source(self.document.path, self.document.text, self.config, None, previous, memo)
         self.document.tree = report.syntax_tree
@@ -91,10 +93,11 @@ def _spans(nodes) -> list[tuple[int, int, str]]:
     return [(n.start_byte, n.end_byte, n.type) for n in nodes]
 
 
-def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]:
+def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int, bool]:
     """The module the language server builds from the previous version lists the very nodes a
     fresh parse and query list (calls in start order, with one parse's order between calls that
-    start together); returns whether it carried them over, and how many functions' parameter names."""
+    start together); returns whether it carried them over, how many functions' parameter names, and
+    whether the module scope's bindings."""
     source = SourceText(document.path, document.text, language_for(document.path))
     memo = DocumentMemo(previous=previous)
     module = incremental.parse_module(source, previous_tree, memo)
@@ -115,6 +118,9 @@ def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]
     parameters = dict(module._parameters)  # carried over, before anything asked: as a fresh module reads them
     for function, names in parameters.items():
         assert names == expected.parameters(functions[function.start_byte, function.end_byte])
+    declared = module._scopes.get(module.root)  # carried over, before anything asked: as a fresh module reads it
+    if declared is not None:
+        assert _bindings(declared) == _bindings(expected.module_scope)
     # The call-graph edges, carried over (read lazily when every function kept its index) or not: as a
     # fresh module computes them, for every call, whether asked before or not.
     fresh_calls = {(c.start_byte, c.end_byte, c.type): c for c in expected.calls + expected.news}
@@ -135,7 +141,13 @@ def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int]
                 assert nodes[moved].start_byte in (start, start + shift)
                 assert nodes[moved].end_byte in (end, end + shift)
     # the method names and callback_api_leak's candidates
-    return memo.carried > 0 and len(module._per_call) >= 2 and carried_lines is not None, len(parameters)
+    carried = memo.carried > 0 and len(module._per_call) >= 2 and carried_lines is not None
+    return carried, len(parameters), declared is not None
+
+
+def _bindings(declared) -> list[tuple]:
+    return [(name, b.kind, b.node and (b.node.start_byte, b.node.end_byte, b.node.type), b.module, b.imported,
+             b.constructor) for name, b in declared.items()]
 
 
 def _graph(graph) -> tuple:
@@ -243,6 +255,7 @@ def test_random_line_edits_of_the_bench_file_keep_fresh_findings(seed):
     assert sum(editor.captured_seeded) >= 5  # and `capture` copied what was seeded
     assert sum(editor.carried) >= 5  # and the nodes outside the edit
     assert sum(1 for n in editor.carried_parameters if n >= 50) >= 5  # and their functions' parameter names
+    assert sum(editor.carried_declarations) >= 5  # and the module scope's bindings
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -327,6 +340,37 @@ def test_adding_an_import():
     report = editor.replace((0, 0), (0, 0), "const { S3Client } = require('@aws-sdk/client-s3');\nconst client = new S3Client({});\n")
     assert ("floating-promise", 12) in _rules_at(report)  # an SDK v3 `send` makes a promise
     _same(report, "/tmp/p/h.js", editor.document.text)
+
+
+DECLARED = """\
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
+const db = new DynamoDBClient({});
+const save = async (item) => {
+  return db.send(item);
+};
+function audit(item) {
+  console.log(item);
+}
+
+exports.handler = async (event) => {
+  audit(event);
+  return { ok: true };
+};
+"""
+
+
+def test_the_module_scope_is_carried_over_edits_inside_functions_and_read_again_after_a_declaration():
+    editor = Editor("/tmp/p/d.js", DECLARED)
+    assert ("floating-promise", 11) in _edit(editor, 11, "  save(event);")
+    _edit(editor, 3, "  await db.send(item); return 1;")  # inside `save`, whose binding's node holds the edit
+    assert ("floating-promise", 11) not in _edit(editor, 11, "  audit(event);")
+    assert editor.carried_declarations[-3:] == [True, True, True]
+    assert ("floating-promise", 11) in _edit(editor, 5, "async function audit(item) {")  # a declaration: read afresh
+    assert ("floating-promise", 11) not in _edit(editor, 5, "async function audited(item) {")  # a rename
+    assert ("floating-promise", 11) in _edit(editor, 11, "  audited(event);")  # carried again, with the new name
+    assert editor.carried_declarations[-1]
+    _edit(editor, 1, "const db = { send: async (x) => x };")  # a new function in a declaration
+    assert ("floating-promise", 11) in _edit(editor, 11, "  db.send(event);")
 
 
 def test_a_method_edit_inside_a_class_is_never_taken_from_the_memo():
@@ -525,3 +569,19 @@ def test_a_node_that_is_not_where_the_edit_says_stops_the_carrying():
         incremental._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
     with pytest.raises(incremental._Misaligned):  # no node of that kind there
         incremental._carried(find, after, [0], [4], None, "call_expression", [])
+
+
+def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():
+    source = SourceText("/tmp/p/t.js", "// head\n" + _bench_file() + "\n/* tail */\n", "javascript")
+    tree = parser.parse(source.data, source.language)
+    blocks = [tree.root_node, *(n for n in JsModule(source, tree)._scope_list if n.kind == "statement_block")]
+    rng = random.Random(3)
+    for block in [blocks[0], blocks[1], blocks[-1], *rng.sample(blocks, 10)]:
+        block = block if isinstance(block, type(tree.root_node)) else block.node
+        low, high = block.start_byte, block.end_byte
+        children = block.named_children
+        for _ in range(15):
+            start = rng.randrange(low, high + 1)
+            end = min(high, start + rng.choice([0, 1, 5, 40, 400]))
+            want = [c for c in children if c.start_byte <= end and c.end_byte >= start]
+            assert incremental._touching(block, start, end) == want

@@ -26,7 +26,7 @@ from itertools import islice
 from tree_sitter import Node, Tree
 
 from lambda_leak.javascript import parser
-from lambda_leak.javascript.module import JsModule, Nodes, query_nodes
+from lambda_leak.javascript.module import Binding, JsModule, Nodes, query_nodes
 from lambda_leak.javascript.promises import OUTSIDE, PromiseKnowledge
 from lambda_leak.javascript.syntax import CLASS_TYPES
 from lambda_leak.source import SourceText
@@ -70,6 +70,8 @@ class CallGraph:
     reached: dict[int, tuple[int, ...]] = field(default_factory=dict)  # function -> `paths.reach` (indices)
     parameters: dict[int, list[str]] = field(default_factory=dict)  # function -> `JsModule.parameters`
     line_starts: list[int] | None = None  # `SourceText`'s, when this version's analysis read them
+    # the module scope's names, when this version's analysis read them (see `_declarations`)
+    declarations: list[tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,23 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
                      [s.kind for s in module._scope_list if s.is_function],
                      [s.start for s in scopes], [s.end for s in scopes], [s.kind for s in scopes],
                      dict(module._per_call), _reached(module, functions), _parameters(module, functions),
-                     module.source.__dict__.get("_line_starts"))
+                     module.source.__dict__.get("_line_starts"), _declarations(module, functions))
+
+
+def _declarations(module: JsModule, functions: dict[Node, int]) -> list[tuple] | None:
+    """The module scope's bindings (`JsModule.module_scope`), in order, each with its node as a
+    function index or as (start, end, type); None when this analysis never read that scope."""
+    declared = module._scopes.get(module.root)
+    if declared is None:
+        return None
+    out = []
+    for name, binding in declared.items():
+        node = binding.node
+        where = None if node is None else functions.get(node)
+        if where is None and node is not None:
+            where = (node.start_byte, node.end_byte, node.type)
+        out.append((name, binding.kind, where, binding.module, binding.imported, binding.constructor))
+    return out
 
 
 def _parameters(module: JsModule, functions: dict[Node, int]) -> dict[int, list[str]]:
@@ -314,6 +332,7 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         memo.carried = carried.count
         _carry_per_call(module, memo.previous, carried)
         _carry_parameters(module, memo.previous, edit, carried)
+        _carry_declarations(module, memo.previous, edit, carried)
         memo.reuse = _line_up(module, memo.previous, edit, carried)
         memo.reused, skipped = _seed(module, memo.previous, memo.reuse)
         memo.reused_reach = _seed_reach(module, memo.previous, memo.reuse) if not skipped else 0
@@ -391,6 +410,46 @@ def _carry_parameters(module: JsModule, previous: CallGraph, edit: Edit, carried
         moved = carried.functions[old]
         if moved is not None and (outside or ends[old] <= low or starts[old] >= high):
             memo[functions[moved]] = names
+
+
+def _carry_declarations(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried) -> None:
+    """The module scope's bindings as the previous version read them, on this version's nodes. An
+    edit `_align` accepts declares nothing and stays inside one block's statements: the names the
+    top-level statements declare, and what each binding's kind, module and constructor read (a
+    statement's syntax outside the statement blocks in it), are the previous version's. Only the
+    nodes are found again (a function by its index, any other by position and type); a node that
+    is not where the edit says leaves the scope to be read afresh."""
+    entries = previous.declarations
+    if entries is None:
+        return
+    (low, high), delta, edited = edit.unit, edit.delta, edit.edited is not None
+    find, functions, moved = module.root.descendant_for_byte_range, module.functions, carried.functions
+    declared: dict[str, Binding] = {}
+    for name, kind, where, source, imported, constructor in entries:
+        if where is None:
+            node = None
+        elif type(where) is int:
+            index = moved[where]
+            if index is None:
+                return
+            node = functions[index]
+        else:
+            start, end, node_type = where
+            if edited and end > low:
+                if start >= high:
+                    start, end = start + delta, end + delta
+                elif start <= low and end >= high:
+                    end += delta  # around the edited statements
+                else:
+                    return
+            node = find(start, end)
+            if node.type != node_type or node.start_byte != start or node.end_byte != end:
+                try:
+                    node = _found(node, start, end, node_type)
+                except _Misaligned:
+                    return
+        declared[name] = Binding(kind, node, source, imported, constructor)
+    module._scopes[module.root] = declared
 
 
 def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,
@@ -662,7 +721,7 @@ def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span] | 
             inner = (node.start_byte + 1, node.end_byte - 1) if node.type == "statement_block" else node.byte_range
             if inner[0] <= start and end <= inner[1]:
                 # Statements touching the edit too: text typed at a statement's end may belong to it.
-                run = [c for c in node.named_children if c.start_byte <= end and c.end_byte >= start]
+                run = _touching(node, start, end)
                 if any(c.type in _DECLARING for c in run) or _in_class(node):
                     return None
                 low = min([start, *(c.start_byte for c in run)])
@@ -670,6 +729,27 @@ def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span] | 
                 return node, (low, high)
         node = node.parent
     return None
+
+
+def _touching(block: Node, start: int, end: int) -> list[Node]:
+    """`block`'s named children that touch [start, end], found by bisection on their ends (a long
+    block's statements are not all listed at each edit)."""
+    child, count = block.named_child, block.named_child_count
+    low, high = 0, count  # the first child ending at `start` or later
+    while low < high:
+        middle = (low + high) // 2
+        if child(middle).end_byte >= start:
+            high = middle
+        else:
+            low = middle + 1
+    run = []
+    while low < count:
+        found = child(low)
+        if found.start_byte > end:
+            break
+        run.append(found)
+        low += 1
+    return run
 
 
 def _in_class(node: Node) -> bool:

@@ -166,11 +166,14 @@ def _last_argument(call: Node) -> Node | None:
     return None
 
 
-def _may_call_back(module, call: Node) -> bool:
-    """Is the call's last argument a function or a name? Only those are read further (asked once per
-    call through `per_call`, which the language server carries over to the next version)."""
+def _may_call_back(module, call: Node) -> str | None:
+    """"function" or "name" when the call's last argument is a function or a name, else None: only
+    those are read further (asked once per call through `per_call`, which the language server
+    carries over to the next version)."""
     last = _last_argument(call)
-    return last is not None and (last.type in FUNCTION_TYPES or last.type == "identifier")
+    if last is None:
+        return None
+    return "function" if last.type in FUNCTION_TYPES else "name" if last.type == "identifier" else None
 
 
 def _callback(module, last: Node) -> Node | None:
@@ -219,16 +222,21 @@ def _returns_promise_handler(context, function) -> bool:
 def check(context) -> Iterator[Finding]:
     module, paths, promises = context.module, context.paths, context.promises
     asynchronous: dict = {}  # function -> is_async: asked again for each call in it
+    # In the language server, the functions each call is handed by name mostly come from the previous
+    # version (`javascript.incremental`): asking them is cheaper than resolving the last argument.
+    carried = promises.track
     for call, may_call_back in zip(module.calls, module.per_call(_may_call_back)):
-        if not may_call_back:
+        if may_call_back is None:
             continue
-        last = _last_argument(call)
         function = module.enclosing_function(call)  # from the module's scopes: no parent walk through long blocks
         if function is None:
             continue
         in_async = asynchronous.get(function)
         if in_async is None:
             in_async = asynchronous[function] = is_async(function)
+        if carried and in_async and may_call_back == "name" and not module.passed_functions(call):
+            continue  # no argument names a function of this file, so neither does the last (`_callback`)
+        last = _last_argument(call)
         # In an async function, most candidates are `f(x)` with `x` no function: the name is resolved
         # before the path is looked up (both only read; a sync function's promise question, below,
         # is still asked exactly when it was).
