@@ -76,8 +76,9 @@ def _context():
 class Crew:
     """The worker processes of a check, started as soon as the walk has found enough files that
     the run will use them. Where processes fork (and this one has no other thread yet), they are
-    forked from a zygote (`forked.Zygote`) that imports the analysers and, when Python files have
-    been found, builds astroid's builtins on the second core while this process walks on:
+    forked from a zygote (`forked.Zygote`, forked before the walk by `warm`) that imports the
+    analysers and, when Python files have been found, builds astroid's builtins on the second core
+    while this process walks on:
     imported and built once for all workers, never on the walk's core (generated tree, two
     cores, load 8 with the check's priority raised, alternating medians of 9: 1.90 -> 1.65 s
     wall with the end's balancing; the walk's CPU 0.30 -> 0.15 s, the builtins' 0.24 -> 0.13 s).

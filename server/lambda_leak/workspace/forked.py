@@ -1,6 +1,7 @@
 """Worker processes forked from a prepared process, the "zygote".
 
-`check` forks the zygote as soon as its walk has found enough files for several cores. The zygote
+`check` of a folder forks the zygote before its walk (and ends it if the walk finds too few files
+for several cores); it forks the workers once the walk has found enough. The zygote
 imports the analysers (and, told the run has Python files, builds astroid's builtins) on the second
 core while the walk goes on on the first, then forks each worker the check asks for: every worker
 starts with both, paid once, and the walk never stops for them (as it did when the check imported
