@@ -86,6 +86,30 @@ def test_read_bytes_refuses_what_is_not_a_regular_file(tmp_path: Path):
         read_bytes(str(tmp_path / "app.py"))
 
 
+def test_read_source_bytes_says_why_a_file_is_skipped_as_a_stat_first_would(tmp_path: Path):
+    """One open and fstat per source; the reasons are those of a stat first: too big wins over a
+    folder named like a source (and over a file that cannot be opened)."""
+    from lambda_leak.files import UnreadableFile, read_source_bytes
+
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    (tmp_path / "big.py").write_text("#" * 50)
+    (tmp_path / "folder.py").mkdir()
+    os.mkfifo(tmp_path / "pipe.py")
+    folder_size = os.stat(tmp_path / "folder.py").st_size
+    assert read_source_bytes(str(tmp_path / "ok.py"), 20) == b"x = 1\n"
+    expected = {
+        ("big.py", 20): "file is 50 bytes, over the 20-byte limit (max-file-size), skipped",
+        ("folder.py", folder_size + 1): "cannot read: is a folder",
+        ("folder.py", folder_size - 1): f"file is {folder_size:,} bytes, over the {folder_size - 1:,}-byte limit (max-file-size), skipped",
+        ("pipe.py", 20): "cannot read: not a regular file",
+        ("missing.py", 20): "cannot read: No such file or directory",
+    }
+    for (name, limit), message in expected.items():
+        with pytest.raises(UnreadableFile) as raised:
+            read_source_bytes(tmp_path / name, limit)
+        assert str(raised.value) == message, name
+
+
 def _tree_with_configs(tmp_path: Path) -> Path:
     """Config files at several levels (one broken, one a pyproject.toml without our table, one a link,
     one a folder), links to files and folders, and a skipped folder."""

@@ -376,6 +376,8 @@ def _files_to_check(paths: list[Path], overrides: dict, args: argparse.Namespace
         _say_no_files(paths)
     if args.shard:  # split only what is analysed: cross-file facts still come from all of `paths`
         files = [(path, config) for path, config in files if args.shard.takes(path)]
+    if crew is not None:
+        crew.walked(len(files))
     return files
 
 

@@ -67,11 +67,21 @@ def read_source_bytes(path: str | Path, max_size: int) -> bytes:
     (one open and fstat: a stat first would cost as much again on thousands of small files)."""
     try:
         status, data = _read_regular(path, None, max_size)
-    except OSError as error:
+    except OSError as error:  # as a stat first said: too big wins over unreadable (or a folder)
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = -1
+        if size > max_size:
+            raise _too_big(size, max_size) from None
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
     if data is None:
-        raise UnreadableFile(f"file is {status.st_size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
+        raise _too_big(status.st_size, max_size)
     return data
+
+
+def _too_big(size: int, max_size: int) -> UnreadableFile:
+    return UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max-file-size), skipped")
 
 
 def read_bytes(path: str | Path, size: int | None = None) -> bytes:

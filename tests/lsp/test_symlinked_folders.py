@@ -19,3 +19,23 @@ def test_a_re_pointed_symlink_changes_the_files_real_name(tmp_path: Path):
     link.symlink_to(tmp_path / "two")  # `npm link` / pnpm pointing the folder elsewhere
     WorkspaceIndex().file_changed(link / "lib.js", deleted=False)  # the watcher's event
     assert key(link / "lib.js") == str((tmp_path / "two" / "lib.js").resolve())
+
+
+def test_a_re_pointed_symlink_changes_the_python_projects_names_too(tmp_path: Path):
+    """The Python project keeps each file's real name; a file event (here the link's own) forgets
+    them, so the project reads the file the link points to now."""
+    for folder, value in (("v1", 1), ("v2", 2)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.py").write_text(f"x = {value}\n")
+    link = tmp_path / "src"
+    link.symlink_to(tmp_path / "v1")
+    index = WorkspaceIndex()
+    index.folders = [tmp_path]
+    index.build()
+    project = index.workspace.python
+    assert project.key(str(link / "a.py")) == str((tmp_path / "v1" / "a.py").resolve())
+    link.unlink()
+    link.symlink_to(tmp_path / "v2")
+    index.file_changed(link, deleted=False)
+    assert project.key(str(link / "a.py")) == str((tmp_path / "v2" / "a.py").resolve())
+    assert project.text(str(link / "a.py")) == "x = 2\n"

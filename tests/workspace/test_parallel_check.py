@@ -396,29 +396,45 @@ def test_the_crew_forks_one_zygote_once_workers_are_wanted(monkeypatch):
         crew.shutdown()
 
 
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
 @pytest.mark.parametrize("what", ["folder", "file"])
-def test_a_folder_check_forks_the_zygote_before_its_walk_and_ends_it_when_too_few_files(project, capsys, monkeypatch, what):
+def test_a_folder_check_forks_the_zygote_before_its_walk_and_ends_it_when_too_few_files(project, capsys, monkeypatch,
+                                                                                         what, cache):
     """The zygote's imports overlap the walk from its start; the walk of this small project finds too
-    few files for workers, so it is ended unused (and reaped: no process is left), and the findings are
-    one process's. A check of one file walks nothing and forks none."""
+    few files for workers, so it is ended (and reaped: no process is left) as soon as the walk is
+    over, before this process analyses the files alone. A check of one file walks nothing and forks
+    none."""
     from lambda_leak import cli
     from lambda_leak.workspace.forked import Zygote
 
     events, zygotes = [], []
     real_files = cli._files_to_check
+
+    def files_to_check(*args, **kwargs):
+        events.append("walk")
+        found = real_files(*args, **kwargs)
+        events.extend(f"zygote reaped: {_reaped(zygote.pid)}" for zygote in zygotes)
+        return found
+
     monkeypatch.setattr(workers_start, "_can_fork", lambda: True)
     monkeypatch.setattr(workers_start, "available_cores", lambda: 2)
     monkeypatch.setattr(workers_start, "Zygote", lambda *a: (events.append("zygote"), zygotes.append(Zygote(*a)))[1] or zygotes[-1])
-    monkeypatch.setattr(cli, "_files_to_check", lambda *a, **k: (events.append("walk"), real_files(*a, **k))[1])
+    monkeypatch.setattr(cli, "_files_to_check", files_to_check)
     paths = () if what == "folder" else ("sls/jobs.py",)
-    found, errors = run_check(capsys, project, *paths)
+    found, errors = run_check(capsys, project, *paths, extra=(*cache, "--cache-dir", str(project / "cache")))
     assert "internal error" not in errors
     if what == "file":
         assert events == ["walk"] and found == [f for f in EXPECTED if f[0] == "sls/jobs.py"]
         return
-    assert found == EXPECTED and events == ["zygote", "walk"]
-    with pytest.raises(ChildProcessError):
-        os.waitpid(zygotes[0].pid, os.WNOHANG)  # reaped by the check already
+    assert found == EXPECTED and events == ["zygote", "walk", "zygote reaped: True"]
 
 
 def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):

@@ -52,6 +52,8 @@ class WorkspaceIndex:
         from lambda_leak.workspace.index import forget_real_paths
 
         forget_real_paths()
+        if self.workspace is not None:
+            self.workspace.python.forget_real_paths()  # its kept keys are real paths too
         if path.name in CONFIG_NAMES:
             config_for_directory.cache_clear()
             return None

@@ -100,7 +100,16 @@ class Crew:
         if self.requested == 1 or (not self.requested and available_cores() < 2):
             return
         if self._zygote is None and self._context is None and _can_fork():
-            self._zygote = self._zygote_or_none(lambda: Zygote(_import_analysers, _build_builtins))
+            try:
+                self._zygote = Zygote(_import_analysers, _build_builtins)
+            except OSError:
+                pass  # (macOS: no SOCK_SEQPACKET) `start` falls back to executors if workers are wanted
+
+    def walked(self, file_count: int) -> None:
+        """The walk is over: a zygote the run will not use (too few files) ends now, not when the
+        analysis in this process is done."""
+        if not self.workers and choose_jobs(file_count, self.requested) < 2:
+            self.shutdown(wait=False)
 
     def found(self, files: list[tuple[Path, Config]]) -> None:
         """The walk has found `files` so far: start the workers a run of that many uses."""

@@ -150,6 +150,11 @@ class PythonProject:
                 self._trees[name] = tree
             return self._trees[name]
 
+    def forget_real_paths(self) -> None:
+        """A file or folder appeared or went away: a re-pointed symlink changes the kept keys."""
+        with self.lock:
+            self._keys.clear()
+
     def key(self, path: str) -> str:
         """One name per file: absolute, its folder's symlinks resolved (the index's `key` spelling);
         kept for absolute paths (a relative one depends on the current folder)."""
