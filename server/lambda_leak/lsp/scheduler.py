@@ -8,7 +8,6 @@ analysed next. A burst of changes therefore costs about two analyses, not one pe
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -26,14 +25,6 @@ log = logging.getLogger(__name__)
 
 VENDORED = frozenset({"node_modules", "site-packages", ".venv"})
 
-# Objects the cycle collector may let pile up before a young collection (CPython's default: 700).
-# An analysis of a long file makes tens of thousands of objects, nearly all freed by reference
-# counting, but at 700 the collector ran about three times per edit and, every tenth time, swept
-# the older objects too: ~3.7 ms of CPU per edit of the bench's 3,616-line file and, once in 50
-# edits, a 60 ms full collection. A version's memos die when the next one replaces them, so with
-# more room they are seldom scanned at all; what waits is bounded (a few MB at most).
-_YOUNG_OBJECTS = 25_000
-
 
 def vendored(path: str) -> bool:
     """A dependency's file (opened by "go to definition"): never the user's handler. Only folder
@@ -44,7 +35,6 @@ def vendored(path: str) -> bool:
 def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any, memo: DocumentMemo | None = None) -> FileReport:
     """Runs in the worker thread. The engine does not raise; this guards the server anyway."""
     started = time.perf_counter()
-    collect_less_often()
     try:
         if vendored(path):
             return FileReport(path)  # a dependency opened by "go to definition": not the user's code
@@ -61,13 +51,6 @@ def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any, me
                   memo.reused if memo is not None else 0, memo.carried if memo is not None else 0)
 
 
-def collect_less_often() -> None:
-    """Raise the cycle collector's young-generation threshold for this (language server) process."""
-    young, *older = gc.get_threshold()
-    if 0 < young < _YOUNG_OBJECTS:
-        gc.set_threshold(_YOUNG_OBJECTS, *older)
-
-
 class Scheduler:
     def __init__(self, documents: Documents, store: DiagnosticsStore, config_for: Callable,
                  workspace: Callable[[], Any], on_result: Callable[[str, Entry], None],
@@ -79,7 +62,6 @@ class Scheduler:
         self.on_result = on_result
         self.encoding = encoding
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lambda-leak-analysis")
-        collect_less_often()
         self._dirty: set[str] = set()
         self._running: dict[str, asyncio.Task] = {}
         self._waiters: dict[str, list[asyncio.Future]] = {}
