@@ -76,7 +76,10 @@ class _Fields:
 
     def __init__(self, language) -> None:
         for name in self.__slots__:
-            setattr(self, name, language.field_id_for_name(name))
+            field = language.field_id_for_name(name)
+            if field is None:  # a grammar upgrade that renamed one: fail at import, not mid-analysis
+                raise ImportError(f"the JavaScript grammar has no field {name!r}")
+            setattr(self, name, field)
 
 
 _FIELDS = {name: _Fields(language) for name, language in parser.LANGUAGES.items()}
