@@ -16,8 +16,9 @@ NAMES = ("handler", "*Handler", "*_handler", "main", "lambda_handler")
 
 # The reference: each pattern anchored at every line start (`^` with re.M).
 _DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-_DECORATED = re.compile(r"^@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M)
-_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w", re.M)
+# a decorator, then more decorators, wrapped arguments, comments or blank lines, then the def
+_DECORATED = re.compile(r"^@[^\n]*\n(?:[ \t][^\n]*\n|[@#)\]}][^\n]*\n|\n)*+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,", re.M)
+_ASSIGN = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*[\w(]", re.M)
 _IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)", re.M)
 
 
@@ -146,6 +147,12 @@ HOLDS_SHAPES = {
     "handler: Callable\n@typing.overload\ndef f(a, b): ...\n": False,  # no value: no handler
     "@wrap\ndef f(a, b):\n  pass\n  x = (\n": True,  # does not parse: astroid's part may hold one
     "x = 1\n": False,
+    # Black's wrapping: a decorator's arguments over several lines, a comment before the def, a
+    # parenthesised assignment
+    "from mw import deco\n@deco(\n    a=1,\n)\ndef process(event, context):\n    pass\n": True,
+    "from mw import deco\n@deco\n# why\n\n@deco(\n    [1, 2]\n    )\nasync def process(event, context):\n    pass\n": True,
+    "handler = (\n    Mangum(app)\n)\n": True,
+    "@dataclass(\n    frozen=True,\n)\nclass Order:\n    def total(self, tax):\n        pass\n": False,  # a class
 }
 
 

@@ -172,13 +172,16 @@ def syntax_ok(text: str, language: str = "python") -> bool:
 # Only module-level statements count (column 0): `handlers.discover` looks nowhere else. The
 # patterns start with "\n" and run on "\n" + text: the same lines as `^` with re.M, but the regex
 # engine then jumps from newline to newline instead of trying every character (several times faster).
+# Between the first decorator and the `def`: more decorators, a decorator's arguments over several
+# lines (as Black wraps them: indented lines, then the closing bracket), comments and blank lines;
+# each kind of line told apart by its first character, so a failed match never backtracks.
 _DECORATED_TWO_PARAM_DEF = re.compile(
-    r"\n@[^\n]*\n(?:[ \t]*@[^\n]*\n)*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,"
+    r"\n@[^\n]*\n(?:[ \t][^\n]*\n|[@#)\]}][^\n]*\n|\n)*+(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]*,"
 )
 # One pass over the lines: a module-level `def` (its name), assignment (its name) or decorator
 # (then `_DECORATED_TWO_PARAM_DEF` from there); no line can start two of them.
 _TOP_LEVEL = re.compile(
-    r"\n(?:(?:async[ \t]+)?def[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*\w|@)"
+    r"\n(?:(?:async[ \t]+)?def[ \t]+(\w+)|(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*[\w(]|@)"
 )
 
 
