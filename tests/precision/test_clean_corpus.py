@@ -112,6 +112,7 @@ EXPECTED_HANDLERS = {
     "py/images/thumbnails.py warm_handler (code)",
     "py/metrics/emf.py handler (code)",
     "py/orders/app.py lambda_handler (code)",
+    "py/queue/consumer.py process (code)",
     "py/reports/daily.py handler (code)",
     "py/sam/bot/ingest.py entry (template.yaml)",
     "py/storefront/lambda_function.py handler (code)",
