@@ -580,3 +580,4 @@ def test_a_workers_terraform_modules_are_found_in_the_tf_files_the_check_listed(
     readings = parallel._read_deployment(candidates, tf_files)
     assert HandlerDiscovery().discover(root, readings) == expected
     assert terraform._known_tf_files == {}  # forgotten after the reading
+    assert parallel._read_deployment([], tf_files) == {}  # the other worker: no deployment file of its own

@@ -96,7 +96,7 @@ class Crew:
         """Fork the zygote now, before the walk, where the run may use several cores: its imports and
         astroid's builtins (a third of a second) then overlap the walk from its start, and the workers
         are ready sooner after it (they were what the check waited for). A walk that finds too few
-        files ends it unused (`shutdown`), a few milliseconds into its imports."""
+        files ends it unused (`walked`)."""
         if self.requested == 1 or (not self.requested and available_cores() < 2):
             return
         if self._zygote is None and self._context is None and _can_fork():

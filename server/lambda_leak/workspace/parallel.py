@@ -86,18 +86,18 @@ def _read_deployment(candidates: list[tuple[str, Path]], tf_files: dict[str, lis
     """First phase, continued: the deployment files of this worker's folders (and folders of none),
     each source among them with the bytes read already; `tf_files`: the .tf files under each root
     with Terraform (Terraform's modules are looked up in them), as the parent's walk listed them."""
-    try:
-        if not candidates:
-            return {}
-        from lambda_leak.iac import terraform
-        from lambda_leak.iac.discovery import read_candidates  # imported by _import_analysers
+    if not candidates:
+        _BYTES.clear()
+        return {}
+    from lambda_leak.iac import terraform
+    from lambda_leak.iac.discovery import read_candidates  # imported by _import_analysers
 
-        terraform.know_tf_files(tf_files)
+    terraform.know_tf_files(tf_files)
+    try:
         return read_candidates(candidates, _BYTES)
     finally:
         _BYTES.clear()
-        if tf_files:
-            terraform.know_tf_files({})
+        terraform.know_tf_files({})
 
 
 def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
