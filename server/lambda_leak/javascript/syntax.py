@@ -87,9 +87,9 @@ def parameter_names(function: Node, text=text, fields=None) -> list[str]:
     cheaper reader of a node's text where the caller has the source bytes (`JsModule.text`);
     `fields`: the grammar's field ids where the caller knows them (`JsModule`), read by id."""
     # "parameters" first: only an arrow function without parentheses has the single "parameter"
-    params = function.child_by_field_name("parameters") if fields is None else function.child_by_field_id(fields.parameters)
+    params = _field(function, "parameters", fields)
     if params is None:
-        single = function.child_by_field_name("parameter") if fields is None else function.child_by_field_id(fields.parameter)
+        single = _field(function, "parameter", fields)
         return [text(single)] if single is not None else []
     names = []
     for param in params.named_children:
@@ -97,12 +97,12 @@ def parameter_names(function: Node, text=text, fields=None) -> list[str]:
         if kind == "comment":
             continue
         if kind in ("required_parameter", "optional_parameter"):
-            pattern = param.child_by_field_name("pattern") if fields is None else param.child_by_field_id(fields.pattern)
+            pattern = _field(param, "pattern", fields)
             names.append(text(pattern) if pattern is not None and pattern.type == "identifier" else "")
         elif kind == "identifier":
             names.append(text(param))
         elif kind == "assignment_pattern":
-            left = param.child_by_field_name("left") if fields is None else param.child_by_field_id(fields.left)
+            left = _field(param, "left", fields)
             names.append(text(left) if left is not None and left.type == "identifier" else "")
         else:
             names.append("")
@@ -174,6 +174,11 @@ def outermost(node: Node) -> Node:
     while node.parent is not None and node.parent.type in TRANSPARENT:
         node = node.parent
     return node
+
+
+def _field(node: Node, name: str, fields) -> Node | None:
+    """`node`'s child in field `name`: by id when the grammar's ids are known (`JsModule`'s)."""
+    return node.child_by_field_name(name) if fields is None else node.child_by_field_id(getattr(fields, name))
 
 
 # "arguments" has one field id in all three grammars: read by id, without tree-sitter's search by name

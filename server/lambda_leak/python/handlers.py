@@ -149,12 +149,17 @@ def _with_routes(module: nodes.Module, handlers: list[Handler]) -> None:
             handler.routes += routes
 
 
+def named_by_pattern(patterns: tuple[str, ...], declared: set[str]) -> bool:
+    """Whether handler-name patterns still name handlers. A deployment file that names this
+    module's handlers is the truth: the default name patterns add none (an `async def main` beside
+    the declared `app.handler` is a helper). Names the user configured still count, and so do
+    Lambda decorators."""
+    return not declared or patterns != DEFAULT_HANDLER_NAMES
+
+
 def discover(module: nodes.Module, patterns: tuple[str, ...], declared: set[str] = frozenset()) -> list[Handler]:
     found: list[Handler] = []
-    # A deployment file that names this module's handlers is the truth: the default name
-    # patterns add none (an `async def main` beside the declared `app.handler` is a helper).
-    # Names the user configured still count, and so do Lambda decorators.
-    by_pattern = not declared or patterns != DEFAULT_HANDLER_NAMES
+    by_pattern = named_by_pattern(patterns, declared)
     for statement in module.body:
         if isinstance(statement, nodes.FunctionDef):
             if statement.name in declared:

@@ -22,7 +22,6 @@ from astroid import nodes
 from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidSyntaxError
 
-from lambda_leak.config import DEFAULT_HANDLER_NAMES
 from lambda_leak.python import project, pruning
 
 MANAGER = astroid.MANAGER
@@ -229,7 +228,7 @@ def _text_holds(text: str, names: tuple[str, ...], declared: set[str]) -> str | 
     """`_SURE` when a line may be a handler as it stands, `_VAGUE` when only lines that need the
     tree to tell may be, `_NO_EVENT` when only functions taking no parameter are named like
     handlers, None when no line is like a handler's."""
-    from lambda_leak.python.handlers import name_matches
+    from lambda_leak.python.handlers import name_matches, named_by_pattern
 
     words = _name_words(names)
     if (
@@ -240,7 +239,7 @@ def _text_holds(text: str, names: tuple[str, ...], declared: set[str]) -> str | 
         and not any(name in text for name in declared)
     ):
         return None  # no decorator at a line's start, and no name that could match: substring searches, in C
-    by_pattern = not declared or names != DEFAULT_HANDLER_NAMES  # as `handlers.discover`
+    by_pattern = named_by_pattern(names, declared)
     lines = "\n" + text
     found = None
     for match in _TOP_LEVEL.finditer(lines):
@@ -303,9 +302,9 @@ def _holds_word(text: str, word: str) -> bool:
 def _tree_holds(tree: ast.Module, names: tuple[str, ...], declared: set[str]) -> bool:
     """Whether `handlers.discover` may find a handler in this module: its conditions, each
     widened where it needs astroid (the context's annotation, what a decorator resolves to)."""
-    from lambda_leak.python.handlers import name_matches
+    from lambda_leak.python.handlers import name_matches, named_by_pattern
 
-    by_pattern = not declared or names != DEFAULT_HANDLER_NAMES
+    by_pattern = named_by_pattern(names, declared)
     bindings = None
     for statement in tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -98,7 +98,7 @@ class PythonProject:
         cheap to recompute and a new file can change any import's target: forget them all."""
         with self.lock:
             real_folder.cache_clear()  # a re-pointed symlink: `key` asks the file system again
-            self._keys.clear()
+            self.forget_real_paths()
             name = self.key(path)
             edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
