@@ -1,0 +1,97 @@
+"""The server's stdin: read on the event loop when it is a pipe (as editors start it), through
+pygls' reader otherwise (a file here). Both run the real server process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def frame(message: dict) -> bytes:
+    body = json.dumps(message).encode()
+    return f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+SESSION = [
+    {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+    {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+    {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": "file:///tmp/stdio-test/handler.js", "languageId": "javascript", "version": 1,
+        "text": "exports.handler = async (event) => {\n  save(event);\n};\nasync function save(e) {}\n" + "// pad\n" * 20000}}},
+    {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+    {"jsonrpc": "2.0", "method": "exit"},
+]
+
+
+def responses(output: bytes) -> list[dict]:
+    messages = []
+    while output:
+        header, _, rest = output.partition(b"\r\n\r\n")
+        length = int(header.split(b"\r\n")[0].split(b":")[1])
+        messages.append(json.loads(rest[:length]))
+        output = rest[length:]
+    return messages
+
+
+def server(stdin) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "lambda_leak", "server"], stdin=stdin,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def answered(messages: list[dict]) -> dict:
+    return {m["id"]: m for m in messages if "id" in m and "method" not in m}
+
+
+def test_a_session_from_a_file_on_stdin(tmp_path):
+    script = tmp_path / "session.bin"
+    script.write_bytes(b"".join(frame(m) for m in SESSION))
+    with script.open("rb") as stdin:
+        process = server(stdin)
+        out, err = process.communicate(timeout=60)
+    replies = answered(responses(out))
+    assert replies[1]["result"]["capabilities"]["textDocumentSync"], err.decode()
+    assert replies[2]["result"] is None
+    assert process.returncode == 0
+
+
+def read_message(stream) -> dict:
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
+def test_a_pipe_read_in_pieces():
+    """Messages split anywhere (inside a header, inside a body) and a body larger than the
+    stream's line limit reach the server whole; it answers them, then exits on `exit`."""
+    process = server(subprocess.PIPE)
+    data = b"".join(frame(m) for m in SESSION[:3])
+    start = 0
+    for cut in (7, 30, 200, 90_000, len(data)):
+        process.stdin.write(data[start:cut])
+        process.stdin.flush()
+        start = cut
+        time.sleep(0.05)
+    seen = []
+    while not any(m.get("method") == "textDocument/publishDiagnostics" for m in seen):
+        seen.append(read_message(process.stdout))
+    assert answered(seen)[1]["result"]["capabilities"]["textDocumentSync"]
+    published = next(m for m in seen if m.get("method") == "textDocument/publishDiagnostics")
+    assert [d["code"] for d in published["params"]["diagnostics"]] == ["floating-promise"]
+    out, err = process.communicate(b"".join(frame(m) for m in SESSION[3:]), timeout=60)
+    assert answered(responses(out))[2]["result"] is None, err.decode()
+    assert process.returncode == 0
+
+
+@pytest.mark.parametrize("cut", [5, 25, 60])
+def test_a_pipe_closed_mid_message(cut):
+    """A client that dies mid-message: the server stops cleanly instead of waiting forever."""
+    process = server(subprocess.PIPE)
+    out, err = process.communicate(frame(SESSION[0])[:cut], timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert b"Traceback" not in err
