@@ -141,5 +141,5 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Analysis
         if errors:
             syntax_error = "; ".join(filter(None, [syntax_error, *errors]))
     if memo is not None:
-        memo.current = incremental.capture(context.module, context.promises)
+        memo.keep(context.module, context.promises)
     return LanguageResult(findings, syntax_error, context.module.tree)

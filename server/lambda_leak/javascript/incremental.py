@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from tree_sitter import Node, Tree
 
@@ -134,12 +135,24 @@ class DocumentMemo:
     read by the next analysis, which leaves its own edges in `current`."""
 
     previous: CallGraph | None = None
-    current: CallGraph | None = field(default=None, repr=False)
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
     reused_reach: int = 0  # `paths.reach` answers that came from `previous`
     carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
+    _capture: Callable[[], CallGraph | None] | None = field(default=None, init=False, repr=False)
+    _captured: CallGraph | None = field(default=None, init=False, repr=False)
+
+    def keep(self, module: JsModule, promises: PromiseKnowledge | None) -> None:
+        """Note the analysis whose call graph `current` is: it is captured when first asked, so
+        the language server can publish this version's diagnostics first."""
+        self._capture, self._captured = partial(capture, module, promises), None
+
+    @property
+    def current(self) -> CallGraph | None:
+        if self._capture is not None:
+            self._captured, self._capture = self._capture(), None
+        return self._captured
 
 
 def capture(module: JsModule, promises: PromiseKnowledge | None = None) -> CallGraph | None:

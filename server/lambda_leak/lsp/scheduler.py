@@ -121,7 +121,8 @@ class Scheduler:
                     report = await loop.run_in_executor(
                         self.executor, analyse, document.path, text, config, self.workspace(), previous, memo
                     )
-                    self._finish(uri, document, version, text, report, memo)
+                    if self._finish(uri, document, version, text, report) and report.syntax_tree is not None:
+                        await self._keep_call_graph(document, memo)
                 except Exception as error:  # noqa: BLE001 - log and keep serving the other documents
                     log.exception("analysing %s failed", uri)
                     failed = FileReport(document.path, error=f"internal error: {type(error).__name__}: {error}")
@@ -130,18 +131,32 @@ class Scheduler:
             self._running.pop(uri, None)
             self._wake(uri)
 
-    def _finish(self, uri: str, document: Document, version: int, text: str, report: FileReport,
-                memo: DocumentMemo | None = None) -> None:
+    def _finish(self, uri: str, document: Document, version: int, text: str, report: FileReport) -> bool:
+        """Store and publish the analysis of `version`; False when it is stale."""
         if self.documents.get(uri) is not document or document.version != version or document.text != text:
-            return  # stale: the newest text is already queued (a change marked it dirty)
+            return False  # stale: the newest text is already queued (a change marked it dirty)
         if report.syntax_tree is not None:
-            document.tree = report.syntax_tree
-            document.call_graph = memo.current if memo is not None else None
+            # A copy: the document's tree is edited as the user types, the analysis' is still read
+            # by `_keep_call_graph`. No call graph until that is done.
+            document.tree = report.syntax_tree.copy()
+            document.call_graph = None
         if report.error:
             log.info("%s: %s", document.path, report.error)
         entry = self.store.put(uri, version, text, document.lines, report.findings, self.encoding(), report.error)
         self._wake(uri)
         self.on_result(uri, entry)
+        return True
+
+    async def _keep_call_graph(self, document: Document, memo: DocumentMemo) -> None:
+        """The call graph the next analysis starts from, captured after the diagnostics are out (the
+        next analysis of this document waits for it: this task runs them one after the other)."""
+        tree = document.tree
+        try:
+            graph = await asyncio.get_running_loop().run_in_executor(self.executor, lambda: memo.current)
+        except RuntimeError:  # the executor is shut down: the server is stopping
+            return
+        if tree is not None and document.tree is tree:  # still this version's tree, maybe edited since
+            document.call_graph = graph
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
