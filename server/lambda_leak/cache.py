@@ -22,13 +22,11 @@ builds lambda-leak's own data classes.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import importlib.util
 import io
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from stat import S_ISDIR
 from typing import Any, Iterable
@@ -37,6 +35,11 @@ import lambda_leak
 from lambda_leak import __version__
 from lambda_leak.config import CONFIG_FILE_NAMES, Config
 from lambda_leak.files import SKIPPED_DIRECTORIES
+
+try:  # CPython's own BLAKE2, without `hashlib`'s loading of OpenSSL (~5 ms of a re-run that reads only the cache)
+    from _blake2 import blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b
 
 DEFAULT_FOLDER = ".lambda-leak-cache"
 FORMAT = 1
@@ -57,7 +60,7 @@ def tool_fingerprint() -> str:
     """The version and the size/mtime of every source file of lambda-leak itself, the Python
     version and the installed parsers: a changed rule, an upgrade or another parser never reads
     results computed by another build."""
-    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=12)
+    digest = blake2b(f"{__version__} {sys.version}".encode(), digest_size=12)
     for name in _PARSERS:
         spec = importlib.util.find_spec(name)  # locates the package without importing it
         origin = spec.origin if spec is not None else None
@@ -99,7 +102,7 @@ def _config_fingerprint(config: Config) -> str:
 
 
 def text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 _NOT_IN_RUN_KEY = frozenset({"format", "exit_zero", "jobs", "no_cache", "cache_dir", "paths", "command"})
@@ -112,7 +115,7 @@ def run_key(args: Any, paths: list[Path]) -> str:
 
 
 def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def facts_fingerprint(facts: Any) -> str:
@@ -258,6 +261,8 @@ class ResultCache:
             pass
 
     def _write(self, path: Path, value: Any) -> None:
+        import tempfile  # a re-run with nothing changed writes nothing: it need not import this
+
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
         try:
             with os.fdopen(fd, "wb") as handle:

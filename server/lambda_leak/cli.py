@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import gc
 import os
 import sys
@@ -85,6 +84,8 @@ def _cli_overrides(args: argparse.Namespace) -> dict:
 
 
 def _diff(path: str, before: str, after: str) -> str:
+    import difflib  # only `--diff` needs it
+
     return "".join(
         difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}")
     )

@@ -7,10 +7,8 @@ language server passes editor settings (camelCase) through `parse_settings` too.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +55,8 @@ def _kebab(key: str) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`; did you mean `x`?` for a close match, else nothing."""
+    import difflib  # here, not at the top: only a mistake needs it, and every run starts by importing this module
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 
@@ -180,6 +180,8 @@ def parse_settings(data: dict[str, Any], origin: str, base: Config | None = None
 
 
 def _read_config_file(path: Path) -> dict[str, Any] | None:
+    import tomllib  # here, not at the top: most projects have no config file, and every run imports this module
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -8,7 +8,6 @@ import fnmatch
 import os
 import re
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -125,6 +124,8 @@ def _read_regular(path: str | Path, size: int | None, max_size: int | None) -> t
 def write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder and rename it over the original,
     so a crash leaves either the old file or the new one, never half of either."""
+    import tempfile  # only `--fix` writes: not imported by every run
+
     mode = path.stat().st_mode & 0o7777
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lambda-leak", dir=path.parent)
     try:

@@ -10,7 +10,6 @@ exactly what one run reports.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +34,8 @@ class Shard:
         return shard
 
     def takes(self, path: Path) -> bool:
+        import hashlib  # here: only a sharded run needs it, and loading it (OpenSSL) costs every run ~5 ms
+
         name = relative_path(path) or path.resolve().as_posix()
         return int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:8], "big") % self.count == self.index - 1
 

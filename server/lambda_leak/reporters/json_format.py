@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from json.encoder import encode_basestring
+from typing import Any, TextIO
 
 from lambda_leak.model import Finding
 
 
 def render(findings: list[Finding], stream: TextIO) -> None:
-    json.dump([f.to_dict() for f in findings], stream, indent=2, ensure_ascii=False)
+    stream.write(_indented([f.to_dict() for f in findings], ""))
     stream.write("\n")
+
+
+def _indented(value: Any, margin: str) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte (a test compares), built
+    directly: with an indent, `json` encodes in pure Python, token by token through generators,
+    which took a tenth of a re-run that finds nothing changed on a tree with 800 findings."""
+    if type(value) is str:
+        return encode_basestring(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    inner = margin + "  "
+    if type(value) is dict and value:
+        items = [f"{inner}{encode_basestring(key)}: {_indented(item, inner)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + margin + "}"
+    if type(value) is list and value:
+        return "[\n" + ",\n".join([inner + _indented(item, inner) for item in value]) + "\n" + margin + "]"
+    return json.dumps(value, ensure_ascii=False)  # empty containers, floats, and anything else
