@@ -25,6 +25,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import calibration  # noqa: E402
 from lambda_leak.files import iter_source_files  # noqa: E402
 
 LIBRARY = """\
@@ -264,7 +266,7 @@ def main() -> int:
     result = asyncio.run(run(args.files, args.edits, args.profile, args.verbose, args.workspace))
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
                 if l.startswith("model name")), platform.processor())
-    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}; {calibration.describe()}")
     print(f"workspace: {result['files']} files indexed in {result['index_seconds']:.1f} s; "
           f"server RSS {result['rss_after_index_mb']:.0f} MB after indexing (target <= 150 MB), "
           f"{result['rss_after_edits_mb']:.0f} MB after the edits")

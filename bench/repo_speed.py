@@ -32,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import calibration  # noqa: E402
 from check_speed import HANDLER_VARIANTS, LIBRARIES  # noqa: E402 - the same handler shapes
 
 PATTERNS = 390  # one SAM template each (plus a few CDK apps)
@@ -330,7 +331,7 @@ def main() -> int:
     wall = {name: statistics.median(run[0] for run in runs) for name, runs in results.items()}
     rss = {name: statistics.median(run[1] for run in runs) for name, runs in results.items()}
     cpu = {name: statistics.median(run[2] for run in runs) for name, runs in results.items()}
-    print(f"machine: {machine()}; load average {load:.1f} while measuring")
+    print(f"machine: {machine()}; load average {load:.1f} while measuring; {calibration.describe()}")
     print(f"versions: {version_of([*ours, '--version'])}, oxlint {version_of([str(oxlint), '--version'])}, "
           f"{version_of([str(ruff), '--version'])}")
     for name in tools:
