@@ -3,7 +3,6 @@ version starts from, and the next analysis still starts from it (in-process, no 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from lsprotocol import types as lsp
@@ -13,6 +12,7 @@ from lambda_leak.lsp.diagnostics import DiagnosticsStore
 from lambda_leak.lsp.documents import Documents
 from lambda_leak.lsp.scheduler import Scheduler
 
+URI = "file:///tmp/scheduler-test/handler.js"
 SOURCE = """\
 async function save(item) { return item; }
 exports.handler = async (event) => {
@@ -23,21 +23,25 @@ exports.handler = async (event) => {
 """
 
 
-async def test_call_graph_is_kept_after_publishing(caplog):
-    documents = Documents()
-    published = []
-    uri = "file:///tmp/scheduler-test/handler.js"
-
-    def on_result(uri, entry):
-        document = documents.get(uri)
-        published.append(([f.rule for f in entry.findings], document.call_graph))
-
+async def analysed_once(documents: Documents, on_result) -> tuple[Scheduler, object]:
+    """A scheduler (no workspace, default settings) that has analysed SOURCE, opened as version 1."""
     scheduler = Scheduler(documents, DiagnosticsStore(), lambda path: Config(), lambda: None, on_result,
                           lambda: "utf-16")
     scheduler.ready.set()
-    document = documents.open(lsp.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=SOURCE))
-    scheduler.schedule(uri)
-    await scheduler.settled(uri)
+    document = documents.open(lsp.TextDocumentItem(uri=URI, language_id="javascript", version=1, text=SOURCE))
+    scheduler.schedule(URI)
+    await scheduler.settled(URI)
+    return scheduler, document
+
+
+async def test_call_graph_is_kept_after_publishing(caplog):
+    documents = Documents()
+    published = []
+
+    def on_result(uri, entry):
+        published.append(([f.rule for f in entry.findings], documents.get(uri).call_graph))
+
+    scheduler, document = await analysed_once(documents, on_result)
     assert published == [([], None)]  # published before the call graph was captured
     assert document.call_graph is not None and document.call_graph.data == SOURCE.encode()
 
@@ -45,10 +49,10 @@ async def test_call_graph_is_kept_after_publishing(caplog):
     edit = lsp.TextDocumentContentChangePartial(
         range=lsp.Range(lsp.Position(line, 2), lsp.Position(line, 8)), text="")
     documents.change(lsp.DidChangeTextDocumentParams(
-        lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [edit]), "utf-16")
+        lsp.VersionedTextDocumentIdentifier(uri=URI, version=2), [edit]), "utf-16")
     with caplog.at_level(logging.DEBUG, logger="lambda_leak.lsp.scheduler"):
-        scheduler.schedule(uri)
-        await scheduler.settled(uri)
+        scheduler.schedule(URI)
+        await scheduler.settled(URI)
     assert [rules for rules, _ in published] == [[], ["floating-promise"]]
     assert "incremental;" in caplog.text and "0 call edges re-used" not in caplog.text
     assert document.call_graph.data == document.text.encode()
@@ -59,19 +63,13 @@ async def test_a_change_typed_before_the_capture_leaves_the_analysed_tree_alone(
     """The document's tree is its own copy: a change that arrives between publishing and the
     capture edits it, never the analysed tree the captured call graph keeps."""
     documents = Documents()
-    uri = "file:///tmp/scheduler-test/handler.js"
     insert = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)), text="// x\n")
 
     def type_at_once(uri, entry):
         if entry.version == 1:
             documents.change(lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [insert]), "utf-16")
 
-    scheduler = Scheduler(documents, DiagnosticsStore(), lambda path: Config(), lambda: None, type_at_once,
-                          lambda: "utf-16")
-    scheduler.ready.set()
-    document = documents.open(lsp.TextDocumentItem(uri=uri, language_id="javascript", version=1, text=SOURCE))
-    scheduler.schedule(uri)
-    await scheduler.settled(uri)
+    scheduler, document = await analysed_once(documents, type_at_once)
     graph = document.call_graph
     assert graph.data == SOURCE.encode()
     assert graph.tree.root_node.end_byte == len(SOURCE.encode())  # not shifted by the insertion
