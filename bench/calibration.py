@@ -1,6 +1,6 @@
-"""How fast this machine runs plain Python right now: the benchmarks print it beside their
-figures, because on a shared VM the same code measures up to three times slower on a busy day
-(wall and CPU alike), and native tools (oxlint, ruff) slow down less than Python does."""
+"""How fast this machine runs plain Python right now: `repo_speed` and `lsp_latency` print it
+beside their figures, because on a shared VM the same code measures up to three times slower on
+a busy day (wall and CPU alike)."""
 
 from __future__ import annotations
 

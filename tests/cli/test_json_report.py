@@ -24,6 +24,7 @@ def test_the_report_is_the_json_modules_indented_output():
 
 
 def test_values_of_every_json_type():
-    value = [{}, [], {"a": []}, [{}], 0, -7, 1.5, float("inf"), True, False, None, "", {"k": {"n": [1, [2, {}]]}}]
+    value = [{}, [], {"a": []}, [{}], 0, -7, 1.5, float("inf"), True, False, None, "", {"k": {"n": [1, [2, {}]]}},
+             {"t": (1, "x", [2])}, {"keys": {1: "int", 2.5: "float", None: "none"}}]
     assert json_format._indented(value, "") == json.dumps(value, indent=2, ensure_ascii=False)
     assert json_format._indented([], "") == "[]"

@@ -4,6 +4,8 @@ pygls' reader otherwise (a file here). Both run the real server process."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -19,9 +21,12 @@ def frame(message: dict) -> bytes:
 SESSION = [
     {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}},
     {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+    {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {  # a 2.6 MB body
+        "uri": "file:///tmp/stdio-test/generated.js", "languageId": "javascript", "version": 1,
+        "text": "// generated\n" * 200_000}}},
     {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
         "uri": "file:///tmp/stdio-test/handler.js", "languageId": "javascript", "version": 1,
-        "text": "exports.handler = async (event) => {\n  save(event);\n};\nasync function save(e) {}\n" + "// pad\n" * 20000}}},
+        "text": "exports.handler = async (event) => {\n  save(event);\n};\nasync function save(e) {}\n"}}},
     {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
     {"jsonrpc": "2.0", "method": "exit"},
 ]
@@ -67,23 +72,25 @@ def read_message(stream) -> dict:
 
 
 def test_a_pipe_read_in_pieces():
-    """Messages split anywhere (inside a header, inside a body) and a body larger than the
-    stream's line limit reach the server whole; it answers them, then exits on `exit`."""
+    """Messages split anywhere (inside a header, inside a body) and a body larger than twice the
+    stream's line limit (2.6 MB) reach the server whole; it answers them, then exits on `exit`."""
     process = server(subprocess.PIPE)
-    data = b"".join(frame(m) for m in SESSION[:3])
+    data = b"".join(frame(m) for m in SESSION[:4])
     start = 0
-    for cut in (7, 30, 200, 90_000, len(data)):
+    for cut in (7, 30, 200, 90_000, 2_000_000, len(data)):
         process.stdin.write(data[start:cut])
         process.stdin.flush()
         start = cut
         time.sleep(0.05)
     seen = []
-    while not any(m.get("method") == "textDocument/publishDiagnostics" for m in seen):
+    while not any(m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"].endswith("handler.js")
+                  for m in seen):
         seen.append(read_message(process.stdout))
     assert answered(seen)[1]["result"]["capabilities"]["textDocumentSync"]
-    published = next(m for m in seen if m.get("method") == "textDocument/publishDiagnostics")
+    published = next(m for m in seen if m.get("method") == "textDocument/publishDiagnostics"
+                     and m["params"]["uri"].endswith("handler.js"))
     assert [d["code"] for d in published["params"]["diagnostics"]] == ["floating-promise"]
-    out, err = process.communicate(b"".join(frame(m) for m in SESSION[3:]), timeout=60)
+    out, err = process.communicate(b"".join(frame(m) for m in SESSION[4:]), timeout=60)
     assert answered(responses(out))[2]["result"] is None, err.decode()
     assert process.returncode == 0
 
@@ -95,3 +102,55 @@ def test_a_pipe_closed_mid_message(cut):
     out, err = process.communicate(frame(SESSION[0])[:cut], timeout=60)
     assert process.returncode == 0, err.decode()
     assert b"Traceback" not in err
+
+
+def test_a_header_line_over_the_limit_is_skipped():
+    """A line of 1.5 MB before a message's headers costs that line, not the server."""
+    process = server(subprocess.PIPE)
+    out, err = process.communicate(b"X" * 1_500_000 + b"\r\n" + b"".join(frame(m) for m in (SESSION[0], *SESSION[4:])),
+                                   timeout=60)
+    replies = answered(responses(out))
+    assert replies[1]["result"]["capabilities"]["textDocumentSync"] and replies[2]["result"] is None, err.decode()
+    assert b"skipped a header line" in err and process.returncode == 0
+
+
+PROBE = "from lambda_leak.lsp.stdio import loop_can_read_stdin; print(loop_can_read_stdin(), flush=True)"
+
+
+def answer(stdin) -> str:
+    """What `loop_can_read_stdin` says in a process with this stdin (and a pipe for stdout)."""
+    return subprocess.run([sys.executable, "-c", PROBE], stdin=stdin, capture_output=True, text=True,
+                          check=True, timeout=60).stdout.strip()
+
+
+def test_which_stdin_the_event_loop_reads(tmp_path):
+    """A pipe, or a socket of its own (how VS Code and Neovim start the server): yes. A file, or one
+    socket for both stdin and stdout (non-blocking reads would make writes fail): no."""
+    read, write = os.pipe()
+    assert answer(read) == "True"
+    os.close(read), os.close(write)
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        assert answer(theirs.fileno()) == "True"
+    (tmp_path / "in.txt").write_text("")
+    with (tmp_path / "in.txt").open("rb") as stdin:
+        assert answer(stdin) == "False"
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        subprocess.run([sys.executable, "-c", PROBE], stdin=theirs.fileno(), stdout=theirs.fileno(), check=True,
+                       timeout=60)
+        assert ours.recv(100).decode().strip() == "False"
+
+
+def test_a_session_over_a_socket_on_stdin():
+    """How VS Code (Node) and Neovim (libuv) start the server: stdin is a socket of its own."""
+    ours, theirs = socket.socketpair()
+    with ours:
+        process = server(theirs.fileno())
+        theirs.close()
+        ours.sendall(b"".join(frame(m) for m in (SESSION[0], *SESSION[4:])))
+        ours.shutdown(socket.SHUT_WR)
+        out, err = process.communicate(timeout=60)
+    replies = answered(responses(out))
+    assert replies[1]["result"]["capabilities"]["textDocumentSync"] and replies[2]["result"] is None, err.decode()
+    assert process.returncode == 0

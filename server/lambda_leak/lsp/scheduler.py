@@ -114,6 +114,7 @@ class Scheduler:
                 if document is None:
                     break
                 version, text = document.version, document.text
+                published = None
                 try:
                     config = self.config_for(document.path)
                     previous = document.tree.copy() if document.tree is not None else None
@@ -122,11 +123,13 @@ class Scheduler:
                         self.executor, analyse, document.path, text, config, self.workspace(), previous, memo
                     )
                     if self._finish(uri, document, version, text, report) and report.syntax_tree is not None:
-                        await self._keep_call_graph(document, memo)
+                        published = memo
                 except Exception as error:  # noqa: BLE001 - log and keep serving the other documents
                     log.exception("analysing %s failed", uri)
                     failed = FileReport(document.path, error=f"internal error: {type(error).__name__}: {error}")
                     self._finish(uri, document, version, text, failed)  # so pull requests get an answer
+                if published is not None:  # outside the `try`: what is published stays published
+                    await self._keep_call_graph(document, published)
         finally:
             self._running.pop(uri, None)
             self._wake(uri)

@@ -25,7 +25,7 @@ from lambda_leak.lsp.documents import Documents
 from lambda_leak.lsp.positions import negotiated
 from lambda_leak.lsp.scheduler import Scheduler
 from lambda_leak.lsp.settings import LOG_LEVELS, Settings
-from lambda_leak.lsp.stdio import serve_pipe, stdin_is_pipe
+from lambda_leak.lsp.stdio import loop_can_read_stdin, serve_on_loop
 from lambda_leak.lsp.workspace_diagnostics import WORKSPACE, WorkspaceDiagnostics
 from lambda_leak.lsp.workspace_index import WorkspaceIndex
 from lambda_leak.model import FileReport
@@ -256,8 +256,8 @@ def serve(tcp: str | None = None) -> int:
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
-    elif stdin_is_pipe():
-        serve_pipe(server)
+    elif loop_can_read_stdin():
+        serve_on_loop(server)
     else:
         server.start_io()
     return 0
