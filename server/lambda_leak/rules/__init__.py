@@ -90,8 +90,16 @@ def all_rule_ids() -> frozenset[str]:
 
 
 def rule_info(rule_id: str, family: str | None = None) -> RuleInfo | None:
-    for rule in all_rules():
-        if rule.id == rule_id and (family is None or rule.family == family):
+    """The rule `rule_id` (of `family`, or the first family that has it). A rule's module is named
+    like its id, so only that module is imported: the language server asks this for the first
+    diagnostic it sends, where importing every rule (astroid with the Python ones) took ~0.1 s."""
+    for name in [family] if family else sorted(set(RULE_FAMILY.values())):
+        try:
+            module = importlib.import_module(f"lambda_leak.rules.{name}.{rule_id.replace('-', '_')}")
+        except ImportError:  # no such rule there (or not a module name at all)
+            continue
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, RuleInfo) and rule.id == rule_id:
             return rule
     return None
 
