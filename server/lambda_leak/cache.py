@@ -98,7 +98,7 @@ def _config_fingerprint(config: Config) -> str:
         elif isinstance(value, dict):
             value = sorted((str(k), str(v)) for k, v in value.items())
         parts.append(f"{field.name}={value!r}")
-    return _hash("\n".join(parts))
+    return text_digest("\n".join(parts))
 
 
 def text_digest(text: str) -> str:
@@ -111,16 +111,12 @@ _NOT_IN_RUN_KEY = frozenset({"format", "exit_zero", "jobs", "no_cache", "cache_d
 def run_key(args: Any, paths: list[Path]) -> str:
     """The command's identity: folder, paths and every option that can change findings."""
     options = sorted((name, repr(value)) for name, value in vars(args).items() if name not in _NOT_IN_RUN_KEY)
-    return _hash(repr((os.getcwd(), [str(p) for p in paths], options)))
-
-
-def _hash(text: str) -> str:
-    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return text_digest(repr((os.getcwd(), [str(p) for p in paths], options)))
 
 
 def facts_fingerprint(facts: Any) -> str:
     """The cross-file facts a JavaScript file's analysis reads (a `FileFacts`)."""
-    return _hash(repr((sorted(facts.declared), sorted(map(repr, facts.external.items())),
+    return text_digest(repr((sorted(facts.declared), sorted(map(repr, facts.external.items())),
                        sorted(map(repr, facts.async_refs.items())))))
 
 

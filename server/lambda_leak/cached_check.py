@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from lambda_leak.cache import ResultCache, FileResult, Stamp, config_fingerprint, facts_fingerprint, scan, \
-    stamps_above, text_digest, _hash, _stamp
+    stamps_above, text_digest, _stamp
 from lambda_leak.config import Config
 from lambda_leak.engine import analyse_source
 from lambda_leak.files import UnreadableFile, read_source
@@ -75,12 +75,12 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     if workspace is None:
         texts = [_read(path, config) if text is _UNREAD else text for (path, config), text in zip(files, texts)]
         workspace = _index(files, texts, paths, data, listings)
-    declared = _hash(repr(sorted(map(repr, workspace.declared_handlers))))
+    declared = text_digest(repr(sorted(map(repr, workspace.declared_handlers))))
     # Python: every Python file in scope and every config file (handler names of other files)
-    python = _hash(repr(sorted((p, s) for p, s in stamps.items() if p.endswith((".py", ".toml")))))
+    python = text_digest(repr(sorted((p, s) for p, s in stamps.items() if p.endswith((".py", ".toml")))))
     # JavaScript: FileFacts do not yet carry every cross-file fact the analysis reads (classes and
     # routers of other modules, adapter versions in package and lock files): key on them all
-    javascript = _hash(repr(sorted((p, s) for p, s in stamps.items() if p.endswith(_JS_SCOPE))))
+    javascript = text_digest(repr(sorted((p, s) for p, s in stamps.items() if p.endswith(_JS_SCOPE))))
     out: list[Result] = []
     digests: list[str | None] = []  # per file; None: not readable
     for index, ((path, config), (text, error)) in enumerate(zip(files, texts)):
@@ -94,7 +94,7 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
             out.append((display, [], error))
             continue
         cross = (facts_fingerprint(workspace.facts_for(name)), javascript) if is_js(name) else python
-        file_key = _hash(repr((display, config_fingerprint(config), cross, declared)))
+        file_key = text_digest(repr((display, config_fingerprint(config), cross, declared)))
         previous = data.files.get(name)
         if results is None:  # else analysed by the workers
             if previous is not None and previous.digest == digest and previous.key == file_key:

@@ -65,7 +65,7 @@ class HandlerDiscovery:
         for name in names:
             reading = readings.get(name) if readings is not None else None
             if type(reading) is tuple:  # the stamp of a file that declares nothing (`read_candidates`)
-                self._read_cache[name] = (reading, root, [])  # what `_keep` does with it, inline
+                self._keep(name, root, reading, [], True)
                 continue
             if reading is not None:
                 self._keep(name, root, reading.stamp, reading.declarations, reading.cacheable)

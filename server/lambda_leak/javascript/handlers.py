@@ -56,7 +56,7 @@ def _exports(module: JsModule) -> list[tuple[str, Node, Node]]:
 
 def _find_exports(module: JsModule) -> list[tuple[str, Node, Node]]:
     found: list[tuple[str, Node, Node]] = []
-    fields = module._field_ids  # fields read by id: no search by name in tree-sitter
+    fields = module.field_ids  # fields read by id: no search by name in tree-sitter
     for statement in module.root.named_children:
         kind = statement.type  # read once: each read makes a new string in tree-sitter's binding
         if kind == "expression_statement":
@@ -134,12 +134,12 @@ def _exported_function(module: JsModule, value: Node, depth: int = 0) -> tuple[N
             return _exported_function(module, bound.node, depth + 1)
         return None, ""
     if value.type == "call_expression":
-        callee = unwrap(value.child_by_field_id(module._field_ids.function))
+        callee = unwrap(value.child_by_field_id(module.field_ids.function))
         args = call_arguments(value)
         if callee.type == "member_expression":
-            prop = module.text(callee.child_by_field_id(module._field_ids.property))
+            prop = module.text(callee.child_by_field_id(module.field_ids.property))
             if prop in _CHAIN_WRAPPERS:  # middy(fn).use(a).use(b)
-                function, wrapper = _exported_function(module, callee.child_by_field_id(module._field_ids.object), depth + 1)
+                function, wrapper = _exported_function(module, callee.child_by_field_id(module.field_ids.object), depth + 1)
                 return function, wrapper
             if prop == "handler" and args:  # middy().use(a).handler(fn)
                 function, _ = _exported_function(module, args[0], depth + 1)
@@ -278,8 +278,8 @@ def returned_handlers(module: JsModule) -> list[Node]:
             parent = parent.parent
         returned = parent is not None and (
             parent.type == "return_statement"
-            or (parent.type == "arrow_function" and parent.child_by_field_id(module._field_ids.body) is not None
-                and unwrap(parent.child_by_field_id(module._field_ids.body)) == function)
+            or (parent.type == "arrow_function" and parent.child_by_field_id(module.field_ids.body) is not None
+                and unwrap(parent.child_by_field_id(module.field_ids.body)) == function)
         )
         if returned and module.enclosing_function(function) is not None:
             found.append(function)
@@ -292,12 +292,12 @@ def wrapped_import(module: JsModule, value: Node, depth: int = 0):
     value = unwrap(value)
     if depth > 8 or value.type != "call_expression":
         return None
-    callee = unwrap(value.child_by_field_id(module._field_ids.function))
+    callee = unwrap(value.child_by_field_id(module.field_ids.function))
     args = call_arguments(value)
     if callee.type == "member_expression":
-        prop = module.text(callee.child_by_field_id(module._field_ids.property))
+        prop = module.text(callee.child_by_field_id(module.field_ids.property))
         if prop in _CHAIN_WRAPPERS:
-            return wrapped_import(module, callee.child_by_field_id(module._field_ids.object), depth + 1)
+            return wrapped_import(module, callee.child_by_field_id(module.field_ids.object), depth + 1)
     if not args:
         return None
     first = unwrap(args[0])

@@ -457,12 +457,10 @@ def _carry_declarations(module: JsModule, previous: CallGraph, edit: Edit, carri
                     end += delta  # around the edited statements
                 else:
                     return
-            node = find(start, end)
-            if node.type != node_type or node.start_byte != start or node.end_byte != end:
-                try:
-                    node = _found(node, start, end, node_type)
-                except _Misaligned:
-                    return
+            try:
+                node = _found_all(find, [start], [end], [node_type])[0]
+            except _Misaligned:
+                return
         declared[name] = Binding(kind, node, source, imported, constructor)
     module._scopes[module.root] = declared
 

@@ -137,7 +137,7 @@ class JsModule:
         self.tree = tree
         self.root = tree.root_node
         self._data = source.data
-        self._field_ids = _FIELDS[source.language]
+        self.field_ids = _FIELDS[source.language]  # the grammar's field ids: rules and the index read by them too
         self._ascii_text = source.text if source._ascii else None  # byte offsets are its offsets: see `text`
         found = nodes if nodes is not None else query_nodes(source.language, self.root)
         self.calls: list[Node] = found.calls
@@ -206,7 +206,7 @@ class JsModule:
     def parameters(self, function: Node) -> list[str]:
         names = self._parameters.get(function)
         if names is None:
-            names = self._parameters[function] = parameter_names(function, self.text, self._field_ids)
+            names = self._parameters[function] = parameter_names(function, self.text, self.field_ids)
         return names
 
     # -- text ------------------------------------------------------------------------------
@@ -228,8 +228,8 @@ class JsModule:
         if kind in ("identifier", "this", "property_identifier"):
             return self.text(node)
         if kind == "member_expression":
-            base = self.dotted(node.child_by_field_id(self._field_ids.object))
-            prop = self.text(node.child_by_field_id(self._field_ids.property))
+            base = self.dotted(node.child_by_field_id(self.field_ids.object))
+            prop = self.text(node.child_by_field_id(self.field_ids.property))
             return f"{base}.{prop}" if base and prop else ""
         return ""
 
@@ -247,7 +247,7 @@ class JsModule:
         search in tree-sitter)."""
         found = self._callees.get(call, _UNREAD)
         if found is _UNREAD:
-            found = self._callees[call] = call.child_by_field_id(self._field_ids.function)
+            found = self._callees[call] = call.child_by_field_id(self.field_ids.function)
         return found
 
     def arguments(self, call: Node) -> list[Node]:
@@ -284,14 +284,14 @@ class JsModule:
         callee = unwrap(callee)
         if callee.type != "member_expression":
             return None
-        return self.text(callee.child_by_field_id(self._field_ids.property))
+        return self.text(callee.child_by_field_id(self.field_ids.property))
 
     def is_promise_new(self, new: Node) -> bool:
         """`new Promise(...)`: asked of every `new` on a handler path; a file that never spells
         "Promise" answers without reading each constructor."""
         if self._mentions_promise is None:
             self._mentions_promise = b"Promise" in self._data
-        return self._mentions_promise and self.dotted(new.child_by_field_id(self._field_ids.constructor)) == "Promise"
+        return self._mentions_promise and self.dotted(new.child_by_field_id(self.field_ids.constructor)) == "Promise"
 
     def news_within(self, node: Node) -> list[Node]:
         end = node.end_byte
@@ -344,15 +344,15 @@ class JsModule:
             if name in self.parameters(node):
                 return Binding("param", node)
             if kind in ("function_expression", "function"):
-                own = node.child_by_field_id(self._field_ids.name)
+                own = node.child_by_field_id(self.field_ids.name)
                 if own is not None and self.text(own) == name:
                     return Binding("function", node)
         elif kind == "catch_clause":
-            param = node.child_by_field_id(self._field_ids.parameter)
+            param = node.child_by_field_id(self.field_ids.parameter)
             if param is not None and self.text(param) == name:
                 return Binding("param", node)
         elif kind in ("for_in_statement", "for_statement"):
-            left = node.child_by_field_id(self._field_ids.left) or node.child_by_field_id(self._field_ids.initializer)
+            left = node.child_by_field_id(self.field_ids.left) or node.child_by_field_id(self.field_ids.initializer)
             declared = self.text(left) if left is not None else None
             # the substring test first: most names a loop's scope is asked about are not in its head
             if declared is not None and name in declared and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", declared):
@@ -378,15 +378,15 @@ class JsModule:
     def _declare(self, statement: Node, into: dict[str, Binding]) -> None:
         kind = statement.type
         if kind == "export_statement":
-            declaration = statement.child_by_field_id(self._field_ids.declaration)
+            declaration = statement.child_by_field_id(self.field_ids.declaration)
             if declaration is not None:
                 self._declare(declaration, into)
         elif kind in ("function_declaration", "generator_function_declaration"):
-            name = statement.child_by_field_id(self._field_ids.name)
+            name = statement.child_by_field_id(self.field_ids.name)
             if name is not None:
                 into[self.text(name)] = Binding("function", statement)
         elif kind in CLASS_TYPES:
-            name = statement.child_by_field_id(self._field_ids.name)
+            name = statement.child_by_field_id(self.field_ids.name)
             if name is not None:
                 into[self.text(name)] = Binding("class", statement)
         elif kind in ("lexical_declaration", "variable_declaration"):
@@ -397,8 +397,8 @@ class JsModule:
             self._declare_import(statement, into)
 
     def _declare_variable(self, declarator: Node, into: dict[str, Binding]) -> None:
-        name = declarator.child_by_field_id(self._field_ids.name)
-        value = declarator.child_by_field_id(self._field_ids.value)
+        name = declarator.child_by_field_id(self.field_ids.name)
+        value = declarator.child_by_field_id(self.field_ids.value)
         if name is None:
             return
         if name.type == "identifier":
@@ -409,7 +409,7 @@ class JsModule:
                 if prop.type == "shorthand_property_identifier_pattern":
                     local, imported = self.text(prop), self.text(prop)
                 elif prop.type == "pair_pattern":
-                    key, bound = prop.child_by_field_id(self._field_ids.key), prop.child_by_field_id(self._field_ids.value)
+                    key, bound = prop.child_by_field_id(self.field_ids.key), prop.child_by_field_id(self.field_ids.value)
                     if bound is None or bound.type != "identifier":
                         continue
                     local, imported = self.text(bound), self.text(key)
@@ -424,7 +424,7 @@ class JsModule:
                     into[local] = Binding("value", value)
 
     def _declare_import(self, statement: Node, into: dict[str, Binding]) -> None:
-        module = _module_name(string_value(statement.child_by_field_id(self._field_ids.source), self.text) or "")
+        module = _module_name(string_value(statement.child_by_field_id(self.field_ids.source), self.text) or "")
         for local, imported in import_names(statement, self.text):
             into[local] = Binding("import", statement, module=module, imported=imported)
 
@@ -432,15 +432,15 @@ class JsModule:
         """`require('m')` → ('m', '*'); `require('m').x` → ('m', 'x'); else None."""
         if value.type == "await_expression" and value.named_child_count:
             value = unwrap(value.named_children[0])
-        if value.type == "call_expression" and self.text(value.child_by_field_id(self._field_ids.function)) == "require":
+        if value.type == "call_expression" and self.text(value.child_by_field_id(self.field_ids.function)) == "require":
             args = call_arguments(value)
             specifier = string_value(args[0], self.text) if args else None
             if specifier is not None:
                 return _module_name(specifier), "*"
         if value.type == "member_expression":
-            inner = self._required_module(unwrap(value.child_by_field_id(self._field_ids.object)))
+            inner = self._required_module(unwrap(value.child_by_field_id(self.field_ids.object)))
             if inner is not None and inner[1] == "*":
-                return inner[0], self.text(value.child_by_field_id(self._field_ids.property))
+                return inner[0], self.text(value.child_by_field_id(self.field_ids.property))
         return None
 
     def binding_for_value(self, value: Node | None) -> Binding:
@@ -458,9 +458,9 @@ class JsModule:
         if required is not None:
             return Binding("import", value, module=required[0], imported=required[1])
         if kind == "new_expression":
-            return Binding("instance", value, constructor=self.dotted(value.child_by_field_id(self._field_ids.constructor)))
+            return Binding("instance", value, constructor=self.dotted(value.child_by_field_id(self.field_ids.constructor)))
         if kind == "call_expression":
-            callee = value.child_by_field_id(self._field_ids.function)
+            callee = value.child_by_field_id(self.field_ids.function)
             name = self.dotted(callee)
             if name == "promisify" or name.endswith(".promisify"):
                 return Binding("promisified", value)
@@ -474,24 +474,24 @@ class JsModule:
         """The method `name` of a class or object literal (methods, arrow fields, pairs); for a class,
         only static members (`Cls.name()`) or only instance members (`obj.name()`) when `static` says."""
         if container.type in CLASS_TYPES:
-            members = container.child_by_field_id(self._field_ids.body)
+            members = container.child_by_field_id(self.field_ids.body)
             for member in members.named_children if members is not None else ():
                 if static is not None and _is_static(member) != static:
                     continue
-                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self.field_ids.name)) == name:
                     return member
                 if member.type in FIELD_TYPES:
-                    key = member.child_by_field_id(self._field_ids.property) or member.child_by_field_id(self._field_ids.name)
-                    value = member.child_by_field_id(self._field_ids.value)
+                    key = member.child_by_field_id(self.field_ids.property) or member.child_by_field_id(self.field_ids.name)
+                    value = member.child_by_field_id(self.field_ids.value)
                     if self.text(key) == name and value is not None and unwrap(value).type in FUNCTION_TYPES:
                         return unwrap(value)
             return None
         if container.type == "object":
             for member in container.named_children:
-                if member.type == "method_definition" and self.text(member.child_by_field_id(self._field_ids.name)) == name:
+                if member.type == "method_definition" and self.text(member.child_by_field_id(self.field_ids.name)) == name:
                     return member
-                if member.type == "pair" and self.text(member.child_by_field_id(self._field_ids.key)).strip("'\"") == name:
-                    value = unwrap(member.child_by_field_id(self._field_ids.value))
+                if member.type == "pair" and self.text(member.child_by_field_id(self.field_ids.key)).strip("'\"") == name:
+                    value = unwrap(member.child_by_field_id(self.field_ids.value))
                     if value.type in FUNCTION_TYPES:
                         return value
                     if value.type == "identifier":
@@ -540,7 +540,7 @@ class JsModule:
 
     def _functions_called(self, call: Node) -> list[Node]:
         if call.type == "new_expression":
-            cls = self.local_class(self.dotted(call.child_by_field_id(self._field_ids.constructor)), call)
+            cls = self.local_class(self.dotted(call.child_by_field_id(self.field_ids.constructor)), call)
             ctor = self.member_function(cls, "constructor") if cls is not None else None
             return [ctor] if ctor is not None else []
         callee = unwrap(self.callee(call))
@@ -551,8 +551,8 @@ class JsModule:
             return []
         if callee.type != "member_expression":
             return []
-        obj = unwrap(callee.child_by_field_id(self._field_ids.object))
-        prop = self.text(callee.child_by_field_id(self._field_ids.property))
+        obj = unwrap(callee.child_by_field_id(self.field_ids.object))
+        prop = self.text(callee.child_by_field_id(self.field_ids.property))
         if obj.type == "this":
             cls = self.enclosing_class(callee)
             method = self.member_function(cls, prop, self.static_context(obj)) if cls is not None else None
@@ -590,9 +590,9 @@ class JsModule:
             if bound.kind == "param" and bound.node is not None:
                 return self._parameter_type(bound.node, self.text(obj))
             return ""
-        if obj.type == "member_expression" and unwrap(obj.child_by_field_id(self._field_ids.object)).type == "this":
+        if obj.type == "member_expression" and unwrap(obj.child_by_field_id(self.field_ids.object)).type == "this":
             cls = self.enclosing_class(obj)
-            return self.class_fields(cls).get(self.text(obj.child_by_field_id(self._field_ids.property)), "") if cls is not None else ""
+            return self.class_fields(cls).get(self.text(obj.child_by_field_id(self.field_ids.property)), "") if cls is not None else ""
         return ""
 
     def _parameter_type(self, function: Node, name: str) -> str:

@@ -49,11 +49,9 @@ class WorkspaceIndex:
     def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:
         """Bring the index up to date with one file (worker thread). Returns the files whose
         findings may change, or None when every open document should be re-analysed."""
-        from lambda_leak.workspace.index import forget_real_paths
+        from lambda_leak.workspace.keys import forget_real_paths  # Python's project and the index share them
 
         forget_real_paths()
-        if self.workspace is not None:
-            self.workspace.python.forget_real_paths()  # its kept keys are real paths too
         if path.name in CONFIG_NAMES:
             config_for_directory.cache_clear()
             return None

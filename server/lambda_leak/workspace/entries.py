@@ -56,22 +56,22 @@ def _methods(module: JsModule, container: Node) -> list[tuple[str, Node]]:
     """Named methods of a class or object literal."""
     found: list[tuple[str, Node]] = []
     if container.type in CLASS_TYPES:
-        members = container.child_by_field_id(module._field_ids.body)
+        members = container.child_by_field_id(module.field_ids.body)
         for member in members.named_children if members is not None else ():
             if member.type == "method_definition":
-                found.append((module.text(member.child_by_field_id(module._field_ids.name)), member))
+                found.append((module.text(member.child_by_field_id(module.field_ids.name)), member))
             elif member.type in FIELD_TYPES:
-                key = member.child_by_field_id(module._field_ids.property) or member.child_by_field_id(module._field_ids.name)
-                value = member.child_by_field_id(module._field_ids.value)
+                key = member.child_by_field_id(module.field_ids.property) or member.child_by_field_id(module.field_ids.name)
+                value = member.child_by_field_id(module.field_ids.value)
                 if key is not None and value is not None and unwrap(value).type in FUNCTION_TYPES:
                     found.append((module.text(key), unwrap(value)))
     elif container.type == "object":
         for member in container.named_children:
             name = ""
             if member.type == "method_definition":
-                name = module.text(member.child_by_field_id(module._field_ids.name))
+                name = module.text(member.child_by_field_id(module.field_ids.name))
             elif member.type == "pair":
-                name = module.text(member.child_by_field_id(module._field_ids.key)).strip("'\"")
+                name = module.text(member.child_by_field_id(module.field_ids.key)).strip("'\"")
             elif member.type == "shorthand_property_identifier":
                 name = module.text(member)
             if name:
@@ -90,7 +90,7 @@ def _container(module: JsModule, value: Node) -> Node | None:
     if value.type in CLASS_TYPES or value.type == "object":
         return value
     if value.type == "new_expression":
-        return module.local_class(module.dotted(value.child_by_field_id(module._field_ids.constructor)), value)
+        return module.local_class(module.dotted(value.child_by_field_id(module.field_ids.constructor)), value)
     if value.type in ("identifier", "shorthand_property_identifier"):
         bound = module.resolve(module.text(value), value)
         if bound is None or bound.node is None:
@@ -105,7 +105,7 @@ def _container(module: JsModule, value: Node) -> Node | None:
 def _required(module: JsModule, value: Node) -> str | None:
     """'./x' for `require('./x')`."""
     value = unwrap(value)
-    if value.type == "call_expression" and module.text(value.child_by_field_id(module._field_ids.function)) == "require":
+    if value.type == "call_expression" and module.text(value.child_by_field_id(module.field_ids.function)) == "require":
         args = call_arguments(value)
         specifier = string_value(args[0], module.text) if args else None
         if specifier is not None and is_relative(specifier):
@@ -134,15 +134,15 @@ def _add_value(module: JsModule, entries: ModuleEntries, name: str, value: Node,
         if ref is not None:
             entries.reexports[name] = (ref[0], ref[1])
     elif value.type == "member_expression":  # { handler: impl.handler } with impl = require('./impl')
-        obj = unwrap(value.child_by_field_id(module._field_ids.object))
+        obj = unwrap(value.child_by_field_id(module.field_ids.object))
         required = _required(module, obj)  # { save: require('./db').save }
         if required is not None:
-            entries.reexports[name] = (required, module.text(value.child_by_field_id(module._field_ids.property)))
+            entries.reexports[name] = (required, module.text(value.child_by_field_id(module.field_ids.property)))
         elif obj.type == "identifier":
             bound = module.resolve(module.text(obj), obj)
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None and ref[1] == "*":
-                entries.reexports[name] = (ref[0], module.text(value.child_by_field_id(module._field_ids.property)))
+                entries.reexports[name] = (ref[0], module.text(value.child_by_field_id(module.field_ids.property)))
 
 
 def module_entries(module: JsModule) -> ModuleEntries:
@@ -155,7 +155,7 @@ def module_entries(module: JsModule) -> ModuleEntries:
 
 def _module_entries(module: JsModule) -> ModuleEntries:
     entries = ModuleEntries()
-    fields = module._field_ids  # fields read by id: no search by name in tree-sitter
+    fields = module.field_ids  # fields read by id: no search by name in tree-sitter
     for name, value, statement in _exports(module):
         if value is not None:
             _add_value(module, entries, name, value, statement)
@@ -187,8 +187,8 @@ def _module_entries(module: JsModule) -> ModuleEntries:
 
 
 def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node) -> None:
-    source = string_value(statement.child_by_field_id(module._field_ids.source), module.text)
-    declaration = statement.child_by_field_id(module._field_ids.declaration)
+    source = string_value(statement.child_by_field_id(module.field_ids.source), module.text)
+    declaration = statement.child_by_field_id(module.field_ids.declaration)
     if source is not None:
         if not is_relative(source):
             return
@@ -197,8 +197,8 @@ def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node)
         if clause is not None:
             for spec in clause.named_children:
                 if spec.type == "export_specifier":
-                    local = module.text(spec.child_by_field_id(module._field_ids.name))
-                    alias = spec.child_by_field_id(module._field_ids.alias)
+                    local = module.text(spec.child_by_field_id(module.field_ids.name))
+                    alias = spec.child_by_field_id(module.field_ids.alias)
                     entries.reexports[module.text(alias) if alias is not None else local] = (source, local)
         elif namespace is not None:
             alias = next((c for c in namespace.named_children if c.type in ("identifier", "string")), None)
@@ -207,13 +207,13 @@ def _export_statement(module: JsModule, entries: ModuleEntries, statement: Node)
         else:
             entries.stars.append(source)
     elif declaration is not None and declaration.type in CLASS_TYPES:
-        name = declaration.child_by_field_id(module._field_ids.name)
+        name = declaration.child_by_field_id(module.field_ids.name)
         exported = "default" if any(c.type == "default" for c in statement.children) else module.text(name)
         if exported:
             for member, method in _methods(module, declaration):
                 entries.functions.setdefault((exported, member), (method, statement, ""))
     elif declaration is None:
-        value = statement.child_by_field_id(module._field_ids.value)
+        value = statement.child_by_field_id(module.field_ids.value)
         if value is not None and any(c.type == "default" for c in statement.children):
             function, _ = exported_function(module, value)
             if function is None or function.type in CLASS_TYPES:  # export default class / new X() / object
@@ -241,36 +241,39 @@ def call_refs(module: JsModule, call: Node, names: set[str] | None = None) -> li
     `names`: `project_names(module)`, when known: other names are not looked up."""
     refs: list[Ref] = []
     if call.type == "new_expression":
-        constructor = unwrap(call.child_by_field_id(module._field_ids.constructor))
+        constructor = unwrap(call.child_by_field_id(module.field_ids.constructor))
         if constructor.type == "identifier":
-            name = module.text(constructor)
-            bound = module.resolve(name, constructor) if names is None or name in names else None
+            bound = _project_binding(module, constructor, names)
             ref = binding_ref(bound, "constructor") if bound is not None else None
             if ref is not None:
                 refs.append(ref)
         return refs
     callee = unwrap(module.callee(call))
     if callee.type == "identifier":
-        name = module.text(callee)
-        bound = module.resolve(name, callee) if names is None or name in names else None
+        bound = _project_binding(module, callee, names)
         ref = binding_ref(bound, None) if bound is not None else None
         if ref is not None:
             refs.append(ref)
     elif callee.type == "member_expression":
-        obj = unwrap(callee.child_by_field_id(module._field_ids.object))
+        obj = unwrap(callee.child_by_field_id(module.field_ids.object))
         if obj.type in ("identifier", "member_expression"):
-            ref = member_ref(module, obj, module.text(callee.child_by_field_id(module._field_ids.property)), names)
+            ref = member_ref(module, obj, module.text(callee.child_by_field_id(module.field_ids.property)), names)
             if ref is not None:
                 refs.append(ref)
     for argument in module.arguments(call):
         argument = unwrap(argument)
         if argument.type == "identifier":
-            name = module.text(argument)
-            bound = module.resolve(name, argument) if names is None or name in names else None
+            bound = _project_binding(module, argument, names)
             ref = binding_ref(bound, None) if bound is not None else None
             if ref is not None:
                 refs.append(ref)
     return refs
+
+
+def _project_binding(module: JsModule, identifier: Node, names: set[str] | None) -> Binding | None:
+    """What `identifier` is bound to, when its name may be a project import's (`names`)."""
+    name = module.text(identifier)
+    return module.resolve(name, identifier) if names is None or name in names else None
 
 
 def member_ref(module: JsModule, obj: Node, member: str, names: set[str] | None = None) -> Ref | None:

@@ -36,7 +36,7 @@ class FileFacts:
     def declared_handler_names(self, path: str) -> frozenset[str]:
         if self.declared_by_file is None:
             return self.declared
-        from lambda_leak.workspace.index import key  # the index imports this module
+        from lambda_leak.workspace.keys import key
 
         return self.declared_by_file.get(key(path), frozenset())
 

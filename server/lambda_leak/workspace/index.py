@@ -17,12 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
-from lambda_leak.config import Config, ConfigError, config_for_directory, real_folder
+from lambda_leak.config import Config, ConfigError, config_for_directory
 from lambda_leak.files import UnreadableFile, iter_source_files, read_source
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
 from lambda_leak.workspace.entries import Entry, Ref
+from lambda_leak.workspace.keys import forget_real_paths, key, known_keys  # noqa: F401 - the index's names
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.resolve import resolve_specifier
 from lambda_leak.javascript.promises import display_path
@@ -33,34 +34,6 @@ log = logging.getLogger(__name__)
 JS_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 _MAX_DEPTH = 16  # re-export chains longer than this are not followed
 _MAX_CHAIN = 64  # nor chains of functions returning each other's promises across files
-
-
-_KEYS: dict[str, str] = {}
-
-
-def key(path: str | os.PathLike) -> str:
-    """The index's name for a file: absolute, with its folder's symlinks resolved (cached)."""
-    name = os.fspath(path)
-    found = _KEYS.get(name)
-    if found is None or not os.path.isabs(name):
-        folder, base = os.path.split(os.path.abspath(name))
-        found = os.path.join(real_folder(folder), base)
-        if os.path.isabs(name):  # relative names depend on the current folder: not cached
-            _KEYS[name] = found
-    return found
-
-
-def known_keys(names: Iterable[str]) -> None:
-    """`names` are keys already (absolute, in real folders): `key` answers them from its cache."""
-    for name in names:
-        _KEYS.setdefault(name, name)
-
-
-def forget_real_paths() -> None:
-    """A file or folder appeared or went away (the language server's file events): a re-pointed symlink
-    changes what `key` and `real_folder` answer, so both are asked again."""
-    _KEYS.clear()
-    real_folder.cache_clear()
 
 
 def config_of(path: str) -> Config:

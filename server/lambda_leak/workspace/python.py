@@ -16,7 +16,7 @@ import sys
 import threading
 from typing import Any, Iterable, Iterator
 
-from lambda_leak.config import real_folder
+from lambda_leak.workspace import keys
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes
 
 MAX_PROJECT_FILES = 3000
@@ -74,7 +74,6 @@ class PythonProject:
         self._workspace_files: list[str] | None = None
         self._texts: dict[str, str | None] = {}
         self._trees: dict[str, Any] = {}  # path -> astroid Module, or None when it does not parse
-        self._keys: dict[str, str] = {}  # absolute path -> `key`
         self._is_file: dict[str, bool] = {}
         self._exists: dict[str, bool] = {}
         self._package_roots: dict[str, str] = {}
@@ -97,8 +96,7 @@ class PythonProject:
         """`path` was created, changed or deleted: forget what depends on it. Folder facts are
         cheap to recompute and a new file can change any import's target: forget them all."""
         with self.lock:
-            real_folder.cache_clear()  # a re-pointed symlink: `key` asks the file system again
-            self.forget_real_paths()
+            keys.forget_real_paths()  # a re-pointed symlink: `key` asks the file system again
             name = self.key(path)
             edited = self._texts.get(name) is not None and os.path.isfile(name)  # not created, not deleted
             self._texts.pop(name, None)
@@ -150,21 +148,9 @@ class PythonProject:
                 self._trees[name] = tree
             return self._trees[name]
 
-    def forget_real_paths(self) -> None:
-        """A file or folder appeared or went away: a re-pointed symlink changes the kept keys."""
-        with self.lock:
-            self._keys.clear()
-
     def key(self, path: str) -> str:
-        """One name per file: absolute, its folder's symlinks resolved (the index's `key` spelling);
-        kept for absolute paths (a relative one depends on the current folder)."""
-        found = self._keys.get(path)
-        if found is None:
-            folder, base = os.path.split(os.path.abspath(path))
-            found = os.path.join(real_folder(folder), base)
-            if path[:1] == os.sep:
-                self._keys[path] = found
-        return found
+        """One name per file, the index's (`workspace.keys`)."""
+        return keys.key(path)
 
     def is_file(self, path: str) -> bool:
         found = self._is_file.get(path)

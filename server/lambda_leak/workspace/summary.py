@@ -164,7 +164,7 @@ def _dropped_keys(module: JsModule) -> tuple[str, ...]:
         if parent is None:
             continue
         if parent.type == "expression_statement" or (parent.type == "arrow_function" and parent.child_by_field_name("body") == call):
-            if module.text(callee.child_by_field_id(module._field_ids.property)) in CHAIN_METHODS:
+            if module.text(callee.child_by_field_id(module.field_ids.property)) in CHAIN_METHODS:
                 continue
             key = callee_key(module, callee)
             if key and _shared(module, key):
