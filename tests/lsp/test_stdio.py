@@ -154,3 +154,21 @@ def test_a_session_over_a_socket_on_stdin():
     replies = answered(responses(out))
     assert replies[1]["result"]["capabilities"]["textDocumentSync"] and replies[2]["result"] is None, err.decode()
     assert process.returncode == 0
+
+
+@pytest.mark.parametrize("reader", ["pipe", "file"])
+def test_exit_without_shutdown_exits_with_1(tmp_path, reader):
+    """The LSP spec: `exit` ends the process with 0 after `shutdown`, with 1 without it (a client
+    that lost track of the server), whichever reader stdin has."""
+    session = b"".join(frame(m) for m in (SESSION[0], SESSION[5]))
+    if reader == "pipe":
+        process = server(subprocess.PIPE)
+        out, err = process.communicate(session, timeout=60)
+    else:
+        (tmp_path / "session.bin").write_bytes(session)
+        with (tmp_path / "session.bin").open("rb") as stdin:
+            process = server(stdin)
+            out, err = process.communicate(timeout=60)
+    assert answered(responses(out))[1]["result"]["capabilities"]["textDocumentSync"], err.decode()
+    assert process.returncode == 1
+    assert b"Traceback" not in err

@@ -39,3 +39,22 @@ def test_a_re_pointed_symlink_changes_the_python_projects_names_too(tmp_path: Pa
     index.file_changed(link, deleted=False)
     assert project.key(str(link / "a.py")) == str((tmp_path / "v2" / "a.py").resolve())
     assert project.text(str(link / "a.py")) == "x = 2\n"
+
+
+def test_a_relative_name_is_named_from_the_current_folder(tmp_path: Path, monkeypatch):
+    """`check .` asks with relative names (cached): the same name from another folder, or through a
+    re-pointed link, is another file."""
+    for folder in ("one", "two"):
+        (tmp_path / folder / "src").mkdir(parents=True)
+        (tmp_path / folder / "src" / "lib.js").write_text("export const x = 1;\n")
+    monkeypatch.chdir(tmp_path / "one")
+    assert key("src/lib.js") == key("./src/lib.js") == str((tmp_path / "one" / "src" / "lib.js").resolve())
+    monkeypatch.chdir(tmp_path / "two")
+    assert key("src/lib.js") == str((tmp_path / "two" / "src" / "lib.js").resolve())
+    (tmp_path / "linked").symlink_to(tmp_path / "one")
+    monkeypatch.chdir(tmp_path)
+    assert key("linked/src/lib.js") == str((tmp_path / "one" / "src" / "lib.js").resolve())
+    (tmp_path / "linked").unlink()
+    (tmp_path / "linked").symlink_to(tmp_path / "two")
+    WorkspaceIndex().file_changed(tmp_path / "linked" / "src" / "lib.js", deleted=False)
+    assert key("linked/src/lib.js") == str((tmp_path / "two" / "src" / "lib.js").resolve())

@@ -197,4 +197,9 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: LambdaLeakServer, params):
+        ls.shutdown_requested = True
         ls.scheduler.shutdown()
+
+    @server.feature(lsp.EXIT)
+    def exit_(ls: LambdaLeakServer, params):
+        ls.exit_code = 0 if ls.shutdown_requested else 1

@@ -90,6 +90,10 @@ class LambdaLeakServer(LanguageServer):
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh_pending = False
+        # The process's exit status (LSP: `exit` after `shutdown` is 0, without it 1): set by those
+        # handlers, since both stdin readers swallow the SystemExit that carries pygls' own.
+        self.shutdown_requested = False
+        self.exit_code = 0
 
     # -- client facts -------------------------------------------------------------------------
     @property
@@ -260,4 +264,4 @@ def serve(tcp: str | None = None) -> int:
         serve_on_loop(server)
     else:
         server.start_io()
-    return 0
+    return server.exit_code

@@ -9,18 +9,34 @@ from typing import Iterable
 from lambda_leak.config import real_folder
 
 _KEYS: dict[str, str] = {}
+# Relative names (what `check .` reports) mean something else from another current folder: cached
+# for one folder at a time. A check asks thousands of times; `abspath` alone asks the folder too.
+_RELATIVE: dict[str, str] = {}
+_RELATIVE_TO = [""]
 
 
 def key(path: str | os.PathLike) -> str:
-    """The index's name for a file (cached; a relative name depends on the current folder: not)."""
+    """The index's name for a file (cached)."""
     name = os.fspath(path)
     found = _KEYS.get(name)
-    if found is None or not os.path.isabs(name):
-        folder, base = os.path.split(os.path.abspath(name))
-        found = os.path.join(real_folder(folder), base)
-        if os.path.isabs(name):
-            _KEYS[name] = found
+    if found is not None:
+        return found
+    if os.path.isabs(name):
+        found = _KEYS[name] = _real(name)
+        return found
+    here = os.getcwd()
+    if here != _RELATIVE_TO[0]:
+        _RELATIVE.clear()
+        _RELATIVE_TO[0] = here
+    found = _RELATIVE.get(name)
+    if found is None:
+        found = _RELATIVE[name] = _real(os.path.join(here, name))
     return found
+
+
+def _real(name: str) -> str:
+    folder, base = os.path.split(os.path.normpath(name))
+    return os.path.join(real_folder(folder), base)
 
 
 def known_keys(names: Iterable[str]) -> None:
@@ -33,4 +49,5 @@ def forget_real_paths() -> None:
     """A file or folder appeared or went away (the language server's file events): a re-pointed symlink
     changes what `key` and `real_folder` answer, so both are asked again."""
     _KEYS.clear()
+    _RELATIVE.clear()
     real_folder.cache_clear()
