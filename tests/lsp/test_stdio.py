@@ -172,3 +172,25 @@ def test_exit_without_shutdown_exits_with_1(tmp_path, reader):
     assert answered(responses(out))[1]["result"]["capabilities"]["textDocumentSync"], err.decode()
     assert process.returncode == 1
     assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize("shutdown", [True, False])
+def test_the_exit_status_over_tcp(shutdown):
+    """`lambda-leak server --tcp`: the same exit statuses as on stdin."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "lambda_leak", "server", "--tcp", f"127.0.0.1:{port}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            connection = socket.create_connection(("127.0.0.1", port), timeout=60)
+            break
+        except OSError:
+            assert time.monotonic() < deadline and process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.1)
+    with connection:
+        connection.sendall(b"".join(frame(m) for m in (SESSION[0], *(SESSION[4:] if shutdown else SESSION[5:]))))
+        process.wait(timeout=60)
+    assert process.returncode == (0 if shutdown else 1), process.stderr.read().decode()

@@ -581,3 +581,24 @@ def test_a_workers_terraform_modules_are_found_in_the_tf_files_the_check_listed(
     assert HandlerDiscovery().discover(root, readings) == expected
     assert terraform._known_tf_files == {}  # forgotten after the reading
     assert parallel._read_deployment([], tf_files) == {}  # the other worker: no deployment file of its own
+
+
+def test_the_folders_of_one_python_package_go_to_one_worker(tmp_path):
+    """`src/app.py` imports `src/utils/db.py`: the reverse walks and trees of that package are made by
+    one worker, not both. A package tree heavier than a fair part of a worker's load is shared out by
+    folder, as other folders are."""
+    files = {"a/src/app.py": 4000, "a/src/utils/__init__.py": 10, "a/src/utils/db.py": 3000,
+             "a/src/utils/deep/__init__.py": 10, "a/src/utils/deep/x.py": 3000,
+             "b/handler.js": 5000, "c/handler.js": 5000, "d/lib/__init__.py": 10, "d/lib/big.py": 30000,
+             "d/lib/sub/__init__.py": 10, "d/lib/sub/other.py": 30000}
+    for name, size in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("#" * size)
+    names = [str(tmp_path / name) for name in files]
+    shares, owners, loads = parallel._shares(names, 2)
+    worker_of = {name: next(w for w, share in enumerate(shares) if i in share) for i, name in enumerate(files)}
+    assert worker_of["a/src/app.py"] == worker_of["a/src/utils/db.py"] == worker_of["a/src/utils/deep/x.py"]
+    assert owners[str(tmp_path / "a/src")] == owners[str(tmp_path / "a/src/utils/deep")]
+    # `d/lib` (a package whose root `d` holds no file) is 60 KB of 80: its two folders go to both workers
+    assert worker_of["d/lib/big.py"] != worker_of["d/lib/sub/other.py"]
+    assert sorted(i for share in shares for i in share) == list(range(len(files)))

@@ -197,8 +197,8 @@ def register_features(server: LambdaLeakServer) -> None:  # noqa: C901 - one sho
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: LambdaLeakServer, params):
-        ls.shutdown_requested = True
         ls.scheduler.shutdown()
+        ls.shutdown_requested = True  # after: a failed shutdown is no shutdown (pygls' own flag agrees)
 
     @server.feature(lsp.EXIT)
     def exit_(ls: LambdaLeakServer, params):

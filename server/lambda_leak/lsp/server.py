@@ -259,7 +259,10 @@ def serve(tcp: str | None = None) -> int:
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
+        try:
+            server.start_tcp(host or "127.0.0.1", int(port))
+        except SystemExit:  # pygls ends a TCP session's `exit` so, past its own handlers
+            pass
     elif loop_can_read_stdin():
         serve_on_loop(server)
     else:

@@ -35,7 +35,7 @@ def key(path: str | os.PathLike) -> str:
 
 
 def _real(name: str) -> str:
-    folder, base = os.path.split(os.path.normpath(name))
+    folder, base = os.path.split(os.path.abspath(name))  # (absolute already: no folder asked)
     return os.path.join(real_folder(folder), base)
 
 

@@ -146,7 +146,9 @@ def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int
     """Indices of the files (`names`: their index keys) per worker: whole folders, the largest first
     to the least loaded worker (by bytes). A folder's files import each other and share a Python
     package root, whose facts (importers, reverse walks, trees) each worker would otherwise read
-    again. Also returned: each folder's worker, and the loads."""
+    again; so the folders of one package tree (`src/` with `src/utils/__init__.py`) go together,
+    unless that would leave one worker most of the run. Also returned: each folder's worker, and
+    the loads."""
     folders: dict[str, list[int]] = {}
     weights: dict[str, int] = {}
     for index, name in enumerate(names):
@@ -157,10 +159,37 @@ def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int
         except OSError:
             weight = 512
         weights[folder] = weights.get(folder, 0) + weight
+    units, unit_weights, members = _package_units(names, folders, weights, jobs)
     loads = [0] * jobs
     shares: list[list[int]] = [[] for _ in range(jobs)]
-    owners = _largest_first(folders, weights, shares, loads)
+    unit_owners = _largest_first(units, unit_weights, shares, loads)
+    owners = {folder: unit_owners[unit] for unit, grouped in members.items() for folder in grouped}
     return [sorted(share) for share in shares], owners, loads
+
+
+def _package_units(names: list[str], folders: dict[str, list[int]], weights: dict[str, int], jobs: int,
+                   ) -> tuple[dict[str, list[int]], dict[str, int], dict[str, list[str]]]:
+    """The folders grouped by the Python package root above them (`PythonProject.package_root`, read
+    from the walk's own `__init__.py` files: no file system calls); a group heavier than a fair part
+    of one worker's load stays split by folder. Returns each unit's files, weight and folders."""
+    packages = {os.path.dirname(name) for name in names if os.path.basename(name) == "__init__.py"}
+    groups: dict[str, list[str]] = {}
+    for folder in folders:
+        root = folder
+        while root in packages and os.path.dirname(root) != root:
+            root = os.path.dirname(root)
+        groups.setdefault(root, []).append(folder)
+    limit = sum(weights.values()) / (2 * jobs)
+    units: dict[str, list[int]] = {}
+    unit_weights: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
+    for root, grouped in groups.items():
+        weight = sum(weights[folder] for folder in grouped)
+        for unit, unit_folders in ((root, grouped),) if weight <= limit else ((f, [f]) for f in grouped):
+            units[unit] = [index for folder in unit_folders for index in folders[folder]]
+            unit_weights[unit] = sum(weights[folder] for folder in unit_folders)
+            members[unit] = unit_folders
+    return units, unit_weights, members
 
 
 def _largest_first(folders: dict[str, list], weights: dict[str, int], shares: list[list], loads: list[int]) -> dict[str, int]:
