@@ -4,7 +4,8 @@ Real Lambda repositories are not 1,000 small handlers: they hold samples with bi
 of classes, shared helper packages, and libraries vendored next to the handler (the deployment
 package's `requests/`, `urllib3/`, ...), whose modules mention threads, executors and asyncio
 without being on any handler path. This script generates such a tree (deterministic: the same
-files for the same arguments) and times a one-worker `check` of it in-process (CPU seconds).
+files for the same arguments) and times a one-worker `check` of it in-process (CPU seconds), then
+the `lambda-leak check` command with its automatic jobs (wall and CPU seconds, workers included).
 
     .venv/bin/python bench/python_repo.py [--samples 40] [--keep DIR] [--findings OUT.json]
 """
@@ -289,6 +290,25 @@ def check(folder: Path) -> tuple[float, float, list]:
     return cpu, wall, findings
 
 
+def check_command(folder: Path) -> tuple[float, float, list]:
+    """(CPU seconds of the process and its workers, wall seconds, findings) of the `lambda-leak check`
+    command with its automatic jobs (two workers on two cores), in a process of its own."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(folder), "--format", "json", "--exit-zero",
+                           "--no-cache"], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    findings = json.loads(done.stdout)
+    for finding in findings:
+        finding["path"] = os.path.relpath(finding["path"], folder)
+    return cpu, wall, findings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=40)
@@ -300,9 +320,12 @@ def main() -> int:
         files = generate(folder, args.samples)
         size = sum(p.stat().st_size for p in folder.rglob("*.py"))
         cpu, wall, findings = check(folder)
+        command_cpu, command_wall, command_findings = check_command(folder)
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print(f"python repo: {args.samples} samples, {files} Python files, {size / 1e6:.1f} MB; {len(findings)} findings")
     print(f"check, one worker: {cpu:.2f} s CPU, {wall:.2f} s wall")
+    same = "the same findings" if sorted(map(repr, command_findings)) == sorted(map(repr, findings)) else "OTHER FINDINGS"
+    print(f"the command, automatic jobs: {command_cpu:.2f} s CPU, {command_wall:.2f} s wall ({same})")
     if args.findings:
         Path(args.findings).write_text(json.dumps(findings, indent=1, sort_keys=True) + "\n")
     return 0
