@@ -194,3 +194,33 @@ def test_the_exit_status_over_tcp(shutdown):
         connection.sendall(b"".join(frame(m) for m in (SESSION[0], *(SESSION[4:] if shutdown else SESSION[5:]))))
         process.wait(timeout=60)
     assert process.returncode == (0 if shutdown else 1), process.stderr.read().decode()
+
+
+def test_messages_in_one_read_are_handled_in_order(tmp_path):
+    """`didClose` and a request in one read of the pipe: the close (whose handler is a coroutine)
+    clears the document's diagnostics before the request is answered, as an editor expects."""
+    handler = tmp_path / "handler.js"
+    handler.write_text("exports.handler = async (event) => {\n  save(event);\n};\nasync function save(e) {}\n")
+    uri = handler.as_uri()
+    process = server(subprocess.PIPE)
+    opened = {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "javascript", "version": 1, "text": handler.read_text()}}}
+    process.stdin.write(b"".join(frame(m) for m in (SESSION[0], SESSION[1], opened)))
+    process.stdin.flush()
+    while True:  # the leak is published first
+        message = read_message(process.stdout)
+        if message.get("method") == "textDocument/publishDiagnostics" and message["params"]["diagnostics"]:
+            break
+    close = {"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}
+    hover = {"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
+             "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}}
+    process.stdin.write(frame(close) + frame(hover))
+    process.stdin.flush()
+    seen = []
+    while not any(m.get("id") == 7 for m in seen):
+        seen.append(read_message(process.stdout))
+    cleared = [i for i, m in enumerate(seen) if m.get("method") == "textDocument/publishDiagnostics"
+               and m["params"]["uri"] == uri and m["params"]["diagnostics"] == []]
+    assert cleared and cleared[0] < len(seen) - 1, seen
+    out, err = process.communicate(b"".join(frame(m) for m in SESSION[4:]), timeout=60)
+    assert process.returncode == 0, err.decode()

@@ -53,6 +53,10 @@ class _StreamReader:
             return b"?\r\n"
 
     async def readexactly(self, count: int) -> bytes:
+        # Messages already buffered would otherwise be handled back to back: a task the previous one
+        # started (`didClose`'s handler is a coroutine) could run only after a later request had been
+        # answered. One turn of the loop per message keeps them in order, as pygls' reader does.
+        await asyncio.sleep(0)
         try:
             return await self.stream.readexactly(count)
         except asyncio.IncompleteReadError:
