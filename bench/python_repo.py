@@ -18,6 +18,8 @@ import io
 import json
 import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -284,18 +286,18 @@ def check(folder: Path) -> tuple[float, float, list]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         cli.main(["check", str(folder), "--format", "json", "--exit-zero", "--jobs", "1", "--no-cache"])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    findings = json.loads(out.getvalue())
+    return cpu, wall, _relative(json.loads(out.getvalue()), folder)
+
+
+def _relative(findings: list, folder: Path) -> list:
     for finding in findings:
         finding["path"] = os.path.relpath(finding["path"], folder)
-    return cpu, wall, findings
+    return findings
 
 
 def check_command(folder: Path) -> tuple[float, float, list]:
     """(CPU seconds of the process and its workers, wall seconds, findings) of the `lambda-leak check`
     command with its automatic jobs (two workers on two cores), in a process of its own."""
-    import resource
-    import subprocess
-
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "lambda_leak", "check", str(folder), "--format", "json", "--exit-zero",
@@ -303,10 +305,7 @@ def check_command(folder: Path) -> tuple[float, float, list]:
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    findings = json.loads(done.stdout)
-    for finding in findings:
-        finding["path"] = os.path.relpath(finding["path"], folder)
-    return cpu, wall, findings
+    return cpu, wall, _relative(json.loads(done.stdout), folder)
 
 
 def main() -> int:

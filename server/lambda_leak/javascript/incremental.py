@@ -428,12 +428,12 @@ def _carry_parameters(module: JsModule, previous: CallGraph, edit: Edit, carried
 def _carry_declarations(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried) -> None:
     """The module scope's bindings as the previous version read them, on this version's nodes. An
     edit `_align` accepts stays inside one block's statements, and no top-level statement it touches
-    declares a name (nested blocks may: their names never reach the module scope, `var` and
-    functions in blocks included): the names the
-    top-level statements declare, and what each binding's kind, module and constructor read (a
-    statement's syntax outside the statement blocks in it), are the previous version's. Only the
-    nodes are found again (a function by its index, any other by position and type); a node that
-    is not where the edit says leaves the scope to be read afresh."""
+    declares a name (nested blocks may, but their names never reach the module scope, `var` and
+    functions in blocks included). So the names the top-level statements declare, and what each
+    binding's kind, module and constructor read (a statement's syntax outside the statement blocks
+    in it), are the previous version's. Only the nodes are found again (a function by its index,
+    any other by position and type); a node that is not where the edit says leaves the scope to be
+    read afresh."""
     entries = previous.declarations
     if entries is None:
         return

@@ -12,7 +12,7 @@ _KEYS: dict[str, str] = {}
 # Relative names (what `check .` reports) mean something else from another current folder: cached
 # for one folder at a time. A check asks thousands of times; `abspath` alone asks the folder too.
 _RELATIVE: dict[str, str] = {}
-_RELATIVE_TO = [""]
+_relative_to = ""  # the current folder `_RELATIVE` holds names for
 
 
 def key(path: str | os.PathLike) -> str:
@@ -24,10 +24,11 @@ def key(path: str | os.PathLike) -> str:
     if os.path.isabs(name):
         found = _KEYS[name] = _real(name)
         return found
+    global _relative_to
     here = os.getcwd()
-    if here != _RELATIVE_TO[0]:
+    if here != _relative_to:
         _RELATIVE.clear()
-        _RELATIVE_TO[0] = here
+        _relative_to = here
     found = _RELATIVE.get(name)
     if found is None:
         found = _RELATIVE[name] = _real(os.path.join(here, name))

@@ -185,9 +185,10 @@ def _package_units(names: list[str], folders: dict[str, list[int]], weights: dic
     members: dict[str, list[str]] = {}
     for root, grouped in groups.items():
         weight = sum(weights[folder] for folder in grouped)
-        for unit, unit_folders in ((root, grouped),) if weight <= limit else ((f, [f]) for f in grouped):
+        split = [(root, grouped, weight)] if weight <= limit else [(f, [f], weights[f]) for f in grouped]
+        for unit, unit_folders, unit_weight in split:
             units[unit] = [index for folder in unit_folders for index in folders[folder]]
-            unit_weights[unit] = sum(weights[folder] for folder in unit_folders)
+            unit_weights[unit] = unit_weight
             members[unit] = unit_folders
     return units, unit_weights, members
 
