@@ -181,6 +181,7 @@ def workers(tmp_path, monkeypatch):
 
 def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, monkeypatch, workers):
     monkeypatch.setattr(discovery, "_read", _logged_read)
+    monkeypatch.setattr(parallel, "_read_until_started", lambda others, tf_files, started: {})  # all to the workers
     found, errors = run_check(capsys, project, extra=workers)
     assert found == EXPECTED
     assert errors.count("blob.js: binary file, skipped") == 1
@@ -189,6 +190,17 @@ def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, mo
     assert len({pid for pid, _ in reads}) == 2
     assert sorted(name for _, name in reads).count("template.yaml") == 1
     assert {"template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json"} <= {name for _, name in reads}
+
+
+def test_each_deployment_file_is_read_once_by_the_check_or_a_worker(project, capsys, monkeypatch, workers):
+    """The check reads folders while its workers start (as many as it has time for): no file is read
+    twice, and the findings are the same."""
+    monkeypatch.setattr(discovery, "_read", _logged_read)
+    found, _ = run_check(capsys, project, extra=workers)
+    assert found == EXPECTED
+    reads = [line.split() for line in Path(_RUN["log"]).read_text().splitlines()]
+    names = [name for _, name in reads]
+    assert [names.count(name) for name in ("template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json")] == [1] * 5
 
 
 def test_where_fork_is_unsafe_workers_start_afresh_and_find_the_same(project, capsys, monkeypatch):
@@ -602,3 +614,26 @@ def test_the_folders_of_one_python_package_go_to_one_worker(tmp_path):
     # `d/lib` (a package whose root `d` holds no file) is 60 KB of 80: its two folders go to both workers
     assert worker_of["d/lib/big.py"] != worker_of["d/lib/sub/other.py"]
     assert sorted(i for share in shares for i in share) == list(range(len(files)))
+
+
+def test_the_check_reads_deployment_folders_itself_until_a_worker_has_started(tmp_path):
+    """While the zygote still builds astroid's builtins, the check reads deployment folders no worker
+    owns, one by one (those leave the shares the workers get); once a worker has read its files, it
+    reads nothing more. Its readings are what a worker's would be."""
+    from concurrent.futures import Future
+
+    for n in range(3):
+        write_tree(tmp_path / f"p{n}", {"template.yaml": PROJECT["sam/template.yaml"].replace("src/", f"../src{n}/")})
+    root = tmp_path.resolve()
+    candidates = Workspace([root]).deployment_candidates()
+    owned, others = parallel._deployment_folders(candidates, {}, 2)
+    assert owned == [[], []] and len(others) == 3
+
+    waiting, done = Future(), Future()
+    done.set_result(None)
+    assert parallel._read_until_started(others, {}, [waiting, done]) == {} and len(others) == 3
+    read = parallel._read_until_started(others, {}, [waiting])
+    assert others == {} and sorted(read) == sorted(name for name, _ in candidates)
+    assert read == parallel._read_deployment(candidates, {})
+    shares = parallel._deployment_shares(owned, others, [0, 0])
+    assert shares == [[], []]  # nothing left for the workers

@@ -7,7 +7,8 @@ forked during the walk from a process that imported the analysers (and built ast
 for all of them, on the second core, while the parent walks on (`Crew`). Each worker then reads its
 files once (texts kept for the analysis), reads the deployment files of its folders with the bytes it
 has and resolves their handlers, and parses and summarises its JavaScript files (modules kept) while
-the parent takes in the deployment. As soon as the deployment is known, the parent sends each worker
+the parent takes in the deployment. (Deployment folders of no worker's files are read by the parent
+itself while the workers start, if they are not ready when it has shared the files out.) As soon as the deployment is known, the parent sends each worker
 the facts for its Python files (they need nothing else), then, once the summaries are in, the facts
 for its JavaScript files: in parts, so that no worker waits while the parent works.
 """
@@ -204,28 +205,49 @@ def _largest_first(folders: dict[str, list], weights: dict[str, int], shares: li
     return owners
 
 
-def _deployment_shares(candidates: list[tuple[str, Path]], owners: dict[str, int], loads: list[int],
-                       ) -> list[list[tuple[str, Path]]]:
-    """The deployment candidates per worker: those in a folder of its files to the worker that has
-    their bytes already (a CDK stack is read once), the other folders largest first to the least
-    loaded worker (by a guess of their cost)."""
-    shares: list[list[tuple[str, Path]]] = [[] for _ in loads]
+def _deployment_folders(candidates: list[tuple[str, Path]], owners: dict[str, int], jobs: int,
+                        ) -> tuple[list[list[tuple[str, Path]]], dict[str, list[tuple[str, Path]]]]:
+    """The deployment candidates in a folder of a worker's files, per worker (it has their bytes
+    already: a CDK stack is read once), and the others by folder."""
+    owned: list[list[tuple[str, Path]]] = [[] for _ in range(jobs)]
     others: dict[str, list[tuple[str, Path]]] = {}
     for candidate in candidates:
         folder = os.path.dirname(candidate[0])
         if folder in owners:
-            shares[owners[folder]].append(candidate)
+            owned[owners[folder]].append(candidate)
         else:
             others.setdefault(folder, []).append(candidate)
+    return owned, others
+
+
+def _read_until_started(others: dict[str, list[tuple[str, Path]]], tf_files: dict[str, list[str]],
+                        started: list[Future]) -> dict:
+    """Folders of `others` read here, one by one, until a worker has read its share (`started`):
+    until then the zygote is still building astroid's builtins on one core while the other would
+    wait (on the generated tree, ~0.1 s in a fast hour; on a slow day or a bigger walk the workers
+    are ready first and nothing is read here). The folders read leave `others`."""
+    read: dict = {}
+    for folder in list(others):
+        if any(future.done() for future in started):
+            break
+        read.update(_read_deployment(others.pop(folder), tf_files))
+    return read
+
+
+def _deployment_shares(owned: list[list[tuple[str, Path]]], others: dict[str, list[tuple[str, Path]]],
+                       loads: list[int]) -> list[list[tuple[str, Path]]]:
+    """The deployment candidates per worker: its own folders' (`_deployment_folders`), then the other
+    folders, largest first, to the least loaded worker (by a guess of their cost)."""
+    shares = [list(mine) for mine in owned]
     weights = {folder: sum(_scan_weight(name) for name, _ in found) for folder, found in others.items()}
     _largest_first(others, weights, shares, list(loads))
     return shares
 
 
-def _terraform_files(shares: list[list[tuple[str, Path]]], listings: dict | None) -> dict[str, list[str]]:
+def _terraform_files(groups: list[list[tuple[str, Path]]], listings: dict | None) -> dict[str, list[str]]:
     """The .tf files under each deployment root that has Terraform, from this run's listings: each
     worker would otherwise walk the whole tree for them (5,900 folders on a real samples repository)."""
-    roots = {str(root) for share in shares for name, root in share if name.endswith(".tf")}
+    roots = {str(root) for group in groups for name, root in group if name.endswith(".tf")}
     if not roots:
         return {}
     from lambda_leak.iac import terraform
@@ -255,17 +277,20 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
         names = _index_keys(files)
         shares, owners, loads = _shares(names, jobs)
-        chores += [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
+        started = [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
                    for w, share in zip(workers, shares)]
+        chores += started
         python = [[j for j in share if is_python(names[j])] for share in shares]
         # while this process lists the deployment files
         chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
-        deployment = _deployment_shares(workspace.deployment_candidates(listings), owners, loads)
-        tf_files = _terraform_files(deployment, listings)
+        candidates = workspace.deployment_candidates(listings)
+        tf_files = _terraform_files([candidates], listings)
+        owned, others = _deployment_folders(candidates, owners, jobs)
+        read = _read_until_started(others, tf_files, started)
+        deployment = _deployment_shares(owned, others, loads)
         readings = [w.submit(_read_deployment, candidates, tf_files) for w, candidates in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
-        read: dict = {}
         for future in readings:
             read.update(future.result())
         workspace.load_declarations(listings, read)
