@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,7 @@ def workers(tmp_path, monkeypatch):
 
 def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, monkeypatch, workers):
     monkeypatch.setattr(discovery, "_read", _logged_read)
-    monkeypatch.setattr(parallel, "_read_until_started", lambda others, tf_files, started: {})  # all to the workers
+    monkeypatch.setattr(parallel, "_read_while_workers_start", lambda unowned, tf_files, shares_read: ({}, unowned))
     found, errors = run_check(capsys, project, extra=workers)
     assert found == EXPECTED
     assert errors.count("blob.js: binary file, skipped") == 1
@@ -192,15 +193,26 @@ def test_workers_read_the_deployment_files_and_find_the_same(project, capsys, mo
     assert {"template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json"} <= {name for _, name in reads}
 
 
-def test_each_deployment_file_is_read_once_by_the_check_or_a_worker(project, capsys, monkeypatch, workers):
-    """The check reads folders while its workers start (as many as it has time for): no file is read
-    twice, and the findings are the same."""
+def _slow_share(*args):
+    if os.getpid() != _RUN["parent"]:
+        time.sleep(1.0)  # a worker that starts late, as when the zygote builds astroid's builtins
+    return _REAL_FIRST(*args)
+
+
+def test_the_check_reads_unowned_deployment_files_while_its_workers_start(project, capsys, monkeypatch, workers):
+    """Deployment files in folders that hold none of the workers' files are read by the check while
+    its workers start; the others by the workers, which have their bytes. None is read twice, and the
+    findings are the same."""
     monkeypatch.setattr(discovery, "_read", _logged_read)
+    monkeypatch.setattr(parallel, "_read_share", _slow_share)
     found, _ = run_check(capsys, project, extra=workers)
     assert found == EXPECTED
     reads = [line.split() for line in Path(_RUN["log"]).read_text().splitlines()]
     names = [name for _, name in reads]
     assert [names.count(name) for name in ("template.yaml", "serverless.yml", "stack.ts", "orders.py", "event.json")] == [1] * 5
+    here = {name for pid, name in reads if pid == str(os.getpid())}
+    assert {"template.yaml", "event.json", "model.json"} <= here  # sam/ and data/ hold no source file
+    assert here.isdisjoint({"serverless.yml", "orders.py", "stack.ts"})  # in sources' folders: the workers'
 
 
 def test_where_fork_is_unsafe_workers_start_afresh_and_find_the_same(project, capsys, monkeypatch):
@@ -581,7 +593,7 @@ def test_a_workers_terraform_modules_are_found_in_the_tf_files_the_check_listed(
     candidates = workspace.deployment_candidates(listings)
     expected = HandlerDiscovery().discover(root)
     assert [(h.export_name, h.source_file.name) for h in expected] == [("handler", "app.js")]
-    tf_files = parallel._terraform_files([candidates], listings)
+    tf_files = parallel._terraform_files(candidates, listings)
     assert tf_files == {str(root): [str(root / "main.tf"), str(root / "modules/fn/main.tf")]}
 
     def no_walk(*args, **kwargs):
@@ -616,24 +628,33 @@ def test_the_folders_of_one_python_package_go_to_one_worker(tmp_path):
     assert sorted(i for share in shares for i in share) == list(range(len(files)))
 
 
-def test_the_check_reads_deployment_folders_itself_until_a_worker_has_started(tmp_path):
-    """While the zygote still builds astroid's builtins, the check reads deployment folders no worker
-    owns, one by one (those leave the shares the workers get); once a worker has read its files, it
-    reads nothing more. Its readings are what a worker's would be."""
-    from concurrent.futures import Future
-
+def test_the_check_reads_unowned_deployment_files_until_a_worker_has_read_its_share(tmp_path):
+    """It stops at the first file after a worker is ready (the rest go to the workers, whose shares
+    group them by folder again), reads nothing if one is ready already, and reads as a worker would."""
     for n in range(3):
-        write_tree(tmp_path / f"p{n}", {"template.yaml": PROJECT["sam/template.yaml"].replace("src/", f"../src{n}/")})
+        write_tree(tmp_path / f"p{n}", {"template.yaml": PROJECT["sam/template.yaml"].replace("src/", f"../src{n}/"),
+                                        "events/e.json": "{}"})
     root = tmp_path.resolve()
     candidates = Workspace([root]).deployment_candidates()
-    owned, others = parallel._deployment_folders(candidates, {}, 2)
-    assert owned == [[], []] and len(others) == 3
+    owned, unowned = parallel._deployment_folders(candidates, {}, 2)
+    assert owned == [[], []] and unowned == candidates and len(candidates) == 6
 
-    waiting, done = Future(), Future()
-    done.set_result(None)
-    assert parallel._read_until_started(others, {}, [waiting, done]) == {} and len(others) == 3
-    read = parallel._read_until_started(others, {}, [waiting])
-    assert others == {} and sorted(read) == sorted(name for name, _ in candidates)
-    assert read == parallel._read_deployment(candidates, {})
-    shares = parallel._deployment_shares(owned, others, [0, 0])
-    assert shares == [[], []]  # nothing left for the workers
+    class ReadyAfter:
+        """A worker's first request, done after `asked` looks."""
+
+        def __init__(self, asked: int) -> None:
+            self.asked = asked
+
+        def done(self) -> bool:
+            self.asked -= 1
+            return self.asked < 0
+
+    assert parallel._read_while_workers_start(unowned, {}, [ReadyAfter(10), ReadyAfter(0)]) == ({}, unowned)
+    read, left = parallel._read_while_workers_start(unowned, {}, [ReadyAfter(2)])
+    assert sorted(read) == sorted(name for name, _ in candidates[:2]) and left == candidates[2:]
+    read, left = parallel._read_while_workers_start(unowned, {}, [ReadyAfter(10)])
+    assert left == [] and read == parallel._read_deployment(candidates, {})
+    shares = parallel._deployment_shares(owned, candidates[2:], [0, 0])
+    assert sorted(c for share in shares for c in share) == sorted(candidates[2:])
+    first, second = ({os.path.dirname(name) for name, _ in share} for share in shares)
+    assert first.isdisjoint(second)  # a folder goes to one worker

@@ -7,10 +7,11 @@ forked during the walk from a process that imported the analysers (and built ast
 for all of them, on the second core, while the parent walks on (`Crew`). Each worker then reads its
 files once (texts kept for the analysis), reads the deployment files of its folders with the bytes it
 has and resolves their handlers, and parses and summarises its JavaScript files (modules kept) while
-the parent takes in the deployment. (Deployment folders of no worker's files are read by the parent
-itself while the workers start, if they are not ready when it has shared the files out.) As soon as the deployment is known, the parent sends each worker
-the facts for its Python files (they need nothing else), then, once the summaries are in, the facts
-for its JavaScript files: in parts, so that no worker waits while the parent works.
+the parent takes in the deployment (deployment folders that hold none of the workers' files the parent
+reads itself while the workers start, if they are not ready when it has shared the files out). As soon
+as the deployment is known, the parent sends each worker the facts for its Python files (they need
+nothing else), then, once the summaries are in, the facts for its JavaScript files: in parts, so that
+no worker waits while the parent works.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from lambda_leak.config import Config
 from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
@@ -83,10 +85,11 @@ def _summarise_share() -> list[tuple[str, FileSummary | None]]:
     return out
 
 
-def _read_deployment(candidates: list[tuple[str, Path]], tf_files: dict[str, list[str]]) -> dict:
+def _read_deployment(candidates: Iterable[tuple[str, Path]], tf_files: dict[str, list[str]]) -> dict:
     """First phase, continued: the deployment files of this worker's folders (and folders of none),
     each source among them with the bytes read already; `tf_files`: the .tf files under each root
-    with Terraform (Terraform's modules are looked up in them), as the parent's walk listed them."""
+    with Terraform (Terraform's modules are looked up in them), as the parent's walk listed them.
+    The parent runs it too, on folders of none (`_read_while_workers_start`): it has no bytes."""
     if not candidates:
         _BYTES.clear()
         return {}
@@ -206,48 +209,54 @@ def _largest_first(folders: dict[str, list], weights: dict[str, int], shares: li
 
 
 def _deployment_folders(candidates: list[tuple[str, Path]], owners: dict[str, int], jobs: int,
-                        ) -> tuple[list[list[tuple[str, Path]]], dict[str, list[tuple[str, Path]]]]:
+                        ) -> tuple[list[list[tuple[str, Path]]], list[tuple[str, Path]]]:
     """The deployment candidates in a folder of a worker's files, per worker (it has their bytes
-    already: a CDK stack is read once), and the others by folder."""
+    already: a CDK stack is read once), and the others (unowned)."""
     owned: list[list[tuple[str, Path]]] = [[] for _ in range(jobs)]
-    others: dict[str, list[tuple[str, Path]]] = {}
+    unowned: list[tuple[str, Path]] = []
     for candidate in candidates:
-        folder = os.path.dirname(candidate[0])
-        if folder in owners:
-            owned[owners[folder]].append(candidate)
-        else:
-            others.setdefault(folder, []).append(candidate)
-    return owned, others
+        folder = owners.get(os.path.dirname(candidate[0]))
+        (unowned if folder is None else owned[folder]).append(candidate)
+    return owned, unowned
 
 
-def _read_until_started(others: dict[str, list[tuple[str, Path]]], tf_files: dict[str, list[str]],
-                        started: list[Future]) -> dict:
-    """Folders of `others` read here, one by one, until a worker has read its share (`started`):
-    until then the zygote is still building astroid's builtins on one core while the other would
-    wait (on the generated tree, ~0.1 s in a fast hour; on a slow day or a bigger walk the workers
-    are ready first and nothing is read here). The folders read leave `others`."""
-    read: dict = {}
-    for folder in list(others):
-        if any(future.done() for future in started):
-            break
-        read.update(_read_deployment(others.pop(folder), tf_files))
-    return read
+def _read_while_workers_start(unowned: list[tuple[str, Path]], tf_files: dict[str, list[str]],
+                              shares_read: list[Future]) -> tuple[dict, list[tuple[str, Path]]]:
+    """Unowned candidates read here, in order, until a worker has read its share of the sources
+    (`shares_read`): until then the zygote is still importing or building astroid's builtins, and
+    this process would only wait. Returns the readings and the candidates left for the workers
+    (all of them when the workers were ready first)."""
+    taken = 0
+
+    def until_a_worker_is_ready():
+        nonlocal taken
+        for candidate in unowned:
+            if any(future.done() for future in shares_read):
+                return
+            taken += 1
+            yield candidate
+
+    read = _read_deployment(until_a_worker_is_ready(), tf_files) if unowned else {}
+    return read, unowned[taken:]
 
 
-def _deployment_shares(owned: list[list[tuple[str, Path]]], others: dict[str, list[tuple[str, Path]]],
+def _deployment_shares(owned: list[list[tuple[str, Path]]], unowned: list[tuple[str, Path]],
                        loads: list[int]) -> list[list[tuple[str, Path]]]:
-    """The deployment candidates per worker: its own folders' (`_deployment_folders`), then the other
-    folders, largest first, to the least loaded worker (by a guess of their cost)."""
+    """The deployment candidates per worker: its own folders' (`_deployment_folders`), then the
+    other folders, largest first, to the least loaded worker (by a guess of their cost)."""
     shares = [list(mine) for mine in owned]
+    others: dict[str, list[tuple[str, Path]]] = {}
+    for candidate in unowned:
+        others.setdefault(os.path.dirname(candidate[0]), []).append(candidate)
     weights = {folder: sum(_scan_weight(name) for name, _ in found) for folder, found in others.items()}
     _largest_first(others, weights, shares, list(loads))
     return shares
 
 
-def _terraform_files(groups: list[list[tuple[str, Path]]], listings: dict | None) -> dict[str, list[str]]:
+def _terraform_files(candidates: list[tuple[str, Path]], listings: dict | None) -> dict[str, list[str]]:
     """The .tf files under each deployment root that has Terraform, from this run's listings: each
     worker would otherwise walk the whole tree for them (5,900 folders on a real samples repository)."""
-    roots = {str(root) for group in groups for name, root in group if name.endswith(".tf")}
+    roots = {str(root) for name, root in candidates if name.endswith(".tf")}
     if not roots:
         return {}
     from lambda_leak.iac import terraform
@@ -277,18 +286,18 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
         names = _index_keys(files)
         shares, owners, loads = _shares(names, jobs)
-        started = [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
-                   for w, share in zip(workers, shares)]
-        chores += started
+        shares_read = [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
+                       for w, share in zip(workers, shares)]
+        chores += shares_read
         python = [[j for j in share if is_python(names[j])] for share in shares]
         # while this process lists the deployment files
         chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
         candidates = workspace.deployment_candidates(listings)
-        tf_files = _terraform_files([candidates], listings)
-        owned, others = _deployment_folders(candidates, owners, jobs)
-        read = _read_until_started(others, tf_files, started)
-        deployment = _deployment_shares(owned, others, loads)
+        tf_files = _terraform_files(candidates, listings)
+        owned, unowned = _deployment_folders(candidates, owners, jobs)
+        read, unowned = _read_while_workers_start(unowned, tf_files, shares_read)
+        deployment = _deployment_shares(owned, unowned, loads)
         readings = [w.submit(_read_deployment, candidates, tf_files) for w, candidates in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
         for future in readings:
