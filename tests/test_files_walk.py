@@ -31,6 +31,24 @@ def test_walk_order_skips_and_links(tmp_path: Path):
     assert not any("node_modules" in p or "loop" in p for p in stamps)
 
 
+def test_a_vendored_sdks_service_models_are_not_walked(tmp_path: Path):
+    """botocore/data and boto3/data (thousands of folders of JSON models) are left out by the walk,
+    the cache's scan and the Python project's; a `data` folder anywhere else is walked."""
+    from lambda_leak.workspace.python import PythonProject
+
+    for relative in ("layer/python/botocore/client.py", "layer/python/botocore/data/s3/2006-03-01/service-2.json",
+                     "layer/python/botocore/data/x.py", "layer/python/boto3/data/s3/2006-03-01/resources-1.json",
+                     "layer/python/boto3/data/y.py", "src/data/handler.py", "src/data/template.yaml"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    walked = [Path(p).relative_to(tmp_path).as_posix() for p in walk_names(str(tmp_path), lambda name: True)]
+    assert walked == ["layer/python/botocore/client.py", "src/data/handler.py", "src/data/template.yaml"]
+    stamps = scan([str(tmp_path)], skip="")
+    assert not any(os.sep + "data" in p and "src" not in p for p in stamps) and str(tmp_path / "src" / "data") in stamps
+    python = sorted(Path(p).relative_to(tmp_path).as_posix() for p in PythonProject([tmp_path]).workspace_files())
+    assert python == ["layer/python/botocore/client.py", "src/data/handler.py"]
+
+
 def test_a_second_walk_reuses_the_folder_listings_of_the_first(tmp_path: Path, monkeypatch):
     for relative in ("b.js", "a/z.py", "a/b/c.ts", "a/b/template.yaml", "node_modules/x/index.js"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,15 @@ SKIPPED_DIRECTORIES = frozenset(
     | {".esbuild", ".webpack", ".build", ".next", ".open-next", ".vercel", ".netlify", ".turbo", "coverage"}
     | {".terraform", ".sst"}  # modules `terraform init` downloads; SST's generated platform code
 )
+# A vendored AWS SDK's service models: botocore/data (and boto3/data) hold thousands of folders of
+# JSON (a quarter of the folders of aws-samples/serverless-patterns), no source and no template.
+SDK_PACKAGES = frozenset({"botocore", "boto3"})
 BOM = "\ufeff"
+
+
+def holds_sdk_data(folder: str) -> bool:
+    """Whether `folder`'s subfolder `data` is a vendored SDK's service models (not walked)."""
+    return os.path.basename(folder.rstrip("/" + os.sep)) in SDK_PACKAGES
 
 
 class UnreadableFile(Exception):
@@ -235,11 +243,12 @@ def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None
 
 def _list(folder: str) -> Listing:
     files, folders, links = [], [], []
+    skipped = SKIPPED_DIRECTORIES | {"data"} if holds_sdk_data(folder) else SKIPPED_DIRECTORIES
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if entry.is_dir():  # a link to a folder too: neither a file nor walked into
-                if name not in SKIPPED_DIRECTORIES and not entry.is_symlink():
+                if name not in skipped and not entry.is_symlink():
                     folders.append(name)
             else:
                 files.append(name)
