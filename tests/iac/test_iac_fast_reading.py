@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import re
 from pathlib import Path
@@ -71,7 +70,7 @@ def test_repeated_scalars_resolve_to_the_same_types():
 
 def test_content_check_skips_files_that_only_mention_the_type(tmp_path: Path):
     # a vendored API model names the type in a string; a JSON template and a flow-style YAML one declare it
-    (tmp_path / "api-model.json").write_text('{"shapes": {"Doc": "e.g. AWS::Lambda::Function"}}')
+    (tmp_path / "service-2.json").write_text('{"shapes": {"Doc": "e.g. AWS::Lambda::Function"}}')
     (tmp_path / "app.js").write_text("exports.handler = async () => {};\n")
     (tmp_path / "cfn.json").write_text('{"Resources": {"Fn": {"Type" : "AWS::Lambda::Function",\n'
                                        ' "Properties": {"Handler": "app.handler", "Runtime": "nodejs20.x", "Code": "."}}}}')
@@ -79,26 +78,6 @@ def test_content_check_skips_files_that_only_mention_the_type(tmp_path: Path):
                                         "{Handler: app.handler, Runtime: nodejs20.x}}\n")
     found = rows(discover(tmp_path), tmp_path)
     assert [(row[0], row[-1]) for row in found] == [("cfn.json", "app.js"), ("flow.yaml", "app.js")]
-
-
-def test_vendored_sdk_models_are_not_read_at_all(tmp_path: Path):
-    """botocore's service models are never templates (a vendored SDK holds thousands): not even read,
-    however they are written. A template with a name like theirs, but not theirs, still is."""
-    from lambda_leak.iac import discovery
-
-    template = ('{"Resources": {"Fn": {"Type": "AWS::Lambda::Function",'
-                ' "Properties": {"Handler": "app.handler", "Runtime": "nodejs20.x", "Code": "."}}}}')
-    (tmp_path / "app.js").write_text("exports.handler = async () => {};\n")
-    models = ["service-2.json", "paginators-1.json", "waiters-2.json", "examples-1.json", "endpoint-rule-set-1.json",
-              "service-2.sdk-extras.json", "paginators-1.sdk-extras.json", "smoke-2.json"]
-    for name in models:
-        (tmp_path / "python/botocore/data/lambda/2015-03-31" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "python/botocore/data/lambda/2015-03-31" / name).write_text(template)
-    for name in ("my-service-2.json", "service-2.yaml", "service.json"):
-        (tmp_path / name).write_text(template)
-    assert sorted(os.path.basename(name) for name in discovery.HandlerDiscovery().candidates(tmp_path.resolve())) == [
-        "app.js", "my-service-2.json", "service-2.yaml", "service.json"]
-    assert sorted(row[0] for row in rows(discover(tmp_path), tmp_path)) == ["my-service-2.json", "service-2.yaml", "service.json"]
 
 
 # -- blanking unread resources out of the text before libyaml composes it ----------------------

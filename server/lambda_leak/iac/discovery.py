@@ -29,10 +29,6 @@ TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 # parsing, and it tells templates from files that only mention the type (vendored API models).
 _FUNCTION_TYPE = re.compile(rb"""Type["']?[ \t]*:\s*["']?AWS::(?:Serverless|Lambda)::Function\b""")
 NOT_TEMPLATES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "cdk.context.json", "pnpm-lock.yaml"})
-# botocore's service models (`data/<service>/<date>/service-2.json`, `paginators-1.json`, …): a Python
-# layer or package that vendors the SDK holds thousands (half the JSON files of aws-samples/
-# serverless-patterns, 74 MB), and none is a template.
-_SDK_MODEL = re.compile(r"(?:service|paginators|waiters|examples|endpoint-rule-set|smoke)-\d+(?:\.sdk-extras)?\.json")
 JS_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
 TERRAFORM_SUFFIX = ".tf"
 JS_PROGRAM_MARKERS = (b"@pulumi/aws", b"sst.aws.", b"sst/constructs")
@@ -209,9 +205,7 @@ def _is_candidate(name: str) -> bool:
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in TEMPLATE_SUFFIXES and suffix not in JS_SUFFIXES and suffix not in (".py", TERRAFORM_SUFFIX):
         return False
-    if name in NOT_TEMPLATES or name.endswith((".d.ts", ".d.mts", ".d.cts")):
-        return False
-    return suffix != ".json" or _SDK_MODEL.fullmatch(name) is None
+    return name not in NOT_TEMPLATES and not name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
 def _read(name_: str, root: Path, size: int, data: bytes | None = None) -> tuple[list[Declaration], bool]:
