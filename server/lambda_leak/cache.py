@@ -34,7 +34,7 @@ from typing import Any, Iterable
 import lambda_leak
 from lambda_leak import __version__
 from lambda_leak.config import CONFIG_FILE_NAMES, Config
-from lambda_leak.files import SKIPPED_DIRECTORIES, holds_sdk_data
+from lambda_leak.files import skipped_folders
 
 try:  # CPython's own BLAKE2, without `hashlib`'s loading of OpenSSL (~5 ms of a re-run that reads only the cache)
     from _blake2 import blake2b
@@ -141,7 +141,7 @@ def scan(folders: Iterable[str], skip: str) -> dict[str, Stamp]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        skipped = SKIPPED_DIRECTORIES | {"data"} if holds_sdk_data(folder) else SKIPPED_DIRECTORIES
+        skipped = skipped_folders(folder)
         for entry in entries:
             try:
                 if entry.is_dir():

@@ -22,13 +22,15 @@ SKIPPED_DIRECTORIES = frozenset(
 )
 # A vendored AWS SDK's service models: botocore/data (and boto3/data) hold thousands of folders of
 # JSON (a quarter of the folders of aws-samples/serverless-patterns), no source and no template.
-SDK_PACKAGES = frozenset({"botocore", "boto3"})
+_SDK_PACKAGES = frozenset({"botocore", "boto3"})
+_SKIPPED_IN_SDK = SKIPPED_DIRECTORIES | {"data"}
 BOM = "\ufeff"
 
 
-def holds_sdk_data(folder: str) -> bool:
-    """Whether `folder`'s subfolder `data` is a vendored SDK's service models (not walked)."""
-    return os.path.basename(folder.rstrip("/" + os.sep)) in SDK_PACKAGES
+def skipped_folders(folder: str) -> frozenset[str]:
+    """The names of `folder`'s subfolders that the check's walk, the result cache's scan and the
+    Python workspace's walk leave out: dependency and build folders, a vendored SDK's service models."""
+    return _SKIPPED_IN_SDK if os.path.basename(folder.rstrip("/" + os.sep)) in _SDK_PACKAGES else SKIPPED_DIRECTORIES
 
 
 class UnreadableFile(Exception):
@@ -243,7 +245,7 @@ def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None
 
 def _list(folder: str) -> Listing:
     files, folders, links = [], [], []
-    skipped = SKIPPED_DIRECTORIES | {"data"} if holds_sdk_data(folder) else SKIPPED_DIRECTORIES
+    skipped = skipped_folders(folder)
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name

@@ -298,7 +298,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         owned, unowned = _deployment_folders(candidates, owners, jobs)
         read, unowned = _read_while_workers_start(unowned, tf_files, shares_read)
         deployment = _deployment_shares(owned, unowned, loads)
-        readings = [w.submit(_read_deployment, candidates, tf_files) for w, candidates in zip(workers, deployment)]
+        readings = [w.submit(_read_deployment, share, tf_files) for w, share in zip(workers, deployment)]
         summaries = [w.submit(_summarise_share) for w in workers]  # while this process takes in the deployment
         for future in readings:
             read.update(future.result())

@@ -17,7 +17,7 @@ import threading
 from typing import Any, Iterable, Iterator
 
 from lambda_leak.workspace import keys
-from lambda_leak.files import SKIPPED_DIRECTORIES, holds_sdk_data, read_bytes
+from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes, skipped_folders
 
 MAX_PROJECT_FILES = 3000
 # An import statement, parenthesised continuation lines included; its words; a relative one.
@@ -257,8 +257,8 @@ class PythonProject:
                 found = []
                 for root in self.folders:
                     for folder, directories, files in os.walk(root):
-                        directories[:] = [d for d in directories if d not in SKIPPED_DIRECTORIES and not d.startswith(".")
-                                          and not (d == "data" and holds_sdk_data(folder))]
+                        skipped = skipped_folders(folder)
+                        directories[:] = [d for d in directories if d not in skipped and not d.startswith(".")]
                         found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
                 self._workspace_files = found
             return self._workspace_files
