@@ -226,3 +226,35 @@ def test_exclusions_of_the_walk_are_is_excluded_as_before(tmp_path: Path, monkey
             assert _excluded(path, config, folder, exclusions) == expected, path
             assert is_excluded(path, patterns, root) == expected and is_excluded(path, patterns, None) == _excluded_as_before(path, patterns, None)
     assert is_excluded(root / "a.js", (), root) is False
+
+
+def test_listed_files_answers_as_isfile_does_asking_only_what_the_listings_cannot_tell(tmp_path: Path, monkeypatch):
+    """`check` resolves `./lib` by trying a dozen names: the walk's listings say which are not there
+    without a system call; what they list (or do not cover) is asked, so every answer is isfile's."""
+    from lambda_leak import files
+    from lambda_leak.files import ListedFiles, walk_folders
+
+    for relative in ("src/app.js", "src/lib/index.js", "src/Upper.js", "src/café.js", "node_modules/pkg/index.js"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x\n")
+    (tmp_path / "src" / "folder.js").mkdir()  # a folder named like a file
+    os.symlink(tmp_path / "src" / "app.js", tmp_path / "src" / "link.js")
+    os.symlink(tmp_path / "src" / "gone.js", tmp_path / "src" / "dangling.js")  # listed, but no file
+    listings: dict = {}
+    for _ in walk_folders(str(tmp_path), lambda name: True, listings):
+        pass
+    src = str(tmp_path / "src")
+    names = ["app.js", "app.ts", "lib.js", "lib/index.js", "lib/index.ts", "Upper.js", "upper.js", "café.js",
+             "cafe.js", "folder.js", "link.js", "dangling.js", "missing/index.js", "missing/deeper/index.js"]
+    paths = [os.path.join(src, n) for n in names] + [str(tmp_path / "node_modules" / "pkg" / "index.js"),
+                                                      str(tmp_path / "node_modules" / "pkg" / "main.js")]
+    expected = [os.path.isfile(p) for p in paths]
+    asked: list[str] = []
+    isfile = os.path.isfile
+    monkeypatch.setattr(files.os.path, "isfile", lambda p: asked.append(p) or isfile(p))
+    listed = ListedFiles(listings)
+    assert [listed(p) for p in paths] == expected
+    assert expected.count(True) == 6  # app, lib/index, Upper, café, link, node_modules/pkg/index
+    never_asked = {"app.ts", "lib.js", "lib/index.ts", "cafe.js", "folder.js", "missing/index.js",
+                   "missing/deeper/index.js"}
+    assert not {os.path.join(src, n) for n in never_asked} & set(asked)

@@ -147,7 +147,10 @@ def _workspace_for(paths: list[Path], files: list[Path] | None = None, listings:
     `files`: the source files when the caller has walked them already (`listings`: that walk's)."""
     from lambda_leak.workspace import Workspace
 
-    return Workspace.for_paths(paths, keep_modules=True, files=files, listings=listings)
+    workspace = Workspace.for_paths(paths, keep_modules=True, files=files, listings=listings)
+    if listings is not None:
+        workspace.read_existence_from(listings)
+    return workspace
 
 
 def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args, results: Results,

@@ -209,6 +209,38 @@ class Listing(NamedTuple):
     links: frozenset[str]  # the names in `files` that are symbolic links
 
 
+class ListedFiles:
+    """`os.path.isfile` for a run over a tree that does not change meanwhile (`check`), answered from
+    its walk's `listings` where they can: a name its folder's listing lacks is no file, and nothing
+    is in a folder that does not exist, asked of no system call (resolving `./lib` tries a dozen
+    names, `./lib/index.js` among them). Other answers are the file system's. Names are compared
+    case-folded, as a case-insensitive file system would find them; a name with other than ASCII
+    letters is always asked (Unicode normalisation differs)."""
+
+    def __init__(self, listings: dict) -> None:
+        self._listings = listings
+        # folder -> its listed names, case-folded (none if it is no folder; None: not listed, ask)
+        self._names: dict[str, frozenset[str] | None] = {}
+
+    def __call__(self, path: str) -> bool:
+        folder, name = os.path.split(path)
+        names = self._names.get(folder, _UNSEEN)
+        if names is _UNSEEN:
+            listing = self._listings.get(folder)
+            if listing is not None:
+                names = frozenset(n.lower() for n in listing.files)
+            else:  # a folder the walk left out (node_modules), or one that is not there (`./lib/`)
+                names = None if os.path.isdir(folder) else _NONE
+            self._names[folder] = names
+        if names is not None and name.isascii() and name.lower() not in names:
+            return False
+        return os.path.isfile(path)
+
+
+_UNSEEN = object()
+_NONE: frozenset[str] = frozenset()
+
+
 def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None = None,
                  ) -> Iterator[tuple[str, str, Listing, list[str]]]:
     """The folder `root` and those below it, each before its subfolders (in name order), skipping

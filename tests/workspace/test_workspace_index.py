@@ -86,6 +86,25 @@ def test_index_answers_the_analyser(tmp_path):
     assert workspace.external_entries(str(app)) == {}
 
 
+def test_only_a_check_reads_which_files_exist_from_its_walk(tmp_path):
+    """`check`'s tree stays as it is while it runs: its index answers "is there a file" from the walk's
+    listings. The language server's index outlives its walk: a file made since is found on disk."""
+    from lambda_leak.files import walk_folders
+
+    write_tree(tmp_path, PROJECT)
+    listings: dict = {}
+    for _ in walk_folders(str(tmp_path), lambda name: True, listings):
+        pass
+    app = str(tmp_path / "src/app.js")
+    (tmp_path / "src/later.js").write_text("exports.save = async (item) => item;\n")  # after the walk
+    server_index = Workspace.for_paths([tmp_path], listings=listings, two_cores=True)
+    assert server_index.imported_is_async(app, "./later", "save", None)
+    check_index = Workspace.for_paths([tmp_path], listings=listings)
+    check_index.read_existence_from(listings)
+    assert check_index.imported_is_async(app, "./db", "save", None)  # listed: found as before
+    assert not check_index.imported_is_async(app, "./later", "save", None)  # not listed: not there
+
+
 def test_language_server_updates_one_file_at_a_time(tmp_path):
     write_tree(tmp_path, PROJECT)
     workspace = Workspace.for_paths([tmp_path])

@@ -15,10 +15,10 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from lambda_leak.config import Config, ConfigError, config_for_directory
-from lambda_leak.files import UnreadableFile, iter_source_files, read_source
+from lambda_leak.files import ListedFiles, UnreadableFile, iter_source_files, read_source
 from lambda_leak.javascript.module import JsModule
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace import roots as deployment
@@ -60,6 +60,7 @@ class Workspace:
     def __init__(self, roots: Iterable[Path] = (), keep_modules: bool = False) -> None:
         self.roots = [Path(r) for r in roots]
         self.keep_modules = keep_modules  # the CLI analyses each file once: hand it the parsed module
+        self._exists: Callable[[str], bool] = os.path.isfile  # see `read_existence_from`
         self._lock = threading.RLock()
         self.summaries: dict[str, FileSummary | None] = {}  # None: not readable / not parseable
         self._modules: dict[str, JsModule] = {}
@@ -76,6 +77,12 @@ class Workspace:
         self.python = PythonProject(self.roots)  # Python's cross-file facts, read on demand
 
     # -- building --------------------------------------------------------------------------
+
+    def read_existence_from(self, listings: dict) -> None:
+        """For a run over a tree that stays as it is meanwhile (`check`): which files exist is read
+        from its walk's folder listings (`files.ListedFiles`). Never the language server's index:
+        there, files come and go between the walk and the question."""
+        self._exists = ListedFiles(listings)
 
     @classmethod
     def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,
@@ -399,7 +406,7 @@ class Workspace:
         return self._resolve_cache[cache_key]
 
     def _is_file(self, path: str) -> bool:
-        return self.summaries.get(path) is not None or os.path.isfile(path)
+        return self.summaries.get(path) is not None or self._exists(path)
 
     def _lookup(self, path: str | None, name: str, member: str | None, depth: int = 0) -> list[tuple[str, Entry]]:
         """The entries an import `name` (`member`) of `path` lands on, through re-exports."""
