@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import indent_unit, replace
 from lambda_leak.fixes.javascript.remove_code import removal_span
-from lambda_leak.javascript.parser import syntax_ok
+from lambda_leak.javascript.parser import parses_replaced
 from lambda_leak.javascript.syntax import (
     call_arguments,
     descendants,
@@ -226,9 +226,8 @@ def convert_to_async(context, function: Node, callback_name: str | None, context
     new_text = head + new_body
     if not is_async(function):
         new_text = "async " + new_text
-    data = context.source.data
-    result = data[: function.start_byte].decode("utf-8", "replace") + new_text + data[function.end_byte :].decode("utf-8", "replace")
-    if not syntax_ok(result, context.source.language):
+    source = context.source
+    if not parses_replaced(context.module.tree, source.data, function.start_byte, function.end_byte, new_text, source.language):
         return None
     return Fix(TITLE, True, (replace(context.source, function, new_text),))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import replace_bytes
-from lambda_leak.javascript.parser import syntax_ok
+from lambda_leak.javascript.parser import parses_replaced
 from lambda_leak.javascript.syntax import descendants, is_async, parameter_nodes, text
 from lambda_leak.model import Fix
 
@@ -68,9 +68,7 @@ def remove_callback(context, function: Node) -> Fix | None:
     following = params[-1].next_sibling
     if following is not None and following.type == ",":  # a trailing comma goes with the parameter
         end = following.end_byte
-    data = context.source.data
-    result = (data[:start] + data[end:]).decode("utf-8", "replace")
-    if not syntax_ok(result, context.source.language):
+    if not parses_replaced(context.module.tree, context.source.data, start, end, "", context.source.language):
         return None
     safe = is_async(function) or context.promises.function_returns_promise(function)
     return Fix(TITLE, safe, (replace_bytes(context.source, start, end, ""),))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from lambda_leak.fixes.javascript.edits import indent_unit, replace
-from lambda_leak.javascript.parser import syntax_ok
+from lambda_leak.javascript.parser import parses_replaced
 from lambda_leak.javascript.syntax import (
     FUNCTION_TYPES,
     body,
@@ -111,9 +111,7 @@ def wrap_in_promise(context, call: Node, callback: Node) -> Fix | None:
     call_text = (raw[:start] + new_callback.encode("utf-8") + raw[end:]).decode("utf-8")
     void = "<void>" if typescript else ""  # TypeScript wants `resolve()` typed: Promise<void>
     new_text = f"await new Promise{void}(({resolve}, {reject}) => {call_text})"
-    data = source.data
-    result = (data[: call.start_byte] + new_text.encode("utf-8") + data[call.end_byte :]).decode("utf-8", "replace")
-    if not syntax_ok(result, source.language):
+    if not parses_replaced(context.module.tree, source.data, call.start_byte, call.end_byte, new_text, source.language):
         return None
     return Fix(TITLE, True, (replace(source, call, new_text),))
 
