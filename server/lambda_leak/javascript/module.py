@@ -163,6 +163,8 @@ class JsModule:
         self._awaited_keys = None  # promises.awaited_keys
         self._promise_news = None  # fate._promise_news
         self._mentions_timers = None  # timers._mentions_timers
+        self._callers_memo = None  # fixes.javascript.make_async._callers
+        self._arguments_memo = None  # fixes.javascript.make_async._named_arguments
         self._incremental_seeded = None  # incremental: the previous version's answers seeded here
         self._incremental_spans = None  # incremental: call ends, function starts and ends
         self._build_scopes([self.root, *self.functions, *found.scopes])

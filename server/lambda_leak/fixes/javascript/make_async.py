@@ -35,7 +35,7 @@ def can_become_async(context, function: Node) -> bool:
     and it is never passed around by name (where its new promise would float)."""
     if any(h.function == function for h in context.handlers):
         return True
-    callers = [c for c in context.module.calls if function in context.module.functions_called(c)]
+    callers = _callers(context.module).get(function)
     if not callers:
         return False
     for call in callers:
@@ -47,10 +47,38 @@ def can_become_async(context, function: Node) -> bool:
     name = _bound_name(function)
     if name:
         callees = {c.child_by_field_name("function") for c in callers}
-        for ref in descendants(context.module.root, frozenset({"identifier"})):
-            if text(ref) == name and ref not in callees and ref.parent is not None and ref.parent.type == "arguments":
-                return False  # passed as a callback: its caller would not await it
+        if any(ref not in callees for ref in _named_arguments(context.module).get(name, ())):
+            return False  # passed as a callback: its caller would not await it
     return True
+
+
+# Both read the whole file once per analysis: a fix asks them for each function it would make async,
+# and a file of many such helpers (each with a floating promise) made that quadratic.
+
+
+def _callers(module) -> dict[Node, list[Node]]:
+    """The calls of the file that run each function (`functions_called`), in the file's order."""
+    callers = module._callers_memo
+    if callers is None:
+        callers = module._callers_memo = {}
+        for call in module.calls:
+            for function in module.functions_called(call):
+                found = callers.setdefault(function, [])
+                if not found or found[-1] != call:
+                    found.append(call)
+    return callers
+
+
+def _named_arguments(module) -> dict[str, list[Node]]:
+    """The identifiers handed to a call as arguments (`f(x)`'s `x`), by name."""
+    named = module._arguments_memo
+    if named is None:
+        named = module._arguments_memo = {}
+        for ref in descendants(module.root, frozenset({"identifier"})):
+            parent = ref.parent
+            if parent is not None and parent.type == "arguments":
+                named.setdefault(text(ref), []).append(ref)
+    return named
 
 
 def _bound_name(function: Node) -> str:
