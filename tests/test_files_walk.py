@@ -234,7 +234,7 @@ def test_listed_files_answers_as_isfile_does_asking_only_what_the_listings_canno
     from lambda_leak import files
     from lambda_leak.files import ListedFiles, walk_folders
 
-    for relative in ("src/app.js", "src/lib/index.js", "src/Upper.js", "src/café.js", "node_modules/pkg/index.js"):
+    for relative in ("src/app.js", "src/lib/index.js", "src/Upper.js", "intl/café.js", "node_modules/pkg/index.js"):
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("x\n")
     (tmp_path / "src" / "folder.js").mkdir()  # a folder named like a file
@@ -246,15 +246,20 @@ def test_listed_files_answers_as_isfile_does_asking_only_what_the_listings_canno
     src = str(tmp_path / "src")
     names = ["app.js", "app.ts", "lib.js", "lib/index.js", "lib/index.ts", "Upper.js", "upper.js", "café.js",
              "cafe.js", "folder.js", "link.js", "dangling.js", "missing/index.js", "missing/deeper/index.js"]
+    intl = str(tmp_path / "intl")
     paths = [os.path.join(src, n) for n in names] + [str(tmp_path / "node_modules" / "pkg" / "index.js"),
-                                                      str(tmp_path / "node_modules" / "pkg" / "main.js")]
+                                                      str(tmp_path / "node_modules" / "pkg" / "main.js"),
+                                                      os.path.join(intl, "café.js"), os.path.join(intl, "other.js")]
     expected = [os.path.isfile(p) for p in paths]
     asked: list[str] = []
     isfile = os.path.isfile
     monkeypatch.setattr(files.os.path, "isfile", lambda p: asked.append(p) or isfile(p))
     listed = ListedFiles(listings)
     assert [listed(p) for p in paths] == expected
-    assert expected.count(True) == 6  # app, lib/index, Upper, café, link, node_modules/pkg/index
+    assert expected.count(True) == 6  # app, lib/index, Upper, link, node_modules/pkg/index, intl/café
     never_asked = {"app.ts", "lib.js", "lib/index.ts", "cafe.js", "folder.js", "missing/index.js",
                    "missing/deeper/index.js"}
     assert not {os.path.join(src, n) for n in never_asked} & set(asked)
+    # a name listed in another case, a non-ASCII name, and any name in a folder listing one, are asked
+    assert {os.path.join(src, "upper.js"), os.path.join(src, "café.js"), os.path.join(intl, "other.js")} <= set(asked)
+    assert ListedFiles({})("app.js") == os.path.isfile("app.js")  # a bare name: the current folder's

@@ -211,30 +211,36 @@ class Listing(NamedTuple):
 
 class ListedFiles:
     """`os.path.isfile` for a run over a tree that does not change meanwhile (`check`), answered from
-    its walk's `listings` where they can: a name its folder's listing lacks is no file, and nothing
-    is in a folder that does not exist, asked of no system call (resolving `./lib` tries a dozen
-    names, `./lib/index.js` among them). Other answers are the file system's. Names are compared
-    case-folded, as a case-insensitive file system would find them; a name with other than ASCII
-    letters is always asked (Unicode normalisation differs)."""
+    its walk's `listings` where they can: a name its folder's listing lacks is no file, and nothing is
+    in a folder that is not there (one `isdir` per folder), so resolving `./lib`, which tries a dozen
+    names (`./lib/index.js` among them), makes no system call per name. Other answers are the file
+    system's. Names are compared case-folded, as a case-insensitive file system finds them; names with
+    any non-ASCII character, folders listing one, and Windows (trailing dots, short names) are always
+    asked: file systems fold and normalise those in ways `lower` does not."""
 
     def __init__(self, listings: dict) -> None:
         self._listings = listings
-        # folder -> its listed names, case-folded (none if it is no folder; None: not listed, ask)
+        # folder -> its listed names, case-folded (none if it is no folder; None: ask the file system)
         self._names: dict[str, frozenset[str] | None] = {}
 
     def __call__(self, path: str) -> bool:
         folder, name = os.path.split(path)
         names = self._names.get(folder, _UNSEEN)
         if names is _UNSEEN:
-            listing = self._listings.get(folder)
-            if listing is not None:
-                names = frozenset(n.lower() for n in listing.files)
-            else:  # a folder the walk left out (node_modules), or one that is not there (`./lib/`)
-                names = None if os.path.isdir(folder) else _NONE
-            self._names[folder] = names
+            names = self._names[folder] = self._listed(folder)
         if names is not None and name.isascii() and name.lower() not in names:
             return False
         return os.path.isfile(path)
+
+    def _listed(self, folder: str) -> frozenset[str] | None:
+        if not folder or os.name == "nt":
+            return None
+        listing = self._listings.get(folder)
+        if listing is None:  # a folder the walk left out (node_modules), or one that is not there (`./lib/`)
+            return None if os.path.isdir(folder) else _NONE
+        if not all(n.isascii() for n in listing.files):
+            return None
+        return frozenset(n.lower() for n in listing.files)
 
 
 _UNSEEN = object()

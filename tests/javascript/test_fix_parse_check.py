@@ -52,6 +52,11 @@ def _cases(text: str) -> list[tuple[int, int, str]]:
         (len(data), len(data), "\nexports.other = async () => {};\n"),
         (len(data), len(data), "\nexports.other = async () => {\n"),
         (at("é") if "é" in text else 0, at("é") + 2 if "é" in text else 0, "e"),
+        (at("(error) re") + 6, at("(error) re") + 7, ""),  # one `)` deleted (or replaced): broken
+        (at("(error) re") + 6, at("(error) re") + 7, "x"),
+        (at("statusCode:") + 10, at("statusCode:") + 11, ""),
+        (at("(event, context"), at("(event, context") + 1, ""),
+        (at(".total /") + 1, at(".total /") + 6, ""),
     ]
 
 
@@ -65,7 +70,17 @@ def test_answers_as_a_parse_afresh(text: str):
         assert parser.parses_replaced(tree, data, start, end, new, "javascript") == afresh, (start, end, new)
         answers.append(afresh)
     assert True in answers and False in answers  # both answers are met
-    assert str(parser.parse(data, "javascript").root_node) == str(tree.root_node)  # the file's tree is left as it was
+    assert not tree.root_node.has_changes  # the file's own tree is not edited (its analysis still reads it)
+
+
+def test_typescript_too():
+    data = b"export async function handler(event: { id: string }): Promise<string> {\n  return event.id;\n}\n"
+    tree = parser.parse(data, "typescript")
+    start = data.index(b": Promise<string>")
+    for new in (": Promise<string>", ": Promise<string", "", ": string[]"):
+        afresh = parser.syntax_ok((data[:start + 0] + new.encode() + data[start + len(b": Promise<string>"):]).decode(), "typescript")
+        assert parser.parses_replaced(tree, data, start, start + len(b": Promise<string>"), new, "typescript") == afresh
+    assert not parser.parses_replaced(tree, data, start, start + len(b": Promise<string>"), ": Promise<string", "typescript")
 
 
 def test_typescript_and_jsx_too():

@@ -97,10 +97,11 @@ def test_only_a_check_reads_which_files_exist_from_its_walk(tmp_path):
         pass
     app = str(tmp_path / "src/app.js")
     (tmp_path / "src/later.js").write_text("exports.save = async (item) => item;\n")  # after the walk
-    server_index = Workspace.for_paths([tmp_path], listings=listings, two_cores=True)
+    from lambda_leak.cli import _workspace_for
+
+    server_index = Workspace.for_paths([tmp_path], listings=listings)  # as lsp.workspace_index builds it
     assert server_index.imported_is_async(app, "./later", "save", None)
-    check_index = Workspace.for_paths([tmp_path], listings=listings)
-    check_index.read_existence_from(listings)
+    check_index = _workspace_for([tmp_path], None, listings)
     assert check_index.imported_is_async(app, "./db", "save", None)  # listed: found as before
     assert not check_index.imported_is_async(app, "./later", "save", None)  # not listed: not there
 
