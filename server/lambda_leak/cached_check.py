@@ -122,8 +122,7 @@ def _read(path: Path, config: Config) -> tuple[str | None, str | None]:
 def _index(files, texts, paths: list[Path], data, listings: dict | None = None) -> Workspace:
     """The cross-file index, from the summaries of unchanged files and parsing the others."""
     workspace = Workspace(paths, keep_modules=True)
-    if listings is not None:
-        workspace.read_existence_from(listings)
+    workspace.read_existence_from(listings)
     reader = workspace.deployment_reader
     if reader is not None:
         reader.remember(data.deployment)

@@ -148,8 +148,7 @@ def _workspace_for(paths: list[Path], files: list[Path] | None = None, listings:
     from lambda_leak.workspace import Workspace
 
     workspace = Workspace.for_paths(paths, keep_modules=True, files=files, listings=listings)
-    if listings is not None:
-        workspace.read_existence_from(listings)
+    workspace.read_existence_from(listings)
     return workspace
 
 

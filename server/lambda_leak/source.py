@@ -70,9 +70,13 @@ class SourceText:
         end = self._line_starts[line + 1] - 1 if line + 1 < len(self._line_starts) else len(self.data)
         return self.data[start:end].decode("utf-8", "replace").rstrip("\r")
 
-    def position(self, byte_offset: int) -> Position:
+    def point(self, byte_offset: int) -> tuple[int, int]:
+        """tree-sitter's point of a byte offset: (line, column in bytes)."""
         line = bisect_right(self._line_starts, byte_offset) - 1
-        column = byte_offset - self._line_starts[line]
+        return line, byte_offset - self._line_starts[line]
+
+    def position(self, byte_offset: int) -> Position:
+        line, column = self.point(byte_offset)
         if not self._ascii:
             column = len(self.data[self._line_starts[line] : byte_offset].decode("utf-8", "replace"))
         return Position(line, column)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_leak.javascript import parser
+from lambda_leak.source import SourceText
 
 HANDLER = """\
 const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
@@ -67,7 +68,7 @@ def test_answers_as_a_parse_afresh(text: str):
     answers = []
     for start, end, new in _cases(text):
         afresh = parser.syntax_ok((data[:start] + new.encode() + data[end:]).decode(), "javascript")
-        assert parser.parses_replaced(tree, data, start, end, new, "javascript") == afresh, (start, end, new)
+        assert parser.parses_replaced(tree, SourceText("f", data.decode(), "javascript"), start, end, new) == afresh, (start, end, new)
         answers.append(afresh)
     assert True in answers and False in answers  # both answers are met
     assert not tree.root_node.has_changes  # the file's own tree is not edited (its analysis still reads it)
@@ -79,8 +80,8 @@ def test_typescript_too():
     start = data.index(b": Promise<string>")
     for new in (": Promise<string>", ": Promise<string", "", ": string[]"):
         afresh = parser.syntax_ok((data[:start + 0] + new.encode() + data[start + len(b": Promise<string>"):]).decode(), "typescript")
-        assert parser.parses_replaced(tree, data, start, start + len(b": Promise<string>"), new, "typescript") == afresh
-    assert not parser.parses_replaced(tree, data, start, start + len(b": Promise<string>"), ": Promise<string", "typescript")
+        assert parser.parses_replaced(tree, SourceText("f", data.decode(), "typescript"), start, start + len(b": Promise<string>"), new) == afresh
+    assert not parser.parses_replaced(tree, SourceText("f", data.decode(), "typescript"), start, start + len(b": Promise<string>"), ": Promise<string")
 
 
 def test_typescript_and_jsx_too():
@@ -90,4 +91,4 @@ def test_typescript_and_jsx_too():
     end = data.index(b"</div>") + len(b"</div>")
     for new, expected in (("<span>{props.name}</span>", True), ("<span>{props.name</span>", False), ("null", True)):
         assert parser.syntax_ok((data[:start] + new.encode() + data[end:]).decode(), "tsx") is expected
-        assert parser.parses_replaced(tree, data, start, end, new, "tsx") is expected
+        assert parser.parses_replaced(tree, SourceText("f", data.decode(), "tsx"), start, end, new) is expected

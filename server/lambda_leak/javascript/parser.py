@@ -8,6 +8,8 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
+from lambda_leak.source import SourceText
+
 LANGUAGES = {
     "javascript": Language(tree_sitter_javascript.language()),
     "typescript": Language(tree_sitter_typescript.language_typescript()),
@@ -35,28 +37,23 @@ def syntax_ok(text: str, language: str) -> bool:
     return not parse(text.encode("utf-8", "surrogatepass"), language).root_node.has_error
 
 
-def parses_replaced(tree: Tree, data: bytes, start: int, end: int, new: str, language: str) -> bool:
-    """Does `data` (which `tree` is the parse of) still parse with bytes `start:end` replaced by
-    `new`? What a fix asks before it is offered. Parsed from `tree`, which re-uses all that lies
-    outside the replaced bytes: one fix no longer costs a parse of the whole file (~20 ms for 3,600
-    lines, at each edit in the editor). An error is confirmed by a parse afresh: tree-sitter's error
-    recovery can differ when it re-uses the old tree's subtrees."""
+def parses_replaced(tree: Tree, source: SourceText, start: int, end: int, new: str) -> bool:
+    """Does `source` (which `tree` is the parse of) still parse with bytes `start:end` replaced by
+    `new`? What a fix asks before it is offered. Parsed from a copy of `tree`, re-using what the
+    replacement leaves untouched: one fix no longer costs a parse of the whole file (~20 ms for
+    3,600 lines, at each edit in the editor). An error is confirmed by a parse afresh: tree-sitter's
+    error recovery can differ when it re-uses the old tree's subtrees."""
     inserted = new.encode("utf-8", "surrogatepass")
-    result = data[:start] + inserted + data[end:]
-    row, column = _point(data, start)
+    result = source.data[:start] + inserted + source.data[end:]
+    row, column = source.point(start)
     lines = inserted.count(b"\n")
     new_end = (row + lines, len(inserted) - inserted.rfind(b"\n") - 1 if lines else column + len(inserted))
     edited = tree.copy()
     edited.edit(start_byte=start, old_end_byte=end, new_end_byte=start + len(inserted),
-                start_point=(row, column), old_end_point=_point(data, end), new_end_point=new_end)
-    if not parse(result, language, edited).root_node.has_error:
+                start_point=(row, column), old_end_point=source.point(end), new_end_point=new_end)
+    if not parse(result, source.language, edited).root_node.has_error:
         return True
-    return not parse(result, language).root_node.has_error
-
-
-def _point(data: bytes, offset: int) -> tuple[int, int]:
-    """tree-sitter's point (row, byte column) of a byte offset."""
-    return data.count(b"\n", 0, offset), offset - data.rfind(b"\n", 0, offset) - 1
+    return not parse(result, source.language).root_node.has_error
 
 
 def first_error(node: Node) -> Node | None:

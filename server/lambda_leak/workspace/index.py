@@ -78,11 +78,12 @@ class Workspace:
 
     # -- building --------------------------------------------------------------------------
 
-    def read_existence_from(self, listings: dict) -> None:
+    def read_existence_from(self, listings: dict | None) -> None:
         """For a run over a tree that stays as it is meanwhile (`check`): which files exist is read
-        from its walk's folder listings (`files.ListedFiles`). Never the language server's index:
-        there, files come and go between the walk and the question."""
-        self._exists = ListedFiles(listings)
+        from its walk's folder listings (`files.ListedFiles`; None: no walk, the file system is asked).
+        Never the language server's index: there, files come and go between the walk and the question."""
+        if listings is not None:
+            self._exists = ListedFiles(listings)
 
     @classmethod
     def for_paths(cls, paths: Iterable[Path], keep_modules: bool = False,

@@ -293,8 +293,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         # while this process lists the deployment files
         chores += [w.submit(_build_builtins) for w, mine in zip(workers, python) if mine]
         workspace = Workspace(roots)  # while the workers read
-        if listings is not None:
-            workspace.read_existence_from(listings)
+        workspace.read_existence_from(listings)
         candidates = workspace.deployment_candidates(listings)
         tf_files = _terraform_files(candidates, listings)
         owned, unowned = _deployment_folders(candidates, owners, jobs)

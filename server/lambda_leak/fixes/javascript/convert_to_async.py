@@ -226,8 +226,7 @@ def convert_to_async(context, function: Node, callback_name: str | None, context
     new_text = head + new_body
     if not is_async(function):
         new_text = "async " + new_text
-    source = context.source
-    if not parses_replaced(context.module.tree, source.data, function.start_byte, function.end_byte, new_text, source.language):
+    if not parses_replaced(context.module.tree, context.source, function.start_byte, function.end_byte, new_text):
         return None
     return Fix(TITLE, True, (replace(context.source, function, new_text),))
 

@@ -68,7 +68,7 @@ def remove_callback(context, function: Node) -> Fix | None:
     following = params[-1].next_sibling
     if following is not None and following.type == ",":  # a trailing comma goes with the parameter
         end = following.end_byte
-    if not parses_replaced(context.module.tree, context.source.data, start, end, "", context.source.language):
+    if not parses_replaced(context.module.tree, context.source, start, end, ""):
         return None
     safe = is_async(function) or context.promises.function_returns_promise(function)
     return Fix(TITLE, safe, (replace_bytes(context.source, start, end, ""),))

@@ -111,7 +111,7 @@ def wrap_in_promise(context, call: Node, callback: Node) -> Fix | None:
     call_text = (raw[:start] + new_callback.encode("utf-8") + raw[end:]).decode("utf-8")
     void = "<void>" if typescript else ""  # TypeScript wants `resolve()` typed: Promise<void>
     new_text = f"await new Promise{void}(({resolve}, {reject}) => {call_text})"
-    if not parses_replaced(context.module.tree, source.data, call.start_byte, call.end_byte, new_text, source.language):
+    if not parses_replaced(context.module.tree, source, call.start_byte, call.end_byte, new_text):
         return None
     return Fix(TITLE, True, (replace(source, call, new_text),))
 
