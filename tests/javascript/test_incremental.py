@@ -7,7 +7,9 @@ analysis is called as the scheduler calls it, with the previous tree and the doc
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import logging
 import random
 from pathlib import Path
 
@@ -108,6 +110,8 @@ def _same_nodes(document: Document, previous_tree, previous) -> tuple[bool, int,
     assert module._call_starts == expected._call_starts and module._new_starts == expected._new_starts
     assert sorted((s.start, s.end, s.kind) for s in module._scope_list) == sorted(
         (s.start, s.end, s.kind) for s in expected._scope_list)
+    for scope in module._scope_list:  # a block carried over by place: its node, once read, is the one there
+        assert (scope.node.start_byte, scope.node.end_byte, scope.node.type) == (scope.start, scope.end, scope.kind)
     for read, answers in module._per_call.items():  # carried over: each call's answer as this version reads it
         assert {(c.start_byte, c.end_byte): a for c, a in zip(module.calls, answers)} == {
             (c.start_byte, c.end_byte): read(expected, c) for c in expected.calls}, read
@@ -569,6 +573,52 @@ def test_a_node_that_is_not_where_the_edit_says_stops_the_carrying():
         incremental._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
     with pytest.raises(incremental._Misaligned):  # no node of that kind there
         incremental._carried(find, after, [0], [4], None, "call_expression", [])
+
+
+def _handler_edit(editor: Editor) -> tuple[int, str, str]:
+    """A line of the bench handler that awaits a step, and the same step left floating."""
+    lines = editor.document.text.split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith("  results.push(await step3("))
+    return number, lines[number], "  step3(event);"
+
+
+def test_blocks_outside_an_edit_are_found_only_when_read():
+    """The blocks an edit leaves alone are placed, not looked up: most edits read one of them."""
+    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+    number, line, floating = _handler_edit(editor)
+    previous = editor.document.call_graph
+    editor.document.apply(lsp.TextDocumentContentChangePartial(
+        range=lsp.Range(lsp.Position(number, 0), lsp.Position(number, len(line))), text=floating), "utf-16")
+    source = SourceText(editor.document.path, editor.document.text, "javascript")
+    module = incremental.parse_module(source, editor.document.tree.copy(), DocumentMemo(previous=previous))
+    blocks = [s for s in module._scope_list if s.kind == "statement_block"]
+    handler_block = max(blocks, key=lambda s: s.end - s.start)  # around the edit: its names were read
+    assert len(blocks) == 121 and [s for s in blocks if s._node is not None] == [handler_block]
+    helper_block = blocks[0]
+    assert helper_block.node.type == "statement_block" and helper_block.node.byte_range == (
+        helper_block.start, helper_block.end)
+    assert sum(s._node is not None for s in blocks) == 2
+
+
+def test_a_block_not_where_the_edit_says_is_analysed_afresh(caplog):
+    """`_align` rules it out, but should a placed block not be where the edit says when a rule reads
+    it, the analysis starts again from a fresh parse: the findings are a from-scratch analysis'."""
+    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+    number, line, floating = _handler_edit(editor)
+    graph = editor.document.call_graph
+    widest = max(range(len(graph.scope_starts)), key=lambda i: graph.scope_ends[i] - graph.scope_starts[i])
+    starts = list(graph.scope_starts)
+    starts[widest] += 1  # the handler's block, said to start a byte later (still in order)
+    assert starts == sorted(starts)
+    document = editor.document
+    document.apply(lsp.TextDocumentContentChangePartial(
+        range=lsp.Range(lsp.Position(number, 0), lsp.Position(number, len(line))), text=floating), "utf-16")
+    memo = DocumentMemo(previous=dataclasses.replace(graph, scope_starts=starts))
+    with caplog.at_level(logging.DEBUG, logger="lambda_leak.javascript.analyse"):
+        report = analyse_source(document.path, document.text, Config(), None, document.tree.copy(), memo)
+    assert "analysed afresh" in caplog.text and memo.carried == 0
+    assert any(f.rule == "floating-promise" and f.range.start.line == number for f in report.findings)
+    _same(report, document.path, document.text)
 
 
 def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():

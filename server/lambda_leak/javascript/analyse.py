@@ -3,6 +3,7 @@ handlers and their paths, then run the enabled rules on one shared context."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from lambda_leak.model import Finding, Fix, Range
 from lambda_leak.rules import RuleInfo
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -126,6 +129,24 @@ def _routes(module: JsModule, workspace: AnalysisHooks) -> list:
 def analyse(source: SourceText, config: Config, rules: list, workspace: AnalysisHooks | None = None, previous_tree: Any = None,
             memo: DocumentMemo | None = None) -> LanguageResult:
     """`memo`: the language server's record of this document's previous version (None elsewhere)."""
+    if memo is None:
+        return _analysed(source, config, rules, workspace, previous_tree, None)
+    try:
+        result = _analysed(source, config, rules, workspace, previous_tree, memo)
+    except Exception:
+        if not memo.misaligned:
+            raise
+    if not memo.misaligned:
+        return result
+    # A block carried over from the previous version was not where the edit put it (`_align` rules
+    # that out): the analysis (and any rule that read it) starts again from a fresh parse.
+    log.debug("a carried scope was misplaced in %s: analysed afresh", source.path)
+    memo.previous = None
+    return _analysed(source, config, rules, workspace, None, memo)
+
+
+def _analysed(source: SourceText, config: Config, rules: list, workspace: AnalysisHooks | None, previous_tree: Any,
+              memo: DocumentMemo | None) -> LanguageResult:
     context = build_context(source, config, workspace, previous_tree, memo)
     root = context.module.root
     syntax_error = None

@@ -139,6 +139,7 @@ class DocumentMemo:
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
     reused_reach: int = 0  # `paths.reach` answers that came from `previous`
     carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
+    misaligned: bool = False  # a placed scope was not where the edit said (see `_locate`)
     reuse: Reuse | None = field(default=None, repr=False)
     _capture: Callable[[], CallGraph | None] | None = field(default=None, init=False, repr=False)
     _captured: CallGraph | None = field(default=None, init=False, repr=False)
@@ -200,7 +201,7 @@ def _capture(module: JsModule, promises: PromiseKnowledge | None) -> CallGraph:
             found = tuple([functions.get(f, -1) for f in depends])
             if -1 not in found:
                 answers[where] = (made, found)
-    scopes = [s for s in module._scope_list if not s.is_function and s.node is not module.root]
+    scopes = [s for s in module._scope_list if not s.is_function and s.kind != "program"]  # no node read
     return CallGraph(module.source.data, module.source.language, module.tree.copy(), module._call_starts,
                      module._new_starts, _spans(module)[1], edges(module._called, "called"),
                      edges(module._passed, "passed"), _spans(module)[2], _spans(module)[0],
@@ -327,13 +328,14 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         # tree-sitter's error recovery can differ when it re-uses the old tree's subtrees: broken text
         # is parsed afresh, so its error (and what is found around it) is the one `check` reports
         tree = parser.parse(source.data, source.language)
-    memo.reuse, memo.reused, memo.carried = None, 0, 0
+    memo.reuse, memo.reused, memo.carried, memo.misaligned = None, 0, 0, False
     edit = carried = None
     try:
         edit = _align(tree, source, memo.previous, previous_tree)
         if edit is not None and memo.previous.line_starts is not None:
             source.carry_line_starts(memo.previous.line_starts, edit.unit, edit.edited or (0, 0))
-        carried = _carry(tree, source.language, memo.previous, edit) if edit is not None else None
+        locate = partial(_locate, tree.root_node.descendant_for_byte_range, memo)
+        carried = _carry(tree, source.language, memo.previous, edit, locate) if edit is not None else None
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("nodes not carried over", exc_info=True)
         edit = carried = None
@@ -377,10 +379,12 @@ def _align(tree: Tree, source: SourceText, previous: CallGraph | None, previous_
     return Edit(edited, (edited[0], edited[1] - delta), delta)
 
 
-def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit) -> Carried:
+def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit,
+           locate: Callable[[int, int, str], Node]) -> Carried:
     """This version's `Nodes`: outside the edited statements, the previous version's, moved by the
     edit and found again in `tree` by position and type (nothing there changed, `_align` checked
-    that); inside them, queried. Raises `_Misaligned` when a node is not where that predicts."""
+    that); inside them, queried. Raises `_Misaligned` when a node is not where that predicts. The
+    scopes other than functions are only placed: `locate` finds one's node if something reads it."""
     root = tree.root_node
     inside = query_nodes(language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
     find = root.descendant_for_byte_range
@@ -391,11 +395,11 @@ def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit) -> Carrie
         find, edit, previous.new_starts, previous.call_ends[split:], None, "new_expression", inside.news)
     functions, function_starts, function_ends, function_where, _ = _carried(
         find, edit, previous.function_starts, previous.function_ends, previous.function_types, "", inside.functions)
-    scopes = _carried(find, edit, previous.scope_starts, previous.scope_ends, previous.scope_types, "", inside.scopes)[0]
-    nodes = Nodes(calls, news, functions, scopes, call_starts, new_starts)
+    placed = _placed(edit, previous.scope_starts, previous.scope_ends, previous.scope_types, inside.scopes)
+    nodes = Nodes(calls, news, functions, inside.scopes, call_starts, new_starts, placed, locate)
     where = call_where + [None if i is None else i + len(calls) for i in new_where]
-    count = len(calls) + len(news) + len(functions) + len(scopes) - sum(map(len, (
-        inside.calls, inside.news, inside.functions, inside.scopes)))
+    count = len(calls) + len(news) + len(functions) + len(placed) - sum(map(len, (
+        inside.calls, inside.news, inside.functions)))
     return Carried(nodes, where, function_where, call_ends + new_ends, function_starts, function_ends, count,
                    call_cut)
 
@@ -469,6 +473,29 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
              inside: list[Node]) -> tuple[list[Node], list[int], list[int], list, tuple[int, int]]:
     """One kind of node (listed by start byte): this version's nodes, their starts and ends, old
     index -> new index (None inside the edited statements), and the old indices cut out there."""
+    first, last, new_starts, new_ends = _moved(edit, starts, ends, inside)
+    kinds = types if types is not None else [kind] * len(starts)
+    nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
+             *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
+    added = len(inside) - (last - first)
+    where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
+    return nodes, new_starts, new_ends, where, (first, last)
+
+
+def _placed(edit: Edit, starts: list[int], ends: list[int], types: list[str], inside: list[Node]) -> list[tuple[int, int, str]]:
+    """`_carried` without finding the nodes: where each one outside the edited statements is now,
+    with its type (`Scope.located_later` finds a node if something reads it)."""
+    first, last, new_starts, new_ends = _moved(edit, starts, ends, inside)
+    after = first + len(inside)
+    return [*zip(new_starts[:first], new_ends[:first], types[:first]),
+            *zip(new_starts[after:], new_ends[after:], types[last:])]
+
+
+def _moved(edit: Edit, starts: list[int], ends: list[int], inside: list[Node]) -> tuple[int, int, list[int], list[int]]:
+    """Where one kind of node (listed by start byte) is in this version: the old indices before
+    the edited statements end at `first` (unmoved, or around them: moved end), those in them end
+    at `last` (replaced by `inside`, queried), the others moved by the edit; and the new starts
+    and ends. Raises `_Misaligned` for a node that crosses the edited statements' bounds."""
     (low, high), delta, edited = edit.unit, edit.delta, edit.edited is not None
     first = bisect_left(starts, low) if edited else 0  # before it: unmoved, or around the edit
     last = bisect_left(starts, high) if edited else 0  # from here on: moved by `delta`
@@ -481,12 +508,7 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
         before_ends = [end + delta if end > low else end for end in before_ends]  # around them: moved end
     new_starts = [*starts[:first], *[n.start_byte for n in inside], *map(delta.__add__, starts[last:])]
     new_ends = [*before_ends, *[n.end_byte for n in inside], *map(delta.__add__, ends[last:])]
-    kinds = types if types is not None else [kind] * len(starts)
-    nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
-             *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
-    added = len(inside) - (last - first)
-    where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
-    return nodes, new_starts, new_ends, where, (first, last)
+    return first, last, new_starts, new_ends
 
 
 def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> list[Node]:
@@ -503,6 +525,17 @@ def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> li
             node = _found(node, start, end, kind)
         append(node)
     return out
+
+
+def _locate(find, memo: DocumentMemo, start: int, end: int, kind: str) -> Node:
+    """A placed scope's node, found when something first reads it. `_align` checked that the tree
+    kept its shape outside the edited statements, so it is there; if it is not, the memo says so
+    and the analysis (`javascript.analyse.analyse`) runs again from a fresh parse."""
+    try:
+        return _found(find(start, end), start, end, kind)
+    except _Misaligned:
+        memo.misaligned = True
+        raise
 
 
 def _found(node: Node | None, start: int, end: int, kind: str) -> Node:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from tree_sitter import Node, Tree
@@ -45,10 +45,11 @@ class Scope:
     """A node that declares names (function, block, catch, for). Scopes nest, so a sorted list
     with parent links answers "what encloses byte N" without tree-sitter parent walks."""
 
-    __slots__ = ("node", "kind", "start", "end", "parent", "is_function", "resolved", "declared")
+    __slots__ = ("_node", "_locate", "kind", "start", "end", "parent", "is_function", "resolved", "declared")
 
     def __init__(self, node: Node, parent: "Scope | None" = None):
-        self.node = node
+        self._node = node
+        self._locate = None
         self.kind = node.type  # read once: every tree-sitter attribute access costs a C call
         self.start = node.start_byte
         self.end = node.end_byte
@@ -56,6 +57,24 @@ class Scope:
         self.is_function = self.kind in FUNCTION_TYPES
         self.resolved: dict[str, Binding | None] | None = None  # name -> what it means here (memo of `resolve`)
         self.declared: dict[str, Binding] | None = None  # a block's own declarations, once read
+
+    @classmethod
+    def located_later(cls, start: int, end: int, kind: str, locate: "Callable[[int, int, str], Node]") -> "Scope":
+        """A scope whose place is known (the language server carries a block over from the previous
+        version) and whose node is found only if something reads it: most edits read one block."""
+        scope = cls.__new__(cls)
+        scope._node, scope._locate = None, locate
+        scope.kind, scope.start, scope.end, scope.parent = kind, start, end, None
+        scope.is_function = kind in FUNCTION_TYPES
+        scope.resolved = scope.declared = None
+        return scope
+
+    @property
+    def node(self) -> Node:
+        node = self._node
+        if node is None:
+            node = self._node = self._locate(self.start, self.end, self.kind)
+        return node
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,9 @@ class Nodes:
     scopes: list[Node]
     call_starts: list[int]
     new_starts: list[int]
+    # scopes known by place only, (start, end, type), with how to find one's node (see `Scope.located_later`)
+    placed_scopes: list[tuple[int, int, str]] = field(default_factory=list)
+    locate: Callable[[int, int, str], Node] | None = None
 
 
 def query_nodes(language: str, root: Node, byte_range: tuple[int, int] | None = None) -> Nodes:
@@ -167,13 +189,14 @@ class JsModule:
         self._arguments_memo = None  # fixes.javascript.make_async._named_arguments
         self._incremental_seeded = None  # incremental: the previous version's answers seeded here
         self._incremental_spans = None  # incremental: call ends, function starts and ends
-        self._build_scopes([self.root, *self.functions, *found.scopes])
+        self._build_scopes([self.root, *self.functions, *found.scopes], found.placed_scopes, found.locate)
 
-    def _build_scopes(self, nodes: list[Node]) -> None:
+    def _build_scopes(self, nodes: list[Node], placed: list[tuple[int, int, str]], locate) -> None:
         # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
         # `parent` is the innermost open scope (the stack's top), kept in a local: this runs over
         # every function and block of the file at each edit in the editor.
-        self._scope_list: list[Scope] = sorted(map(Scope, nodes), key=lambda s: (s.start, -s.end))
+        scopes = [*map(Scope, nodes), *[Scope.located_later(start, end, kind, locate) for start, end, kind in placed]]
+        self._scope_list: list[Scope] = sorted(scopes, key=lambda s: (s.start, -s.end))
         stack: list[Scope] = []
         pop, push = stack.pop, stack.append
         parent = None
