@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -77,8 +77,11 @@ class Scope:
         return node
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
+    """What a name means where it is read (immutable; a named tuple, since the module builds one per
+    declaration and the language server one per top-level name at each edit: ~5x cheaper to make
+    than a frozen dataclass)."""
+
     kind: str  # function | class | instance | import | object | promisified | value | param
     node: Node | None = None  # the function, class or object literal; the initial value otherwise
     module: str = ""  # for imports: the module specifier ("node:" prefix removed)
