@@ -11,14 +11,17 @@ import dataclasses
 import importlib.util
 import logging
 import random
+import types
 from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
-from lambda_leak.engine import active_rules, analyse_source, run_rules
+from lambda_leak.engine import active_rules, analyse_source, finalise, run_rules
 from lambda_leak.javascript import incremental, parser, paths
+from lambda_leak.javascript import analyse as js_analyse_module
+from lambda_leak.javascript.analyse import analyse as js_analyse
 from lambda_leak.javascript.analyse import build_context
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.javascript.module import JsModule
@@ -600,23 +603,86 @@ def test_blocks_outside_an_edit_are_found_only_when_read():
     assert sum(s._node is not None for s in blocks) == 2
 
 
-def test_a_block_not_where_the_edit_says_is_analysed_afresh(caplog):
-    """`_align` rules it out, but should a placed block not be where the edit says when a rule reads
-    it, the analysis starts again from a fresh parse: the findings are a from-scratch analysis'."""
-    editor = Editor("/tmp/project/handlers/big.js", _bench_file())
+def _misplaced(editor: Editor, place) -> tuple[Document, DocumentMemo, int, int]:
+    """The bench handler's edit applied to the document, and a memo whose previous version says that
+    one block (picked by `place(graph, text)`, which returns its index and its new place) is
+    elsewhere; with the edited line and where that block is said to start."""
     number, line, floating = _handler_edit(editor)
-    graph = editor.document.call_graph
-    widest = max(range(len(graph.scope_starts)), key=lambda i: graph.scope_ends[i] - graph.scope_starts[i])
-    starts = list(graph.scope_starts)
-    starts[widest] += 1  # the handler's block, said to start a byte later (still in order)
+    graph, text = editor.document.call_graph, editor.document.text
+    index, (start, end) = place(graph, text.encode())
+    starts, ends = list(graph.scope_starts), list(graph.scope_ends)
+    starts[index], ends[index] = start, end
     assert starts == sorted(starts)
     document = editor.document
     document.apply(lsp.TextDocumentContentChangePartial(
         range=lsp.Range(lsp.Position(number, 0), lsp.Position(number, len(line))), text=floating), "utf-16")
-    memo = DocumentMemo(previous=dataclasses.replace(graph, scope_starts=starts))
+    return document, DocumentMemo(previous=dataclasses.replace(graph, scope_starts=starts, scope_ends=ends)), number, start
+
+
+def _object_in_first_helper(graph, data: bytes):
+    """The first helper's block, said to be the object literal in it (`{ id: …, value: 0 }`): its
+    bytes open and close as a block's do, but no block is there."""
+    opening = data.index(b"{ id:")
+    return 0, (opening, data.index(b" };", opening) + 2)
+
+
+def test_a_block_whose_bytes_are_not_a_block_stops_the_carrying(caplog):
+    """A placed block that does not start with "{" (said to start a byte late): nothing is carried,
+    before the analysis starts."""
+    def later(graph, data):
+        widest = max(range(len(graph.scope_starts)), key=lambda i: graph.scope_ends[i] - graph.scope_starts[i])
+        return widest, (graph.scope_starts[widest] + 1, graph.scope_ends[widest])
+
+    document, memo, number, _ = _misplaced(Editor("/tmp/project/handlers/big.js", _bench_file()), later)
+    with caplog.at_level(logging.DEBUG, logger="lambda_leak.javascript"):
+        report = analyse_source(document.path, document.text, Config(), None, document.tree.copy(), memo)
+    assert memo.carried == 0 and "nodes not carried over" in caplog.text and "analysed afresh" not in caplog.text
+    assert any(f.rule == "floating-promise" and f.range.start.line == number for f in report.findings)
+    _same(report, document.path, document.text)
+
+
+def test_a_block_a_rule_finds_out_of_place_analyses_afresh(caplog):
+    """`_align` rules it out, but should a rule read a placed block that is not there (its error
+    kept by `run_rules`), the analysis starts again from a fresh parse, and the findings are a
+    from-scratch analysis' (not the first attempt's, which lost that rule's)."""
+    document, memo, number, start = _misplaced(Editor("/tmp/project/handlers/big.js", _bench_file()),
+                                               _object_in_first_helper)
+    modules = []
+
+    def read_the_block(context):
+        modules.append(context.module)
+        for scope in context.module._scope_list:
+            if scope.start == start and scope.kind == "statement_block":
+                scope.node
+        return []
+
+    probe = types.SimpleNamespace(RULE=types.SimpleNamespace(id="probe"), check=read_the_block)
+    rules = [probe, *active_rules("javascript", Config())]
+    source = SourceText(document.path, document.text, "javascript")
+    with caplog.at_level(logging.DEBUG, logger="lambda_leak.javascript.analyse"):
+        result = js_analyse(source, Config(), rules, Standalone(), document.tree.copy(), memo)
+    assert "analysed afresh" in caplog.text and result.syntax_error is None
+    assert len(modules) == 2 and memo.carried == 0 and memo.current is not None
+    assert any(f.rule == "floating-promise" and f.range.start.line == number for f in result.findings)
+    assert finalise(result.findings, document.text, Config(), document.path) == fresh(document.path, document.text).findings
+
+
+def test_a_block_read_out_of_place_before_the_rules_analyses_afresh(caplog, monkeypatch):
+    """The same when what reads the block raises out of the analysis (here, handler discovery)."""
+    document, memo, number, start = _misplaced(Editor("/tmp/project/handlers/big.js", _bench_file()),
+                                               _object_in_first_helper)
+    discover = js_analyse_module.discover
+
+    def reading_the_block(module, *args):
+        for scope in module._scope_list:
+            if scope.start == start and scope.kind == "statement_block":
+                scope.node
+        return discover(module, *args)
+
+    monkeypatch.setattr(js_analyse_module, "discover", reading_the_block)
     with caplog.at_level(logging.DEBUG, logger="lambda_leak.javascript.analyse"):
         report = analyse_source(document.path, document.text, Config(), None, document.tree.copy(), memo)
-    assert "analysed afresh" in caplog.text and memo.carried == 0
+    assert "analysed afresh" in caplog.text and "_Misaligned" in caplog.text and memo.carried == 0
     assert any(f.rule == "floating-promise" and f.range.start.line == number for f in report.findings)
     _same(report, document.path, document.text)
 

@@ -136,12 +136,15 @@ def analyse(source: SourceText, config: Config, rules: list, workspace: Analysis
     except Exception:
         if not memo.misaligned:
             raise
-    if not memo.misaligned:
-        return result
+        log.debug("analysis of %s stopped", source.path, exc_info=True)
+    else:
+        if not memo.misaligned:
+            return result
     # A block carried over from the previous version was not where the edit put it (`_align` rules
-    # that out): the analysis (and any rule that read it) starts again from a fresh parse.
+    # that out): the analysis (and any rule that read it, whose error `run_rules` kept) starts again
+    # from a fresh parse, with nothing of the first attempt kept.
     log.debug("a carried scope was misplaced in %s: analysed afresh", source.path)
-    memo.previous = None
+    memo.forget()
     return _analysed(source, config, rules, workspace, None, memo)
 
 

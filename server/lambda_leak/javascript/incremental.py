@@ -6,14 +6,16 @@ handler paths) depends only on the call's callee and arguments, the names visibl
 stands and the classes, objects and functions those names are bound to. When an edit stays
 inside a run of one block's statements that declare nothing, outside any class, and the
 syntax tree keeps its shape around them, none of that changes for a call outside them: its
-edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls,
-functions and scopes the module lists are the previous version's, found again in the new tree by
-position and type (a tree-sitter query of the whole file costs several times more), and only the
+edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls
+and functions the module lists are the previous version's, found again in the new tree by
+position and type (a tree-sitter query of the whole file costs several times more), the other
+scopes (blocks, mostly) are placed there and found only if something reads them, and only the
 edited statements are queried; per-call answers that read nothing but the call's own syntax
 (`JsModule.per_call`) come along. Everything else (the edited statements' calls, every rule) is
 computed afresh, so findings stay those of a from-scratch analysis; anything else (a syntax
 error, a declaration, a class, a tree that changed elsewhere, a node not where it should be)
-simply queries the tree and computes the whole call graph again.
+simply queries the tree and computes the whole call graph again (a placed scope found out of
+place once the analysis is under way: the whole analysis, see `javascript.analyse.analyse`).
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ class CallGraph:
     # call -> (does it make a promise, the functions whose code decided it); none after a cut recursion
     promises: dict[int, tuple[bool, tuple[int, ...]]] = field(default_factory=dict)
     function_types: list[str] = field(default_factory=list)
-    # the other nodes that declare names (`Nodes.scopes`), by (start, -end): where, and their types
+    # the other nodes that declare names (`Nodes.scopes` and `placed_scopes`), by (start, -end):
+    # where, and their types
     scope_starts: list[int] = field(default_factory=list)
     scope_ends: list[int] = field(default_factory=list)
     scope_types: list[str] = field(default_factory=list)
@@ -99,7 +102,12 @@ class _Seeded:
 
 
 
-_binding = partial(tuple.__new__, Binding)  # `Binding(*fields)` without its Python-level `__new__`
+# `Binding(*fields)` without its Python-level `__new__` (so without its defaults: give all five)
+_binding = partial(tuple.__new__, Binding)
+# The first byte of each scope type `_QUERY` lists, and those that end with "}" (see `_placed`).
+_OPENING = {"statement_block": ord("{"), "class_body": ord("{"), "switch_body": ord("{"), "catch_clause": ord("c"),
+            "for_statement": ord("f"), "for_in_statement": ord("f")}
+_BRACED = frozenset({"statement_block", "class_body", "switch_body", "catch_clause"})
 
 
 class _Misaligned(Exception):
@@ -133,6 +141,16 @@ class Reuse:
     comment_free: bool  # no comment in the edited text (a JSDoc `@returns` may have changed)
 
 
+class _Placement:
+    """Whether a placed scope was found out of place (`_locate` sets it). Apart from the memo: the
+    placed scopes hold it, and the memo holds their module (`keep`), which would make a cycle."""
+
+    __slots__ = ("misplaced",)
+
+    def __init__(self) -> None:
+        self.misplaced = False
+
+
 @dataclass
 class DocumentMemo:
     """What the language server keeps for one open document between its versions: `previous` is
@@ -142,9 +160,9 @@ class DocumentMemo:
     reused: int = 0  # calls whose edges came from `previous` (for the log and the tests)
     reused_promises: int = 0  # calls whose "makes a promise" answer came from `previous`
     reused_reach: int = 0  # `paths.reach` answers that came from `previous`
-    carried: int = 0  # nodes (calls, functions, scopes) found again by position, not by a query
-    misaligned: bool = False  # a placed scope was not where the edit said (see `_locate`)
+    carried: int = 0  # nodes (calls, functions, scopes) found again or placed by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
+    placement: _Placement = field(default_factory=_Placement, repr=False)
     _capture: Callable[[], CallGraph | None] | None = field(default=None, init=False, repr=False)
     _captured: CallGraph | None = field(default=None, init=False, repr=False)
 
@@ -152,6 +170,15 @@ class DocumentMemo:
         """Note the analysis whose call graph `current` is: it is captured when first asked, so
         the language server can publish this version's diagnostics first."""
         self._capture, self._captured = partial(capture, module, promises), None
+
+    def forget(self) -> None:
+        """Drop what `keep` noted and the previous version (an analysis started again afresh)."""
+        self.previous, self._capture, self._captured = None, None, None
+
+    @property
+    def misaligned(self) -> bool:
+        """Was a placed scope not where the edit said (see `_locate`)?"""
+        return self.placement.misplaced
 
     @property
     def current(self) -> CallGraph | None:
@@ -325,21 +352,23 @@ def _deciding(depends: tuple[int, ...], changed: set[int], moved: list, function
 def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentMemo) -> JsModule:
     """Parse `source` (from `previous_tree`: `memo.previous.tree` with the document's edits applied)
     and model it, carrying over from `memo.previous` what the edit provably left unchanged: the
-    nodes outside the edited statements (found again by position instead of querying the whole
-    tree) and their call-graph edges (see `_seed`). Anything unexpected computes them afresh."""
+    nodes outside the edited statements (found again or placed by position instead of querying
+    the whole tree) and their call-graph edges (see `_seed`). Anything unexpected computes them
+    afresh."""
     tree = parser.parse(source.data, source.language, previous_tree)
     if previous_tree is not None and tree.root_node.has_error:
         # tree-sitter's error recovery can differ when it re-uses the old tree's subtrees: broken text
         # is parsed afresh, so its error (and what is found around it) is the one `check` reports
         tree = parser.parse(source.data, source.language)
-    memo.reuse, memo.reused, memo.carried, memo.misaligned = None, 0, 0, False
+    memo.reuse, memo.reused, memo.reused_promises, memo.reused_reach, memo.carried = None, 0, 0, 0, 0
+    memo.placement = _Placement()
     edit = carried = None
     try:
         edit = _align(tree, source, memo.previous, previous_tree)
         if edit is not None and memo.previous.line_starts is not None:
             source.carry_line_starts(memo.previous.line_starts, edit.unit, edit.edited or (0, 0))
-        locate = partial(_locate, tree.root_node.descendant_for_byte_range, memo)
-        carried = _carry(tree, source.language, memo.previous, edit, locate) if edit is not None else None
+        locate = partial(_locate, tree.root_node.descendant_for_byte_range, memo.placement)
+        carried = _carry(tree, source, memo.previous, edit, locate) if edit is not None else None
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("nodes not carried over", exc_info=True)
         edit = carried = None
@@ -383,14 +412,14 @@ def _align(tree: Tree, source: SourceText, previous: CallGraph | None, previous_
     return Edit(edited, (edited[0], edited[1] - delta), delta)
 
 
-def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit,
+def _carry(tree: Tree, source: SourceText, previous: CallGraph, edit: Edit,
            locate: Callable[[int, int, str], Node]) -> Carried:
     """This version's `Nodes`: outside the edited statements, the previous version's, moved by the
     edit and found again in `tree` by position and type (nothing there changed, `_align` checked
     that); inside them, queried. Raises `_Misaligned` when a node is not where that predicts. The
     scopes other than functions are only placed: `locate` finds one's node if something reads it."""
     root = tree.root_node
-    inside = query_nodes(language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
+    inside = query_nodes(source.language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
     find = root.descendant_for_byte_range
     split = len(previous.call_starts)
     calls, call_starts, call_ends, call_where, call_cut = _carried(
@@ -399,7 +428,7 @@ def _carry(tree: Tree, language: str, previous: CallGraph, edit: Edit,
         find, edit, previous.new_starts, previous.call_ends[split:], None, "new_expression", inside.news)
     functions, function_starts, function_ends, function_where, _ = _carried(
         find, edit, previous.function_starts, previous.function_ends, previous.function_types, "", inside.functions)
-    placed = _placed(edit, previous.scope_starts, previous.scope_ends, previous.scope_types, inside.scopes)
+    placed = _placed(edit, previous.scope_starts, previous.scope_ends, previous.scope_types, inside.scopes, source.data)
     nodes = Nodes(calls, news, functions, inside.scopes, call_starts, new_starts, placed, locate)
     where = call_where + [None if i is None else i + len(calls) for i in new_where]
     count = len(calls) + len(news) + len(functions) + len(placed) - sum(map(len, (
@@ -486,13 +515,21 @@ def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[s
     return nodes, new_starts, new_ends, where, (first, last)
 
 
-def _placed(edit: Edit, starts: list[int], ends: list[int], types: list[str], inside: list[Node]) -> list[tuple[int, int, str]]:
-    """`_carried` without finding the nodes: where each one outside the edited statements is now,
-    with its type (`Scope.located_later` finds a node if something reads it)."""
+def _placed(edit: Edit, starts: list[int], ends: list[int], types: list[str], inside: list[Node],
+            data: bytes) -> list[tuple[int, int, str]]:
+    """`_carried` without finding the nodes: where each scope outside the edited statements is now,
+    with its type (`_locate` finds one's node if something reads it). `_align` checked that the tree
+    kept its shape there; a scope whose bytes do not open (and close) as its type does stops the
+    carrying all the same (a cheap tripwire: a scope nobody reads is never looked up)."""
     first, last, new_starts, new_ends = _moved(edit, starts, ends, inside)
     after = first + len(inside)
-    return [*zip(new_starts[:first], new_ends[:first], types[:first]),
-            *zip(new_starts[after:], new_ends[after:], types[last:])]
+    placed = [*zip(new_starts[:first], new_ends[:first], types[:first]),
+              *zip(new_starts[after:], new_ends[after:], types[last:])]
+    opening, braced = _OPENING.get, _BRACED
+    for start, end, kind in placed:  # one loop for thousands of blocks: kept lean
+        if data[start] != opening(kind) or (kind in braced and data[end - 1] != 125):  # 125: "}"
+            raise _Misaligned(start)
+    return placed
 
 
 def _moved(edit: Edit, starts: list[int], ends: list[int], inside: list[Node]) -> tuple[int, int, list[int], list[int]]:
@@ -531,14 +568,14 @@ def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> li
     return out
 
 
-def _locate(find, memo: DocumentMemo, start: int, end: int, kind: str) -> Node:
+def _locate(find, placement: _Placement, start: int, end: int, kind: str) -> Node:
     """A placed scope's node, found when something first reads it. `_align` checked that the tree
     kept its shape outside the edited statements, so it is there; if it is not, the memo says so
     and the analysis (`javascript.analyse.analyse`) runs again from a fresh parse."""
     try:
         return _found(find(start, end), start, end, kind)
     except _Misaligned:
-        memo.misaligned = True
+        placement.misplaced = True
         raise
 
 

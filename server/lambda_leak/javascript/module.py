@@ -47,27 +47,21 @@ class Scope:
 
     __slots__ = ("_node", "_locate", "kind", "start", "end", "parent", "is_function", "resolved", "declared")
 
-    def __init__(self, node: Node, parent: "Scope | None" = None):
+    def __init__(self, node: Node | None, place: tuple[int, int, str] | None = None,
+                 locate: Callable[[int, int, str], Node] | None = None):
+        """`place` (start, end, type) and `locate`, for a scope known by place only (the language
+        server carries a block over from the previous version): its node is found only if something
+        reads it, and most edits read one block."""
         self._node = node
-        self._locate = None
-        self.kind = node.type  # read once: every tree-sitter attribute access costs a C call
-        self.start = node.start_byte
-        self.end = node.end_byte
-        self.parent = parent
+        self._locate = locate
+        if place is None:  # read once: every tree-sitter attribute access costs a C call
+            self.start, self.end, self.kind = node.start_byte, node.end_byte, node.type
+        else:
+            self.start, self.end, self.kind = place
+        self.parent: Scope | None = None
         self.is_function = self.kind in FUNCTION_TYPES
         self.resolved: dict[str, Binding | None] | None = None  # name -> what it means here (memo of `resolve`)
         self.declared: dict[str, Binding] | None = None  # a block's own declarations, once read
-
-    @classmethod
-    def located_later(cls, start: int, end: int, kind: str, locate: "Callable[[int, int, str], Node]") -> "Scope":
-        """A scope whose place is known (the language server carries a block over from the previous
-        version) and whose node is found only if something reads it: most edits read one block."""
-        scope = cls.__new__(cls)
-        scope._node, scope._locate = None, locate
-        scope.kind, scope.start, scope.end, scope.parent = kind, start, end, None
-        scope.is_function = kind in FUNCTION_TYPES
-        scope.resolved = scope.declared = None
-        return scope
 
     @property
     def node(self) -> Node:
@@ -198,7 +192,7 @@ class JsModule:
         # Scopes read their node's bytes once; sorting and nesting then use those, not tree-sitter.
         # `parent` is the innermost open scope (the stack's top), kept in a local: this runs over
         # every function and block of the file at each edit in the editor.
-        scopes = [*map(Scope, nodes), *[Scope.located_later(start, end, kind, locate) for start, end, kind in placed]]
+        scopes = [*map(Scope, nodes), *[Scope(None, place, locate) for place in placed]]
         self._scope_list: list[Scope] = sorted(scopes, key=lambda s: (s.start, -s.end))
         stack: list[Scope] = []
         pop, push = stack.pop, stack.append
