@@ -100,5 +100,7 @@ def finalise(findings: list[Finding], text: str, config: Config, path: str) -> l
         seen.add(key)
         severity = finding.severity if finding.runtime_severity else config.severity.get(finding.rule, finding.severity)
         out.append(replace(finding, severity=severity, path=path))
-    out.sort(key=lambda f: (f.range.start, f.rule))
+    # a total order: findings that start together (broken syntax can nest two of one rule) come out
+    # the same from every path that found them (the editor's and `check`'s list them in their own order)
+    out.sort(key=lambda f: (f.range.start, f.rule, f.range.end, f.message))
     return out
