@@ -687,6 +687,37 @@ def test_a_block_read_out_of_place_before_the_rules_analyses_afresh(caplog, monk
     _same(report, document.path, document.text)
 
 
+def test_the_first_version_that_parses_again_starts_from_the_last_good_one():
+    """Typing a statement breaks the text for a few keystrokes (a graph of broken text is never
+    re-used): the version that parses again is aligned with the last error-free one, whose tree the
+    document kept editing, instead of being analysed from scratch. Every version: as `check` finds."""
+    path = "/tmp/project/handlers/big.js"
+    document = Document("file://" + path, path, 1, _bench_file())
+    number = next(i for i, line in enumerate(document.text.split("\n")) if line.startswith("  results.push(await step3("))
+
+    def analyse():
+        previous, graph = document.previous_analysis()
+        memo = DocumentMemo(previous=graph)
+        report = analyse_source(path, document.text, Config(), None, previous, memo)
+        document.analysed(report.syntax_tree)
+        if not report.syntax_tree.root_node.has_error:
+            document.call_graph = memo.current  # as the scheduler captures after publishing
+        _same(report, path, document.text)
+        return report, memo
+
+    analyse()
+    typed, seen = "", []
+    for character in "notify(event); ":
+        where = lsp.Position(number, 2 + len(typed))
+        document.apply(lsp.TextDocumentContentChangePartial(range=lsp.Range(where, where), text=character), "utf-16")
+        typed += character
+        report, memo = analyse()
+        seen.append((typed, report.error is not None, memo.carried > 0))
+    assert [broken for _, broken, _ in seen] == [False] * 6 + [True] * 7 + [False] * 2  # "notify(" to "notify(event)"
+    assert [carried for _, broken, carried in seen if not broken] == [True] * 8
+    assert document.good_tree is None and document.good_graph is None
+
+
 def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():
     source = SourceText("/tmp/p/t.js", "// head\n" + _bench_file() + "\n/* tail */\n", "javascript")
     tree = parser.parse(source.data, source.language)

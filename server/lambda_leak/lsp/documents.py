@@ -44,6 +44,11 @@ class Document:
     # The call graph of the text `tree` was parsed from (a `javascript.incremental.CallGraph`): the
     # next analysis re-uses the edges an edit cannot change.
     call_graph: Any = None
+    # While the newest analysed version has a syntax error (a statement being typed, for a few
+    # keystrokes), the last error-free version's tree (edited in step like `tree`) and call graph:
+    # a graph of broken text is never re-used, so the first version that parses again starts from these.
+    good_tree: Any = None
+    good_graph: Any = None
 
     # `lines` of the text they were split from (kept in step by `apply`, which splices in the edited
     # lines, so a one-line edit of a long file never splits or scans the whole text again).
@@ -60,11 +65,30 @@ class Document:
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.text[:4096] else "\n"
 
+    def previous_analysis(self) -> tuple[Any, Any]:
+        """The tree (a copy, which the analysis parses from) and the call graph the next analysis of
+        this document starts from: the last error-free version's while the newest has an error."""
+        if self.good_tree is not None:
+            return self.good_tree.copy(), self.good_graph
+        previous = self.tree.copy() if self.tree is not None else None
+        return previous, self.call_graph if previous is not None else None
+
+    def analysed(self, tree: Any) -> None:
+        """`tree` is the analysis of the current text: the next one starts from it (its call graph
+        is set once captured), or, when it has a syntax error, from the last error-free version."""
+        if not tree.root_node.has_error:
+            self.good_tree = self.good_graph = None
+        elif self.good_tree is None and self.tree is not None and self.call_graph is not None \
+                and not self.call_graph.tree.root_node.has_error:
+            self.good_tree, self.good_graph = self.tree, self.call_graph  # `tree` as edited up to this text
+        self.tree = tree.copy()  # the document's own copy: edited as the user types
+        self.call_graph = None
+
     def apply(self, change: Any, encoding: str) -> None:
         if not isinstance(change, lsp.TextDocumentContentChangePartial):
             self.text = change.text
-            self.tree = None
-            self.call_graph = None
+            self.tree = self.good_tree = None
+            self.call_graph = self.good_graph = None
             return
         lines = self.lines
         start = from_lsp_position(lines, change.range.start, encoding)
@@ -77,10 +101,10 @@ class Document:
         self.text = old_text[:start_index] + change.text + old_text[end_index:]
         edited = split_lines(lines[start.line][: start.column] + change.text + lines[end.line][end.column :])
         self._lines = (self.text, [*lines[: start.line], *edited, *lines[end.line + 1 :]])
-        if self.tree is not None:
-            self._edit_tree(lines, start, end, old_text, start_index, end_index, change.text)
+        if self.tree is not None or self.good_tree is not None:
+            self._edit_trees(lines, start, end, old_text, start_index, end_index, change.text)
 
-    def _edit_tree(self, lines, start, end, old_text, start_index, end_index, new_text) -> None:
+    def _edit_trees(self, lines, start, end, old_text, start_index, end_index, new_text) -> None:
         def byte_len(s: str) -> int:
             return len(s.encode("utf-8", "surrogatepass"))
 
@@ -94,17 +118,18 @@ class Document:
             new_end_point = (start.line + new_text.count("\n"), byte_len(last))
         else:
             new_end_point = (start.line, start_col + inserted)
+        edit = dict(start_byte=start_byte, old_end_byte=old_end_byte, new_end_byte=start_byte + inserted,
+                    start_point=(start.line, start_col), old_end_point=(end.line, end_col), new_end_point=new_end_point)
         try:
-            self.tree.edit(
-                start_byte=start_byte,
-                old_end_byte=old_end_byte,
-                new_end_byte=start_byte + inserted,
-                start_point=(start.line, start_col),
-                old_end_point=(end.line, end_col),
-                new_end_point=new_end_point,
-            )
+            if self.tree is not None:
+                self.tree.edit(**edit)
         except Exception:  # noqa: BLE001 - an unusable tree only costs a full reparse
             self.tree = None
+        try:
+            if self.good_tree is not None:
+                self.good_tree.edit(**edit)
+        except Exception:  # noqa: BLE001 - the same
+            self.good_tree = self.good_graph = None
 
 
 def _index(lines: list[str], line: int) -> int:

@@ -117,13 +117,14 @@ class Scheduler:
                 published = None
                 try:
                     config = self.config_for(document.path)
-                    previous = document.tree.copy() if document.tree is not None else None
-                    memo = DocumentMemo(previous=document.call_graph if previous is not None else None)
+                    previous, graph = document.previous_analysis()
+                    memo = DocumentMemo(previous=graph)
                     report = await loop.run_in_executor(
                         self.executor, analyse, document.path, text, config, self.workspace(), previous, memo
                     )
-                    if self._finish(uri, document, version, text, report) and report.syntax_tree is not None:
-                        published = memo
+                    if self._finish(uri, document, version, text, report) and report.syntax_tree is not None \
+                            and not report.syntax_tree.root_node.has_error:
+                        published = memo  # (broken text's graph is never re-used: see `Document.analysed`)
                 except Exception as error:  # noqa: BLE001 - log and keep serving the other documents
                     log.exception("analysing %s failed", uri)
                     failed = FileReport(document.path, error=f"internal error: {type(error).__name__}: {error}")
@@ -141,8 +142,7 @@ class Scheduler:
         if report.syntax_tree is not None:
             # A copy: the document's tree is edited as the user types, the analysis' is still read
             # by `_keep_call_graph`. No call graph until that is done.
-            document.tree = report.syntax_tree.copy()
-            document.call_graph = None
+            document.analysed(report.syntax_tree)
         if report.error:
             log.info("%s: %s", document.path, report.error)
         entry = self.store.put(uri, version, text, document.lines, report.findings, self.encoding(), report.error)
