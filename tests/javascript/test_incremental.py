@@ -718,6 +718,37 @@ def test_the_first_version_that_parses_again_starts_from_the_last_good_one():
     assert document.good_tree is None and document.good_graph is None
 
 
+SHADOWED = """\
+async function save(item) {
+  return item;
+}
+
+exports.handler = async (event) => {
+  save(event);
+  if (event.retry) {
+    save(event.retry);
+  }
+  return 1;
+};
+"""
+
+
+def test_a_name_declared_in_a_block_carries_what_lies_outside_it():
+    """A declaration read only inside its block (`JsModule.scope`): the block's statements are
+    analysed again and the rest carried over. Here it shadows the async `save` for the handler's
+    calls, nested block included, so their floating promises go, and come back when it is deleted."""
+    editor = Editor("/tmp/project/handlers/shadow.js", SHADOWED)
+    floating = [f.range.start.line for f in editor._analyse().findings if f.rule == "floating-promise"]
+    assert floating == [5, 7]
+    report = editor.replace((5, 0), (5, 0), "  const save = () => 1;\n")
+    assert [f for f in report.findings if f.rule == "floating-promise"] == [] and editor.carried[-1]
+    report = editor.replace((5, 0), (6, 0), "")
+    assert [f.range.start.line for f in report.findings if f.rule == "floating-promise"] == floating
+    assert editor.carried[-1]
+    editor.replace((4, 0), (4, 0), "const log = () => 1;\n")  # at the top level: every name may change
+    assert not editor.carried[-1]
+
+
 def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():
     source = SourceText("/tmp/p/t.js", "// head\n" + _bench_file() + "\n/* tail */\n", "javascript")
     tree = parser.parse(source.data, source.language)

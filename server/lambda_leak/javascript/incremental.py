@@ -777,7 +777,8 @@ def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
 
 def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tree: Tree, prefix: int, suffix: int) -> Span | None:
     """The span (new bytes) of the statements holding the edit — a run of one block's statements,
-    none declaring a name, in both versions, outside any class — when the tree kept its shape
+    none declaring a name, in both versions, outside any class; or, when one does declare a name
+    and the block is not the program, all of the block's statements — when the tree kept its shape
     around them; else None."""
     old = previous.data
     delta = len(new) - len(old)
@@ -785,9 +786,17 @@ def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tre
     after = _statements_around(tree.root_node, prefix, len(new) - suffix)
     if before is None or after is None:
         return None
-    (old_block, old_span), (new_block, span) = before, after
+    (old_block, old_span, old_declares), (new_block, span, declares) = before, after
     if old_block.start_byte != new_block.start_byte or old_block.end_byte + delta != new_block.end_byte:
         return None
+    if old_declares or declares:
+        # A name declared in a block is read only inside it (`JsModule.scope`: each block holds its
+        # own, `var` and functions included), so what anything outside it means stays as it was:
+        # the whole block is taken as edited. The program's names reach everything.
+        if new_block.type != "statement_block" or old_block.type != "statement_block":
+            return None
+        old_span = (old_block.start_byte + 1, old_block.end_byte - 1)
+        span = (new_block.start_byte + 1, new_block.end_byte - 1)
     if old_span[0] != span[0] or old_span[1] + delta != span[1]:
         return None
     for changed in previous_tree.changed_ranges(tree):
@@ -797,22 +806,22 @@ def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tre
     return span
 
 
-def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span] | None:
+def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span, bool] | None:
     """The innermost block whose statements (with the blanks between them) cover [start, end),
-    and the span of those statements and blanks; None when one of them declares a name or a
-    class encloses them."""
+    the span of those statements and blanks, and whether one of them declares a name; None when
+    a class encloses them."""
     node = root.descendant_for_byte_range(start, end)
     while node is not None:
         if node.type in _BLOCKS:
             inner = (node.start_byte + 1, node.end_byte - 1) if node.type == "statement_block" else node.byte_range
             if inner[0] <= start and end <= inner[1]:
+                if _in_class(node):
+                    return None
                 # Statements touching the edit too: text typed at a statement's end may belong to it.
                 run = _touching(node, start, end)
-                if any(c.type in _DECLARING for c in run) or _in_class(node):
-                    return None
                 low = min([start, *(c.start_byte for c in run)])
                 high = max([end, *(c.end_byte for c in run)])
-                return node, (low, high)
+                return node, (low, high), any(c.type in _DECLARING for c in run)
         node = node.parent
     return None
 
