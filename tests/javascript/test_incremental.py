@@ -749,6 +749,44 @@ def test_a_name_declared_in_a_block_carries_what_lies_outside_it():
     assert not editor.carried[-1]
 
 
+IN_A_CLASS = """\
+class Repo {
+  async save(item) {
+    return item;
+  }
+}
+
+class Service {
+  constructor() {
+    this.repo = new Repo();
+  }
+
+  async run(event) {
+    this.repo.save(event);
+    return 1;
+  }
+}
+
+function notify(event) {
+  return Promise.resolve(event);
+}
+
+const service = new Service();
+exports.handler = async (event) => service.run(event);
+"""
+
+
+def test_an_edit_in_a_method_carries_what_lies_outside_it_unless_it_reads_this():
+    """A class's fields are typed by `this.x = …` anywhere in it (`JsModule.class_fields`): statements
+    of a method that read no `this` leave every field as it was, and the rest is carried over."""
+    editor = Editor("/tmp/project/handlers/service.js", IN_A_CLASS)
+    report = editor.replace((13, 0), (13, 0), "    notify(event);\n")
+    assert editor.carried[-1] and [f.range.start.line for f in report.findings if f.rule == "floating-promise"] == [12, 13]
+    report = editor.replace((13, 0), (14, 0), "    this.repo = new Map();\n")  # `repo` typed anew: not carried
+    assert not editor.carried[-1]
+    assert [f.range.start.line for f in report.findings if f.rule == "floating-promise"] == [12]
+
+
 def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():
     source = SourceText("/tmp/p/t.js", "// head\n" + _bench_file() + "\n/* tail */\n", "javascript")
     tree = parser.parse(source.data, source.language)

@@ -4,8 +4,10 @@ The language server analyses a document again on every change. Which functions o
 each call runs (`JsModule.functions_called`, `JsModule.passed_functions`: the edges of the
 handler paths) depends only on the call's callee and arguments, the names visible where it
 stands and the classes, objects and functions those names are bound to. When an edit stays
-inside a run of one block's statements that declare nothing, outside any class, and the
-syntax tree keeps its shape around them, none of that changes for a call outside them: its
+inside a run of one block's statements that declare nothing (a name declared in a block other
+than the program is read only inside it: then all of that block's statements count as edited)
+and, in a class, read no `this` (its fields), and the syntax tree keeps its shape around them,
+none of that changes for a call outside them: its
 edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls
 and functions the module lists are the previous version's, found again in the new tree by
 position and type (a tree-sitter query of the whole file costs several times more), the other
@@ -13,7 +15,7 @@ scopes (blocks, mostly) are placed there and found only if something reads them,
 edited statements are queried; per-call answers that read nothing but the call's own syntax
 (`JsModule.per_call`) come along. Everything else (the edited statements' calls, every rule) is
 computed afresh, so findings stay those of a from-scratch analysis; anything else (a syntax
-error, a declaration, a class, a tree that changed elsewhere, a node not where it should be)
+error, a top-level declaration, a class's fields, a tree that changed elsewhere, a node not where it should be)
 simply queries the tree and computes the whole call graph again (a placed scope found out of
 place once the analysis is under way: the whole analysis, see `javascript.analyse.analyse`).
 """
@@ -777,9 +779,9 @@ def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
 
 def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tree: Tree, prefix: int, suffix: int) -> Span | None:
     """The span (new bytes) of the statements holding the edit — a run of one block's statements,
-    none declaring a name, in both versions, outside any class; or, when one does declare a name
-    and the block is not the program, all of the block's statements — when the tree kept its shape
-    around them; else None."""
+    none declaring a name, in both versions, and in a class none reading `this`; or, when one does
+    declare a name and the block is not the program, all of the block's statements — when the tree
+    kept its shape around them; else None."""
     old = previous.data
     delta = len(new) - len(old)
     before = _statements_around(previous.tree.root_node, prefix, len(old) - suffix)
@@ -789,6 +791,8 @@ def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tre
     (old_block, old_span, old_declares), (new_block, span, declares) = before, after
     if old_block.start_byte != new_block.start_byte or old_block.end_byte + delta != new_block.end_byte:
         return None
+    if (b"this" in old[old_span[0] : old_span[1]] or b"this" in new[span[0] : span[1]]) and _in_class(new_block):
+        return None  # in a class, `this.x = …` anywhere types its fields (`JsModule.class_fields`)
     if old_declares or declares:
         # A name declared in a block is read only inside it (`JsModule.scope`: each block holds its
         # own, `var` and functions included), so what anything outside it means stays as it was:
@@ -808,15 +812,12 @@ def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tre
 
 def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span, bool] | None:
     """The innermost block whose statements (with the blanks between them) cover [start, end),
-    the span of those statements and blanks, and whether one of them declares a name; None when
-    a class encloses them."""
+    the span of those statements and blanks, and whether one of them declares a name."""
     node = root.descendant_for_byte_range(start, end)
     while node is not None:
         if node.type in _BLOCKS:
             inner = (node.start_byte + 1, node.end_byte - 1) if node.type == "statement_block" else node.byte_range
             if inner[0] <= start and end <= inner[1]:
-                if _in_class(node):
-                    return None
                 # Statements touching the edit too: text typed at a statement's end may belong to it.
                 run = _touching(node, start, end)
                 low = min([start, *(c.start_byte for c in run)])
