@@ -241,6 +241,7 @@ async def run(files: int, edits: int, profile: str | None = None, verbose: bool 
             latencies.append((received - sent) * 1000)
         # Then a statement typed into the handler one character at a time on a line of its own, as an
         # editor that closes no brackets sends it: some versions do not parse (a fresh analysis each).
+        big_file_lines = len(lines)
         line_no = handler_lines[len(handler_lines) // 2]
         version = edits + 2
         blank = lsp.Position(line_no, 0)
@@ -271,7 +272,7 @@ async def run(files: int, edits: int, profile: str | None = None, verbose: bool 
             print("\n".join(line for line in log_lines if "analysed" in line), file=sys.stderr)
     return {
         "files": files,
-        "big_file_lines": len(lines),
+        "big_file_lines": big_file_lines,
         "index_seconds": index_seconds,
         "rss_after_index_mb": memory,
         "rss_after_edits_mb": memory_after,
