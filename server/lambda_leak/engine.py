@@ -91,16 +91,21 @@ def analyse_source(
 def finalise(findings: list[Finding], text: str, config: Config, path: str) -> list[Finding]:
     """Drop suppressed findings, apply configured severities, stamp the path, sort, dedupe."""
     silenced = suppression.scan(text)
+    kept = []
+    for finding in findings:
+        if silenced.silences(finding):
+            continue
+        severity = finding.severity if finding.runtime_severity else config.severity.get(finding.rule, finding.severity)
+        kept.append(replace(finding, severity=severity, path=path))
+    # A total order, then one finding per rule and range: the same list whatever order the analysis
+    # found them in (the editor's incremental path and `check` may list findings that start together,
+    # which broken syntax can nest, in their own orders).
+    kept.sort(key=lambda f: (f.range.start, f.rule, f.range.end, f.message))
     seen = set()
     out = []
-    for finding in findings:
+    for finding in kept:
         key = (finding.rule, finding.range)
-        if key in seen or silenced.silences(finding):
-            continue
-        seen.add(key)
-        severity = finding.severity if finding.runtime_severity else config.severity.get(finding.rule, finding.severity)
-        out.append(replace(finding, severity=severity, path=path))
-    # a total order: findings that start together (broken syntax can nest two of one rule) come out
-    # the same from every path that found them (the editor's and `check`'s list them in their own order)
-    out.sort(key=lambda f: (f.range.start, f.rule, f.range.end, f.message))
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
     return out

@@ -40,8 +40,9 @@ from lambda_leak.source import SourceText
 log = logging.getLogger(__name__)
 Span = tuple[int, int]
 _BLOCKS = frozenset({"statement_block", "program"})
-# Statements that add names to their block (`JsModule._declare`): an edit inside one may change
-# what names mean elsewhere, so it is never taken as an edited statement.
+# Statements that add names to their block (`JsModule._declare`): an edit touching one may change
+# what names mean anywhere in that block, so all of the block's statements are taken as edited
+# (never the program's: its names reach everything).
 _DECLARING = frozenset(
     {"export_statement", "function_declaration", "generator_function_declaration", "lexical_declaration",
      "variable_declaration", "import_statement"}
@@ -398,7 +399,8 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
 
 def _align(tree: Tree, source: SourceText, previous: CallGraph | None, previous_tree: Tree | None) -> Edit | None:
     """Where this version differs from `previous`, when the edit is one this can reason about: a run
-    of one block's statements that declare nothing, the tree unchanged around them."""
+    of one block's statements that declare nothing (or all of a block's that is not the program),
+    the tree unchanged around them."""
     if previous is None or previous_tree is None or previous.language != source.language:
         return None
     if tree.root_node.has_error or previous.tree.root_node.has_error:
@@ -715,8 +717,9 @@ def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     """Fill `paths.reach`'s memo from `previous` when the edit leaves the function-level call graph
     (function -> the functions its calls and `new`s run) as it was: no function in the edited
     statements, before or after; no edge outside them that was known left behind (the caller
-    checks; an edge never computed before cannot have changed either, since the edit declares
-    nothing and a callee reaching into it is a function expression, whose edge is empty); and
+    checks; an edge never computed before cannot have changed either, since a name the edit
+    declares is read only inside the edited statements (`_edited_statements`) and a callee
+    reaching into them is a function expression, whose edge is empty); and
     their calls, old and new, running the same functions between them (those calls lie in the
     same functions, the ones around the edited block). Returns how many answers were seeded."""
     if not previous.reached or len(module.functions) != len(previous.function_starts) or None in reuse.functions:
