@@ -7,17 +7,19 @@ stands and the classes, objects and functions those names are bound to. When an 
 inside a run of one block's statements that declare nothing (a name declared in a block other
 than the program is read only inside it: then all of that block's statements count as edited)
 and, in a class, read no `this` (its fields), and the syntax tree keeps its shape around them,
-none of that changes for a call outside them: its
-edges are the previous version's, moved by the edit. Nor do the nodes outside them: the calls
-and functions the module lists are the previous version's, found again in the new tree by
-position and type (a tree-sitter query of the whole file costs several times more), the other
+none of that changes for a call outside them: its edges are the previous version's, moved by
+the edit. Nor do the nodes outside them: the calls and functions the module lists are the
+previous version's, found again in the new tree by position and type (a tree-sitter query of
+the whole file costs several times more), the other
 scopes (blocks, mostly) are placed there and found only if something reads them, and only the
 edited statements are queried; per-call answers that read nothing but the call's own syntax
 (`JsModule.per_call`) come along. Everything else (the edited statements' calls, every rule) is
 computed afresh, so findings stay those of a from-scratch analysis; anything else (a syntax
-error, a top-level declaration, a class's fields, a tree that changed elsewhere, a node not where it should be)
-simply queries the tree and computes the whole call graph again (a placed scope found out of
-place once the analysis is under way: the whole analysis, see `javascript.analyse.analyse`).
+error, a top-level declaration, a class's fields, a tree that changed elsewhere, a node not
+where it should be) simply queries the tree and computes the whole call graph again (a placed
+scope found out of place once the analysis is under way: the whole analysis, see
+`javascript.analyse.analyse`). While the text does not parse, the language server keeps the last
+version that did (`lsp.documents.Document.analysed`): the first one that parses again starts from it.
 """
 
 from __future__ import annotations
