@@ -19,7 +19,7 @@ from lsprotocol import types as lsp
 
 from lambda_leak.config import Config
 from lambda_leak.engine import active_rules, analyse_source, finalise, run_rules
-from lambda_leak.javascript import incremental, parser, paths
+from lambda_leak.javascript import carried_nodes, edits, incremental, parser, paths
 from lambda_leak.javascript import analyse as js_analyse_module
 from lambda_leak.javascript.analyse import analyse as js_analyse
 from lambda_leak.javascript.analyse import build_context
@@ -563,19 +563,19 @@ def test_the_same_text_again_carries_every_node_over():
 def test_a_node_that_is_not_where_the_edit_says_stops_the_carrying():
     """`_carried` refuses a node that ends inside the edited statements without starting there, or
     starts there and ends after them (the parse then lists every node itself)."""
-    edit = incremental.Edit((10, 20), (10, 20), 0)
-    with pytest.raises(incremental._Misaligned):
-        incremental._carried(None, edit, [0, 30], [15, 40], None, "call_expression", [])
-    with pytest.raises(incremental._Misaligned):
-        incremental._carried(None, edit, [12, 30], [25, 40], None, "call_expression", [])
+    edit = edits.Edit((10, 20), (10, 20), 0)
+    with pytest.raises(carried_nodes.Misaligned):
+        carried_nodes._carried(None, edit, [0, 30], [15, 40], None, "call_expression", [])
+    with pytest.raises(carried_nodes.Misaligned):
+        carried_nodes._carried(None, edit, [12, 30], [25, 40], None, "call_expression", [])
     find = parser.parse(b"f(); g();", "javascript").root_node.descendant_for_byte_range
-    after = incremental.Edit((0, 0), (0, 0), 0)
-    assert [n.type for n in incremental._carried(find, after, [0, 5], [3, 8], None, "call_expression", [])[0]] == [
+    after = edits.Edit((0, 0), (0, 0), 0)
+    assert [n.type for n in carried_nodes._carried(find, after, [0, 5], [3, 8], None, "call_expression", [])[0]] == [
         "call_expression", "call_expression"]
-    with pytest.raises(incremental._Misaligned):  # two nodes of one kind over the same bytes
-        incremental._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
-    with pytest.raises(incremental._Misaligned):  # no node of that kind there
-        incremental._carried(find, after, [0], [4], None, "call_expression", [])
+    with pytest.raises(carried_nodes.Misaligned):  # two nodes of one kind over the same bytes
+        carried_nodes._carried(find, after, [0, 0], [3, 3], None, "call_expression", [])
+    with pytest.raises(carried_nodes.Misaligned):  # no node of that kind there
+        carried_nodes._carried(find, after, [0], [4], None, "call_expression", [])
 
 
 def _handler_edit(editor: Editor) -> tuple[int, str, str]:
@@ -682,7 +682,7 @@ def test_a_block_read_out_of_place_before_the_rules_analyses_afresh(caplog, monk
     monkeypatch.setattr(js_analyse_module, "discover", reading_the_block)
     with caplog.at_level(logging.DEBUG, logger="lambda_leak.javascript.analyse"):
         report = analyse_source(document.path, document.text, Config(), None, document.tree.copy(), memo)
-    assert "analysed afresh" in caplog.text and "_Misaligned" in caplog.text and memo.carried == 0
+    assert "analysed afresh" in caplog.text and "Misaligned" in caplog.text and memo.carried == 0
     assert any(f.rule == "floating-promise" and f.range.start.line == number for f in report.findings)
     _same(report, document.path, document.text)
 
@@ -809,4 +809,4 @@ def test_the_statements_touching_an_edit_are_those_a_scan_of_the_block_finds():
             start = rng.randrange(low, high + 1)
             end = min(high, start + rng.choice([0, 1, 5, 40, 400]))
             want = [c for c in children if c.start_byte <= end and c.end_byte >= start]
-            assert incremental._touching(block, start, end) == want
+            assert edits._touching(block, start, end) == want

@@ -25,7 +25,6 @@ version that did (`lsp.documents.Document.analysed`): the first one that parses 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,21 +33,13 @@ from operator import and_, is_
 from tree_sitter import Node, Tree
 
 from lambda_leak.javascript import parser
-from lambda_leak.javascript.module import Binding, JsModule, Nodes, query_nodes
+from lambda_leak.javascript.carried_nodes import Carried, Misaligned, Placement, carry, found_all, locate
+from lambda_leak.javascript.edits import Edit, Span, common_ends, edited_statements
+from lambda_leak.javascript.module import Binding, JsModule
 from lambda_leak.javascript.promises import OUTSIDE, PromiseKnowledge
-from lambda_leak.javascript.syntax import CLASS_TYPES
 from lambda_leak.source import SourceText
 
 log = logging.getLogger(__name__)
-Span = tuple[int, int]
-_BLOCKS = frozenset({"statement_block", "program"})
-# Statements that add names to their block (`JsModule._declare`): an edit touching one may change
-# what names mean anywhere in that block, so all of the block's statements are taken as edited
-# (never the program's: its names reach everything).
-_DECLARING = frozenset(
-    {"export_statement", "function_declaration", "generator_function_declaration", "lexical_declaration",
-     "variable_declaration", "import_statement"}
-) | CLASS_TYPES
 
 
 @dataclass(frozen=True)
@@ -84,16 +75,6 @@ class CallGraph:
     declarations: list[tuple] | None = None
 
 
-@dataclass(frozen=True)
-class Edit:
-    """Where two versions differ: the edited statements in new bytes (None when the text is the
-    same), the same statements in old bytes, and how much longer the new text is."""
-
-    edited: Span | None
-    unit: Span
-    delta: int
-
-
 @dataclass
 class _Seeded:
     """What `seed_promises` put in one module's promise memo, as `capture` would write it down (by this
@@ -105,33 +86,8 @@ class _Seeded:
     counts: dict[str, int] = field(default_factory=dict)  # memo name -> how many entries were seeded
 
 
-
-
 # `Binding(*fields)` without its Python-level `__new__` (so without its defaults: give all five)
 _binding = partial(tuple.__new__, Binding)
-# The first byte of each scope type `_QUERY` lists, and those that end with "}" (see `_placed`).
-_OPENING = {"statement_block": ord("{"), "class_body": ord("{"), "switch_body": ord("{"), "catch_clause": ord("c"),
-            "for_statement": ord("f"), "for_in_statement": ord("f")}
-_BRACED = frozenset({"statement_block", "class_body", "switch_body", "catch_clause"})
-
-
-class _Misaligned(Exception):
-    """A node of the previous version is not where the edit says it must be."""
-
-
-@dataclass
-class Carried:
-    """This version's nodes, with how they line up with the previous version's (old index -> new
-    index, None for the edited statements' nodes, which were queried afresh)."""
-
-    nodes: Nodes
-    calls: list  # calls then `new`s
-    functions: list
-    call_ends: list[int]  # calls then `new`s, as `_spans` reads them
-    function_starts: list[int]
-    function_ends: list[int]
-    count: int  # how many nodes were carried over
-    call_cut: tuple[int, int]  # the previous version's calls from index .0 to .1 were in the edited statements
 
 
 @dataclass
@@ -146,16 +102,6 @@ class Reuse:
     comment_free: bool  # no comment in the edited text (a JSDoc `@returns` may have changed)
 
 
-class _Placement:
-    """Whether a placed scope was found out of place (`_locate` sets it). Apart from the memo: the
-    placed scopes hold it, and the memo holds their module (`keep`), which would make a cycle."""
-
-    __slots__ = ("misplaced",)
-
-    def __init__(self) -> None:
-        self.misplaced = False
-
-
 @dataclass
 class DocumentMemo:
     """What the language server keeps for one open document between its versions: `previous` is
@@ -167,7 +113,7 @@ class DocumentMemo:
     reused_reach: int = 0  # `paths.reach` answers that came from `previous`
     carried: int = 0  # nodes (calls, functions, scopes) found again or placed by position, not by a query
     reuse: Reuse | None = field(default=None, repr=False)
-    placement: _Placement = field(default_factory=_Placement, repr=False)
+    placement: Placement = field(default_factory=Placement, repr=False)
     _capture: Callable[[], CallGraph | None] | None = field(default=None, init=False, repr=False)
     _captured: CallGraph | None = field(default=None, init=False, repr=False)
 
@@ -182,7 +128,7 @@ class DocumentMemo:
 
     @property
     def misaligned(self) -> bool:
-        """Was a placed scope not where the edit said (see `_locate`)?"""
+        """Was a placed scope not where the edit said (see `locate`)?"""
         return self.placement.misplaced
 
     @property
@@ -366,14 +312,14 @@ def parse_module(source: SourceText, previous_tree: Tree | None, memo: DocumentM
         # is parsed afresh, so its error (and what is found around it) is the one `check` reports
         tree = parser.parse(source.data, source.language)
     memo.reuse, memo.reused, memo.reused_promises, memo.reused_reach, memo.carried = None, 0, 0, 0, 0
-    memo.placement = _Placement()
+    memo.placement = Placement()
     edit = carried = None
     try:
         edit = _align(tree, source, memo.previous, previous_tree)
         if edit is not None and memo.previous.line_starts is not None:
             source.carry_line_starts(memo.previous.line_starts, edit.unit, edit.edited or (0, 0))
-        locate = partial(_locate, tree.root_node.descendant_for_byte_range, memo.placement)
-        carried = _carry(tree, source, memo.previous, edit, locate) if edit is not None else None
+        where = partial(locate, tree.root_node.descendant_for_byte_range, memo.placement)
+        carried = carry(tree, source, memo.previous, edit, where) if edit is not None else None
     except Exception:  # noqa: BLE001 - a memo never costs an analysis
         log.debug("nodes not carried over", exc_info=True)
         edit = carried = None
@@ -411,36 +357,11 @@ def _align(tree: Tree, source: SourceText, previous: CallGraph | None, previous_
     delta = len(new) - len(old)
     if old == new:
         return None if any(True for _ in previous_tree.changed_ranges(tree)) else Edit(None, (0, 0), 0)
-    prefix, suffix = _common_ends(old, new)
-    edited = _edited_statements(tree, new, previous, previous_tree, prefix, suffix)
+    prefix, suffix = common_ends(old, new)
+    edited = edited_statements(tree, new, old, previous.tree, previous_tree, prefix, suffix)
     if edited is None:
         return None
     return Edit(edited, (edited[0], edited[1] - delta), delta)
-
-
-def _carry(tree: Tree, source: SourceText, previous: CallGraph, edit: Edit,
-           locate: Callable[[int, int, str], Node]) -> Carried:
-    """This version's `Nodes`: outside the edited statements, the previous version's, moved by the
-    edit and found again in `tree` by position and type (nothing there changed, `_align` checked
-    that); inside them, queried. Raises `_Misaligned` when a node is not where that predicts. The
-    scopes other than functions are only placed: `locate` finds one's node if something reads it."""
-    root = tree.root_node
-    inside = query_nodes(source.language, root, edit.edited) if edit.edited is not None else Nodes([], [], [], [], [], [])
-    find = root.descendant_for_byte_range
-    split = len(previous.call_starts)
-    calls, call_starts, call_ends, call_where, call_cut = _carried(
-        find, edit, previous.call_starts, previous.call_ends[:split], None, "call_expression", inside.calls)
-    news, new_starts, new_ends, new_where, _ = _carried(
-        find, edit, previous.new_starts, previous.call_ends[split:], None, "new_expression", inside.news)
-    functions, function_starts, function_ends, function_where, _ = _carried(
-        find, edit, previous.function_starts, previous.function_ends, previous.function_types, "", inside.functions)
-    placed = _placed(edit, previous.scope_starts, previous.scope_ends, previous.scope_types, inside.scopes, source.data)
-    nodes = Nodes(calls, news, functions, inside.scopes, call_starts, new_starts, placed, locate)
-    where = call_where + [None if i is None else i + len(calls) for i in new_where]
-    count = len(calls) + len(news) + len(functions) + len(placed) - sum(map(len, (
-        inside.calls, inside.news, inside.functions)))
-    return Carried(nodes, where, function_where, call_ends + new_ends, function_starts, function_ends, count,
-                   call_cut)
 
 
 def _carry_per_call(module: JsModule, previous: CallGraph, carried: Carried) -> None:
@@ -501,103 +422,15 @@ def _carry_declarations(module: JsModule, previous: CallGraph, edit: Edit, carri
                 else:
                     return
             try:
-                node = _found_all(find, [start], [end], [node_type])[0]
-            except _Misaligned:
+                node = found_all(find, [start], [end], [node_type])[0]
+            except Misaligned:
                 return
         declared[name] = _binding((kind, node, source, imported, constructor))
     module._scopes[module.root] = declared
 
 
-def _carried(find, edit: Edit, starts: list[int], ends: list[int], types: list[str] | None, kind: str,
-             inside: list[Node]) -> tuple[list[Node], list[int], list[int], list, tuple[int, int]]:
-    """One kind of node (listed by start byte): this version's nodes, their starts and ends, old
-    index -> new index (None inside the edited statements), and the old indices cut out there."""
-    first, last, new_starts, new_ends = _moved(edit, starts, ends, inside)
-    kinds = types if types is not None else [kind] * len(starts)
-    nodes = [*_found_all(find, new_starts[:first], new_ends[:first], kinds[:first]), *inside,
-             *_found_all(find, new_starts[first + len(inside):], new_ends[first + len(inside):], kinds[last:])]
-    added = len(inside) - (last - first)
-    where = [*range(first), *([None] * (last - first)), *range(last + added, len(starts) + added)]
-    return nodes, new_starts, new_ends, where, (first, last)
-
-
-def _placed(edit: Edit, starts: list[int], ends: list[int], types: list[str], inside: list[Node],
-            data: bytes) -> list[tuple[int, int, str]]:
-    """`_carried` without finding the nodes: where each scope outside the edited statements is now,
-    with its type (`_locate` finds one's node if something reads it). `_align` checked that the tree
-    kept its shape there; a scope whose bytes do not open (and close) as its type does stops the
-    carrying all the same (a cheap tripwire: a scope nobody reads is never looked up)."""
-    first, last, new_starts, new_ends = _moved(edit, starts, ends, inside)
-    after = first + len(inside)
-    placed = [*zip(new_starts[:first], new_ends[:first], types[:first]),
-              *zip(new_starts[after:], new_ends[after:], types[last:])]
-    opening, braced = _OPENING.get, _BRACED
-    for start, end, kind in placed:  # one loop for thousands of blocks: kept lean
-        if data[start] != opening(kind) or (kind in braced and data[end - 1] != 125):  # 125: "}"
-            raise _Misaligned(start)
-    return placed
-
-
-def _moved(edit: Edit, starts: list[int], ends: list[int], inside: list[Node]) -> tuple[int, int, list[int], list[int]]:
-    """Where one kind of node (listed by start byte) is in this version: the old indices before
-    the edited statements end at `first` (unmoved, or around them: moved end), those in them end
-    at `last` (replaced by `inside`, queried), the others moved by the edit; and the new starts
-    and ends. Raises `_Misaligned` for a node that crosses the edited statements' bounds."""
-    (low, high), delta, edited = edit.unit, edit.delta, edit.edited is not None
-    first = bisect_left(starts, low) if edited else 0  # before it: unmoved, or around the edit
-    last = bisect_left(starts, high) if edited else 0  # from here on: moved by `delta`
-    if any(end > high for end in ends[first:last]):
-        raise _Misaligned(low)  # starts inside the edited statements but ends after them
-    before_ends = ends[:first]
-    if edited and any(end > low for end in before_ends):
-        if any(low < end < high for end in before_ends):
-            raise _Misaligned(low)  # ends inside the edited statements without starting there
-        before_ends = [end + delta if end > low else end for end in before_ends]  # around them: moved end
-    new_starts = [*starts[:first], *[n.start_byte for n in inside], *map(delta.__add__, starts[last:])]
-    new_ends = [*before_ends, *[n.end_byte for n in inside], *map(delta.__add__, ends[last:])]
-    return first, last, new_starts, new_ends
-
-
-def _found_all(find, starts: list[int], ends: list[int], kinds: list[str]) -> list[Node]:
-    """The nodes of these types over exactly these bytes (thousands per edit: kept lean)."""
-    out = []
-    append = out.append
-    seen_start = seen_end = -1
-    for start, end, kind in zip(starts, ends, kinds):
-        if start == seen_start and end == seen_end:
-            raise _Misaligned(start)  # two nodes of one kind over the same bytes: position cannot tell them apart
-        seen_start, seen_end = start, end
-        node = find(start, end)
-        if node.type != kind or node.start_byte != start or node.end_byte != end:
-            node = _found(node, start, end, kind)
-        append(node)
-    return out
-
-
-def _locate(find, placement: _Placement, start: int, end: int, kind: str) -> Node:
-    """A placed scope's node, found when something first reads it. `_align` checked that the tree
-    kept its shape outside the edited statements, so it is there; if it is not, the memo says so
-    and the analysis (`javascript.analyse.analyse`) runs again from a fresh parse."""
-    try:
-        return _found(find(start, end), start, end, kind)
-    except _Misaligned:
-        placement.misplaced = True
-        raise
-
-
-def _found(node: Node | None, start: int, end: int, kind: str) -> Node:
-    """The node of type `kind` over exactly these bytes: `node` (the innermost one) or one around it."""
-    while node is not None:
-        if node.start_byte != start or node.end_byte != end:
-            break
-        if node.type == kind:
-            return node
-        node = node.parent
-    raise _Misaligned(start)
-
-
 def _line_up(module: JsModule, previous: CallGraph, edit: Edit, carried: Carried) -> Reuse:
-    """How `module`'s nodes correspond to `previous`'s: as `_carry` found them again (each checked
+    """How `module`'s nodes correspond to `previous`'s: as `carry` found them again (each checked
     where `edit` predicts; any other place stops the carrying, and with it this reuse)."""
     old, new = previous.data, module.source.data
     edited, unit = edit.edited, edit.unit
@@ -720,7 +553,7 @@ def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
     (function -> the functions its calls and `new`s run) as it was: no function in the edited
     statements, before or after; no edge outside them that was known left behind (the caller
     checks; an edge never computed before cannot have changed either, since a name the edit
-    declares is read only inside the edited statements (`_edited_statements`) and a callee
+    declares is read only inside the edited statements (`edited_statements`) and a callee
     reaching into them is a function expression, whose edge is empty); and
     their calls, old and new, running the same functions between them (those calls lie in the
     same functions, the ones around the edited block). Returns how many answers were seeded."""
@@ -747,7 +580,7 @@ def _seed_reach(module: JsModule, previous: CallGraph, reuse: Reuse) -> int:
 
 def _calls_around(previous: CallGraph, reuse: Reuse) -> set[int]:
     """Old indices of the calls that may enclose the edit's start (old start before it, old end
-    after it): no other call outside the edit can, since `_carry` checked where each one starts
+    after it): no other call outside the edit can, since `carry` checked where each one starts
     and ends now (before the edit unchanged, after it moved by the same delta)."""
     start = reuse.unit[0]
     starts = [*previous.call_starts, *previous.new_starts]
@@ -760,102 +593,3 @@ def _callee_overlaps(call: Node, span: Span) -> bool:
     return callee is None or (callee.start_byte < span[1] and callee.end_byte > span[0])
 
 
-def _common_ends(old: bytes, new: bytes) -> tuple[int, int]:
-    """Lengths of the longest common prefix and (not overlapping it) suffix (binary searches on
-    slices: each comparison is one memcmp)."""
-    shortest = min(len(old), len(new))
-    lo, hi = 0, shortest
-    while lo < hi:  # the longest k with old[:k] == new[:k]
-        mid = (lo + hi + 1) // 2
-        if old[:mid] == new[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    prefix = lo
-    lo, hi = 0, shortest - prefix
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if old[len(old) - mid :] == new[len(new) - mid :]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return prefix, lo
-
-
-def _edited_statements(tree: Tree, new: bytes, previous: CallGraph, previous_tree: Tree, prefix: int, suffix: int) -> Span | None:
-    """The span (new bytes) of the statements holding the edit — a run of one block's statements,
-    none declaring a name, in both versions, and in a class none reading `this`; or, when one does
-    declare a name and the block is not the program, all of the block's statements — when the tree
-    kept its shape around them; else None."""
-    old = previous.data
-    delta = len(new) - len(old)
-    before = _statements_around(previous.tree.root_node, prefix, len(old) - suffix)
-    after = _statements_around(tree.root_node, prefix, len(new) - suffix)
-    if before is None or after is None:
-        return None
-    (old_block, old_span, old_declares), (new_block, span, declares) = before, after
-    if old_block.start_byte != new_block.start_byte or old_block.end_byte + delta != new_block.end_byte:
-        return None
-    if (b"this" in old[old_span[0] : old_span[1]] or b"this" in new[span[0] : span[1]]) and _in_class(new_block):
-        return None  # in a class, `this.x = …` anywhere types its fields (`JsModule.class_fields`)
-    if old_declares or declares:
-        # A name declared in a block is read only inside it (`JsModule.scope`: each block holds its
-        # own, `var` and functions included), so what anything outside it means stays as it was:
-        # the whole block is taken as edited. The program's names reach everything.
-        if new_block.type != "statement_block" or old_block.type != "statement_block":
-            return None
-        old_span = (old_block.start_byte + 1, old_block.end_byte - 1)
-        span = (new_block.start_byte + 1, new_block.end_byte - 1)
-    if old_span[0] != span[0] or old_span[1] + delta != span[1]:
-        return None
-    for changed in previous_tree.changed_ranges(tree):
-        start, end = changed.start_byte, changed.end_byte
-        if new[start : min(end, span[0])].strip() or new[max(start, span[1]) : end].strip():
-            return None  # the tree changed shape outside those statements (not just in blanks)
-    return span
-
-
-def _statements_around(root: Node, start: int, end: int) -> tuple[Node, Span, bool] | None:
-    """The innermost block whose statements (with the blanks between them) cover [start, end),
-    the span of those statements and blanks, and whether one of them declares a name."""
-    node = root.descendant_for_byte_range(start, end)
-    while node is not None:
-        if node.type in _BLOCKS:
-            inner = (node.start_byte + 1, node.end_byte - 1) if node.type == "statement_block" else node.byte_range
-            if inner[0] <= start and end <= inner[1]:
-                # Statements touching the edit too: text typed at a statement's end may belong to it.
-                run = _touching(node, start, end)
-                low = min([start, *(c.start_byte for c in run)])
-                high = max([end, *(c.end_byte for c in run)])
-                return node, (low, high), any(c.type in _DECLARING for c in run)
-        node = node.parent
-    return None
-
-
-def _touching(block: Node, start: int, end: int) -> list[Node]:
-    """`block`'s named children that touch [start, end], found by bisection on their ends (a long
-    block's statements are not all listed at each edit)."""
-    child, count = block.named_child, block.named_child_count
-    low, high = 0, count  # the first child ending at `start` or later
-    while low < high:
-        middle = (low + high) // 2
-        if child(middle).end_byte >= start:
-            high = middle
-        else:
-            low = middle + 1
-    run = []
-    while low < count:
-        found = child(low)
-        if found.start_byte > end:
-            break
-        run.append(found)
-        low += 1
-    return run
-
-
-def _in_class(node: Node) -> bool:
-    while node is not None:
-        if node.type in CLASS_TYPES:
-            return True
-        node = node.parent
-    return False
