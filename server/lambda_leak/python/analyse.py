@@ -13,7 +13,7 @@ from lambda_leak.python.context import PythonContext
 from lambda_leak.python.handlers import discover
 from lambda_leak.python.parsing import syntax_ok
 from lambda_leak.python.paths import all_functions, reach
-from lambda_leak.python.reverse import reached_from_elsewhere
+from lambda_leak.python.reverse import holds_handler, reached_from_elsewhere
 from lambda_leak.source import SourceText
 from lambda_leak.workspace.hooks import AnalysisHooks, Standalone
 
@@ -52,7 +52,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
     if (
         not everything
         and not may_wrap
-        and not parsing.holds_handler_candidate(source.text, config.handler_names, declared)
+        and not holds_handler(path, source.text, config.handler_names, declared)
     ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
         elsewhere = _reached_from_elsewhere(path, config.handler_names, workspace)

@@ -71,6 +71,22 @@ def _django_entries(path: str, importers: list[str]) -> list[str]:
     return [f for f in facts.project_files(path) if _WSGI_ADAPTER.search(facts.text(f) or "")]
 
 
+def holds_handler(path: str, text: str, patterns: tuple[str, ...], declared: set[str]) -> bool:
+    """`parsing.holds_handler_candidate`, once per project file and run: a file's own analysis and
+    the reverse walks of the files it imports ask about the same text (half the questions on a
+    real samples repository). Kept only when `text` is the project's text of `path`: an editor
+    buffer that is not saved is asked afresh."""
+    facts = project.current()
+    question = (facts.key(path), patterns, frozenset(declared))
+    kept = facts.holds_text(path, text)
+    holds = facts.may_hold_handler.get(question) if kept else None
+    if holds is None:
+        holds = parsing.holds_handler_candidate(text, patterns, declared)
+        if kept:
+            facts.may_hold_handler[question] = holds
+    return holds
+
+
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
     """Qualified names (`pkg.mod.func`) of functions in `path` that another file's handler reaches."""
     facts = project.current()
@@ -85,11 +101,7 @@ def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: Anal
         if not text:
             continue
         declared = set(workspace.declared_handler_names(other))
-        question = (other, patterns, frozenset(declared))
-        holds = facts.may_hold_handler.get(question)
-        if holds is None:
-            holds = facts.may_hold_handler[question] = parsing.holds_handler_candidate(text, patterns, declared)
-        if not holds:
+        if not holds_handler(other, text, patterns, declared):
             continue
         found |= _walk(other, patterns, declared).get(own, set())
     return found

@@ -131,6 +131,13 @@ class PythonProject:
         with self.lock:
             self._texts.setdefault(self.key(path), text)
 
+    def holds_text(self, path: str, text: str) -> bool:
+        """Whether `text` is the text this project keeps for `path` (read here or known; the same
+        object in a `check` worker, where the comparison costs nothing)."""
+        with self.lock:
+            kept = self._texts.get(self.key(path))
+        return kept is text or kept == text
+
     def tree(self, path: str, build) -> Any:
         """The astroid tree of a project file on disk, built once (`build(text, path)`)."""
         name = self.key(path)
