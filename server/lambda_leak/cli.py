@@ -164,7 +164,7 @@ def _check_in_parallel(files: list[tuple[Path, Config]], paths: list[Path], args
     if jobs < 2:
         return False
     try:
-        done = check_in_parallel(files, paths, jobs, listings=listings, crew=crew)
+        done = check_in_parallel(files, paths, jobs, listings=listings, crew=crew, digests=False)  # no result cache
     except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check in this process instead
         return False
     for (path, _), (found, error, _) in zip(files, done):

@@ -336,6 +336,23 @@ def test_results_the_workers_put_in_the_cache_serve_the_next_run(project, capsys
     assert sorted(analysed) == python
 
 
+def test_a_run_without_the_cache_hashes_no_text(tmp_path: Path):
+    """The workers hash each text for the result cache; a run without it (`--no-cache`) asks for no
+    digest, and gets None for every file."""
+    from lambda_leak.cache import text_digest
+    from lambda_leak.config import Config
+    from lambda_leak.workspace.keys import key
+
+    app = tmp_path / "app.js"
+    app.write_text("exports.handler = async (event) => { fetch(event.url); };\n")
+    share = [(str(app), key(str(app)), Config())]
+    parallel._read_share(share)
+    (findings, error, digest), = parallel._analyse_part([(*share[0], None)], digests=False)
+    assert [f.rule for f in findings] == ["floating-promise"] and error is None and digest is None
+    parallel._read_share(share)
+    assert parallel._analyse_part([(*share[0], None)])[0][2] == text_digest(app.read_text())
+
+
 def _logged_imports():
     with open(_RUN["log"], "a") as log:
         log.write(f"{os.getpid()} imports\n")
@@ -480,7 +497,7 @@ def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
         assert project.text(str(tmp_path / name)) == read_text(key(tmp_path / name))
 
 
-def _where_analysed(items):
+def _where_analysed(items, digests=True):
     """Stand-in for `_analyse_part`: which process had each file."""
     return [(path, os.getpid()) for path, *_ in items]
 
@@ -519,7 +536,7 @@ def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkey
         slow, quick = (w.submit(os.getpid).result() for w in workers)
         workers[0].submit(time.sleep, 1.5)  # held up: its parts queue behind this
         plan = [(0, False), *[(0, True)] * 6, (1, True)]
-        parts = [parallel._Part(worker, [index], items, workers[worker].submit(_where_analysed, items), movable)
+        parts = [parallel._Part(worker, [index], items, True, workers[worker].submit(_where_analysed, items), movable)
                  for index, (worker, movable) in enumerate(plan) for items in ([(f"f{index}.js",)],)]
         results: list = [None] * len(plan)
         parallel._gather(workers, parts, results)

@@ -104,10 +104,11 @@ def _read_deployment(candidates: Iterable[tuple[str, Path]], tf_files: dict[str,
         terraform.know_tf_files({})
 
 
-def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[list[Finding], str | None, str | None]]:
+def _analyse_part(items: list[tuple[str, str, Config, object]], digests: bool = True,
+                  ) -> list[tuple[list[Finding], str | None, str | None]]:
     """Second phase: analyse files (path, index key, config, facts) of this worker's share on the
     texts and modules of the first. (findings, error message, the text's digest for the result
-    cache: None when not readable)."""
+    cache: None when not readable, or when not asked for: a run without the cache)."""
     from lambda_leak.cache import text_digest  # imported in the zygote (`_import_analysers`): the check
     from lambda_leak.engine import analyse_source  # itself, which only sends and gathers, never needs them
 
@@ -127,7 +128,7 @@ def _analyse_part(items: list[tuple[str, str, Config, object]]) -> list[tuple[li
             facts.module = _MODULES.pop(name, None)
             facts.python = python
         report = analyse_source(path, text, config, facts)
-        out.append((report.findings, report.error, text_digest(text)))
+        out.append((report.findings, report.error, text_digest(text) if digests else None))
     return out
 
 
@@ -271,13 +272,14 @@ def _scan_weight(name: str) -> int:
 
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
-                      listings: dict | None = None, crew: Crew | None = None,
+                      listings: dict | None = None, crew: Crew | None = None, digests: bool = True,
                       ) -> list[tuple[list[Finding], str | None, str | None]]:
     """(findings, error message, text digest or None if not readable) per file, in the order of
     `files`, each file read once (by its worker); the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`); `crew`: workers
-    started already (shut down here)."""
+    started already (shut down here); `digests`: False for a run without the result cache (the
+    texts are not hashed, each digest is None)."""
     crew = crew or Crew()
     try:
         # first: while this process shares out the files
@@ -305,13 +307,13 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
             read.update(future.result())
         workspace.load_declarations(listings, read)
         # Python first: its analysis asks the deployment, not the JavaScript summaries
-        analyses = _send(workers, files, names, python, workspace.deployment_facts, _equal_parts)
+        analyses = _send(workers, files, names, python, workspace.deployment_facts, _equal_parts, digests)
         for future in summaries:
             workspace.add_summaries(future.result())
         if index_out is not None:
             index_out.append(workspace)
         javascript = [[j for j in share if not is_python(names[j])] for share in shares]
-        analyses += _send(workers, files, names, javascript, workspace.facts_for, _shrinking_parts, movable=True)
+        analyses += _send(workers, files, names, javascript, workspace.facts_for, _shrinking_parts, digests, movable=True)
         results: list = [None] * len(files)
         _gather(workers, analyses, results)
         for future in chores:
@@ -330,12 +332,13 @@ class _Part:
     worker: int
     indices: list[int]
     items: list
+    digests: bool
     future: Future
     movable: bool
 
 
 def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], shares: list[list[int]],
-          facts_of, parts_of, movable: bool = False) -> list[_Part]:
+          facts_of, parts_of, digests: bool, movable: bool = False) -> list[_Part]:
     """Each worker's files to analyse, with their facts, in parts (`parts_of` splits a share): the
     workers start on their first part while this process prepares the next."""
     per_worker = [list(parts_of(share)) for share in shares]
@@ -345,7 +348,7 @@ def _send(workers: list, files: list[tuple[Path, Config]], names: list[str], sha
             if part < len(parts):
                 indices = parts[part]
                 items = [(str(files[j][0]), names[j], files[j][1], facts_of(names[j])) for j in indices]
-                sent.append(_Part(number, indices, items, worker.submit(_analyse_part, items), movable))
+                sent.append(_Part(number, indices, items, digests, worker.submit(_analyse_part, items, digests), movable))
     return sent
 
 
@@ -379,8 +382,8 @@ def _gather(workers: list, parts: list[_Part], results: list) -> None:
         for idle in set(range(len(workers))) - {part.worker for part in waiting.values()}:
             moved = _take_over(waiting, idle)
             if moved is not None:
-                future = workers[idle].submit(_analyse_part, moved.items)
-                waiting[future] = _Part(idle, moved.indices, moved.items, future, movable=False)
+                future = workers[idle].submit(_analyse_part, moved.items, moved.digests)
+                waiting[future] = _Part(idle, moved.indices, moved.items, moved.digests, future, movable=False)
 
 
 def _take_over(waiting: dict, idle: int) -> _Part | None:
