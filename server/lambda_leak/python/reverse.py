@@ -87,9 +87,26 @@ def holds_handler(path: str, text: str, patterns: tuple[str, ...], declared: set
     return holds
 
 
+def _root_holds_handler(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> bool:
+    """Whether any file that could import `path` (its package root's, `project_files`) may hold a
+    handler: a reverse walk starts only in such a file. Asked once per package root and run, from
+    the answers each file's own analysis asks for anyway: the modules of a vendored library, which
+    hold none, are then answered without the root's importer index (every file's import statements)."""
+    facts = project.current()
+    question = (facts.package_root(path), patterns)
+    found = facts.root_holds_handler.get(question)
+    if found is None:
+        found = facts.root_holds_handler[question] = any(
+            holds_handler(other, text, patterns, set(workspace.declared_handler_names(other)))
+            for other in facts.project_files(path) if (text := facts.text(other)))
+    return found
+
+
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
     """Qualified names (`pkg.mod.func`) of functions in `path` that another file's handler reaches."""
     facts = project.current()
+    if not _root_holds_handler(path, patterns, workspace):
+        return set()
     own = facts.key(path)
     stem = facts.module_name(path).rsplit(".", 1)[-1]
     found: set[str] = set()

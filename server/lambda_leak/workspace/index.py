@@ -156,6 +156,7 @@ class Workspace:
             self._declared = {p: frozenset(names) for p, names in by_file.items()}
             self._runtimes = runtimes
             self._invalidate()
+        self.python.declarations_changed()
 
     def add_summaries(self, summaries: Iterable[tuple[str, FileSummary | None]]) -> None:
         """Take summaries computed elsewhere (a worker process): (path, summary)."""

@@ -89,6 +89,8 @@ class PythonProject:
         self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
         self.dead_ends: dict[str, bool] = {}  # file -> python.paths.dead_end's answer
         self.urlconfs: dict[str, bool] = {}  # file -> whether python.reverse takes it for a Django URLconf
+        # package root, name patterns -> whether any of its files may hold a handler (python.reverse)
+        self.root_holds_handler: dict[tuple[str, tuple[str, ...]], bool] = {}
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -115,6 +117,14 @@ class PythonProject:
             self.may_hold_handler.clear()
             self.dead_ends.clear()
             self.urlconfs.clear()
+            self.root_holds_handler.clear()
+
+    def declarations_changed(self) -> None:
+        """The deployment declares other handlers: forget what depended on the names it declares
+        (a walk starts at a file's handlers, a package root may now hold one)."""
+        with self.lock:
+            self.walks.clear()
+            self.root_holds_handler.clear()
 
     # -- files -----------------------------------------------------------------------------------
 

@@ -1,0 +1,117 @@
+"""The questions a helper's reverse reach asks (`python.reverse`): whether a file may hold a
+handler, once per run and file (its own analysis and the walks share the answer, as long as the
+text asked about is the project's text of that file); whether any file of a package root may,
+once per root; and the walks made again when the deployment declares other handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lambda_leak.config import Config
+from lambda_leak.engine import analyse_source
+from lambda_leak.python import parsing
+from lambda_leak.workspace.index import Workspace
+
+APP = """import threading
+from utils import send
+
+
+def lambda_handler(event, context):
+    send(event)
+    return {}
+"""
+
+UTILS = """import threading
+
+
+def send(event):
+    threading.Thread(target=print, args=(event,)).start()
+"""
+
+
+def project(tmp_path: Path) -> Workspace:
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "utils.py").write_text(UTILS)
+    return Workspace([tmp_path])
+
+
+def counted(monkeypatch) -> list[str]:
+    asked: list[str] = []
+    real = parsing.holds_handler_candidate
+    monkeypatch.setattr(parsing, "holds_handler_candidate",
+                        lambda text, names, declared: asked.append(text) or real(text, names, declared))
+    return asked
+
+
+def test_each_file_is_asked_once_when_its_text_is_the_projects(tmp_path: Path, monkeypatch):
+    workspace = project(tmp_path)
+    asked = counted(monkeypatch)
+    for name in ("utils.py", "app.py"):  # utils first: its reverse walk asks about app.py
+        path = str(tmp_path / name)
+        report = analyse_source(path, workspace.python.text(path), Config(), workspace)
+        assert report.error is None
+    rules = [f.rule for f in analyse_source(str(tmp_path / "utils.py"), workspace.python.text(str(tmp_path / "utils.py")),
+                                            Config(), workspace).findings]
+    assert rules == ["thread-leak"]
+    assert sorted(asked) == sorted([UTILS, APP]), "utils.py by its analysis, app.py by the walk; app.py's analysis reuses it"
+
+
+def test_an_unsaved_buffer_is_asked_afresh(tmp_path: Path, monkeypatch):
+    workspace = project(tmp_path)
+    asked = counted(monkeypatch)
+    path = str(tmp_path / "app.py")
+    analyse_source(path, workspace.python.text(path), Config(), workspace)
+    edited = APP.replace("def lambda_handler(event, context):", "def helper(event):")
+    report = analyse_source(path, edited, Config(), workspace)
+    assert report.findings == []
+    assert asked == [APP, edited]
+
+
+VENDORED = """import threading
+
+
+def flush(cache):
+    threading.Thread(target=cache.clear, daemon=True).start()
+"""
+
+
+def test_a_package_root_without_a_handler_answers_its_modules_at_once(tmp_path: Path):
+    """A vendored library's modules start threads, and no module of its package root holds a
+    handler: none is reached from elsewhere, told without the root's importer index."""
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "utils.py").write_text(UTILS)
+    vendored = tmp_path / "layer" / "python" / "vendorlib"
+    vendored.mkdir(parents=True)
+    (vendored / "__init__.py").write_text("from vendorlib.cache import flush\n")
+    for n in range(5):
+        (vendored / f"cache{n}.py").write_text(VENDORED.replace("def flush", f"def flush{n}"))
+    (vendored / "cache.py").write_text("from vendorlib.cache0 import flush0 as flush\n")
+    workspace = Workspace([tmp_path])
+    for n in range(5):
+        path = str(vendored / f"cache{n}.py")
+        assert analyse_source(path, workspace.python.text(path), Config(), workspace).findings == []
+    root = workspace.python.package_root(str(vendored / "cache0.py"))
+    assert workspace.python.root_holds_handler == {(root, Config().handler_names): False}
+    assert root not in workspace.python.importer_index
+    # a root that does hold one: its helpers are still reached
+    utils = str(tmp_path / "utils.py")
+    assert [f.rule for f in analyse_source(utils, workspace.python.text(utils), Config(), workspace).findings] == ["thread-leak"]
+
+
+def test_a_handler_the_deployment_declares_later_reaches_its_helpers(tmp_path: Path):
+    """A reverse walk starts at a file's handlers, which the deployment may name: when it declares
+    another, the walks made before are made again."""
+    (tmp_path / "jobs.py").write_text(APP.replace("def lambda_handler(event, context):", "def process(event, ctx):"))
+    (tmp_path / "utils.py").write_text(UTILS)
+    workspace = Workspace([tmp_path])
+    utils = str(tmp_path / "utils.py")
+
+    def rules():
+        return [f.rule for f in analyse_source(utils, workspace.python.text(utils), Config(), workspace).findings]
+
+    assert rules() == []
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  Jobs:\n    Type: AWS::Serverless::Function\n"
+                        "    Properties:\n      Handler: jobs.process\n      Runtime: python3.12\n      CodeUri: .\n")
+    workspace.update_file(template)
+    assert rules() == ["thread-leak"]
