@@ -1,6 +1,7 @@
 """Terraform files are parsed only where `_parse` reads them (`terraform._read_ranges`): the blocks
 it reads give the same facts, at the same positions, as a parse of the whole file; any layout the
-split cannot be sure of is parsed whole."""
+split cannot be sure of is parsed whole. (A syntax error in a block it skips is not seen, and the
+blocks after it are read as written: pinned below.)"""
 
 from __future__ import annotations
 
@@ -89,6 +90,10 @@ WHOLE = {  # what the split cannot be sure of: parsed whole
     "heredoc never ends": FUNCTION + ROLE_WITH_POLICY.replace("\nEOF\n", "\n"),
     "a comment holding a closing line": FUNCTION.replace('  runtime', '  /* note:\n}\n*/\n  runtime') + ROLE_WITH_POLICY,
     "a body opened on its head's line": 'resource "aws_iam_role" "r" { name = "r"\n}\n' + FUNCTION,
+    "a comment opened in a skipped block": 'resource "aws_iam_role" "r" {\n  /*\n}\n' + FUNCTION.replace(
+        '"index.handler"', '"index.handler" # */'),
+    "an indented closing brace before unquoted labels": 'resource "aws_iam_role" "r" {\n  name = "r"\n  }\n'
+        + FUNCTION.replace('resource "aws_lambda_function" "api"', "resource aws_lambda_function api"),
 }
 
 BROKEN_INSIDE_READ_BLOCK = {  # split, but the ranges do not parse: the whole text decides
@@ -156,3 +161,19 @@ def test_the_declarations_of_a_split_configuration_are_unchanged(tmp_path, monke
     whole = terraform.declarations(tmp_path / "main.tf", tmp_path)
     assert split == whole
     assert [(d.handler, d.runtime) for d in split] == [("index.handler", "nodejs20.x")]
+
+
+def test_an_error_in_a_skipped_block_is_not_seen_and_the_blocks_after_it_are_read(monkeypatch):
+    """A broken role before the function: a whole parse's recovery loses the function (and reports
+    the error); the ranges read it as written, and the role is not read either way."""
+    data = ('resource "aws_iam_role" "r" {\n  name = \n}\n' + FUNCTION).encode()
+    split, whole = facts_of(data, monkeypatch, whole=False), facts_of(data, monkeypatch, whole=True)
+    assert [kind for kind, _ in split["functions"]] == ["resource"] and split["error_line"] is None
+    assert whole["functions"] == [] and whole["error_line"] == 2
+
+
+def test_strings_holding_a_comment_opener_still_split():
+    """`/*` in a string (an ARN's wildcard) opens no comment; one closed on its line is fine too."""
+    data = (PERMISSION + 'resource "aws_s3_bucket_policy" "p" {\n  policy = "arn:aws:s3:::b/*" /* note */\n}\n'
+            + FUNCTION).encode()
+    assert terraform._read_ranges(data)

@@ -115,3 +115,59 @@ def test_a_handler_the_deployment_declares_later_reaches_its_helpers(tmp_path: P
                         "    Properties:\n      Handler: jobs.process\n      Runtime: python3.12\n      CodeUri: .\n")
     workspace.update_file(template)
     assert rules() == ["thread-leak"]
+
+
+JOBS = """import threading
+from utils import send
+
+
+def lambda_handler(event, context):
+    return {}
+
+
+def process(event, ctx):
+    send(event)
+"""
+
+
+def test_walks_made_before_the_deployment_names_a_handler_are_made_again(tmp_path: Path):
+    """`jobs.py` holds a handler by its name that does not call `utils`, and `process`, which does:
+    once the deployment declares `jobs.process`, the walk from `jobs.py` is made again from both."""
+    (tmp_path / "jobs.py").write_text(JOBS)
+    (tmp_path / "utils.py").write_text(UTILS)
+    workspace = Workspace([tmp_path])
+    utils = str(tmp_path / "utils.py")
+
+    def rules():
+        return [f.rule for f in analyse_source(utils, workspace.python.text(utils), Config(), workspace).findings]
+
+    assert rules() == [] and workspace.python.walks, "walked from lambda_handler, which does not reach utils"
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n  Jobs:\n    Type: AWS::Serverless::Function\n"
+                        "    Properties:\n      Handler: jobs.process\n      Runtime: python3.12\n      CodeUri: .\n")
+    workspace.update_file(template)
+    assert rules() == ["thread-leak"]
+
+
+def test_an_answer_computed_across_a_change_is_not_kept(tmp_path: Path, monkeypatch):
+    """The language server hears of changed files on one thread while it analyses on another: an
+    answer computed while the project's facts were dropped is answered, not kept."""
+    from lambda_leak.python import project as python_project, reverse
+
+    workspace = project(tmp_path)
+    facts = workspace.python
+    app, utils = str(tmp_path / "app.py"), str(tmp_path / "utils.py")
+    names = Config().handler_names
+    real_holds, real_candidate = reverse.holds_handler, parsing.holds_handler_candidate
+    with python_project.using(facts):
+        monkeypatch.setattr(reverse, "holds_handler", lambda *a: (facts.declarations_changed(), real_holds(*a))[1])
+        assert reverse._root_holds_handler(utils, names, workspace) is True
+        assert facts.root_holds_handler == {}
+        monkeypatch.setattr(reverse, "holds_handler", real_holds)
+        facts.changed(utils)  # nothing kept from the walk above
+        monkeypatch.setattr(parsing, "holds_handler_candidate", lambda *a: (facts.changed(app), real_candidate(*a))[1])
+        assert reverse.holds_handler(app, facts.text(app), names, set()) is True  # app.py saved meanwhile
+        assert facts.may_hold_handler == {}
+        monkeypatch.setattr(parsing, "holds_handler_candidate", real_candidate)
+        assert reverse.holds_handler(app, facts.text(app), names, set()) is True
+        assert len(facts.may_hold_handler) == 1

@@ -353,6 +353,15 @@ def test_a_run_without_the_cache_hashes_no_text(tmp_path: Path):
     assert parallel._analyse_part([(*share[0], None)])[0][2] == text_digest(app.read_text())
 
 
+@pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
+def test_the_command_asks_for_digests_only_with_the_cache(project, capsys, monkeypatch, workers, cache):
+    asked = []
+    real = parallel.check_in_parallel
+    monkeypatch.setattr(parallel, "check_in_parallel", lambda *a, **k: asked.append(k.get("digests", True)) or real(*a, **k))
+    assert run_check(capsys, project, extra=(*workers, *cache, "--cache-dir", str(project / "cache")))[0] == EXPECTED
+    assert asked == [not cache]
+
+
 def _logged_imports():
     with open(_RUN["log"], "a") as log:
         log.write(f"{os.getpid()} imports\n")
@@ -498,8 +507,8 @@ def test_a_workers_python_texts_are_those_the_project_would_read(tmp_path):
 
 
 def _where_analysed(items, digests=True):
-    """Stand-in for `_analyse_part`: which process had each file."""
-    return [(path, os.getpid()) for path, *_ in items]
+    """Stand-in for `_analyse_part`: which process had each file (and whether digests were asked)."""
+    return [(path, os.getpid(), digests) for path, *_ in items]
 
 
 def _forked_workers():
@@ -536,16 +545,17 @@ def test_a_worker_done_first_takes_over_the_parts_another_has_not_started(monkey
         slow, quick = (w.submit(os.getpid).result() for w in workers)
         workers[0].submit(time.sleep, 1.5)  # held up: its parts queue behind this
         plan = [(0, False), *[(0, True)] * 6, (1, True)]
-        parts = [parallel._Part(worker, [index], items, True, workers[worker].submit(_where_analysed, items), movable)
+        parts = [parallel._Part(worker, [index], items, False, workers[worker].submit(_where_analysed, items, False), movable)
                  for index, (worker, movable) in enumerate(plan) for items in ([(f"f{index}.js",)],)]
         results: list = [None] * len(plan)
         parallel._gather(workers, parts, results)
     finally:
         end()
-    assert [path for path, _ in results] == [f"f{index}.js" for index in range(len(plan))]
+    assert [path for path, _, _ in results] == [f"f{index}.js" for index in range(len(plan))]
     assert results[0][1] == slow  # not movable: stays with its worker
     assert results[-1][1] == quick
-    assert sum(pid == quick for _, pid in results[1:7]) >= 4  # at most two were on their way to the slow one
+    assert sum(pid == quick for _, pid, _ in results[1:7]) >= 4  # at most two were on their way to the slow one
+    assert not any(digests for _, _, digests in results)  # a part taken over is analysed as it was asked
 
 
 _WALK_IMPORTS_SCRIPT = """

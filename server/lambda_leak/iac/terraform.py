@@ -256,7 +256,7 @@ _CLOSE = re.compile(rb'\n\}[ \t]*(?:\n|$)')
 _GAP = re.compile(rb'(?:[ \t]*(?:(?:#|//)[^\n]*|/\*(?:[^*]|\*(?!/))*\*/[ \t]*)?(?:\n|$))*')  # blank lines, comments
 _HEREDOC = re.compile(rb'<<-?([A-Za-z_]\w*)[ \t]*$', re.M)
 # The head of a block only a configuration's top level holds, inside a block to skip.
-_HEAD_INSIDE = re.compile(rb'\n[ \t]*(?:(?:resource|data|variable|module|output|provider)[ \t]+"|(?:locals|terraform)[ \t]*\{)')
+_HEAD_INSIDE = re.compile(rb'\n[ \t]*(?:(?:resource|data|variable|module|output|provider)[ \t]+["A-Za-z_]|(?:locals|terraform)[ \t]*\{)')
 
 
 def _read_by_parse(kind: bytes, labels: bytes) -> bool:
@@ -270,11 +270,14 @@ def _read_by_parse(kind: bytes, labels: bytes) -> bool:
 def _read_ranges(data: bytes) -> list[ts.Range] | None:
     """Where the top-level blocks `_parse` reads are, for tree-sitter to parse only those (its
     `included_ranges`: positions stay the file's) and skip the rest — roles, policies, permissions,
-    outputs: on a real samples repository, 70% of the .tf bytes parsed. None when every block is
-    read, or when the text is not laid out as plain blocks this can split (anything but comments
-    between blocks, a block not closed): then it is parsed whole, as it is when the ranges parse
-    with a syntax error — a `}` line inside a comment or string cuts a block short, which leaves it
-    broken or the rest of the text no block."""
+    outputs: on a real samples repository, 70% of the .tf bytes it used to parse. None when every
+    block is read, or when the text is not laid out as plain blocks this can split (anything but
+    comments between blocks, a block not closed, a `/* */` comment left open at a block's end, a
+    skipped block holding what looks like another block's head): then it is parsed whole, as it is
+    when the ranges parse with a syntax error — a `}` line inside a string cuts a block short, which
+    leaves it broken or the rest of the text no block. A syntax error inside a block it skips is not
+    seen: that block is not read either way, and the blocks after it are read as written (a whole
+    parse's recovery may lose one)."""
     ranges: list[ts.Range] = []
     skipped = False
     at, size, line = 0, len(data), 0
@@ -286,7 +289,7 @@ def _read_ranges(data: bytes) -> list[ts.Range] | None:
         if head is None:
             return None
         close = head.end() if head.group(3) != b"\n" else _block_close(data, head.end() - 1)
-        if close is None:
+        if close is None or _comment_left_open(data, head.end(), close):
             return None
         if _read_by_parse(head.group(1), head.group(2)):
             line += data.count(b"\n", 0, at) if not ranges else data.count(b"\n", ranges[-1].end_byte, at)
@@ -307,11 +310,10 @@ def _read_ranges(data: bytes) -> list[ts.Range] | None:
 def _block_close(data: bytes, start: int) -> int | None:
     """The offset after the `}` line closing the block whose head ends at `start` (its line break);
     a `}` line inside a heredoc (a JSON policy) does not close it."""
-    while True:
-        close = _CLOSE.search(data, start)
-        if close is None:
-            return None
-        heredoc = _HEREDOC.search(data, start, close.start()) if b"<<" in data[start:close.start()] else None
+    close = _CLOSE.search(data, start)
+    while close is not None:
+        opening = data.find(b"<<", start, close.start())
+        heredoc = _HEREDOC.search(data, opening, close.start()) if opening >= 0 else None
         if heredoc is None:
             return close.end()
         # the heredoc ends at a line holding only its identifier: the block goes on after it
@@ -319,6 +321,26 @@ def _block_close(data: bytes, start: int) -> int | None:
         if end is None:
             return None
         start = end.end() - 1 if data[end.end() - 1:end.end()] == b"\n" else end.end()
+        if start > close.start():  # that `}` line was inside the heredoc
+            close = _CLOSE.search(data, start)
+    return None
+
+
+def _comment_left_open(data: bytes, start: int, end: int) -> bool:
+    """Whether a `/*` outside a string between `start` and `end` (a block's body) is not closed
+    there: the `}` line that seemed to close the block would be inside a comment. (A `/*` inside
+    a string, as in an ARN `"…:bucket/*"`, is told by the quotes before it on its line.)"""
+    at = data.find(b"/*", start, end)
+    while at >= 0:
+        line = data[data.rfind(b"\n", 0, at) + 1:at]
+        if (line.count(b'"') - line.count(b'\\"')) % 2 == 0:  # not inside a string
+            closed = data.find(b"*/", at + 2, end)
+            if closed < 0:
+                return True
+            at = data.find(b"/*", closed + 2, end)
+        else:
+            at = data.find(b"/*", at + 2, end)
+    return False
 
 
 def _block(node: ts.Node, facts: _FileFacts) -> None:

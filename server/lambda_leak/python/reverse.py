@@ -1,8 +1,9 @@
 """Which functions of a file are on a handler path that starts in another project file
 (`app.py`'s handler calls `utils.send`, so `send` is analysed when `utils.py` is).
 
-The walks and the index of importers are kept in the workspace's `PythonProject`, which drops
-them when a Python file changes."""
+The walks, the index of importers and the answers below are kept in the workspace's
+`PythonProject`, which drops them when a Python file changes (the walks and the package roots'
+answers also when the deployment declares other handlers)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[
     cached = facts.walks.get(importer)
     if cached is not None:
         return cached
+    generation = facts.generation
     reached: dict[str, set[str]] = {}
     tree = parsing.parse_file(importer)
     if tree is not None:
@@ -28,7 +30,7 @@ def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[
             file = function.root().file
             if file:
                 reached.setdefault(facts.key(file), set()).add(function.qname())
-    facts.walks[importer] = reached
+    facts.keep(facts.walks, importer, reached, generation)
     return reached
 
 
@@ -39,11 +41,12 @@ def _importers(path: str, stem: str) -> list[str]:
     root = facts.package_root(path)
     index = facts.importer_index.get(root)
     if index is None:
+        generation = facts.generation
         index = {}
         for file in facts.project_files(path):
             for word in facts.import_words(file):
                 index.setdefault(word, []).append(file)
-        facts.importer_index[root] = index
+        facts.keep(facts.importer_index, root, index, generation)
     return index.get(stem, [])
 
 
@@ -78,27 +81,29 @@ def holds_handler(path: str, text: str, patterns: tuple[str, ...], declared: set
     buffer that is not saved is asked afresh."""
     facts = project.current()
     question = (facts.key(path), patterns, frozenset(declared))
+    generation = facts.generation
     kept = facts.holds_text(path, text)
     holds = facts.may_hold_handler.get(question) if kept else None
     if holds is None:
         holds = parsing.holds_handler_candidate(text, patterns, declared)
         if kept:
-            facts.may_hold_handler[question] = holds
+            facts.keep(facts.may_hold_handler, question, holds, generation)
     return holds
 
 
 def _root_holds_handler(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> bool:
     """Whether any file that could import `path` (its package root's, `project_files`) may hold a
-    handler: a reverse walk starts only in such a file. Asked once per package root and run, from
-    the answers each file's own analysis asks for anyway: the modules of a vendored library, which
-    hold none, are then answered without the root's importer index (every file's import statements)."""
+    handler: a reverse walk starts only in such a file. Asked once per package root and run (each
+    file's answer is kept for its own analysis too): the modules of a vendored library, which hold
+    none, are then answered without the root's importer index (every file's import statements)."""
     facts = project.current()
     question = (facts.package_root(path), patterns)
     found = facts.root_holds_handler.get(question)
     if found is None:
-        found = facts.root_holds_handler[question] = any(
-            holds_handler(other, text, patterns, set(workspace.declared_handler_names(other)))
-            for other in facts.project_files(path) if (text := facts.text(other)))
+        generation = facts.generation
+        found = any(holds_handler(other, text, patterns, set(workspace.declared_handler_names(other)))
+                    for other in facts.project_files(path) if (text := facts.text(other)))
+        facts.keep(facts.root_holds_handler, question, found, generation)
     return found
 
 

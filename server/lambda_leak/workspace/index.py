@@ -153,10 +153,11 @@ class Workspace:
                     runtimes.setdefault(key(handler.source_file), {}).setdefault(handler.export_name, handler.deployed_runtime)
         with self._lock:
             self.declared_handlers = handlers
-            self._declared = {p: frozenset(names) for p, names in by_file.items()}
+            before, self._declared = self._declared, {p: frozenset(names) for p, names in by_file.items()}
             self._runtimes = runtimes
             self._invalidate()
-        self.python.declarations_changed()
+        if self._declared != before:
+            self.python.declarations_changed()
 
     def add_summaries(self, summaries: Iterable[tuple[str, FileSummary | None]]) -> None:
         """Take summaries computed elsewhere (a worker process): (path, summary)."""

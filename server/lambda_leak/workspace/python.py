@@ -83,7 +83,10 @@ class PythonProject:
         self._listings: dict[str, list[str]] = {}
         self._imports: dict[str, list[str]] = {}
         self._import_words: dict[str, frozenset[str]] = {}
-        # What python.reverse derives from the above; dropped whenever any Python file changes.
+        # What python.reverse derives from the above; dropped whenever any Python file changes (and
+        # the walks and root answers when the deployment declares other handlers), which bumps
+        # `generation`: an answer computed across a drop is not kept (`keep`).
+        self.generation = 0
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
         self.may_hold_handler: dict[tuple, bool] = {}  # (file, name patterns, declared names) -> answer
@@ -118,6 +121,7 @@ class PythonProject:
             self.dead_ends.clear()
             self.urlconfs.clear()
             self.root_holds_handler.clear()
+            self.generation += 1
 
     def declarations_changed(self) -> None:
         """The deployment declares other handlers: forget what depended on the names it declares
@@ -125,6 +129,15 @@ class PythonProject:
         with self.lock:
             self.walks.clear()
             self.root_holds_handler.clear()
+            self.generation += 1
+
+    def keep(self, cache: dict, key: Any, answer: Any, generation: int) -> None:
+        """`cache[key] = answer`, for an answer computed since `generation` was read, unless what
+        it was derived from was dropped meanwhile: the language server analyses on one thread
+        while another hears of changed files, and an answer about the old text must not stay."""
+        with self.lock:
+            if self.generation == generation:
+                cache[key] = answer
 
     # -- files -----------------------------------------------------------------------------------
 
