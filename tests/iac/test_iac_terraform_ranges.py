@@ -81,6 +81,7 @@ SPLIT = {  # laid out as `terraform fmt` writes it: parsed in ranges
     "one-line blocks": 'data "aws_caller_identity" "current" {}\n\nprovider "aws" { region = "us-east-1" }\n' + FUNCTION,
     "nothing read": ROLE_WITH_POLICY + PERMISSION,
     "no line break at the end": FUNCTION + ROLE_WITH_POLICY.rstrip("\n"),
+    "windows line ends": (SHARED + PERMISSION + ROLE_WITH_POLICY + FUNCTION).replace("\n", "\r\n"),
 }
 
 WHOLE = {  # what the split cannot be sure of: parsed whole

@@ -15,11 +15,12 @@ import tree_sitter as ts
 
 # A top-level block's head on a line of its own, `kind "label" label {` (as `terraform fmt` lays it
 # out; or the whole block on that line, `{}`), and its closing `}` at the start of a later line;
-# blank and comment lines between blocks; a heredoc's opening (`<<EOF`, `<<-EOF`).
-_HEAD = re.compile(rb'([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*\{[ \t]*(\n|[^{}\n]*\}[ \t]*(?:\n|$))')
-_CLOSE = re.compile(rb'\n\}[ \t]*(?:\n|$)')
-_GAP = re.compile(rb'(?:[ \t]*(?:(?:#|//)[^\n]*|/\*(?:[^*]|\*(?!/))*\*/[ \t]*)?(?:\n|$))*')  # blank lines, comments
-_HEREDOC = re.compile(rb'<<-?([A-Za-z_]\w*)[ \t]*$', re.M)
+# blank and comment lines between blocks; a heredoc's opening (`<<EOF`, `<<-EOF`). Lines end in
+# "\n" or "\r\n" (a Windows checkout).
+_HEAD = re.compile(rb'([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*\{[ \t]*(\r?\n|[^{}\n]*\}[ \t]*\r?(?:\n|$))')
+_CLOSE = re.compile(rb'\n\}[ \t]*\r?(?:\n|$)')
+_GAP = re.compile(rb'(?:[ \t]*(?:(?:#|//)[^\n]*|/\*(?:[^*]|\*(?!/))*\*/[ \t]*)?\r?(?:\n|$))*')  # blank lines, comments
+_HEREDOC = re.compile(rb'<<-?([A-Za-z_]\w*)[ \t]*\r?$', re.M)
 # The head of a block only a configuration's top level holds, inside a block to skip.
 _HEAD_INSIDE = re.compile(rb'\n[ \t]*(?:(?:resource|data|variable|module|output|provider)[ \t]+["A-Za-z_]|(?:locals|terraform)[ \t]*\{)')
 
@@ -45,7 +46,7 @@ def read_ranges(data: bytes, read: Callable[[bytes, bytes], bool]) -> list[ts.Ra
         head = _HEAD.match(data, at)
         if head is None:
             return None
-        close = head.end() if head.group(3) != b"\n" else _block_close(data, head.end() - 1)
+        close = head.end() if b"}" in head.group(3) else _block_close(data, head.end() - 1)
         if close is None or _comment_left_open(data, head.end(), close):
             return None
         if read(head.group(1), head.group(2)):
@@ -74,7 +75,7 @@ def _block_close(data: bytes, start: int) -> int | None:
         if heredoc is None:
             return close.end()
         # the heredoc ends at a line holding only its identifier: the block goes on after it
-        end = re.compile(rb"\n[ \t]*" + re.escape(heredoc.group(1)) + rb"[ \t]*(?:\n|$)").search(data, heredoc.end())
+        end = re.compile(rb"\n[ \t]*" + re.escape(heredoc.group(1)) + rb"[ \t]*\r?(?:\n|$)").search(data, heredoc.end())
         if end is None:
             return None
         start = end.end() - 1 if data[end.end() - 1:end.end()] == b"\n" else end.end()
