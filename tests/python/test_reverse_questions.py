@@ -1,7 +1,8 @@
 """The questions a helper's reverse reach asks (`python.reverse`): whether a file may hold a
 handler, once per run and file (its own analysis and the walks share the answer, as long as the
 text asked about is the project's text of that file); whether any file of a package root may,
-once per root; and the walks made again when the deployment declares other handlers."""
+once per root; the walks made again when the deployment declares other handlers; and no answer
+kept that was computed while the project's facts were dropped (the language server's threads)."""
 
 from __future__ import annotations
 

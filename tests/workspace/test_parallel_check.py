@@ -355,6 +355,7 @@ def test_a_run_without_the_cache_hashes_no_text(tmp_path: Path):
 
 @pytest.mark.parametrize("cache", [("--no-cache",), ()], ids=["no-cache", "cold-cache"])
 def test_the_command_asks_for_digests_only_with_the_cache(project, capsys, monkeypatch, workers, cache):
+    """`check --no-cache` on several cores asks its workers for no digest; a run with the cache does."""
     asked = []
     real = parallel.check_in_parallel
     monkeypatch.setattr(parallel, "check_in_parallel", lambda *a, **k: asked.append(k.get("digests", True)) or real(*a, **k))
