@@ -14,7 +14,8 @@ from lambda_leak.files import UnreadableFile, read_source
 from lambda_leak.source import language_for
 from lambda_leak.workspace import Workspace
 from lambda_leak.workspace import roots as deployment
-from lambda_leak.workspace.index import is_js, key
+from lambda_leak.workspace.index import is_js
+from lambda_leak.workspace.keys import keys_of
 from lambda_leak.workspace import parallel
 
 Result = tuple[str, list, "str | None"]  # (displayed path, findings, error message)
@@ -52,10 +53,11 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     started during it)."""
     stamps = _stamps_in_scope(files, paths, str(cache.folder))  # before reading: an edit during the run shows next time
     data = cache.data
+    names = keys_of(path for path, _ in files)
     texts: list[tuple[str | None, str | None]] = []  # (text, read error) per file
     changed = 0
-    for path, config in files:
-        previous = data.files.get(key(path))
+    for (path, config), name in zip(files, names):
+        previous = data.files.get(name)
         if previous is None:  # nothing to compare it with: read once, by whoever analyses it
             texts.append(_UNREAD)
             changed += 1
@@ -68,13 +70,13 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
         built: list = []
         try:
             results = parallel.check_in_parallel(files, paths, parallel.choose_jobs(len(files), jobs), built, listings,
-                                                 crew)
+                                                 crew, names=names)
             workspace = built[0]
         except Exception:  # noqa: BLE001 - a worker that died (or cannot start): check here instead
             workspace, results = None, None
     if workspace is None:
         texts = [_read(path, config) if text is _UNREAD else text for (path, config), text in zip(files, texts)]
-        workspace = _index(files, texts, paths, data, listings)
+        workspace = _index(files, names, texts, paths, data, listings)
     declared = text_digest(repr(sorted(map(repr, workspace.declared_handlers))))
     # Python: every Python file in scope and every config file (handler names of other files)
     python = text_digest(repr(sorted((p, s) for p, s in stamps.items() if p.endswith((".py", ".toml")))))
@@ -83,8 +85,8 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     javascript = text_digest(repr(sorted((p, s) for p, s in stamps.items() if p.endswith(_JS_SCOPE))))
     out: list[Result] = []
     digests: list[str | None] = []  # per file; None: not readable
-    for index, ((path, config), (text, error)) in enumerate(zip(files, texts)):
-        display, name = str(path), key(path)
+    for index, ((path, config), (text, error), name) in enumerate(zip(files, texts, names)):
+        display = str(path)
         if results is not None:
             found, error, digest = results[index]
         else:
@@ -105,7 +107,7 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
         if error is None or "internal error" not in error:  # a crash may be a passing one: try it again next time
             data.files[name] = FileResult(digest, file_key, found, error)
         out.append((display, found, error))
-    _remember_index(workspace, files, digests, data, stamps)
+    _remember_index(workspace, files, names, digests, data, stamps)
     return out, stamps
 
 
@@ -119,7 +121,7 @@ def _read(path: Path, config: Config) -> tuple[str | None, str | None]:
         return None, str(error)
 
 
-def _index(files, texts, paths: list[Path], data, listings: dict | None = None) -> Workspace:
+def _index(files, names: list[str], texts, paths: list[Path], data, listings: dict | None = None) -> Workspace:
     """The cross-file index, from the summaries of unchanged files and parsing the others."""
     workspace = Workspace(paths, keep_modules=True)
     workspace.read_existence_from(listings)
@@ -127,8 +129,7 @@ def _index(files, texts, paths: list[Path], data, listings: dict | None = None) 
     if reader is not None:
         reader.remember(data.deployment)
     workspace.load_declarations(listings)
-    for (path, config), (text, _) in zip(files, texts):
-        name = key(path)
+    for (path, config), name, (text, _) in zip(files, names, texts):
         if text is None or not is_js(name):
             continue
         known = data.summaries.get(name)
@@ -139,9 +140,9 @@ def _index(files, texts, paths: list[Path], data, listings: dict | None = None) 
     return workspace
 
 
-def _remember_index(workspace: Workspace, files, digests: list[str | None], data, stamps: dict[str, Stamp]) -> None:
-    for (path, config), digest in zip(files, digests):
-        name = key(path)
+def _remember_index(workspace: Workspace, files, names: list[str], digests: list[str | None], data,
+                    stamps: dict[str, Stamp]) -> None:
+    for (path, config), name, digest in zip(files, names, digests):
         if digest is not None and is_js(name) and name in workspace.summaries:
             data.summaries[name] = (digest, config_fingerprint(config), workspace.summaries[name])
     for name in list(workspace.summaries):  # modules imported from outside the checked folders

@@ -587,6 +587,7 @@ def test_the_walk_starts_before_the_analysis_is_imported(project, cache):
 
 def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
     from lambda_leak.workspace.index import key
+    from lambda_leak.workspace.keys import keys_of
 
     (tmp_path / "real/sub").mkdir(parents=True)
     (tmp_path / "linked").symlink_to(tmp_path / "real")
@@ -596,7 +597,7 @@ def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
     paths = ["top.js", "./top.js", "real/a.js", "linked/a.js", "linked/sub/b.py", "real/../top.js",
              str(tmp_path / "linked/sub/b.py"), "linked/sub/../a.js"]
     files = [(Path(p), None) for p in paths] + [(p, None) for p in paths]  # Path and str spellings
-    names = parallel._index_keys(files)
+    names = keys_of(path for path, _ in files)
     assert names == [key(path) for path, _ in files]
     assert [key(name) for name in names] == names  # remembered as keys: key() of a key is itself
 

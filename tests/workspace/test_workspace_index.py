@@ -63,7 +63,8 @@ def test_large_trees_use_worker_processes(tmp_path, capsys, monkeypatch):
     write_tree(tmp_path, PROJECT)
     calls = []
     original = parallel.check_in_parallel
-    monkeypatch.setattr(parallel, "check_in_parallel", lambda files, roots, jobs, *more: calls.append(jobs) or original(files, roots, jobs, *more))
+    monkeypatch.setattr(parallel, "check_in_parallel",
+                        lambda files, roots, jobs, *more, **options: calls.append(jobs) or original(files, roots, jobs, *more, **options))
     monkeypatch.setattr(crew, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(crew, "FILES_PER_WORKER", 1)
     monkeypatch.setattr(crew, "available_cores", lambda: 2)

@@ -40,6 +40,22 @@ def _real(name: str) -> str:
     return os.path.join(real_folder(folder), base)
 
 
+def keys_of(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """`key` of each path, each folder's real path looked up once (a walk lists a folder's files
+    together; `key` of a relative path asks for the current folder each time): a `check` asks for
+    thousands at once. Remembered as keys."""
+    folders: dict[str, str] = {}
+    names = []
+    for path in paths:
+        folder, name = os.path.split(os.fspath(path))
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.dirname(key(os.path.join(folder, "_")))
+        names.append(os.path.join(real, name))
+    known_keys(names)  # the facts and the deployment ask key() of them again
+    return names
+
+
 def known_keys(names: Iterable[str]) -> None:
     """`names` are keys already (absolute, in real folders): `key` answers them from its cache."""
     for name in names:

@@ -26,7 +26,8 @@ from lambda_leak.config import Config
 from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
-from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python, key, known_keys
+from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python
+from lambda_leak.workspace.keys import keys_of
 from lambda_leak.workspace.crew import Crew, _build_builtins, available_cores, choose_jobs  # noqa: F401 - choose_jobs for callers
 from lambda_leak.workspace.python import PythonProject
 from lambda_leak.workspace.summary import FileSummary, parse_module, summarise
@@ -130,21 +131,6 @@ def _analyse_part(items: list[tuple[str, str, Config, object]], digests: bool = 
         report = analyse_source(path, text, config, facts)
         out.append((report.findings, report.error, text_digest(text) if digests else None))
     return out
-
-
-def _index_keys(files: list[tuple[Path, Config]]) -> list[str]:
-    """`index.key` of each file, its folder's real path looked up once per folder (the walk lists
-    a folder's files together; `key` of a relative path asks for the current folder each time)."""
-    folders: dict[str, str] = {}
-    names = []
-    for path, _ in files:
-        folder, name = os.path.split(str(path))
-        real = folders.get(folder)
-        if real is None:
-            real = folders[folder] = os.path.dirname(key(os.path.join(folder, "_")))
-        names.append(os.path.join(real, name))
-    known_keys(names)  # the facts and the deployment ask key() of them again
-    return names
 
 
 def _shares(names: list[str], jobs: int) -> tuple[list[list[int]], dict[str, int], list[int]]:
@@ -273,20 +259,21 @@ def _scan_weight(name: str) -> int:
 
 def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs: int, index_out: list | None = None,
                       listings: dict | None = None, crew: Crew | None = None, digests: bool = True,
-                      ) -> list[tuple[list[Finding], str | None, str | None]]:
+                      names: list[str] | None = None) -> list[tuple[list[Finding], str | None, str | None]]:
     """(findings, error message, text digest or None if not readable) per file, in the order of
     `files`, each file read once (by its worker); the index built on the way is
     appended to `index_out` when given (the result cache keys files on its facts). `listings`: the
     folder listings of the walk that found `files` (see `files.walk_names`); `crew`: workers
     started already (shut down here); `digests`: False for a run without the result cache (the
-    texts are not hashed, each digest is None)."""
+    texts are not hashed, each digest is None); `names`: the files' index keys, when the caller
+    has them (`keys.keys_of`)."""
     crew = crew or Crew()
     try:
         # first: while this process shares out the files
         crew.start(jobs, python=any(is_python(str(path)) for path, _ in files))
         crew.keep(jobs)
         workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
-        names = _index_keys(files)
+        names = names if names is not None else keys_of(path for path, _ in files)
         shares, owners, loads = _shares(names, jobs)
         shares_read = [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
                        for w, share in zip(workers, shares)]
