@@ -18,36 +18,34 @@ from lambda_leak.workspace.hooks import AnalysisHooks
 
 def _walk(importer: str, patterns: tuple[str, ...], declared: set[str]) -> dict[str, set[str]]:
     facts = project.current()
-    cached = facts.walks.get(importer)
-    if cached is not None:
-        return cached
-    generation = facts.generation
-    reached: dict[str, set[str]] = {}
-    tree = parsing.parse_file(importer)
-    if tree is not None:
-        roots = [f for h in discover(tree, patterns, declared) for f in h.roots]
-        for function in reach(roots):
-            file = function.root().file
-            if file:
-                reached.setdefault(facts.key(file), set()).add(function.qname())
-    facts.keep(facts.walks, importer, reached, generation)
-    return reached
+
+    def walk() -> dict[str, set[str]]:
+        reached: dict[str, set[str]] = {}
+        tree = parsing.parse_file(importer)
+        if tree is not None:
+            roots = [f for h in discover(tree, patterns, declared) for f in h.roots]
+            for function in reach(roots):
+                file = function.root().file
+                if file:
+                    reached.setdefault(facts.key(file), set()).add(function.qname())
+        return reached
+
+    return facts.once(facts.walks, importer, walk)
 
 
 def _importers(path: str, stem: str) -> list[str]:
     """Project files with `stem` in an import statement, from an index built once per package
     root (so analysing every helper of a large project does not re-read the project each time)."""
     facts = project.current()
-    root = facts.package_root(path)
-    index = facts.importer_index.get(root)
-    if index is None:
-        generation = facts.generation
-        index = {}
+
+    def index() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         for file in facts.project_files(path):
             for word in facts.import_words(file):
-                index.setdefault(word, []).append(file)
-        facts.keep(facts.importer_index, root, index, generation)
-    return index.get(stem, [])
+                found.setdefault(word, []).append(file)
+        return found
+
+    return facts.once(facts.importer_index, facts.package_root(path), index).get(stem, [])
 
 
 # A module handing an app to a WSGI adapter; a Django URLconf.
@@ -80,15 +78,14 @@ def holds_handler(path: str, text: str, patterns: tuple[str, ...], declared: set
     real samples repository). Kept only when `text` is the project's text of `path`: an editor
     buffer that is not saved is asked afresh."""
     facts = project.current()
-    question = (facts.key(path), patterns, frozenset(declared))
-    generation = facts.generation
-    kept = facts.holds_text(path, text)
-    holds = facts.may_hold_handler.get(question) if kept else None
-    if holds is None:
-        holds = parsing.holds_handler_candidate(text, patterns, declared)
-        if kept:
-            facts.keep(facts.may_hold_handler, question, holds, generation)
-    return holds
+
+    def ask() -> bool:
+        return parsing.holds_handler_candidate(text, patterns, declared)
+
+    since = facts.generation  # before the text is compared: a save right after it drops the answer
+    if not facts.holds_text(path, text):
+        return ask()
+    return facts.once(facts.may_hold_handler, (facts.key(path), patterns, frozenset(declared)), ask, since)
 
 
 def _root_holds_handler(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> bool:
@@ -97,14 +94,12 @@ def _root_holds_handler(path: str, patterns: tuple[str, ...], workspace: Analysi
     file's answer is kept for its own analysis too): the modules of a vendored library, which hold
     none, are then answered without the root's importer index (every file's import statements)."""
     facts = project.current()
-    question = (facts.package_root(path), patterns)
-    found = facts.root_holds_handler.get(question)
-    if found is None:
-        generation = facts.generation
-        found = any(holds_handler(other, text, patterns, set(workspace.declared_handler_names(other)))
-                    for other in facts.project_files(path) if (text := facts.text(other)))
-        facts.keep(facts.root_holds_handler, question, found, generation)
-    return found
+
+    def any_holds() -> bool:
+        return any(holds_handler(other, text, patterns, set(workspace.declared_handler_names(other)))
+                   for other in facts.project_files(path) if (text := facts.text(other)))
+
+    return facts.once(facts.root_holds_handler, (facts.package_root(path), patterns), any_holds)
 
 
 def reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:

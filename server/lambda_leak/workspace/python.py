@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import threading
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from lambda_leak.workspace import keys
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes, skipped_folders
@@ -85,7 +85,7 @@ class PythonProject:
         self._import_words: dict[str, frozenset[str]] = {}
         # What python.reverse derives from the above; dropped whenever any Python file changes (and
         # the walks and root answers when the deployment declares other handlers), which bumps
-        # `generation`: an answer computed across a drop is not kept (`keep`).
+        # `generation`: an answer computed across a drop is not kept (`once`).
         self.generation = 0
         self.importer_index: dict[str, dict[str, list[str]]] = {}  # package root -> {word: files}
         self.walks: dict[str, dict[str, set[str]]] = {}  # importer -> {file: qualified names reached}
@@ -131,13 +131,19 @@ class PythonProject:
             self.root_holds_handler.clear()
             self.generation += 1
 
-    def keep(self, cache: dict, key: Any, answer: Any, generation: int) -> None:
-        """`cache[key] = answer`, for an answer computed since `generation` was read, unless what
-        it was derived from was dropped meanwhile: the language server analyses on one thread
-        while another hears of changed files, and an answer about the old text must not stay."""
-        with self.lock:
-            if self.generation == generation:
-                cache[key] = answer
+    def once(self, cache: dict, key: Any, compute: Callable[[], Any], since: int | None = None) -> Any:
+        """`cache[key]`, made by `compute()` the first time it is asked, and kept unless what it was
+        derived from was dropped meanwhile (`generation` moved on since `since`, or since this call):
+        the language server analyses on one thread while another hears of changed files, and an
+        answer about the old text must not stay."""
+        found = cache.get(key)
+        if found is None:
+            generation = self.generation if since is None else since
+            found = compute()
+            with self.lock:
+                if self.generation == generation:
+                    cache[key] = found
+        return found
 
     # -- files -----------------------------------------------------------------------------------
 
