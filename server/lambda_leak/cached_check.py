@@ -53,7 +53,7 @@ def check(files: list[tuple[Path, Config]], paths: list[Path], jobs: int | None,
     started during it)."""
     stamps = _stamps_in_scope(files, paths, str(cache.folder))  # before reading: an edit during the run shows next time
     data = cache.data
-    names = keys_of(path for path, _ in files)
+    names = keys_of((path for path, _ in files), listings)
     texts: list[tuple[str | None, str | None]] = []  # (text, read error) per file
     changed = 0
     for (path, config), name in zip(files, names):

@@ -502,7 +502,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("--stdin-filename needs - as the path")
         if args.shard and args.paths == ["-"]:
             raise UsageError("--shard splits files, not stdin")
-        with _collector_for_a_batch():
+        from lambda_leak.workspace.keys import fixed_folder
+
+        with _collector_for_a_batch(), fixed_folder():  # a check never changes folder
             return run_check(args)
     except (UsageError, ConfigError) as error:
         for line in str(error).splitlines():

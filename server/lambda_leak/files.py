@@ -74,6 +74,11 @@ def read_source(path: str | Path, max_size: int) -> Decoded:
 def read_source_bytes(path: str | Path, max_size: int) -> bytes:
     """A source file's bytes, for `decode`; UnreadableFile when it is too big or cannot be read
     (one open and fstat: a stat first would cost as much again on thousands of small files)."""
+    return read_source_status_and_bytes(path, max_size)[1]
+
+
+def read_source_status_and_bytes(path: str | Path, max_size: int) -> tuple[os.stat_result, bytes]:
+    """`read_source_bytes`, with the status of the file read (its fstat: what the bytes are)."""
     try:
         status, data = _read_regular(path, None, max_size)
     except OSError as error:  # as a stat first said: too big wins over unreadable (or a folder)
@@ -86,7 +91,7 @@ def read_source_bytes(path: str | Path, max_size: int) -> bytes:
         raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
     if data is None:
         raise _too_big(status.st_size, max_size)
-    return data
+    return status, data
 
 
 def _too_big(size: int, max_size: int) -> UnreadableFile:

@@ -172,3 +172,25 @@ def test_an_answer_computed_across_a_change_is_not_kept(tmp_path: Path, monkeypa
         monkeypatch.setattr(parsing, "holds_handler_candidate", real_candidate)
         assert reverse.holds_handler(app, facts.text(app), names, set()) is True
         assert len(facts.may_hold_handler) == 1
+
+
+def test_a_helper_whose_text_the_project_read_is_not_looked_for_on_disk_again(tmp_path: Path, monkeypatch):
+    """A helper is reached from elsewhere only if it is a file (an unsaved buffer is imported by
+    none): the text the project read from disk says so, without asking the file system again (a
+    `check` worker reads each of its files once)."""
+    import os
+    from types import SimpleNamespace
+
+    from lambda_leak.python import analyse
+
+    workspace = project(tmp_path)
+    utils = str(tmp_path / "utils.py")
+    text = workspace.python.text(utils)
+    asked: list[str] = []  # what the analysis asks the file system itself (the project asks it too)
+    monkeypatch.setattr(analyse, "os", SimpleNamespace(path=SimpleNamespace(isfile=lambda p: asked.append(p) or os.path.isfile(p))))
+    assert [f.rule for f in analyse_source(utils, text, Config(), workspace).findings] == ["thread-leak"]
+    assert asked == []
+    # a new file's buffer, never saved: nothing imports it, as before
+    draft = str(tmp_path / "draft.py")
+    assert analyse_source(draft, UTILS, Config(), workspace).findings == []
+    assert asked == [draft]

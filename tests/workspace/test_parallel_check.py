@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tree_helpers import run_check, write_tree
 
+from lambda_leak.files import read_status_and_bytes
 from lambda_leak.iac import HandlerDiscovery, discovery
 from lambda_leak.workspace import Workspace, crew as workers_start, parallel
 
@@ -281,13 +282,28 @@ def test_readings_made_elsewhere_give_what_discover_gives_and_the_same_cache(pro
     assert str(root / "cdk/lib/stack.ts") in dict(names) and str(root / "data/event.json") in dict(names)
     # two "workers", each with part of the files, one of them with the bytes of the CDK stack already read
     stack = str(root / "cdk/lib/stack.ts")
-    readings = discovery.read_candidates(names[::2], {stack: (root / "cdk/lib/stack.ts").read_bytes()})
+    readings = discovery.read_candidates(names[::2], {stack: read_status_and_bytes(stack, 1 << 20)})
     readings.update(discovery.read_candidates(names[1::2]))
     assert together.discover(root, readings) == expected
     assert together.remembered() == alone.remembered()
     assert stack not in together.remembered()  # CDK paths depend on other files: never cached
     # a later call without readings reads (or serves from the cache) as usual
     assert together.discover(root) == expected
+
+
+def test_a_candidate_read_already_is_not_asked_again_and_keeps_the_status_of_that_read(project, monkeypatch):
+    """A worker's source files are deployment candidates too (CDK, Pulumi): read once, with their
+    fstat, which is the stamp of the bytes read (a stat afterwards could describe a later file)."""
+    root = project.resolve()
+    stack = str(root / "cdk/lib/stack.ts")
+    read = read_status_and_bytes(stack, 1 << 20)
+    stats: list = []
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: stats.append(os.fspath(path)) or real_stat(path, *a, **k))
+    readings = discovery.read_candidates([(stack, root)], {stack: read})
+    assert stack not in stats
+    assert readings[stack].stamp == (read[0].st_size, read[0].st_mtime_ns)
+    assert readings == discovery.read_candidates([(stack, root)])  # as read afresh
 
 
 def test_the_facts_sent_for_python_files_before_the_summaries_are_those_of_the_whole_index(project):

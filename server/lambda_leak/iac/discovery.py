@@ -129,10 +129,13 @@ class Reading:
 
 
 def read_declarations(path: str, root: Path, cached: tuple | None = None, data: bytes | None = None,
-                      ) -> tuple[tuple[int, int] | None, list[Declaration], bool]:
+                      status: os.stat_result | None = None) -> tuple[tuple[int, int] | None, list[Declaration], bool]:
     """(stamp, what `path` declares, whether that may be cached); `cached` (a `HandlerDiscovery`
     entry) answers while the stamp and root are the same; `data`: the file's bytes, when the caller
-    has them already."""
+    has them already, and `status` the fstat taken when they were read (else a stat here)."""
+    if cached is None and data is not None and status is not None:
+        declarations, cacheable = _read(path, root, status.st_size, data)
+        return (status.st_size, status.st_mtime_ns), declarations, cacheable and _whole(data, status)
     if cached is None and data is None:
         try:
             status, data = read_status_and_bytes(path, MAX_FILE_SIZE)  # one open: no stat first
@@ -158,10 +161,12 @@ def _whole(data: bytes | None, status: os.stat_result) -> bool:
     return data is None or len(data) == status.st_size
 
 
-def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None = None) -> dict[str, Reading | Stamp]:
+def read_candidates(names: list[tuple[str, Path]], data: dict[str, tuple[os.stat_result, bytes]] | None = None,
+                    ) -> dict[str, Reading | Stamp]:
     """The reading step of `discover`, for some of its candidates (name, resolved root), anywhere
-    (a worker process): each file read and resolved, as `discover` does. `data`: bytes of some of
-    them, already read. `HandlerDiscovery.discover(root, readings)` puts them together. A file
+    (a worker process): each file read and resolved, as `discover` does. `data`: the status and
+    bytes of some of them, already read (`files.read_source_status_and_bytes`).
+    `HandlerDiscovery.discover(root, readings)` puts them together. A file
     that declares nothing, for good, is answered by its stamp alone: most candidates are such
     files, and their answers are sent back to the parent (on the generated tree, pickling the
     readings took 17 ms with a `Reading` each, 9 ms so)."""
@@ -169,7 +174,8 @@ def read_candidates(names: list[tuple[str, Path]], data: dict[str, bytes] | None
     readings: dict[str, Reading | Stamp] = {}
     for name, root in names:
         try:
-            stamp, declarations, cacheable = read_declarations(name, root, None, data.get(name) if data else None)
+            status, read = data.get(name, (None, None)) if data else (None, None)
+            stamp, declarations, cacheable = read_declarations(name, root, None, read, status)
             if not declarations and cacheable and stamp is not None:
                 readings[name] = stamp
             else:  # declarations that may not be cached are not kept: not sent either

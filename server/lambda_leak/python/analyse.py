@@ -33,10 +33,12 @@ def analyse(source: SourceText, config, rules, workspace: AnalysisHooks | None =
         return _analyse(source, config, rules, workspace)
 
 
-def _reached_from_elsewhere(path: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
-    """`reached_from_elsewhere`, for a file on disk (a buffer not saved yet is imported by none);
-    the file system asked only here: a file with a handler never is."""
-    return reached_from_elsewhere(path, patterns, workspace) if os.path.isfile(path) else set()
+def _reached_from_elsewhere(path: str, text: str, patterns: tuple[str, ...], workspace: AnalysisHooks) -> set[str]:
+    """`reached_from_elsewhere`, for a file on disk (a buffer not saved yet is imported by none):
+    one whose text the project read from disk this run is (a `check` worker's every file); the file
+    system asked only for others, never for a file with a handler."""
+    on_disk = project.current().holds_text(path, text) or os.path.isfile(path)
+    return reached_from_elsewhere(path, patterns, workspace) if on_disk else set()
 
 
 def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
@@ -55,7 +57,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
         and not holds_handler(path, source.text, config.handler_names, declared)
     ):
         # No handler here: parse only if a handler elsewhere in the project calls in.
-        elsewhere = _reached_from_elsewhere(path, config.handler_names, workspace)
+        elsewhere = _reached_from_elsewhere(path, source.text, config.handler_names, workspace)
         if not elsewhere:
             return LanguageResult(findings=[])
     partial_note = None
@@ -83,7 +85,7 @@ def _analyse(source: SourceText, config, rules, workspace: AnalysisHooks):
         if may_wrap:
             roots += wrappers.wrapper_functions(module)
         if not handlers:
-            elsewhere = elsewhere or _reached_from_elsewhere(path, config.handler_names, workspace)
+            elsewhere = elsewhere or _reached_from_elsewhere(path, source.text, config.handler_names, workspace)
         if elsewhere:
             roots += [f for f in all_functions(module) if f.qname() in elsewhere]
         # Only this module's functions are kept: dead-end modules' trees need not be built.

@@ -4,7 +4,9 @@ folder's symlinks resolved (`config.real_folder`), kept for absolute paths."""
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from bisect import bisect_left
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from lambda_leak.config import real_folder
 
@@ -13,6 +15,9 @@ _KEYS: dict[str, str] = {}
 # for one folder at a time. A check asks thousands of times; `abspath` alone asks the folder too.
 _RELATIVE: dict[str, str] = {}
 _relative_to = ""  # the current folder `_RELATIVE` holds names for
+# The current folder of a run that does not change it (`check`): asked once, not per name (see
+# `fixed_folder`); empty elsewhere (the language server, tests that change folder between runs).
+_fixed = ""
 
 
 def key(path: str | os.PathLike) -> str:
@@ -25,7 +30,7 @@ def key(path: str | os.PathLike) -> str:
         found = _KEYS[name] = _real(name)
         return found
     global _relative_to
-    here = os.getcwd()
+    here = _fixed or os.getcwd()
     if here != _relative_to:
         _RELATIVE.clear()
         _relative_to = here
@@ -36,24 +41,71 @@ def key(path: str | os.PathLike) -> str:
 
 
 def _real(name: str) -> str:
-    folder, base = os.path.split(os.path.abspath(name))  # (absolute already: no folder asked)
+    folder, base = os.path.split(absolute(name))  # (absolute already: no folder asked)
     return os.path.join(real_folder(folder), base)
 
 
-def keys_of(paths: Iterable[str | os.PathLike]) -> list[str]:
+def absolute(path: str) -> str:
+    """`os.path.abspath`, without asking for the current folder inside `fixed_folder`."""
+    if _fixed and not os.path.isabs(path):
+        return os.path.normpath(os.path.join(_fixed, path))
+    return os.path.abspath(path)
+
+
+@contextmanager
+def fixed_folder() -> Iterator[None]:
+    """A run that stays in its current folder (`check`: nothing it does changes folder) asks for
+    it once: a check names thousands of files relative to it, each of which `abspath` and `key`
+    would otherwise ask again (a system call each). Worker processes forked meanwhile inherit it."""
+    global _fixed
+    outer, _fixed = _fixed, os.getcwd()
+    try:
+        yield
+    finally:
+        _fixed = outer
+
+
+def keys_of(paths: Iterable[str | os.PathLike], listings: dict | None = None) -> list[str]:
     """`key` of each path, each folder's real path looked up once (a walk lists a folder's files
-    together; `key` of a relative path asks for the current folder each time): a `check` asks for
-    thousands at once. Remembered as keys."""
+    together): a `check` asks for thousands at once. Remembered as keys, and as the keys of the
+    paths as given. `listings`: the walk's, by absolute folder (`files.walk_folders`): a folder it
+    went into is no symbolic link, which spares asking the file system."""
+    global _relative_to
+    here = _fixed or os.getcwd()
+    if here != _relative_to:
+        _RELATIVE.clear()
+        _relative_to = here
     folders: dict[str, str] = {}
+    walked: dict[str, str] = {}  # real folders of the walked folders' parents
     names = []
     for path in paths:
-        folder, name = os.path.split(os.fspath(path))
+        given = os.fspath(path)
+        folder, name = os.path.split(given)
         real = folders.get(folder)
         if real is None:
-            real = folders[folder] = os.path.dirname(key(os.path.join(folder, "_")))
+            real = folders[folder] = _real_walked(absolute(folder or "."), listings or {}, walked)
         names.append(os.path.join(real, name))
+        (_KEYS if os.path.isabs(given) else _RELATIVE)[given] = names[-1]
     known_keys(names)  # the facts and the deployment ask key() of them again
     return names
+
+
+def _real_walked(folder: str, listings: dict, known: dict[str, str]) -> str:
+    """`real_folder` of an absolute folder, from its parent's when the walk went into it."""
+    parent, name = os.path.split(folder)
+    listing = listings.get(parent) if name else None
+    if listing is None or not _walked_into(listing.folders, name):
+        return real_folder(folder)
+    found = known.get(parent)
+    if found is None:
+        found = known[parent] = _real_walked(parent, listings, known)
+    return os.path.join(found, name)
+
+
+def _walked_into(folders: list[str], name: str) -> bool:
+    """Whether a listing's sorted `folders` (those walked into: never links) hold `name`."""
+    at = bisect_left(folders, name)
+    return at < len(folders) and folders[at] == name
 
 
 def known_keys(names: Iterable[str]) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from lambda_leak.config import Config
-from lambda_leak.files import UnreadableFile, decode, read_source, read_source_bytes
+from lambda_leak.files import UnreadableFile, decode, read_source, read_source_status_and_bytes
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python
@@ -39,7 +39,7 @@ JS_PART_DIVISOR = 4  # each JavaScript part is this fraction of what is left of 
 JS_PART_MINIMUM = 8  # files; a worker that is done takes over the parts another has not started (`_gather`)
 
 # In a worker, by index key, for its share of the run:
-_BYTES: dict = {}  # the files' bytes, until the deployment files among them are read
+_BYTES: dict = {}  # the files' (status, bytes), until the deployment files among them are read
 _TEXTS: dict = {}  # their texts (or UnreadableFile: why not), until analysed
 _MODULES: dict = {}  # the JavaScript modules parsed for the summaries, until analysed
 _PYTHON: list = []  # [the share's Python project facts]
@@ -55,8 +55,8 @@ def _read_share(items: list[tuple[str, str, Config]]) -> None:
     _PYTHON[:] = [PythonProject()]
     for path, name, config in items:
         try:
-            _BYTES[name] = read_source_bytes(path, config.max_file_size)
-            decoded = decode(_BYTES[name])
+            _BYTES[name] = status_and_bytes = read_source_status_and_bytes(path, config.max_file_size)
+            decoded = decode(status_and_bytes[1])
             _TEXTS[name] = decoded.text
             # the project's facts need not read it again (unless `decode` replaced its "\r\n")
             if is_python(path) and decoded.newline == "\n":
@@ -273,7 +273,7 @@ def check_in_parallel(files: list[tuple[Path, Config]], roots: list[Path], jobs:
         crew.start(jobs, python=any(is_python(str(path)) for path, _ in files))
         crew.keep(jobs)
         workers, chores = crew.workers, [chore for mine in crew.chores for chore in mine]
-        names = names if names is not None else keys_of(path for path, _ in files)
+        names = names if names is not None else keys_of((path for path, _ in files), listings)
         shares, owners, loads = _shares(names, jobs)
         shares_read = [w.submit(_read_share, [(str(files[j][0]), names[j], files[j][1]) for j in share])
                        for w, share in zip(workers, shares)]

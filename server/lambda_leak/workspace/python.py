@@ -206,7 +206,7 @@ class PythonProject:
         """The folder absolute imports start from: above the outermost package holding `path`."""
         found = self._package_roots.get(path)
         if found is None:
-            folder = os.path.dirname(os.path.abspath(path))
+            folder = os.path.dirname(keys.absolute(path))
             while self.is_file(os.path.join(folder, "__init__.py")) and os.path.dirname(folder) != folder:
                 folder = os.path.dirname(folder)
             found = self._package_roots[path] = folder
@@ -216,7 +216,7 @@ class PythonProject:
         """A dotted module name from the package folders around `path` (`pkg/mod.py` -> `pkg.mod`)."""
         found = self._module_names.get(path)
         if found is None:
-            folder, name = os.path.split(os.path.abspath(path))
+            folder, name = os.path.split(keys.absolute(path))
             stem = os.path.splitext(name)[0]
             parts = [] if stem == "__init__" else [stem]
             while self.is_file(os.path.join(folder, "__init__.py")) and os.path.basename(folder):
@@ -228,7 +228,7 @@ class PythonProject:
     def roots(self, importer: str) -> tuple[str, ...]:
         found = self._roots.get(importer)
         if found is None:
-            folder = os.path.dirname(os.path.abspath(importer))
+            folder = os.path.dirname(keys.absolute(importer))
             found = self._roots[importer] = tuple(dict.fromkeys((self.package_root(importer), folder)))
         return found
 
