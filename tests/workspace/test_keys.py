@@ -4,6 +4,7 @@ run (`fixed_folder`), no lstat for folders its walk went into (`keys_of` with th
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -50,6 +51,16 @@ def test_outside_a_fixed_folder_a_change_of_folder_changes_the_keys(tree, monkey
     monkeypatch.chdir(tree / "real")  # the language server, tests: the folder may change between runs
     assert keys.key("a.js") == str(tree.resolve() / "real/a.js")
     assert keys.absolute("a.js") == str(tree / "real/a.js")
+
+
+def test_index_keys_per_folder_are_those_of_each_file(tree):
+    paths = ["top.js", "./top.js", "real/a.js", "linked/a.js", "linked/sub/b.py", "real/../top.js",
+             str(tree / "linked/sub/b.py"), "linked/sub/../a.js"]
+    files = [Path(p) for p in paths] + paths  # Path and str spellings
+    names = keys.keys_of(files)
+    assert [keys.key(name) for name in names] == names  # remembered as keys: key() of a key is itself
+    keys.forget_real_paths()  # asked afresh, each on its own
+    assert names == [keys.key(path) for path in files]
 
 
 def test_keys_of_a_walk_equal_keys_asked_afresh_and_skip_the_lstat_of_walked_folders(tree, monkeypatch):

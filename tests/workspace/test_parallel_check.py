@@ -601,23 +601,6 @@ def test_the_walk_starts_before_the_analysis_is_imported(project, cache):
     assert heavy & set(before_walk) == set()
 
 
-def test_index_keys_per_folder_are_those_of_each_file(tmp_path, monkeypatch):
-    from lambda_leak.workspace.index import key
-    from lambda_leak.workspace.keys import keys_of
-
-    (tmp_path / "real/sub").mkdir(parents=True)
-    (tmp_path / "linked").symlink_to(tmp_path / "real")
-    for name in ("real/a.js", "real/sub/b.py", "top.js"):
-        (tmp_path / name).write_text("")
-    monkeypatch.chdir(tmp_path)
-    paths = ["top.js", "./top.js", "real/a.js", "linked/a.js", "linked/sub/b.py", "real/../top.js",
-             str(tmp_path / "linked/sub/b.py"), "linked/sub/../a.js"]
-    files = [(Path(p), None) for p in paths] + [(p, None) for p in paths]  # Path and str spellings
-    names = keys_of(path for path, _ in files)
-    assert names == [key(path) for path, _ in files]
-    assert [key(name) for name in names] == names  # remembered as keys: key() of a key is itself
-
-
 def test_a_workers_terraform_modules_are_found_in_the_tf_files_the_check_listed(tmp_path, monkeypatch):
     """A worker looks for a local module's callers in the .tf files the check's walk listed (sent
     with its deployment candidates), not by walking the tree again; it finds what `discover` finds."""
