@@ -341,6 +341,9 @@ def main() -> int:
     # two decimals: "2.0x ... NOT met" (2.04) read as a contradiction
     print(f"ratio lambda-leak / (oxlint + ruff): {ratio:.2f}x wall  (target <= 2x: {'met' if ratio <= 2 else 'NOT met'}); "
           f"{cpu['lambda-leak'] / (cpu['oxlint'] + cpu['ruff']):.2f}x in CPU time")
+    # Each round runs the three back to back: its ratio is spared the machine's drift between rounds.
+    rounds = sorted(mine[0] / (ox[0] + rf[0]) for mine, ox, rf in zip(results["lambda-leak"], results["oxlint"], results["ruff"]))
+    print(f"  per round: {', '.join(f'{r:.2f}x' for r in rounds)} (median {statistics.median(rounds):.2f}x)")
     print(f"peak RSS: {rss['lambda-leak']:.0f} MB  (target <= 200 MB: {'met' if rss['lambda-leak'] <= 200 else 'NOT met'})")
     if rerun:
         again = statistics.median(run[0] for run in rerun)
