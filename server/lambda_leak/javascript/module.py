@@ -181,6 +181,7 @@ class JsModule:
         self._no_wait_memo = None  # paths.no_wait_assignments
         self._awaited_keys = None  # promises.awaited_keys
         self._promise_news = None  # fate._promise_news
+        self._with_resolvers: bool | None = None  # fate.settled_by_executor
         self._mentions_timers = None  # timers._mentions_timers
         self._callers_memo = None  # fixes.javascript.make_async._callers
         self._arguments_memo = None  # fixes.javascript.make_async._named_arguments
@@ -314,6 +315,17 @@ class JsModule:
         if self._mentions_promise is None:
             self._mentions_promise = b"Promise" in self._data
         return self._mentions_promise and self.dotted(new.child_by_field_id(self.field_ids.constructor)) == "Promise"
+
+    def spells(self, node: Node, words: tuple[bytes, ...]) -> bool:
+        """Whether the source of `node` contains any of `words` (a byte search, no node walked)."""
+        found = self._data.find
+        return any(found(word, node.start_byte, node.end_byte) >= 0 for word in words)
+
+    def mentions_with_resolvers(self) -> bool:
+        """Whether the file spells `withResolvers` (`Promise.withResolvers()` settlers; once per module)."""
+        if self._with_resolvers is None:
+            self._with_resolvers = b"withResolvers" in self._data
+        return self._with_resolvers
 
     def news_within(self, node: Node) -> list[Node]:
         end = node.end_byte
