@@ -84,3 +84,23 @@ def test_keys_of_remembers_the_paths_as_given(tree, monkeypatch):
         asked, links = _counting(patch)
         found = [keys.key("real/a.js"), keys.key("linked/sub/b.py")]
     assert found == names and not asked and not links
+
+
+def test_a_check_of_absolute_paths_runs_in_a_deleted_folder(tmp_path, monkeypatch):
+    """A shell left in a deleted folder: `check /abs/path` works, as it did before the folder was fixed."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj/app.js").write_text("exports.handler = async () => { save(); };\n")
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    from lambda_leak.cli import main
+
+    assert main(["check", "--no-cache", "--exit-zero", str(tmp_path / "proj")]) == 0
+    with keys.fixed_folder():
+        assert keys.keys_of([str(tmp_path / "proj/app.js")]) == [str(tmp_path.resolve() / "proj/app.js")]
+
+
+def test_keys_of_keeps_no_key_for_names_that_are_no_files(tree):
+    keys.keys_of(["..", "."])
+    keys.keys_of(["real/a.js"])
+    assert keys.key("..") == os.path.dirname(str(tree.resolve()))

@@ -29,15 +29,21 @@ def key(path: str | os.PathLike) -> str:
     if os.path.isabs(name):
         found = _KEYS[name] = _real(name)
         return found
+    here = _relative_names()
+    found = _RELATIVE.get(name)
+    if found is None:
+        found = _RELATIVE[name] = _real(os.path.join(here, name))
+    return found
+
+
+def _relative_names() -> str:
+    """The current folder, with `_RELATIVE` emptied if it holds another folder's names."""
     global _relative_to
     here = _fixed or os.getcwd()
     if here != _relative_to:
         _RELATIVE.clear()
         _relative_to = here
-    found = _RELATIVE.get(name)
-    if found is None:
-        found = _RELATIVE[name] = _real(os.path.join(here, name))
-    return found
+    return here
 
 
 def _real(name: str) -> str:
@@ -58,7 +64,11 @@ def fixed_folder() -> Iterator[None]:
     it once: a check names thousands of files relative to it, each of which `abspath` and `key`
     would otherwise ask again (a system call each). Worker processes forked meanwhile inherit it."""
     global _fixed
-    outer, _fixed = _fixed, os.getcwd()
+    try:
+        here = os.getcwd()
+    except OSError:  # a folder deleted under the shell: absolute paths still check, as without this
+        here = ""
+    outer, _fixed = _fixed, here
     try:
         yield
     finally:
@@ -70,11 +80,6 @@ def keys_of(paths: Iterable[str | os.PathLike], listings: dict | None = None) ->
     together): a `check` asks for thousands at once. Remembered as keys, and as the keys of the
     paths as given. `listings`: the walk's, by absolute folder (`files.walk_folders`): a folder it
     went into is no symbolic link, which spares asking the file system."""
-    global _relative_to
-    here = _fixed or os.getcwd()
-    if here != _relative_to:
-        _RELATIVE.clear()
-        _relative_to = here
     folders: dict[str, str] = {}
     walked: dict[str, str] = {}  # real folders of the walked folders' parents
     names = []
@@ -85,7 +90,13 @@ def keys_of(paths: Iterable[str | os.PathLike], listings: dict | None = None) ->
         if real is None:
             real = folders[folder] = _real_walked(absolute(folder or "."), listings or {}, walked)
         names.append(os.path.join(real, name))
-        (_KEYS if os.path.isabs(given) else _RELATIVE)[given] = names[-1]
+        if name in ("", ".", ".."):
+            continue  # not a file's name: `key` normalises such paths itself
+        if os.path.isabs(given):
+            _KEYS[given] = names[-1]
+        else:  # the current folder asked only when a path needs it (none does in `check /abs/path`)
+            _relative_names()
+            _RELATIVE[given] = names[-1]
     known_keys(names)  # the facts and the deployment ask key() of them again
     return names
 
