@@ -82,6 +82,7 @@ def keys_of(paths: Iterable[str | os.PathLike], listings: dict | None = None) ->
     went into is no symbolic link, which spares asking the file system."""
     folders: dict[str, str] = {}
     walked: dict[str, str] = {}  # real folders of the walked folders' parents
+    asked = False  # for the current folder: once, and only if a path is relative
     names = []
     for path in paths:
         given = os.fspath(path)
@@ -95,7 +96,9 @@ def keys_of(paths: Iterable[str | os.PathLike], listings: dict | None = None) ->
         if os.path.isabs(given):
             _KEYS[given] = names[-1]
         else:  # the current folder asked only when a path needs it (none does in `check /abs/path`)
-            _relative_names()
+            if not asked:
+                _relative_names()
+                asked = True
             _RELATIVE[given] = names[-1]
     known_keys(names)  # the facts and the deployment ask key() of them again
     return names
