@@ -37,8 +37,8 @@ def _module(path: str, text: str) -> JsModule:
 
 
 def _answers(module: JsModule) -> list[tuple[int, int, str, bool]]:
-    """Each call's and `new`'s answer, by span (calls that start together, `a().b()` and `a()`, may be
-    listed in either order)."""
+    """Each call's and `new`'s answer, by span (the lists the shortcut and the whole walk see may come from
+    two parses)."""
     return sorted((node.start_byte, node.end_byte, node.type, fate.settled_by_executor(node, module))
                   for node in [*module.calls, *module.news])
 

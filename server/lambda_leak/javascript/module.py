@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import compress, islice
+from operator import eq
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -107,7 +109,7 @@ def _module_name(specifier: str) -> str:
 
 @dataclass
 class Nodes:
-    """What `_QUERY` lists: calls, `new`s and functions by start byte (query order between equal
+    """What `_QUERY` lists: calls, `new`s and functions by start byte (the outer first between equal
     starts), the nodes that declare names, and the start bytes of the calls and `new`s."""
 
     calls: list[Node]
@@ -135,13 +137,34 @@ def query_nodes(language: str, root: Node, byte_range: tuple[int, int] | None = 
 
 
 def _by_start(nodes: list[Node]) -> tuple[list[Node], list[int]]:
-    """`nodes` sorted by start byte (stable), and their starts: the query finds them in that order
-    almost always, so the starts are read once and the sort is skipped when it would change nothing."""
+    """`nodes` sorted by start byte, the outer first where two start together (`a().b()` before
+    `a()`), and their starts. tree-sitter returns such nodes in either order from one parse to the
+    next: without the tie-break, whatever reads the calls in order (a first-seen piece of evidence)
+    could differ between two runs over one text. The query finds them by start almost always, so
+    only the nodes that start together are looked at then (reading a node's bytes is not free)."""
     starts = [n.start_byte for n in nodes]
     if starts != sorted(starts):
-        order = sorted(range(len(nodes)), key=starts.__getitem__)
-        nodes, starts = [nodes[i] for i in order], [starts[i] for i in order]
+        nodes = sorted(nodes, key=_outer_first)
+        return nodes, [n.start_byte for n in nodes]
+    ties = list(compress(range(1, len(starts)), map(eq, starts, islice(starts, 1, None))))
+    if ties:  # method chains, mostly: runs of nodes that start together, each ordered outer first
+        nodes = list(nodes)
+        run_start = ties[0] - 1
+        for before, index in zip(ties, [*ties[1:], -1]):
+            if index != before + 1:  # the run ends at `before`
+                run = nodes[run_start:before + 1]
+                run.sort(key=_minus_end)
+                nodes[run_start:before + 1] = run
+                run_start = index - 1
     return nodes, starts
+
+
+def _outer_first(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+def _minus_end(node: Node) -> int:
+    return -node.end_byte
 
 
 class JsModule:
