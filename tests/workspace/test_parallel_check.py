@@ -686,3 +686,42 @@ def test_the_check_reads_unowned_deployment_files_until_a_worker_has_read_its_sh
     assert sorted(c for share in shares for c in share) == sorted(candidates[2:])
     first, second = ({os.path.dirname(name) for name, _ in share} for share in shares)
     assert first.isdisjoint(second)  # a folder goes to one worker
+
+
+def test_a_worker_parses_a_cdk_stack_once_for_its_deployment_and_its_summary(tmp_path, monkeypatch):
+    """A CDK stack is a deployment file and a source file: the worker that reads its deployment
+    facts hands the tree to its summary (the same summary a fresh parse gives); nothing is kept after."""
+    import shutil
+
+    from lambda_leak.config import Config
+    from lambda_leak.javascript import parser
+    from lambda_leak.source import SourceText, language_for
+    from lambda_leak.workspace.index import key
+    from lambda_leak.workspace.summary import parse_module, summarise
+
+    app = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "iac" / "cdk-ts", app)
+    sources = sorted(p for p in app.rglob("*") if p.suffix in (".ts", ".js", ".py"))
+    root = app.resolve()
+    listings: dict = {}
+    candidates = Workspace([root]).deployment_candidates(listings)
+    assert any(name.endswith("api-stack.ts") for name, _ in candidates)
+    parses = []
+    real_parse = parser._parser
+
+    def counted(language):
+        parses.append(language)
+        return real_parse(language)
+
+    monkeypatch.setattr(parser, "_shared", None)  # a failure below leaves no sharing on for other tests
+    parallel._read_share([(str(p), key(p), Config()) for p in sources])
+    monkeypatch.setattr(parser, "_parser", counted)
+    parallel._read_deployment(candidates, {})
+    read_for_deployment = len(parses)
+    summaries = dict(parallel._summarise_share())
+    assert read_for_deployment > 0 and len(parses) == len(summaries)  # the stacks were not parsed again
+    assert parser._shared is None
+    monkeypatch.undo()
+    for path, summary in summaries.items():
+        fresh = parse_module(SourceText(path, Path(path).read_text(), language_for(path)))
+        assert summary == summarise(fresh, Config()), path

@@ -34,7 +34,7 @@ _COLLECTED = "(import_statement) @import (variable_declarator) @declarator (new_
 
 def declarations(text: str, path: Path, app_dir: Path) -> list[Declaration]:
     language = language_for(path.name) or "javascript"  # the engine's grammars (per-thread parsers)
-    tree = parse(text.encode("utf-8", "surrogatepass"), language)
+    tree = parse(text.encode("utf-8", "surrogatepass"), language, keep=True)  # a source file too, mostly
     reader = StackReader(path, app_dir)
     reader.collect(tree.root_node, language)
     found = []

@@ -27,9 +27,30 @@ def _parser(language: str) -> Parser:
     return parsers[language]
 
 
-def parse(data: bytes, language: str, previous_tree: Tree | None = None) -> Tree:
+# A check's worker reads a CDK stack's deployment facts, then summarises and analyses the same file:
+# while on (see `share_parses`), a tree parsed with `keep=True` is handed to the next parse of the
+# same bytes instead of parsing them again. Off elsewhere: the language server edits its trees.
+_shared: dict[tuple[str, bytes], Tree] | None = None
+
+
+def share_parses(on: bool) -> None:
+    """Start (or end, dropping what was kept) the hand-over of kept trees in this process."""
+    global _shared
+    _shared = {} if on else None
+
+
+def parse(data: bytes, language: str, previous_tree: Tree | None = None, keep: bool = False) -> Tree:
+    """`keep`: the caller is done with the tree but the same bytes may be parsed again soon."""
     if previous_tree is not None:
         return _parser(language).parse(data, previous_tree)
+    shared = _shared
+    if shared is not None:
+        tree = shared.pop((language, data), None)
+        if tree is None:
+            tree = _parser(language).parse(data)
+            if keep:
+                shared[language, data] = tree
+        return tree
     return _parser(language).parse(data)
 
 

@@ -24,6 +24,7 @@ from typing import Iterable
 
 from lambda_leak.config import Config
 from lambda_leak.files import UnreadableFile, decode, read_source, read_source_status_and_bytes
+from lambda_leak.javascript import parser
 from lambda_leak.model import Finding
 from lambda_leak.source import SourceText, language_for
 from lambda_leak.workspace.index import HELPER_MINIMUM, Workspace, config_of, is_js, is_python
@@ -52,6 +53,7 @@ def _read_share(items: list[tuple[str, str, Config]]) -> None:
     for table in (_BYTES, _TEXTS, _MODULES):
         table.clear()
     _JAVASCRIPT.clear()
+    parser.share_parses(True)  # a CDK stack the deployment reader parses is not parsed again to be summarised
     _PYTHON[:] = [PythonProject()]
     for path, name, config in items:
         try:
@@ -83,6 +85,7 @@ def _summarise_share() -> list[tuple[str, FileSummary | None]]:
             continue
         _MODULES[name] = module
         out.append((path, summary))
+    parser.share_parses(False)
     return out
 
 
