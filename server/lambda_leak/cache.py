@@ -35,6 +35,7 @@ import lambda_leak
 from lambda_leak import __version__
 from lambda_leak.config import CONFIG_FILE_NAMES, Config
 from lambda_leak.files import skipped_folders
+from lambda_leak.installed import METADATA_SUFFIXES, installed_names
 
 try:  # CPython's own BLAKE2, without `hashlib`'s loading of OpenSSL (~5 ms of a re-run that reads only the cache)
     from _blake2 import blake2b
@@ -142,8 +143,12 @@ def scan(folders: Iterable[str], skip: str) -> dict[str, Stamp]:
         except OSError:
             continue
         skipped = skipped_folders(folder)
+        metadata = [entry.name for entry in entries if entry.name.endswith(METADATA_SUFFIXES)]
+        installed = installed_names(folder, metadata) if metadata else frozenset()  # as the walk leaves them out
         for entry in entries:
             try:
+                if entry.name in installed:
+                    continue
                 if entry.is_dir():
                     if entry.name in skipped or entry.name == DEFAULT_FOLDER or entry.path == skip \
                             or entry.is_symlink():

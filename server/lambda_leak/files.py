@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
+from lambda_leak.installed import has_metadata, installed_names
 from lambda_leak.source import language_for
 
 SKIPPED_DIRECTORIES = frozenset(
@@ -299,6 +300,10 @@ def _list(folder: str) -> Listing:
                 files.append(name)
                 if entry.is_symlink():
                     links.append(name)
+    if folders and has_metadata(folders):  # pip installed packages here: dependencies, not the user's code
+        installed = installed_names(folder, folders)
+        files = [name for name in files if name not in installed]
+        folders = [name for name in folders if name not in installed]
     files.sort()
     folders.sort()
     return Listing(files, folders, frozenset(links) if links else _NO_LINKS)

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any, Callable
 
 from lambda_leak.engine import analyse_source
+from lambda_leak.installed import is_installed
 from lambda_leak.javascript.incremental import DocumentMemo
 from lambda_leak.lsp.diagnostics import DiagnosticsStore, Entry
 from lambda_leak.lsp.documents import Document, Documents
@@ -28,8 +29,9 @@ VENDORED = frozenset({"node_modules", "site-packages", ".venv"})
 
 def vendored(path: str) -> bool:
     """A dependency's file (opened by "go to definition"): never the user's handler. Only folder
-    names that cannot be a project's own are used, unlike `check`'s broader skip list."""
-    return any(part in VENDORED for part in PurePath(path).parts[:-1])
+    names that cannot be a project's own are used, unlike `check`'s broader skip list, and the
+    packages pip installed into a project folder (`installed`), which `check` leaves out too."""
+    return any(part in VENDORED for part in PurePath(path).parts[:-1]) or is_installed(path)
 
 
 def analyse(path: str, text: str, config, workspace: Any, previous_tree: Any, memo: DocumentMemo | None = None) -> FileReport:

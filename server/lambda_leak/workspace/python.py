@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lambda_leak.workspace import keys
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes, skipped_folders
+from lambda_leak.installed import has_metadata, installed_names
 
 MAX_PROJECT_FILES = 3000
 # An import statement, parenthesised continuation lines included; its words; a relative one.
@@ -272,14 +273,17 @@ class PythonProject:
                 return found
             found = []
             for folder, directories, files in os.walk(root):
+                installed = installed_names(folder, directories) if has_metadata(directories) else frozenset()
                 directories[:] = sorted(
                     d
                     for d in directories
                     if d not in SKIPPED_DIRECTORIES
+                    and d not in installed  # pip's packages (`installed`): they import no project file
                     and not d.startswith(".")
                     and os.path.isfile(os.path.join(folder, d, "__init__.py"))
                 )
-                found.extend(os.path.join(folder, name) for name in sorted(files) if name.endswith(".py"))
+                found.extend(os.path.join(folder, name) for name in sorted(files)
+                             if name.endswith(".py") and name not in installed)
                 if len(found) > MAX_PROJECT_FILES:
                     break
             self._listings[root] = found
@@ -294,8 +298,11 @@ class PythonProject:
                 for root in self.folders:
                     for folder, directories, files in os.walk(root):
                         skipped = skipped_folders(folder)
+                        if has_metadata(directories):
+                            skipped = skipped | installed_names(folder, directories)
                         directories[:] = [d for d in directories if d not in skipped and not d.startswith(".")]
-                        found.extend(os.path.join(folder, name) for name in files if name.endswith(".py"))
+                        found.extend(os.path.join(folder, name) for name in files
+                                     if name.endswith(".py") and name not in skipped)
                 self._workspace_files = found
             return self._workspace_files
 
