@@ -35,7 +35,7 @@ import lambda_leak
 from lambda_leak import __version__
 from lambda_leak.config import CONFIG_FILE_NAMES, Config
 from lambda_leak.files import skipped_folders
-from lambda_leak.installed import METADATA_SUFFIXES, installed_names
+from lambda_leak.installed import METADATA_SUFFIX, installed_names
 
 try:  # CPython's own BLAKE2, without `hashlib`'s loading of OpenSSL (~5 ms of a re-run that reads only the cache)
     from _blake2 import blake2b
@@ -129,6 +129,13 @@ def _stamp(path: str) -> Stamp:
     return (-1, stat.st_mtime_ns) if S_ISDIR(stat.st_mode) else (stat.st_size, stat.st_mtime_ns)
 
 
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def scan(folders: Iterable[str], skip: str) -> dict[str, Stamp]:
     """Stamps of every folder below `folders` (dependency and build folders left out, as the walk
     does) and of every file there whose name lambda-leak could read."""
@@ -143,8 +150,11 @@ def scan(folders: Iterable[str], skip: str) -> dict[str, Stamp]:
         except OSError:
             continue
         skipped = skipped_folders(folder)
-        metadata = [entry.name for entry in entries if entry.name.endswith(METADATA_SUFFIXES)]
-        installed = installed_names(folder, metadata) if metadata else frozenset()  # as the walk leaves them out
+        metadata = [entry for entry in entries if entry.name.endswith(METADATA_SUFFIX) and _is_folder(entry)]
+        installed = installed_names(folder, [entry.name for entry in metadata]) if metadata else frozenset()
+        for entry in metadata:  # what decides which files the walk leaves out (`installed`): an edit shows
+            record = os.path.join(entry.path, "RECORD")
+            stamps[entry.path], stamps[record] = _stamp(entry.path), _stamp(record)
         for entry in entries:
             try:
                 if entry.name in installed:

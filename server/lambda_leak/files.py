@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
-from lambda_leak.installed import has_metadata, installed_names
+from lambda_leak.installed import METADATA_SUFFIX, installed_names
 from lambda_leak.source import language_for
 
 SKIPPED_DIRECTORIES = frozenset(
@@ -288,20 +288,22 @@ def walk_folders(root: str, accept: Callable[[str], bool], listings: dict | None
 
 
 def _list(folder: str) -> Listing:
-    files, folders, links = [], [], []
+    files, folders, links, metadata = [], [], [], []
     skipped = skipped_folders(folder)
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
             if entry.is_dir():  # a link to a folder too: neither a file nor walked into
-                if name not in skipped and not entry.is_symlink():
+                if name.endswith(METADATA_SUFFIX):
+                    metadata.append(name)
+                elif name not in skipped and not entry.is_symlink():
                     folders.append(name)
             else:
                 files.append(name)
                 if entry.is_symlink():
                     links.append(name)
-    if folders and has_metadata(folders):  # pip installed packages here: dependencies, not the user's code
-        installed = installed_names(folder, folders)
+    if metadata:  # pip installed packages here (`installed`): dependencies, not the user's code
+        installed = installed_names(folder, metadata)
         files = [name for name in files if name not in installed]
         folders = [name for name in folders if name not in installed]
     files.sort()

@@ -49,9 +49,11 @@ class WorkspaceIndex:
     def file_changed(self, path: Path, deleted: bool) -> set[Path] | None:
         """Bring the index up to date with one file (worker thread). Returns the files whose
         findings may change, or None when every open document should be re-analysed."""
+        from lambda_leak.installed import forget as forget_installed  # `vendored`'s answers: a `pip install` may run
         from lambda_leak.workspace.keys import forget_real_paths  # Python's project and the index share them
 
         forget_real_paths()
+        forget_installed()
         if path.name in CONFIG_NAMES:
             config_for_directory.cache_clear()
             return None

@@ -273,7 +273,7 @@ class PythonProject:
                 return found
             found = []
             for folder, directories, files in os.walk(root):
-                installed = installed_names(folder, directories) if has_metadata(directories) else frozenset()
+                installed = installed_names(folder, directories)  # `directories` holds links to folders too
                 directories[:] = sorted(
                     d
                     for d in directories
@@ -298,7 +298,7 @@ class PythonProject:
                 for root in self.folders:
                     for folder, directories, files in os.walk(root):
                         skipped = skipped_folders(folder)
-                        if has_metadata(directories):
+                        if has_metadata(directories):  # links to folders too, as `files._list` reads them
                             skipped = skipped | installed_names(folder, directories)
                         directories[:] = [d for d in directories if d not in skipped and not d.startswith(".")]
                         found.extend(os.path.join(folder, name) for name in files
