@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from itertools import compress, islice
 from operator import eq
-from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 from tree_sitter import Node, Tree
