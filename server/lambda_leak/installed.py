@@ -22,11 +22,6 @@ _MAX_RECORD_BYTES = 4 * 1024 * 1024  # a record is a line per installed file: ki
 _IGNORED = frozenset({"__pycache__"})  # written by Python itself, recorded or not
 
 
-def has_metadata(names: Iterable[str]) -> bool:
-    """Whether a folder holding entries of these names is one pip installed into (names only)."""
-    return any(name.endswith(METADATA_SUFFIX) for name in names)
-
-
 def installed_names(folder: str, names: Iterable[str]) -> frozenset[str]:
     """The names of `folder`'s entries pip installed there (the metadata folders, modules, and
     packages all of whose entries it recorded), read from the metadata folders among `names`

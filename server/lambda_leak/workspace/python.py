@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from lambda_leak.workspace import keys
 from lambda_leak.files import SKIPPED_DIRECTORIES, read_bytes, skipped_folders
-from lambda_leak.installed import has_metadata, installed_names
+from lambda_leak.installed import installed_names
 
 MAX_PROJECT_FILES = 3000
 # An import statement, parenthesised continuation lines included; its words; a relative one.
@@ -298,11 +298,11 @@ class PythonProject:
                 for root in self.folders:
                     for folder, directories, files in os.walk(root):
                         skipped = skipped_folders(folder)
-                        if has_metadata(directories):  # links to folders too, as `files._list` reads them
-                            skipped = skipped | installed_names(folder, directories)
-                        directories[:] = [d for d in directories if d not in skipped and not d.startswith(".")]
+                        installed = installed_names(folder, directories)  # as in `project_files`
+                        directories[:] = [d for d in directories
+                                          if d not in skipped and d not in installed and not d.startswith(".")]
                         found.extend(os.path.join(folder, name) for name in files
-                                     if name.endswith(".py") and name not in skipped)
+                                     if name.endswith(".py") and name not in installed)
                 self._workspace_files = found
             return self._workspace_files
 
